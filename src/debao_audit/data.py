@@ -1,0 +1,360 @@
+"""Loading and validating the project's data files.
+
+Every loader checks its file completely and raises one :class:`DataError` naming the file, the
+row, the column and what was expected.  Nothing here writes; the writers (:func:`write_csv`)
+write to a temporary file and rename it, so a failure never leaves a half-written output.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import pandas as pd
+
+from .interval import Interval
+from .written import DEFAULT, UNITS, Conventions, ReadError, Reading, iso_to_interval, read
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data"
+RAW = DATA / "raw"
+ARTICLE = RAW / "article.txt"
+ARTICLE_META = RAW / "article.meta.json"
+CLAIMS = DATA / "claims.csv"
+EXCLUSIONS = DATA / "excluded_tokens.csv"
+EXTERNAL = DATA / "external"
+PROCESSED = DATA / "processed"
+FIGURES = ROOT / "figures"
+
+CLAIM_COLUMNS = ("id", "section", "quote", "written", "value", "unit", "period", "measure",
+                 "topic", "en")
+MEASURES = ("stock", "flow", "cumulative", "rate", "change", "duration", "date")
+#: The article's own section headings, in order; "intro" is the text before the first one.
+SECTIONS = ("intro", "资金支持", "产业合作", "劳务协作", "人才支援", "携手奔小康", "协作抗疫")
+EXTERNAL_COLUMNS = ("id", "source", "source_url", "quote")
+_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class DataError(ValueError):
+    """A data file does not meet its contract."""
+
+    def __init__(self, file: Path | str, row: int | None, column: str | None, expected: str,
+                 got: object = None):
+        self.file, self.row, self.column, self.expected, self.got = file, row, column, expected, got
+        where = f"{_rel(file)}"
+        if row is not None:
+            where += f", row {row} (line {row + 1})"
+        if column is not None:
+            where += f", column '{column}'"
+        msg = f"{where}: expected {expected}"
+        if got is not None:
+            msg += f"; got {got!r}"
+        super().__init__(msg)
+
+
+def _rel(p: Path | str) -> str:
+    try:
+        return str(Path(p).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(p)
+
+
+# --------------------------------------------------------------------------------------------
+# The article
+# --------------------------------------------------------------------------------------------
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def article_meta(path: Path = ARTICLE_META) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_article(path: Path = ARTICLE, meta: Path = ARTICLE_META) -> str:
+    """The article text, after checking it against the checksum in its metadata file."""
+    expected = article_meta(meta)["sha256"]
+    got = sha256(path)
+    if got != expected:
+        raise DataError(path, None, None, f"sha256 {expected} (from {_rel(meta)}): the raw "
+                        "article must stay byte-identical to the published capture", got)
+    return path.read_text(encoding="utf-8")
+
+
+def sections(text: str) -> list[tuple[str, int, int]]:
+    """The article's sections as (heading, start, end) character offsets into ``text``.
+
+    The body runs from the dateline to "(完)"; headings are lines that are exactly one of
+    :data:`SECTIONS`."""
+    start = text.index("中新网广西新闻2月6日电")
+    end = text.index("(完)") + len("(完)")
+    bounds = [("intro", start)]
+    for heading in SECTIONS[1:]:
+        m = re.search(r"^\s*" + re.escape(heading) + r"\s*$", text, flags=re.M)
+        if not m:
+            raise DataError(ARTICLE, None, None, f"a section heading line '{heading}'")
+        bounds.append((heading, m.end()))
+    out = []
+    for i, (h, s) in enumerate(bounds):
+        e = bounds[i + 1][1] - len(bounds[i + 1][0]) if i + 1 < len(bounds) else end
+        out.append((h, s, e))
+    return out
+
+
+#: A number token: a run of Arabic digits (with a decimal part), or of Chinese numeral characters.
+NUMBER_TOKEN = re.compile(r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+")
+
+
+def number_tokens(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in NUMBER_TOKEN.finditer(text)]
+
+
+def spans_of(text: str, needle: str) -> list[tuple[int, int]]:
+    out, i = [], text.find(needle)
+    while i >= 0:
+        out.append((i, i + len(needle)))
+        i = text.find(needle, i + 1)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Claims
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    section: str
+    quote: str
+    written: str
+    value: str          #: as stored: a decimal in base units, or an ISO date for unit "date"
+    unit: str
+    period: str
+    measure: str
+    topic: str
+    en: str
+    reading: Reading
+
+    @property
+    def interval(self) -> Interval:
+        return self.reading.interval
+
+    @property
+    def number(self) -> Decimal:
+        """The value as written, in base units (dates: an ordinal day)."""
+        return self.reading.value
+
+
+def _read_rows(path: Path, required: Sequence[str]) -> list[dict[str, str]]:
+    if not path.exists():
+        raise DataError(path, None, None, "the file to exist")
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        header = reader.fieldnames or []
+        for col in required:
+            if col not in header:
+                raise DataError(path, 0, col, f"a column '{col}' in the header "
+                                f"(required: {', '.join(required)})", ",".join(header))
+        rows = []
+        for i, row in enumerate(reader, start=1):
+            if None in row or any(v is None for v in row.values()):
+                raise DataError(path, i, None, f"{len(header)} fields as in the header")
+            rows.append(row)
+    return rows
+
+
+def load_claims(path: Path = CLAIMS, article: str | None = None,
+                conventions: Conventions = DEFAULT) -> list[Claim]:
+    """Load and validate ``data/claims.csv``: columns, unique snake_case ids, known sections,
+    units and measures, a quote that is a verbatim substring of the article, a written figure
+    inside its quote, readable, and a ``value`` equal to what the reader gets from it."""
+    text = load_article() if article is None else article
+    rows = _read_rows(path, CLAIM_COLUMNS)
+    claims: list[Claim] = []
+    seen: dict[str, int] = {}
+    for i, r in enumerate(rows, start=1):
+        cid = r["id"]
+        if not _ID_RE.match(cid):
+            raise DataError(path, i, "id", "a snake_case id (a-z, 0-9, _)", cid)
+        if cid in seen:
+            raise DataError(path, i, "id", f"a unique id (already used in row {seen[cid]})", cid)
+        seen[cid] = i
+        if r["section"] not in SECTIONS:
+            raise DataError(path, i, "section", f"one of the article's headings {SECTIONS}",
+                            r["section"])
+        if not r["quote"] or r["quote"] not in text:
+            raise DataError(path, i, "quote", "a verbatim substring of the article", r["quote"])
+        if not r["written"] or r["written"] not in r["quote"]:
+            raise DataError(path, i, "written", "the figure as written, inside the quote",
+                            r["written"])
+        if r["unit"] not in UNITS:
+            raise DataError(path, i, "unit", f"a unit from the vocabulary {sorted(UNITS)}",
+                            r["unit"])
+        if r["measure"] not in MEASURES:
+            raise DataError(path, i, "measure", f"one of {MEASURES}", r["measure"])
+        try:
+            reading = read(r["written"], r["unit"], conventions)
+        except ReadError as e:
+            raise DataError(path, i, "written", f"a readable figure ({e})", r["written"]) from None
+        _check_value(path, i, r, reading)
+        if not r["en"].strip():
+            raise DataError(path, i, "en", "a short English gloss")
+        claims.append(Claim(**{k: r[k] for k in CLAIM_COLUMNS}, reading=reading))
+    return claims
+
+
+def _check_value(path: Path, i: int, r: dict[str, str], reading: Reading) -> None:
+    if r["unit"] == "date":
+        try:
+            stored = iso_to_interval(r["value"])
+        except (ReadError, ValueError):
+            raise DataError(path, i, "value", "an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)",
+                            r["value"]) from None
+        if stored != reading.interval:
+            raise DataError(path, i, "value", f"the date the quote says ({reading.iso})",
+                            r["value"])
+        return
+    try:
+        stored_value = Decimal(r["value"])
+    except InvalidOperation:
+        raise DataError(path, i, "value", "a decimal number in base units", r["value"]) from None
+    if not stored_value.is_finite() or stored_value != reading.value:
+        raise DataError(path, i, "value", f"{reading.value} {r['unit']}, what "
+                        f"'{r['written']}' says in base units", r["value"])
+
+
+def claims_frame(claims: Iterable[Claim]) -> pd.DataFrame:
+    """The claims as a table, with the reading spelled out (value as written, interval)."""
+    recs = []
+    for c in claims:
+        rd = c.reading
+        recs.append({
+            "id": c.id, "section": c.section, "written": c.written, "value": c.value,
+            "unit": c.unit, "qualifier": rd.qualifier or "", "decimals": rd.decimals,
+            "exact": rd.exact, "interval": interval_text(c), "period": c.period,
+            "measure": c.measure, "topic": c.topic, "en": c.en,
+        })
+    return pd.DataFrame.from_records(recs)
+
+
+def interval_text(c: Claim) -> str:
+    """The interval a claim stands for, in base units (dates as ISO days)."""
+    iv = c.interval
+    if c.unit == "date":
+        from .written import ordinal_to_date
+        lo, hi = ordinal_to_date(iv.lo), ordinal_to_date(iv.hi)  # type: ignore[arg-type]
+        return lo.isoformat() if lo == hi else f"[{lo.isoformat()}, {hi.isoformat()}]"
+    return str(iv)
+
+
+def load_exclusions(path: Path = EXCLUSIONS, article: str | None = None) -> list[dict[str, str]]:
+    text = load_article() if article is None else article
+    rows = _read_rows(path, ("context", "reason"))
+    for i, r in enumerate(rows, start=1):
+        if not r["context"] or r["context"] not in text:
+            raise DataError(path, i, "context", "a verbatim substring of the article", r["context"])
+        if not r["reason"].strip():
+            raise DataError(path, i, "reason", "a reason why the token is not a claim")
+    return rows
+
+
+def uncovered_tokens(text: str, claims: Sequence[Claim],
+                     exclusions: Sequence[dict[str, str]]) -> list[tuple[int, str, str]]:
+    """Number tokens of the article that lie in no claim's quote and no exclusion's context,
+    as (offset, token, surrounding text)."""
+    spans: list[tuple[int, int]] = []
+    for c in claims:
+        spans += spans_of(text, c.quote)
+    for e in exclusions:
+        spans += spans_of(text, e["context"])
+    out = []
+    for s, e, tok in number_tokens(text):
+        if not any(a <= s and e <= b for a, b in spans):
+            out.append((s, tok, text[max(0, s - 10):e + 10].replace("\n", " ")))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# External figures
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class External:
+    id: str
+    geography: str
+    indicator: str
+    period: str
+    value: str
+    unit: str
+    source: str
+    source_url: str
+    quote: str
+    confidence: str
+    note: str
+    reading: Reading | None     #: None for a date row
+
+    @property
+    def interval(self) -> Interval:
+        if self.reading is not None:
+            return self.reading.interval
+        return iso_to_interval(self.period)
+
+
+def load_external(path: Path = EXTERNAL / "reference_figures.csv") -> list[External]:
+    """Third-party figures.  A numeric ``value`` is read like a written figure (``2.0`` percent
+    stands for [1.95, 2.05)); a date row keeps its date in ``period``."""
+    rows = _read_rows(path, EXTERNAL_COLUMNS + ("value", "unit", "period", "confidence"))
+    out, seen = [], set()
+    for i, r in enumerate(rows, start=1):
+        if not _ID_RE.match(r["id"]) or r["id"] in seen:
+            raise DataError(path, i, "id", "a unique snake_case id", r["id"])
+        seen.add(r["id"])
+        for col in ("source", "source_url", "quote"):
+            if not r[col].strip():
+                raise DataError(path, i, col, "a non-empty value (every figure is sourced)")
+        if r["unit"] == "date":
+            try:
+                iso_to_interval(r["period"])
+            except (ReadError, ValueError):
+                raise DataError(path, i, "period", "an ISO date for a date row", r["period"]) from None
+            reading = None
+        else:
+            if r["unit"] not in UNITS:
+                raise DataError(path, i, "unit", f"a unit from {sorted(UNITS)}", r["unit"])
+            try:
+                reading = read(r["value"] + ("%" if r["unit"] == "percent" else "元" if r["unit"] == "yuan" else ""),
+                               r["unit"])
+            except ReadError as e:
+                raise DataError(path, i, "value", f"a number ({e})", r["value"]) from None
+        out.append(External(id=r["id"], geography=r.get("geography", ""),
+                            indicator=r.get("indicator", ""), period=r["period"],
+                            value=r["value"], unit=r["unit"], source=r["source"],
+                            source_url=r["source_url"], quote=r["quote"],
+                            confidence=r["confidence"], note=r.get("note", ""), reading=reading))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Writing outputs
+# --------------------------------------------------------------------------------------------
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """Write a table atomically (temporary file, then rename), UTF-8, '\\n' line ends."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            frame.to_csv(f, index=False, lineterminator="\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
