@@ -1,0 +1,414 @@
+"""The project's one figure style: shipped CJK font, palette, layout, saving.
+
+Typical use in a notebook::
+
+    from debao_audit import style
+
+    fig, ax = style.new_figure("Most claims check out", "Verdicts for 42 claims")
+    ax.bar(df["verdict"], df["n"], color=[style.VERDICT_COLOURS[v] for v in df["verdict"]])
+    style.add_source(fig, "Source: China News Service, 2021-02-07; debao-audit")
+    style.save(fig, "verdicts", df)
+
+Text is set in a subset of Noto Sans CJK SC shipped in ``fonts/`` and loaded by
+path (never a system font).  :func:`save` turns any glyph missing from that
+subset into :class:`MissingGlyphError`; add new characters by re-running
+``tools/subset_font.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from functools import lru_cache
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib import cycler, font_manager
+from matplotlib.axes import Axes
+from matplotlib.container import BarContainer
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.text import Text
+
+__all__ = [
+    "FIGURES_DIR",
+    "FONT_FAMILY",
+    "FONT_FILES",
+    "MissingGlyphError",
+    "PALETTE",
+    "VERDICT_COLOURS",
+    "VERDICT_LABELS",
+    "StyleContext",
+    "add_source",
+    "label_bars",
+    "missing_glyphs",
+    "new_figure",
+    "register_font",
+    "rc_params",
+    "save",
+    "strict_glyphs",
+    "use_style",
+]
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+FIGURES_DIR = REPO_ROOT / "figures"
+FONT_DIR = REPO_ROOT / "fonts"
+
+#: Family name inside the shipped subset (renamed from Noto Sans CJK SC).
+FONT_FAMILY = "DebaoAudit Sans CJK SC"
+FONT_FILES: dict[str, Path] = {
+    "regular": FONT_DIR / "NotoSansCJKsc-Regular-subset.otf",
+    "bold": FONT_DIR / "NotoSansCJKsc-Bold-subset.otf",
+}
+
+#: Okabe & Ito (2008) colour-blind-safe palette, plus a neutral grey.
+PALETTE: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "grey": "#999999",
+}
+
+#: One fixed colour per audit verdict: blues = holds up, vermillion = does not.
+VERDICT_COLOURS: dict[str, str] = {
+    "consistent": PALETTE["blue"],
+    "within_rounding": PALETTE["sky_blue"],
+    "inconsistent": PALETTE["vermillion"],
+    "not_checkable": PALETTE["grey"],
+}
+
+#: Bilingual legend/axis labels for the verdicts.
+VERDICT_LABELS: dict[str, str] = {
+    "consistent": "一致 consistent",
+    "within_rounding": "舍入范围内一致 within rounding",
+    "inconsistent": "不一致 inconsistent",
+    "not_checkable": "无法核验 not checkable",
+}
+
+TEXT_COLOUR = "#222222"
+MUTED_COLOUR = "#555555"
+SOURCE_COLOUR = "#6E6E6E"
+
+BASE_SIZE = 11.0
+TITLE_SIZE = 13.0
+SOURCE_SIZE = 8.5
+_LINE_SPACING = 1.3  # line height as a multiple of the font size
+_EDGE_IN = 0.12  # figure-edge margin for title and source note, inches
+_GAP_IN = 0.10  # gap between header/footer and the plotting area, inches
+
+#: Matches matplotlib's warning "Glyph 40856 (\N{...}) missing from font(s) X."
+#: (matplotlib/_text_helpers.py, warn_on_missing_glyph).
+GLYPH_WARNING_PATTERN = r"Glyph \d+ \(.*\) missing from font\(s\)"
+
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+class MissingGlyphError(RuntimeError):
+    """A figure contains a character that the shipped font subset lacks."""
+
+
+# --------------------------------------------------------------------- font
+
+
+@lru_cache(maxsize=1)
+def register_font() -> str:
+    """Add the shipped font files to matplotlib by path; return the family name.
+
+    Raises FileNotFoundError if a font file is missing and RuntimeError if the
+    family name would resolve to any file other than the shipped one.
+    """
+    for path in FONT_FILES.values():
+        if not path.is_file():
+            raise FileNotFoundError(f"{path} not found; run tools/subset_font.py")
+        if not any(_same_file(entry.fname, path) for entry in font_manager.fontManager.ttflist):
+            font_manager.fontManager.addfont(path)
+    for weight, key in (("normal", "regular"), ("bold", "bold")):
+        props = font_manager.FontProperties(family=FONT_FAMILY, weight=weight)
+        found = font_manager.findfont(props, fallback_to_default=False)
+        if not _same_file(found, FONT_FILES[key]):
+            raise RuntimeError(
+                f"font family {FONT_FAMILY!r} ({weight}) resolves to {found}, "
+                f"not the shipped {FONT_FILES[key]}"
+            )
+    return FONT_FAMILY
+
+
+def _same_file(a: str | os.PathLike[str], b: Path) -> bool:
+    """Return True if *a* and *b* name the same existing file."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def missing_glyphs(text: str, weight: Literal["regular", "bold"] = "regular") -> list[str]:
+    """Return the distinct characters of *text* the shipped font cannot draw.
+
+    Line breaks and tabs are ignored (matplotlib does not draw them).
+    """
+    register_font()
+    font = font_manager.get_font(FONT_FILES[weight])
+    seen = dict.fromkeys(c for c in text if c not in "\n\r\t")
+    return [c for c in seen if font.get_char_index(ord(c)) == 0]
+
+
+# -------------------------------------------------------------------- style
+
+
+def rc_params() -> dict[str, Any]:
+    """Return the project's rcParams (applied on top of matplotlib's defaults)."""
+    family = register_font()
+    return {
+        # Font: one shipped family for CJK and Latin, no fallback to others.
+        "font.family": [family],
+        "font.size": BASE_SIZE,
+        "axes.unicode_minus": not missing_glyphs("\N{MINUS SIGN}"),
+        "figure.titlesize": TITLE_SIZE,
+        "figure.titleweight": "bold",
+        "axes.titlesize": 12.0,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "axes.labelsize": BASE_SIZE,
+        "xtick.labelsize": 10.0,
+        "ytick.labelsize": 10.0,
+        "legend.fontsize": 10.0,
+        "legend.frameon": False,
+        # Colours.
+        "text.color": TEXT_COLOUR,
+        "axes.labelcolor": TEXT_COLOUR,
+        "axes.edgecolor": MUTED_COLOUR,
+        "xtick.color": MUTED_COLOUR,
+        "ytick.color": MUTED_COLOUR,
+        "axes.prop_cycle": cycler(color=[
+            PALETTE[k] for k in (
+                "blue", "orange", "bluish_green", "vermillion",
+                "reddish_purple", "sky_blue", "yellow", "black",
+            )
+        ]),
+        "figure.facecolor": "white",
+        "axes.facecolor": "white",
+        "savefig.facecolor": "white",
+        # Axes furniture.
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "axes.grid.axis": "y",
+        "axes.axisbelow": True,
+        "grid.color": "#DDDDDD",
+        "grid.linewidth": 0.8,
+        # Size and output.
+        "figure.figsize": (9.0, 5.5),
+        "figure.dpi": 100,
+        "savefig.dpi": 150,
+        "savefig.bbox": None,
+        "savefig.transparent": False,
+        "svg.fonttype": "path",  # SVG needs no font
+        "svg.hashsalt": "debao-audit",  # stable element ids
+        "svg.image_inline": True,
+        "path.simplify": True,
+        "path.simplify_threshold": 1 / 9,
+        "text.hinting": "force_autohint",
+        "text.antialiased": True,
+    }
+
+
+def _apply_style() -> None:
+    """Reset rcParams to matplotlib's defaults, then apply :func:`rc_params`."""
+    mpl.style.use(["default", rc_params()])
+
+
+@contextmanager
+def _quiet_deprecations() -> Iterator[None]:
+    """Silence warnings about deprecated rcParams while copying all of them."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", mpl.MatplotlibDeprecationWarning)
+        yield
+
+
+class StyleContext(AbstractContextManager["StyleContext"]):
+    """Handle returned by :func:`use_style`; the style is already applied.
+
+    Leaving a ``with`` block (or calling :meth:`restore`) puts back the
+    rcParams that were in force before :func:`use_style` was called.
+    """
+
+    def __init__(self) -> None:
+        with _quiet_deprecations():
+            self._saved: dict[str, Any] | None = {
+                key: mpl.rcParams[key] for key in mpl.rcParams if key != "backend"
+            }
+        _apply_style()
+
+    def restore(self) -> None:
+        """Restore the previous rcParams (only the first call has an effect)."""
+        if self._saved is not None:
+            with _quiet_deprecations():
+                mpl.rcParams.update(self._saved)
+            self._saved = None
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.restore()
+
+
+def use_style() -> StyleContext:
+    """Apply the project style now; usable as a function or a context manager.
+
+    ``style.use_style()`` applies it for the rest of the session;
+    ``with style.use_style(): ...`` restores the previous settings afterwards.
+    """
+    return StyleContext()
+
+
+# ------------------------------------------------------------------ figures
+
+
+def _line_height(size_pt: float, lines: int) -> float:
+    """Height in inches of *lines* lines of text at *size_pt* points."""
+    return lines * size_pt * _LINE_SPACING / 72.0
+
+
+def _set_layout_band(fig: Figure, *, top: float | None = None, bottom: float | None = None) -> None:
+    """Restrict constrained layout to the band between *bottom* and *top*."""
+    engine = fig.get_layout_engine()
+    if not isinstance(engine, ConstrainedLayoutEngine):
+        return
+    left, old_bottom, width, height = engine.get()["rect"]
+    old_top = old_bottom + height
+    new_top = old_top if top is None else top
+    new_bottom = old_bottom if bottom is None else bottom
+    engine.set(rect=(left, new_bottom, width, new_top - new_bottom))
+
+
+def new_figure(
+    title: str,
+    subtitle: str | None = None,
+    figsize: tuple[float, float] | None = None,
+    nrows: int = 1,
+    ncols: int = 1,
+    **kw: Any,
+) -> tuple[Figure, Any]:
+    """Create a styled figure whose title states the finding.
+
+    Applies :func:`use_style` globally, then calls :func:`matplotlib.pyplot.subplots`
+    (extra keyword arguments go there) with constrained layout.  The title
+    and optional grey subtitle sit left-aligned above the plotting area; use
+    explicit ``\\n`` for multi-line titles.  Returns ``(fig, ax)`` or
+    ``(fig, axes)`` exactly as ``plt.subplots`` does.
+    """
+    _apply_style()
+    fig, axes = plt.subplots(nrows, ncols, figsize=figsize, layout="constrained", **kw)
+    width, height = fig.get_size_inches()
+    x = _EDGE_IN / width
+    y = 1.0 - _EDGE_IN / height
+    fig.suptitle(title, x=x, y=y, ha="left", va="top", in_layout=False)
+    y -= _line_height(TITLE_SIZE, title.count("\n") + 1) / height
+    if subtitle:
+        y -= 0.03 / height
+        fig.text(x, y, subtitle, ha="left", va="top", fontsize=BASE_SIZE,
+                 color=MUTED_COLOUR, in_layout=False)
+        y -= _line_height(BASE_SIZE, subtitle.count("\n") + 1) / height
+    _set_layout_band(fig, top=y - _GAP_IN / height)
+    return fig, axes
+
+
+def add_source(fig: Figure, text: str) -> Text:
+    """Write *text* (e.g. ``"Source: …"``) as a small grey note at the bottom left.
+
+    The caller supplies the whole text; the plotting area shrinks to make room.
+    """
+    width, height = fig.get_size_inches()
+    note = fig.text(_EDGE_IN / width, _EDGE_IN / height, text, ha="left", va="bottom",
+                    fontsize=SOURCE_SIZE, color=SOURCE_COLOUR, in_layout=False)
+    band = _EDGE_IN + _line_height(SOURCE_SIZE, text.count("\n") + 1) + _GAP_IN
+    _set_layout_band(fig, bottom=band / height)
+    return note
+
+
+def label_bars(ax: Axes, bars: BarContainer, fmt: str = "{:,.0f}", **kw: Any) -> list[Text]:
+    """Label each bar of *bars* with its value formatted by *fmt*.
+
+    A thin wrapper around :meth:`Axes.bar_label` with the project's size and colour.
+    """
+    options: dict[str, Any] = {"padding": 2, "fontsize": 9.5, "color": TEXT_COLOUR}
+    options.update(kw)
+    return ax.bar_label(bars, fmt=fmt, **options)
+
+
+# ------------------------------------------------------------------- saving
+
+
+@contextmanager
+def strict_glyphs(figure_name: str = "figure") -> Iterator[None]:
+    """Turn matplotlib's missing-glyph warning into :class:`MissingGlyphError`."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=GLYPH_WARNING_PATTERN, category=UserWarning)
+        try:
+            yield
+        except UserWarning as warning:
+            if not re.match(GLYPH_WARNING_PATTERN, str(warning)):
+                raise
+            raise MissingGlyphError(
+                f"figure {figure_name!r}: {warning} The shipped font subset lacks this "
+                "character: change the text, or add the character to a scanned file "
+                "and re-run tools/subset_font.py."
+            ) from warning
+
+
+def save(
+    fig: Figure,
+    name: str,
+    data: pd.DataFrame,
+    outdir: Path | None = None,
+) -> dict[str, Path]:
+    """Write ``<name>.png``, ``<name>.svg`` and ``<name>.csv`` (the plotted data).
+
+    Output goes to *outdir* (default: the repository's ``figures/``) and is
+    deterministic: no timestamps or software versions, fixed SVG ids.  All
+    three files are written to temporary files first and renamed only when all
+    succeeded.  A character missing from the shipped font raises
+    :class:`MissingGlyphError`.  The figure is closed in every case.
+    Returns ``{"png": path, "svg": path, "csv": path}``.
+    """
+    temps: dict[str, Path] = {}
+    try:
+        if not _SAFE_NAME.fullmatch(name):
+            raise ValueError(f"figure name {name!r}: use letters, digits, '_', '-', '.'")
+        if not isinstance(data, pd.DataFrame):
+            raise TypeError(f"figure {name!r}: data must be a pandas DataFrame")
+        target_dir = FIGURES_DIR if outdir is None else Path(outdir)
+        target_dir.mkdir(parents=True, exist_ok=True)
+        for ext in ("png", "svg", "csv"):
+            temps[ext] = target_dir / f".{name}.{ext}.{os.getpid()}.tmp"
+
+        with mpl.rc_context(), strict_glyphs(name):
+            _apply_style()  # save-time settings (dpi, svg.*) regardless of global state
+            fig.savefig(temps["png"], format="png", metadata={"Software": None})
+            fig.savefig(temps["svg"], format="svg", metadata={"Date": None, "Creator": None})
+        data.to_csv(temps["csv"], index=False, encoding="utf-8", lineterminator="\n")
+
+        paths = {ext: target_dir / f"{name}.{ext}" for ext in temps}
+        for ext, tmp in temps.items():
+            tmp.replace(paths[ext])
+        temps.clear()
+        return paths
+    finally:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
+        plt.close(fig)

@@ -1,0 +1,148 @@
+"""Tests for debao_audit.style: shipped font, strict glyphs, deterministic output."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import matplotlib as mpl
+
+mpl.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
+
+from debao_audit import style  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+ARTICLE = REPO / "data" / "raw" / "article.txt"
+#: Characters that must not be in the subset: a rare hanzi and an emoji.
+NOT_IN_SUBSET = ["\N{CJK UNIFIED IDEOGRAPH-9F98}", "\N{GRINNING FACE}"]  # 龘, 😀
+
+
+@pytest.fixture(autouse=True)
+def _isolated_rcparams() -> Iterator[None]:
+    """Undo any rcParams change and close all figures after each test."""
+    with mpl.rc_context():
+        yield
+    plt.close("all")
+
+
+def _demo_figure() -> tuple[plt.Figure, pd.DataFrame]:
+    """Build a small bilingual bar chart and return it with its data."""
+    data = pd.DataFrame({
+        "verdict": list(style.VERDICT_COLOURS),
+        "label": list(style.VERDICT_LABELS.values()),
+        "n": [12, 5, -3, 4],
+    })
+    fig, ax = style.new_figure("多数数字经得起核验 Most figures check out",
+                               "按结论统计 Claims by verdict")
+    bars = ax.bar(data["label"], data["n"], color=[style.VERDICT_COLOURS[v] for v in data["verdict"]])
+    style.label_bars(ax, bars)
+    ax.set_ylabel("声明数 claims")
+    style.add_source(fig, "Source: 中新网广西, 2021-02-07; debao-audit")
+    return fig, data
+
+
+def test_font_files_exist_and_are_loaded_by_path() -> None:
+    for path in style.FONT_FILES.values():
+        assert path.is_file()
+        assert path.parent == REPO / "fonts"
+        assert font_manager.get_font(path).family_name == style.FONT_FAMILY
+    with style.use_style():
+        family = mpl.rcParams["font.family"]
+        assert family == [style.FONT_FAMILY]
+        for weight, key in (("normal", "regular"), ("bold", "bold")):
+            props = font_manager.FontProperties(family=family, weight=weight)
+            found = font_manager.findfont(props, fallback_to_default=False)
+            assert Path(found).samefile(style.FONT_FILES[key])
+
+
+def test_use_style_restores_previous_rcparams() -> None:
+    mpl.rcParams["font.size"] = 7.0
+    with style.use_style():
+        assert mpl.rcParams["font.size"] == style.BASE_SIZE
+        assert mpl.rcParams["svg.fonttype"] == "path"
+        assert mpl.rcParams["axes.spines.top"] is False
+    assert mpl.rcParams["font.size"] == 7.0
+
+
+def test_unicode_minus_matches_font() -> None:
+    has_minus = not style.missing_glyphs("\N{MINUS SIGN}")
+    with style.use_style():
+        assert mpl.rcParams["axes.unicode_minus"] is has_minus
+
+
+@pytest.mark.parametrize("char", NOT_IN_SUBSET)
+@pytest.mark.parametrize("where", ["title", "xlabel"])
+def test_missing_glyph_raises_from_save(tmp_path: Path, char: str, where: str) -> None:
+    assert style.missing_glyphs(char) == [char], "test character unexpectedly in the subset"
+    fig, ax = style.new_figure(f"title {char}" if where == "title" else "title")
+    if where == "xlabel":
+        ax.set_xlabel(f"label {char}")
+    with pytest.raises(style.MissingGlyphError, match=r"figure 'broken'.*missing from font"):
+        style.save(fig, "broken", pd.DataFrame({"x": [1]}), outdir=tmp_path)
+    assert list(tmp_path.iterdir()) == [], "nothing may be written, not even temp files"
+    assert not plt.fignum_exists(fig.number), "save must close the figure"
+
+
+def test_save_is_deterministic(tmp_path: Path) -> None:
+    outputs = []
+    for run in ("a", "b"):
+        fig, data = _demo_figure()
+        outputs.append(style.save(fig, "demo", data, outdir=tmp_path / run))
+    first, second = outputs
+    for ext in ("png", "svg", "csv"):
+        assert first[ext].read_bytes() == second[ext].read_bytes(), ext
+    svg = first["svg"].read_text(encoding="utf-8")
+    assert "<dc:date>" not in svg and "Matplotlib" not in svg
+    assert "<text" not in svg, "svg.fonttype 'path' must not need the font"
+    png = first["png"].read_bytes()
+    assert png.startswith(b"\x89PNG") and b"Software" not in png
+
+
+def test_csv_written_beside_figure(tmp_path: Path) -> None:
+    fig, data = _demo_figure()
+    paths = style.save(fig, "demo", data, outdir=tmp_path)
+    assert set(paths) == {"png", "svg", "csv"}
+    assert {p.parent for p in paths.values()} == {tmp_path}
+    assert {p.name for p in tmp_path.iterdir()} == {"demo.png", "demo.svg", "demo.csv"}
+    raw = paths["csv"].read_bytes()
+    assert b"\r" not in raw and raw.endswith(b"\n")
+    assert raw.decode("utf-8").splitlines()[0] == "verdict,label,n"
+    pd.testing.assert_frame_equal(pd.read_csv(paths["csv"], encoding="utf-8"), data)
+
+
+def test_save_rejects_unsafe_name(tmp_path: Path) -> None:
+    fig, data = _demo_figure()
+    with pytest.raises(ValueError):
+        style.save(fig, "../escape", data, outdir=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_default_outdir_is_repository_figures() -> None:
+    assert style.FIGURES_DIR == REPO / "figures"
+
+
+def test_verdict_colours_distinct_and_complete() -> None:
+    keys = {"consistent", "within_rounding", "inconsistent", "not_checkable"}
+    assert set(style.VERDICT_COLOURS) == keys
+    assert set(style.VERDICT_LABELS) == keys
+    colours = {to_hex(c) for c in style.VERDICT_COLOURS.values()}
+    assert len(colours) == len(keys)
+    assert colours <= {to_hex(c) for c in style.PALETTE.values()}
+    assert not style.missing_glyphs("".join(style.VERDICT_LABELS.values()))
+
+
+@pytest.mark.parametrize("weight", ["regular", "bold"])
+def test_every_article_character_renders(tmp_path: Path, weight: str) -> None:
+    text = ARTICLE.read_text(encoding="utf-8")
+    assert style.missing_glyphs(text, weight) == []
+    fig, _ = style.new_figure("全文 article", figsize=(9, 40))
+    fig.text(0.01, 0.98, text, va="top", fontsize=6, wrap=False, parse_math=False,
+             fontweight="bold" if weight == "bold" else "normal")
+    paths = style.save(fig, f"article-{weight}", pd.DataFrame({"text": [text]}), outdir=tmp_path)
+    assert paths["png"].stat().st_size > 0
