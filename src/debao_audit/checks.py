@@ -1,0 +1,328 @@
+"""The checks: every relation between the article's figures, with rounding-aware verdicts.
+
+One registry (:data:`REGISTRY`).  A check declares the claims and external rows it uses, its
+formula, the assumption it relies on and what could explain a disagreement; its ``compute``
+function derives an *implied* interval from the figures' intervals (exact arithmetic, outward
+rounding where an operation is inexact) and the *implied point* from the figures as written,
+and names the *relation* that should hold with the *reported* interval.
+
+Verdicts (see :func:`verdict`):
+
+* ``consistent``: the figures agree as written (the implied point lies in the reported
+  figure's rounding interval, or satisfies the inequality);
+* ``within_rounding``: they agree only once each figure is read as its interval;
+* ``inconsistent``: no values inside the intervals make them agree, under the assumption;
+* ``not_checkable``: the relation only yields a derived figure, with nothing to hold it against.
+
+Like statcheck, a disagreement flags the *set* of figures, not a guess at which one is wrong.
+Like GRIM, each check reports its *power*: how wide the band of agreement is relative to the
+figure (``low`` means almost anything would pass).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable, Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from . import data as _data
+from .interval import Interval, plain
+from .written import DEFAULT, Conventions, Reading, ordinal_to_date
+
+VERDICTS = ("consistent", "within_rounding", "inconsistent", "not_checkable")
+RELATIONS = ("eq", "le", "ge", "in", "none")
+D = Decimal
+
+
+# --------------------------------------------------------------------------------------------
+# Figures: the claims and external rows a check reads, with optional overrides
+# --------------------------------------------------------------------------------------------
+
+class Figures:
+    """Look-up of claim and external figures by id: ``iv(id)`` the interval, ``pt(id)`` the
+    figure as written.  ``overrides`` replaces figures (used to vary readings and by the
+    mutation test)."""
+
+    def __init__(self, claims: Sequence[_data.Claim], external: Sequence[_data.External],
+                 overrides: Mapping[str, Interval | Reading] | None = None,
+                 published: _dt.date | None = None, text: str = ""):
+        self.claims = {c.id: c for c in claims}
+        self.external = {e.id: e for e in external}
+        self.overrides = dict(overrides or {})
+        self.published = published
+        self.text = text
+
+    def with_overrides(self, overrides: Mapping[str, Interval | Reading]) -> "Figures":
+        """The same figures with some replaced: a Reading (from ``written.read``) keeps its
+        value as written, a bare Interval is taken at its midpoint."""
+        return Figures(list(self.claims.values()), list(self.external.values()),
+                       {**self.overrides, **overrides}, self.published, self.text)
+
+    def iv(self, key: str) -> Interval:
+        if key in self.overrides:
+            o = self.overrides[key]
+            return o.interval if isinstance(o, Reading) else o
+        if key in self.claims:
+            return self.claims[key].interval
+        if key in self.external:
+            return self.external[key].interval
+        raise KeyError(f"no claim or external figure with id {key!r}")
+
+    def pt(self, key: str) -> Decimal:
+        """The figure as written (for an override: its midpoint or lower bound)."""
+        if key in self.overrides:
+            iv = self.overrides[key]
+            if isinstance(iv, Reading):
+                return iv.value
+            return iv.mid if iv.bounded else iv.lo  # type: ignore[return-value]
+        if key in self.claims:
+            return self.claims[key].number
+        e = self.external[key]
+        return e.reading.value if e.reading is not None else e.interval.lo  # type: ignore[return-value]
+
+    def date(self, key: str) -> Interval:
+        return self.iv(key)
+
+
+# --------------------------------------------------------------------------------------------
+# Checks and outcomes
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Outcome:
+    relation: str                      #: 'eq', 'le' (implied ≤ reported), 'ge', 'in' (reported in the implied range) or 'none'
+    implied: Interval                  #: what the other figures imply, as an interval
+    implied_point: Decimal             #: the same computed from the figures as written
+    reported: Interval | None = None   #: the figure it is held against (None: nothing)
+    reported_point: Decimal | None = None
+    unit: str = ""                     #: display unit: '%', '元', '万元', 'persons', 'days', …
+    places: int = 2                    #: decimals to display
+    scale: Decimal = D(1)              #: display scale (1e4 for 万元)
+    note: str = ""                     #: a sentence with the derived numbers
+
+    def show(self, iv: Interval | None, point: Decimal | None) -> str:
+        if iv is None:
+            return "—"
+        if self.unit == "date":
+            lo = ordinal_to_date(iv.lo).isoformat()  # type: ignore[arg-type]
+            hi = ordinal_to_date(iv.hi).isoformat()  # type: ignore[arg-type]
+            return lo if lo == hi else f"[{lo}, {hi}]"
+        pt = "" if point is None else f"{_fmt(point / self.scale, self.places)}"
+        rng = iv.format(self.places, self.scale)
+        u = f" {self.unit}" if self.unit else ""
+        if iv.is_point or pt == rng:
+            return f"{rng}{u}"
+        return f"{pt}{u}, interval {rng}"
+
+
+def _fmt(x: Decimal, places: int) -> str:
+    return str(x.quantize(Decimal(1).scaleb(-places)))
+
+
+@dataclass(frozen=True)
+class Check:
+    check_id: str
+    kind: str          #: growth | base_year | share | part_whole | per_unit | population |
+    #                     same_quantity | timeline | qualitative | external
+    theme: str         #: income | poverty | funding | people | timeline
+    claims: tuple[str, ...]
+    external: tuple[str, ...]
+    formula: str
+    assumption: str
+    explanation: str   #: what could explain a disagreement
+    compute: Callable[[Figures], Outcome]
+    reconcile: Callable[[Figures], str] | None = None
+    title: str = ""
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def check(check_id: str, *, kind: str, theme: str, claims: Iterable[str],
+          external: Iterable[str] = (), formula: str, assumption: str, explanation: str,
+          title: str = "", reconcile: Callable[[Figures], str] | None = None):
+    """Register a check (decorates its compute function)."""
+    def deco(fn: Callable[[Figures], Outcome]) -> Callable[[Figures], Outcome]:
+        if check_id in REGISTRY:
+            raise ValueError(f"duplicate check id {check_id!r}")
+        REGISTRY[check_id] = Check(check_id, kind, theme, tuple(claims), tuple(external),
+                                   formula, assumption, explanation, fn, reconcile, title)
+        return fn
+    return deco
+
+
+def verdict(o: Outcome) -> str:
+    """The verdict of an outcome; see the module docstring."""
+    if o.relation == "none" or o.reported is None:
+        return "not_checkable"
+    rep, imp = o.reported, o.implied
+    if o.relation == "eq":
+        if o.implied_point in rep:
+            return "consistent"
+        return "within_rounding" if imp.intersects(rep) else "inconsistent"
+    if o.relation == "in":  # the reported figure must lie in the implied range
+        rp = o.reported_point
+        if rp is not None and rp in imp:
+            return "consistent"
+        return "within_rounding" if imp.intersects(rep) else "inconsistent"
+    if o.relation == "ge":  # a ≥ b is −a ≤ −b
+        rp = None if o.reported_point is None else -o.reported_point
+        return verdict(Outcome("le", -o.implied, -o.implied_point, -rep, rp))
+    if o.relation == "le":
+        rp = o.reported_point if o.reported_point is not None else rep.hi
+        if rp is None or o.implied_point <= rp:
+            return "consistent"
+        lo, hi = imp.lo, rep.hi
+        if lo is None or hi is None or lo < hi or (lo == hi and not imp.lo_open and not rep.hi_open):
+            return "within_rounding"
+        return "inconsistent"
+    raise ValueError(f"unknown relation {o.relation!r}")
+
+
+def power(o: Outcome) -> tuple[str, str]:
+    """How much a check can tell: the band of agreement relative to the reported figure.
+
+    Returns (``high`` | ``medium`` | ``low`` | ``n/a``, the relative band as text)."""
+    if o.relation == "none" or o.reported is None:
+        return "n/a", ""
+    if o.relation == "in":
+        if not o.implied.bounded or o.reported_point in (None, 0):
+            return "low", "unbounded"
+        rel = (o.implied.width + (o.reported.width or 0)) / abs(o.reported_point)  # type: ignore[operator]
+        return ("low" if rel > D("0.2") else "medium"), f"range ±{rel / 2:.0%}"
+    if o.relation in ("le", "ge"):
+        # an inequality passes for a whole half-line: its power is the margin it leaves
+        rp = o.reported_point if o.reported_point is not None else o.reported.mid
+        if rp in (None, 0) or o.unit == "date":
+            return "low", "one-sided"
+        margin = abs(rp - o.implied_point) / abs(rp)  # type: ignore[operator]
+        return ("low" if margin > D("0.2") else "medium"), f"one-sided, margin {margin:.0%}"
+    ref = o.reported_point if o.reported_point not in (None, 0) else o.implied_point
+    if not (o.reported.bounded and o.implied.bounded):
+        return "low", "unbounded"
+    # the band of agreement: how far apart the two figures may be and still agree
+    slack = o.reported.width + o.implied.width  # type: ignore[operator]
+    if o.unit == "date":
+        return ("high" if slack <= 7 else "medium" if slack <= 92 else "low"), f"{slack} days"
+    if ref == 0:
+        return ("high" if slack == 0 else "low"), "±0" if slack == 0 else "unbounded"
+    rel = slack / abs(ref)
+    label = "high" if rel <= D("0.01") else "medium" if rel <= D("0.1") else "low"
+    return label, f"±{rel / 2:.2%}"
+
+
+@dataclass(frozen=True)
+class Result:
+    check: Check
+    outcome: Outcome
+    verdict: str
+    power: str
+    band: str
+    reconcile: str
+
+    def row(self) -> dict[str, str]:
+        c, o = self.check, self.outcome
+        return {
+            "check_id": c.check_id, "kind": c.kind, "theme": c.theme,
+            "claims": ";".join(c.claims), "external": ";".join(c.external),
+            "verdict": self.verdict,
+            "reported": o.show(o.reported, o.reported_point),
+            "implied": o.show(o.implied, None if o.relation == "in" else o.implied_point),
+            "relation": {"eq": "implied = reported", "le": "implied ≤ reported",
+                         "ge": "implied ≥ reported", "in": "reported within implied range",
+                         "none": "—"}[o.relation],
+            "formula": c.formula, "assumption": c.assumption,
+            "explanation": (o.note + " " if o.note else "") + c.explanation,
+            "reconcile": self.reconcile, "power": self.power, "band": self.band,
+        }
+
+
+def run(figures: Figures, registry: Mapping[str, Check] | None = None) -> list[Result]:
+    out = []
+    for c in (registry or REGISTRY).values():
+        o = c.compute(figures)
+        v = verdict(o)
+        p, band = power(o)
+        rec = c.reconcile(figures) if (c.reconcile and v == "inconsistent") else ""
+        out.append(Result(c, o, v, p, band, rec))
+    return out
+
+
+CHECKS_COLUMNS = ("check_id", "claims", "external", "verdict", "reported", "implied",
+                  "assumption", "explanation", "kind", "theme", "relation", "formula",
+                  "power", "band", "reconcile")
+
+
+def results_frame(results: Sequence[Result]) -> pd.DataFrame:
+    return pd.DataFrame([r.row() for r in results], columns=list(CHECKS_COLUMNS))
+
+
+def load_figures(conventions: Conventions = DEFAULT,
+                 overrides: Mapping[str, Interval] | None = None) -> Figures:
+    text = _data.load_article()
+    claims = _data.load_claims(article=text, conventions=conventions)
+    external = _data.load_external()
+    published = _dt.date.fromisoformat(_data.article_meta()["date_published"][:10])
+    return Figures(claims, external, overrides, published, text)
+
+
+def build(conventions: Conventions = DEFAULT) -> pd.DataFrame:
+    """All checks under the given conventions, as the ``data/processed/checks.csv`` table."""
+    return results_frame(run(load_figures(conventions)))
+
+
+def coverage(claims: Sequence[_data.Claim], results: Sequence[Result]) -> pd.DataFrame:
+    """Per claim: the checks it takes part in, and whether any of them is checkable."""
+    rows = []
+    for c in claims:
+        used = [r for r in results if c.id in r.check.claims]
+        rows.append({"id": c.id, "checks": ";".join(r.check.check_id for r in used),
+                     "checkable": any(r.verdict != "not_checkable" for r in used),
+                     "verdicts": ";".join(sorted({r.verdict for r in used}))})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# Small building blocks used by the checks
+# --------------------------------------------------------------------------------------------
+
+ONE = Interval.point(1)
+HUNDRED = D(100)
+
+
+def pct(iv: Interval) -> Interval:
+    """A percentage interval as a growth factor: 57.84% → 1.5784."""
+    return ONE + iv / HUNDRED
+
+
+def eq(implied: Interval, point: Decimal, reported: Interval, reported_point: Decimal, **kw) -> Outcome:
+    return Outcome("eq", implied, point, reported, reported_point, **kw)
+
+
+def le(implied: Interval, point: Decimal, reported: Interval, reported_point: Decimal, **kw) -> Outcome:
+    return Outcome("le", implied, point, reported, reported_point, **kw)
+
+
+def ge(implied: Interval, point: Decimal, reported: Interval, reported_point: Decimal, **kw) -> Outcome:
+    return Outcome("ge", implied, point, reported, reported_point, **kw)
+
+
+def within(implied: Interval, reported: Interval, reported_point: Decimal, **kw) -> Outcome:
+    """The reported figure must lie in the implied range (e.g. a total between two bounds)."""
+    return Outcome("in", implied, implied.mid if implied.bounded else implied.lo, reported,  # type: ignore[arg-type]
+                   reported_point, **kw)
+
+
+def derived(implied: Interval, point: Decimal, **kw) -> Outcome:
+    return Outcome("none", implied, point, **kw)
+
+
+def _n(x: Decimal, places: int = 2) -> str:
+    return _fmt(x, places)
+
+
+# the checks themselves live in a module of their own, registered on import
+from . import relations as _relations  # noqa: E402,F401
