@@ -715,10 +715,15 @@ def _five_calendar(f: Figures):
 
 
 def _reconcile_elapsed(f: Figures) -> str:
-    return ("Counted as elapsed time, the assistance ran about 4.4 years (September 2016 to the "
-            "article's date); '5年来' is right only as a count of the calendar years 2016–2020, "
-            "which is how official reports count plan periods. The other check reads it that "
-            "way and finds it consistent.")
+    from .written import ordinal_to_date
+    start = ordinal_to_date(f.iv("pairing_start_date").lo)  # type: ignore[arg-type]
+    elapsed = D((f.published - start).days) / YEAR_DAYS  # type: ignore[operator]
+    return (f"Counted as elapsed time, the assistance ran {_n(elapsed)} years ({start:%Y-%m} to "
+            f"the article's date, {f.published}); for '5年' to be elapsed time rounded to whole "
+            f"years, the pairing would have to have begun by "
+            f"{ordinal_to_date(D(f.published.toordinal()) - D('4.5') * YEAR_DAYS)}. "  # type: ignore[union-attr]
+            f"'5年来' is right as a count of the calendar years 2016–2020, which is how official "
+            f"reports count plan periods; the calendar-year check reads it that way and agrees.")
 
 
 @check("five_years_as_elapsed_time", kind="timeline", theme="timeline",
