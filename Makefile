@@ -11,6 +11,7 @@ PYTEST_ARGS ?= -n 2 --dist loadscope
 .PHONY: all env test lock clean-env
 all: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python tools/run_notebooks.py $(NOTEBOOKS)
+	MPLBACKEND=Agg $(BIN)/python tools/write_gallery.py
 
 env: $(STAMP)
 

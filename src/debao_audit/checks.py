@@ -110,9 +110,11 @@ class Outcome:
             lo = ordinal_to_date(iv.lo).isoformat()  # type: ignore[arg-type]
             hi = ordinal_to_date(iv.hi).isoformat()  # type: ignore[arg-type]
             return lo if lo == hi else f"[{lo}, {hi}]"
-        pt = "" if point is None else f"{_fmt(point / self.scale, self.places)}"
         rng = iv.format(self.places, self.scale)
         u = f" {self.unit}" if self.unit else ""
+        if point is None:
+            return f"range {rng}{u}"
+        pt = _fmt(point / self.scale, self.places)
         if iv.is_point or pt == rng:
             return f"{rng}{u}"
         return f"{pt}{u}, interval {rng}"

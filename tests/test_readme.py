@@ -1,0 +1,24 @@
+"""The README's gallery, figures and notebook list are current."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_gallery_is_current():
+    r = subprocess.run([sys.executable, str(ROOT / "tools" / "write_gallery.py"), "--check"],
+                       capture_output=True, text=True, env={"MPLBACKEND": "Agg", "PATH": ""})
+    assert r.returncode == 0, r.stderr
+
+
+def test_every_notebook_and_data_file_is_described():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for nb in (ROOT / "notebooks").glob("*.ipynb"):
+        assert f"notebooks/{nb.name}" in readme, nb.name
+    for f in ["data/raw/article.txt", "data/raw/article.meta.json", "data/claims.csv",
+              "data/excluded_tokens.csv", "data/unchecked_claims.csv",
+              "data/external/reference_figures.csv", "data/processed/checks.csv"]:
+        assert f in readme, f
+    assert "make test" in readme and "\nmake " in readme

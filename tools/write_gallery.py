@@ -1,0 +1,47 @@
+"""Write the README's gallery (between the gallery markers) from the figures' own findings.
+
+Each figure's one-line finding is computed by ``debao_audit.figures.finding`` from the data, so
+the README never repeats a number by hand.  ``--check`` exits 1 if the README is out of date
+(tests/test_readme.py does the same).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from debao_audit import checks, figures
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+START, END = "<!-- gallery -->", "<!-- /gallery -->"
+
+
+def gallery() -> str:
+    figs = checks.load_figures()
+    results = checks.run(figs)
+    lines = [START, "", "| figure | finding |", "|---|---|"]
+    for name in figures.FIGURES:
+        text = figures.finding(name, figs, results).replace("|", "\\|")
+        lines.append(f"| [<img src=\"figures/{name}.png\" width=\"260\" alt=\"{name}\">](figures/{name}.png) "
+                     f"| **{name}**: {text}. [SVG](figures/{name}.svg), [data](figures/{name}.csv) |")
+    lines += ["", "The annotated article: [`figures/annotated_article.html`](figures/annotated_article.html) "
+              "(open it in a browser; hover or tab to a figure).", "", END]
+    return "\n".join(lines)
+
+
+def render(readme: str) -> str:
+    head, _, rest = readme.partition(START)
+    _, _, tail = rest.partition(END)
+    if not rest:
+        raise SystemExit(f"{README}: no {START} marker")
+    return head + gallery() + tail
+
+
+if __name__ == "__main__":
+    current = README.read_text(encoding="utf-8")
+    new = render(current)
+    if "--check" in sys.argv[1:]:
+        sys.exit(0 if new == current else "README gallery is out of date: run make")
+    if new != current:
+        README.write_text(new, encoding="utf-8")
