@@ -83,8 +83,23 @@ class Figures:
         e = self.external[key]
         return e.reading.value if e.reading is not None else e.interval.lo  # type: ignore[return-value]
 
-    def date(self, key: str) -> Interval:
-        return self.iv(key)
+    # -- derived figures, each as (interval, point as written) ---------------------------------
+    def ratio(self, num: str, den: str, factor: Decimal = Decimal(1)) -> tuple[Interval, Decimal]:
+        """num / den × factor (per-unit figures, shares in percent with factor 100)."""
+        return self.iv(num) / self.iv(den) * factor, self.pt(num) / self.pt(den) * factor
+
+    def total(self, *keys: str) -> tuple[Interval, Decimal]:
+        """The sum of several figures."""
+        iv = self.iv(keys[0])
+        for k in keys[1:]:
+            iv = iv + self.iv(k)
+        return iv, sum((self.pt(k) for k in keys), Decimal(0))
+
+    def before_growth(self, level: str, growth: str, years: int = 1) -> tuple[Interval, Decimal]:
+        """The base a level grew from: level / (1 + growth%)^years."""
+        factor = Interval.point(1) + self.iv(growth) / Decimal(100)
+        return (self.iv(level) / factor ** years,
+                self.pt(level) / (1 + self.pt(growth) / Decimal(100)) ** years)
 
 
 # --------------------------------------------------------------------------------------------

@@ -79,8 +79,7 @@ def _income_annual(f: Figures):
                    "independently (China Ethnic News); another series or definition would differ.",
        title="2015 income implied by 12364 yuan and +57.84%")
 def _income_2015_total(f: Figures):
-    iv = f.iv("rural_income_2020") / pct(f.iv("rural_income_growth_total"))
-    pt = f.pt("rural_income_2020") / (1 + f.pt("rural_income_growth_total") / HUNDRED)
+    iv, pt = f.before_growth("rural_income_2020", "rural_income_growth_total")
     return eq(iv, pt, f.iv("db_rural_income_2015"), f.pt("db_rural_income_2015"), unit="yuan", places=1)
 
 
@@ -100,8 +99,7 @@ def _reconcile_2015_annual(f: Figures) -> str:
        title="2015 income implied by 12364 yuan and 9.2% a year",
        reconcile=_reconcile_2015_annual)
 def _income_2015_annual(f: Figures):
-    iv = f.iv("rural_income_2020") / pct(f.iv("rural_income_growth_annual")) ** 5
-    pt = f.pt("rural_income_2020") / (1 + f.pt("rural_income_growth_annual") / HUNDRED) ** 5
+    iv, pt = f.before_growth("rural_income_2020", "rural_income_growth_annual", years=5)
     return eq(iv, pt, f.iv("db_rural_income_2015"), f.pt("db_rural_income_2015"), unit="yuan", places=1)
 
 
@@ -167,8 +165,7 @@ def _reconcile_incidence(f: Figures) -> str:
        title="Could 102207 poor people and a 21.11% incidence both be true in a county of 368,000?",
        reconcile=_reconcile_incidence)
 def _incidence(f: Figures):
-    iv = f.iv("poor_people_exited") / f.iv("population_total") * HUNDRED
-    pt = f.pt("poor_people_exited") / f.pt("population_total") * HUNDRED
+    iv, pt = f.ratio("poor_people_exited", "population_total", HUNDRED)
     return eq(iv, pt, f.iv("poverty_incidence_2015"), f.pt("poverty_incidence_2015"), unit="%", places=2)
 
 
@@ -202,8 +199,7 @@ def _incidence_zero(f: Figures):
        explanation="A derived figure; no independent household size for Debao's poor is at hand.",
        title="Persons per poor household in the county")
 def _hh_size(f: Figures):
-    iv = f.iv("poor_people_exited") / f.iv("poor_households_exited")
-    pt = f.pt("poor_people_exited") / f.pt("poor_households_exited")
+    iv, pt = f.ratio("poor_people_exited", "poor_households_exited")
     return derived(iv, pt, unit="persons", places=3)
 
 
@@ -227,8 +223,7 @@ def _reconcile_hh(f: Figures) -> str:
        title="Household size of those helped by the industrial bases vs the county's poor",
        reconcile=_reconcile_hh)
 def _hh_industry(f: Figures):
-    iv = f.iv("industry_people_lifted") / f.iv("industry_households_lifted")
-    pt = f.pt("industry_people_lifted") / f.pt("industry_households_lifted")
+    iv, pt = f.ratio("industry_people_lifted", "industry_households_lifted")
     rep = f.iv("poor_people_exited") / f.iv("poor_households_exited")
     rp = f.pt("poor_people_exited") / f.pt("poor_households_exited")
     return eq(iv, pt, rep, rp, unit="persons", places=3)
@@ -287,8 +282,7 @@ def _beneficiaries(f: Figures):
        explanation="A part cannot exceed its whole; the share (5–6%) is small, so the check is weak.",
        title="Households lifted by the industrial bases are a part of all")
 def _industry_within(f: Figures):
-    iv = f.iv("industry_households_lifted") / f.iv("poor_households_exited") * HUNDRED
-    pt = f.pt("industry_households_lifted") / f.pt("poor_households_exited") * HUNDRED
+    iv, pt = f.ratio("industry_households_lifted", "poor_households_exited", HUNDRED)
     return le(iv, pt, Interval.point(HUNDRED), HUNDRED, unit="%", places=2,
               note=f"The bases' households are {_n(pt)}% of the county's.")
 
@@ -304,8 +298,7 @@ def _industry_within(f: Figures):
        explanation="A derived figure: no 2019 fiscal-assistance figure is at hand to hold it against.",
        title="2019 fiscal assistance implied by 6102万元 and +10.3%")
 def _fiscal_2019(f: Figures):
-    iv = f.iv("fiscal_aid_2020") / pct(f.iv("fiscal_aid_growth_2020"))
-    pt = f.pt("fiscal_aid_2020") / (1 + f.pt("fiscal_aid_growth_2020") / HUNDRED)
+    iv, pt = f.before_growth("fiscal_aid_2020", "fiscal_aid_growth_2020")
     return derived(iv, pt, unit="万元", scale=WAN, places=1)
 
 
@@ -316,8 +309,7 @@ def _fiscal_2019(f: Figures):
        explanation="A derived figure; note how wide it is: 53% is rounded to a whole percent.",
        title="2019 donations implied by 2459万元 and +53%")
 def _donations_2019(f: Figures):
-    iv = f.iv("social_donations_2020") / pct(f.iv("social_donations_growth_2020"))
-    pt = f.pt("social_donations_2020") / (1 + f.pt("social_donations_growth_2020") / HUNDRED)
+    iv, pt = f.before_growth("social_donations_2020", "social_donations_growth_2020")
     return derived(iv, pt, unit="万元", scale=WAN, places=1)
 
 
@@ -330,8 +322,7 @@ def _donations_2019(f: Figures):
                    "violation look worse than it is.",
        title="2020 funding as a share of the cumulative 2.24亿元")
 def _aid_2020_share(f: Figures):
-    iv = f.iv("fiscal_aid_2020") + f.iv("social_donations_2020")
-    pt = f.pt("fiscal_aid_2020") + f.pt("social_donations_2020")
+    iv, pt = f.total("fiscal_aid_2020", "social_donations_2020")
     share = pt / f.pt("aid_total_cumulative") * HUNDRED
     return le(iv, pt, f.iv("aid_total_cumulative"), f.pt("aid_total_cumulative"), unit="万元",
               scale=WAN, places=1, note=f"2020 alone is {_n(share, 1)}% of the cumulative total.")
@@ -339,13 +330,10 @@ def _aid_2020_share(f: Figures):
 
 def _years_2019_2020(f: Figures) -> tuple[Interval, Interval, Decimal, Decimal]:
     """Fiscal funds + donations: 2019 (implied by the growth rates) and 2020 (reported)."""
-    y2020 = f.iv("fiscal_aid_2020") + f.iv("social_donations_2020")
-    y2019 = (f.iv("fiscal_aid_2020") / pct(f.iv("fiscal_aid_growth_2020"))
-             + f.iv("social_donations_2020") / pct(f.iv("social_donations_growth_2020")))
-    p2020 = f.pt("fiscal_aid_2020") + f.pt("social_donations_2020")
-    p2019 = (f.pt("fiscal_aid_2020") / (1 + f.pt("fiscal_aid_growth_2020") / HUNDRED)
-             + f.pt("social_donations_2020") / (1 + f.pt("social_donations_growth_2020") / HUNDRED))
-    return y2019, y2020, p2019, p2020
+    y2020, p2020 = f.total("fiscal_aid_2020", "social_donations_2020")
+    fiscal, p_fiscal = f.before_growth("fiscal_aid_2020", "fiscal_aid_growth_2020")
+    donations, p_donations = f.before_growth("social_donations_2020", "social_donations_growth_2020")
+    return fiscal + donations, y2020, p_fiscal + p_donations, p2020
 
 
 @check("funding_never_decreased", kind="qualitative", theme="funding",
@@ -395,8 +383,7 @@ def _fits_path(f: Figures):
 def _named(f: Figures):
     parts = ("industry_sericulture_citrus_investment", "industry_camellia_investment",
              "disability_base_investment", "school_investment", "medical_equipment_value")
-    iv = sum((f.iv(p) for p in parts[1:]), f.iv(parts[0]))
-    pt = sum(f.pt(p) for p in parts)
+    iv, pt = f.total(*parts)
     share = pt / f.pt("aid_total_cumulative") * HUNDRED
     return le(iv, pt, f.iv("aid_total_cumulative"), f.pt("aid_total_cumulative"), unit="万元",
               scale=WAN, places=2, note=f"The named parts add up to {_n(share, 1)}% of the total.")
@@ -458,8 +445,7 @@ def _school(f: Figures):
        explanation="A derived figure: no benchmark for enclave-base dividends is at hand.",
        title="Dividends per household helped")
 def _dividends(f: Figures):
-    iv = f.iv("industry_dividends_cumulative") / f.iv("industry_households_lifted")
-    pt = f.pt("industry_dividends_cumulative") / f.pt("industry_households_lifted")
+    iv, pt = f.ratio("industry_dividends_cumulative", "industry_households_lifted")
     return derived(iv, pt, unit="yuan", places=0)
 
 
@@ -470,8 +456,7 @@ def _dividends(f: Figures):
        explanation="A derived figure; no mask-price series for early 2020 is at hand.",
        title="Price per medical mask")
 def _masks(f: Figures):
-    iv = f.iv("mask_purchase_cost") / f.iv("masks_bought")
-    pt = f.pt("mask_purchase_cost") / f.pt("masks_bought")
+    iv, pt = f.ratio("mask_purchase_cost", "masks_bought")
     return derived(iv, pt, unit="yuan", places=3)
 
 
@@ -482,8 +467,7 @@ def _masks(f: Figures):
        explanation="A derived figure; with two open-ended figures the band is very wide.",
        title="Value per batch of epidemic supplies")
 def _per_batch(f: Figures):
-    iv = f.iv("covid_donation_value") / f.iv("covid_donation_batches")
-    pt = f.pt("covid_donation_value") / f.pt("covid_donation_batches")
+    iv, pt = f.ratio("covid_donation_value", "covid_donation_batches")
     return derived(iv, pt, unit="万元", scale=WAN, places=2)
 
 
@@ -494,8 +478,7 @@ def _per_batch(f: Figures):
        explanation="A derived figure; the workshop also employs people who are not registered poor.",
        title="Workshop investment per registered-poor job")
 def _workshop(f: Figures):
-    iv = f.iv("workshop_investment") / f.iv("workshop_jobs")
-    pt = f.pt("workshop_investment") / f.pt("workshop_jobs")
+    iv, pt = f.ratio("workshop_investment", "workshop_jobs")
     return derived(iv, pt, unit="万元", scale=WAN, places=2)
 
 
@@ -506,8 +489,7 @@ def _workshop(f: Figures):
        explanation="A derived figure with nothing to compare it with.",
        title="Disability employment base: investment per job")
 def _disability(f: Figures):
-    iv = f.iv("disability_base_investment") / f.iv("disability_jobs")
-    pt = f.pt("disability_base_investment") / f.pt("disability_jobs")
+    iv, pt = f.ratio("disability_base_investment", "disability_jobs")
     return derived(iv, pt, unit="yuan", places=0)
 
 
@@ -518,8 +500,7 @@ def _disability(f: Figures):
        explanation="A derived lower bound; people benefiting from several projects are counted once.",
        title="Registered poor beneficiaries per project")
 def _per_project(f: Figures):
-    iv = f.iv("beneficiaries_registered_poor") / f.iv("projects_total")
-    pt = f.pt("beneficiaries_registered_poor") / f.pt("projects_total")
+    iv, pt = f.ratio("beneficiaries_registered_poor", "projects_total")
     return derived(iv, pt, unit="persons", places=0)
 
 
@@ -571,8 +552,7 @@ def _experts(f: Figures):
        explanation="Parts in person-times must fit in the total in person-times.",
        title="Teacher training and support within the teachers who benefited")
 def _teachers(f: Figures):
-    iv = f.iv("teacher_training_exchange") + f.iv("teaching_support")
-    pt = f.pt("teacher_training_exchange") + f.pt("teaching_support")
+    iv, pt = f.total("teacher_training_exchange", "teaching_support")
     return le(iv, pt, f.iv("teachers_benefited"), f.pt("teachers_benefited"), unit="person-times", places=0)
 
 
@@ -583,8 +563,7 @@ def _teachers(f: Figures):
        explanation="A derived figure; about 50 per class is plausible for skills training.",
        title="Poor trainees per training session")
 def _per_session(f: Figures):
-    iv = f.iv("trainees_poor") / f.iv("training_sessions")
-    pt = f.pt("trainees_poor") / f.pt("training_sessions")
+    iv, pt = f.ratio("trainees_poor", "training_sessions")
     return derived(iv, pt, unit="person-times", places=1)
 
 
@@ -597,8 +576,7 @@ def _per_session(f: Figures):
        title="Village pairings within all 83 pairings")
 def _pairs(f: Figures):
     parts = ("nanshan_subdistricts", "nanshan_communities", "nanshan_enterprises")
-    iv = f.iv(parts[0]) + f.iv(parts[1]) + f.iv(parts[2])
-    pt = sum(f.pt(p) for p in parts)
+    iv, pt = f.total(*parts)
     return le(iv, pt, f.iv("pairs_total"), f.pt("pairs_total"), unit="pairs", places=0)
 
 
@@ -611,8 +589,7 @@ def _pairs(f: Figures):
        title="Enough Nanshan partners for the paired villages")
 def _partners(f: Figures):
     parts = ("nanshan_subdistricts", "nanshan_communities", "nanshan_enterprises")
-    iv = f.iv(parts[0]) + f.iv(parts[1]) + f.iv(parts[2])
-    pt = sum(f.pt(p) for p in parts)
+    iv, pt = f.total(*parts)
     return ge(iv, pt, f.iv("paired_poor_villages"), f.pt("paired_poor_villages"), unit="", places=0)
 
 
@@ -641,8 +618,7 @@ def _levels(f: Figures):
        title="Employment channels compared")
 def _channels(f: Figures):
     parts = ("public_welfare_employed", "workshop_jobs", "disability_jobs")
-    iv = f.iv(parts[0]) + f.iv(parts[1]) + f.iv(parts[2])
-    pt = sum(f.pt(p) for p in parts)
+    iv, pt = f.total(*parts)
     return derived(iv, pt, unit="persons", places=0,
                    note=f"Local jobs: {_n(pt, 0)} persons; through labour cooperation: "
                         f"{_n(f.pt('labour_coop_employed'), 0)}.")
@@ -682,8 +658,7 @@ def _mask_within(f: Figures):
        title="Employed poor people within all registered poor")
 def _employed(f: Figures):
     parts = ("labour_coop_employed", "public_welfare_employed", "workshop_jobs", "disability_jobs")
-    iv = sum((f.iv(p) for p in parts[1:]), f.iv(parts[0]))
-    pt = sum(f.pt(p) for p in parts)
+    iv, pt = f.total(*parts)
     return le(iv, pt, f.iv("poor_people_exited"), f.pt("poor_people_exited"), unit="persons", places=0)
 
 
