@@ -22,3 +22,19 @@ def test_every_notebook_and_data_file_is_described():
               "data/external/reference_figures.csv", "data/processed/checks.csv"]:
         assert f in readme, f
     assert "make test" in readme and "\nmake " in readme
+
+
+def test_headline_counts_are_current():
+    """The README's opening numbers are the ones the data and checks give today."""
+    from debao_audit import checks, data
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    claims = data.load_claims()
+    table = checks.build()
+    counts = table["verdict"].value_counts()
+    assert f"**{len(claims)} quantitative statements**" in readme
+    assert f"**{len(table)} relations**" in readme
+    assert f"{counts.get('consistent', 0)} *consistent*" in readme
+    assert f"{counts.get('not_checkable', 0)} *not checkable*" in readme
+    assert f"**{counts.get('inconsistent', 0)} *inconsistent***" in readme
+    assert counts.get("within_rounding", 0) == 0 or "within rounding" in readme
