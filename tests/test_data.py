@@ -177,3 +177,20 @@ def test_write_csv_is_atomic(tmp_path):
         data.write_csv(Boom({"a": [2]}), target)
     assert target.read_text() == "a\n1\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_external_written_figures_are_verbatim_and_read(tmp_path):
+    ext = {e.id: e for e in data.load_external()}
+    school = ext["db_nanshan_school_cost_2018"]
+    assert str(school.interval) == "[25955000, 25965000)"   # written 2596万元, not 25960000元
+    rows = list(csv.DictReader((data.EXTERNAL / "reference_figures.csv").open(encoding="utf-8")))
+    for column, value, expected in [("written", "2597万元", "inside the quote"),
+                                    ("value", "25970000", "25960000")]:
+        broken = [dict(r) for r in rows]
+        k = next(i for i, r in enumerate(broken) if r["id"] == "db_nanshan_school_cost_2018")
+        broken[k][column] = value
+        p = tmp_path / "ext.csv"
+        _write(p, broken)
+        with pytest.raises(data.DataError, match=expected) as e:
+            data.load_external(p)
+        assert e.value.row == k + 1 and e.value.column == column

@@ -308,9 +308,37 @@ class External:
         return iso_to_interval(self.period)
 
 
+def _external_reading(path: Path, i: int, r: dict[str, str]) -> Reading:
+    """An external figure read like a claim: from ``written`` (the figure as the source writes
+    it, a substring of its quote) where given, else from ``value`` with its written decimals
+    (for quotes that write the figure differently, e.g. "11,567 yuan")."""
+    written = (r.get("written") or "").strip()
+    if written:
+        if written not in r["quote"]:
+            raise DataError(path, i, "written", "the figure as written, inside the quote", written)
+        try:
+            reading = read(written, r["unit"])
+        except ReadError as e:
+            raise DataError(path, i, "written", f"a readable figure ({e})", written) from None
+        try:
+            stored = Decimal(r["value"])
+        except InvalidOperation:
+            raise DataError(path, i, "value", "a decimal number in base units", r["value"]) from None
+        if stored != reading.value:
+            raise DataError(path, i, "value", f"{reading.value} {r['unit']}, what '{written}' says",
+                            r["value"])
+        return reading
+    suffix = {"percent": "%", "yuan": "元"}.get(r["unit"], "")
+    try:
+        return read(r["value"] + suffix, r["unit"])
+    except ReadError as e:
+        raise DataError(path, i, "value", f"a number ({e})", r["value"]) from None
+
+
 def load_external(path: Path = EXTERNAL / "reference_figures.csv") -> list[External]:
-    """Third-party figures.  A numeric ``value`` is read like a written figure (``2.0`` percent
-    stands for [1.95, 2.05)); a date row keeps its date in ``period``."""
+    """Third-party figures, each sourced (``source``, ``source_url``, verbatim ``quote``) and read
+    like the article's figures, so that ``2596万元`` stands for [2595.5万, 2596.5万) and ``2.0%``
+    for [1.95, 2.05); a date row keeps its date in ``period``."""
     rows = _read_rows(path, EXTERNAL_COLUMNS + ("value", "unit", "period", "confidence"))
     out, seen = [], set()
     for i, r in enumerate(rows, start=1):
@@ -329,11 +357,7 @@ def load_external(path: Path = EXTERNAL / "reference_figures.csv") -> list[Exter
         else:
             if r["unit"] not in UNITS:
                 raise DataError(path, i, "unit", f"a unit from {sorted(UNITS)}", r["unit"])
-            try:
-                reading = read(r["value"] + ("%" if r["unit"] == "percent" else "元" if r["unit"] == "yuan" else ""),
-                               r["unit"])
-            except ReadError as e:
-                raise DataError(path, i, "value", f"a number ({e})", r["value"]) from None
+            reading = _external_reading(path, i, r)
         out.append(External(id=r["id"], geography=r.get("geography", ""),
                             indicator=r.get("indicator", ""), period=r["period"],
                             value=r["value"], unit=r["unit"], source=r["source"],
