@@ -74,12 +74,6 @@ def test_verdict_rule(outcome, expected):
       "poverty_incidence_2015": ("30%", "percent")},
      {"poor_people_exited": ("300", "person"), "population_total": ("1000", "person"),
       "poverty_incidence_2015": ("20%", "percent")}),
-    # 2 people per household in both
-    ("industry_household_size_vs_county",
-     {"industry_people_lifted": ("200", "person"), "industry_households_lifted": ("100户", "household"),
-      "poor_people_exited": ("2000", "person"), "poor_households_exited": ("1000户", "household")},
-     {"industry_people_lifted": ("400", "person"), "industry_households_lifted": ("100户", "household"),
-      "poor_people_exited": ("2000", "person"), "poor_households_exited": ("1000户", "household")}),
     ("poor_villages_stated_twice",
      {"beneficiary_villages": ("7个", "village"), "poor_villages_exited": ("7个", "village")},
      {"beneficiary_villages": ("8个", "village"), "poor_villages_exited": ("7个", "village")}),
@@ -91,11 +85,14 @@ def test_verdict_rule(outcome, expected):
     ("medical_experts_within_professionals",
      {"medical_experts": ("近100名", "person"), "professionals_sent": ("134人", "person")},
      {"medical_experts": ("近200名", "person"), "professionals_sent": ("134人", "person")}),
-    ("pairing_units_cover_villages",
-     {"nanshan_subdistricts": ("1个", "subdistrict"), "nanshan_communities": ("1个", "community"),
-      "nanshan_enterprises": ("1家", "enterprise"), "paired_poor_villages": ("3个", "village")},
-     {"nanshan_subdistricts": ("1个", "subdistrict"), "nanshan_communities": ("1个", "community"),
-      "nanshan_enterprises": ("1家", "enterprise"), "paired_poor_villages": ("4个", "village")}),
+    ("pairing_units_match_villages",
+     {"nanshan_communities": ("2个", "community"), "nanshan_enterprises": ("1家", "enterprise"),
+      "paired_poor_villages": ("3个", "village")},
+     {"nanshan_communities": ("2个", "community"), "nanshan_enterprises": ("1家", "enterprise"),
+      "paired_poor_villages": ("4个", "village")}),
+    ("school_investment_external",
+     {"school_investment": ("2600万元", "yuan")},
+     {"school_investment": ("2500万元", "yuan")}),
     ("five_years_as_calendar_years",
      {"pairing_start_date": ("2016年9月", "date")},
      {"pairing_start_date": ("2015年9月", "date")}),
@@ -169,7 +166,8 @@ def coarse_moves(c) -> list[Decimal]:
 
 def agreement_move(figs, claim_id) -> Decimal | None:
     """For a claim in an equality that fails, the value that would make it hold, found by
-    bisection on the sign of (implied − reported) over multipliers 10^-4 … 10^4."""
+    bisection on the sign of (implied − reported) over multipliers in [1/2, 2], else [1/10, 10],
+    else [10^-4, 10^4]."""
     c = figs.claims[claim_id]
     for check in (k for k in checks.REGISTRY.values() if claim_id in k.claims):
         def gap(m: Decimal):
@@ -181,9 +179,11 @@ def agreement_move(figs, claim_id) -> Decimal | None:
             if o.relation != "eq":
                 return None
             return o.implied_point - o.reported_point
-        lo, hi = D("0.0001"), D("10000")
-        glo, ghi = gap(lo), gap(hi)
-        if glo is None or ghi is None or (glo > 0) == (ghi > 0):
+        for lo, hi in ((D("0.5"), D(2)), (D("0.1"), D(10)), (D("0.0001"), D(10000))):
+            glo, ghi = gap(lo), gap(hi)
+            if glo is not None and ghi is not None and (glo > 0) != (ghi > 0):
+                break
+        else:
             continue
         for _ in range(80):
             mid = (lo * hi).sqrt()
@@ -210,7 +210,8 @@ def test_mutating_any_checkable_claim_changes_a_verdict(figs, baseline):
             if c.number in moved:
                 continue  # not a different figure: its interval still holds the written one
             after = verdicts_with(figs, claim_id, moved)
-            if any(after[k] != baseline[k] for k in after):
+            # a crash is not a detection: only a real change of verdict counts
+            if any(after[k] not in (baseline[k], "error") for k in after):
                 changed = True
                 break
         if not changed:

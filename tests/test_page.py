@@ -150,7 +150,7 @@ def test_popover_holds_reading_and_every_check(tree, inputs):
             assert "v-none" in mark.get("class")
         for r in used[c.id]:
             row = r.row()
-            for piece in (r.check.check_id, r.check.title, row["reported"], row["implied"],
+            for piece in (r.check.check_id, r.title, row["reported"], row["implied"],
                           r.check.assumption, row["explanation"]):
                 assert piece in pop, (c.id, r.check.check_id, piece)
             if r.verdict == "inconsistent" and row["reconcile"]:

@@ -117,6 +117,7 @@ class Outcome:
     places: int = 2                    #: decimals to display
     scale: Decimal = D(1)              #: display scale (1e4 for 万元)
     note: str = ""                     #: a sentence with the derived numbers
+    reported_label: str = ""           #: where the reported figure comes from, if not the article
 
     def show(self, iv: Interval | None, point: Decimal | None) -> str:
         if iv is None:
@@ -215,7 +216,11 @@ def power(o: Outcome) -> tuple[str, str]:
         rp = o.reported_point if o.reported_point is not None else o.reported.mid
         if rp in (None, 0) or o.unit == "date":
             return "low", "one-sided"
-        margin = abs(rp - o.implied_point) / abs(rp)  # type: ignore[operator]
+        signed = (rp - o.implied_point) if o.relation == "le" else (o.implied_point - rp)
+        margin = abs(signed) / abs(rp)  # type: ignore[operator]
+        if signed < 0:
+            # violated: like statcheck's gross inconsistency, say by how much
+            return ("high" if margin > D("0.1") else "medium"), f"violated by {margin:.0%}"
         return ("low" if margin > D("0.2") else "medium"), f"one-sided, margin {margin:.0%}"
     ref = o.reported_point if o.reported_point not in (None, 0) else o.implied_point
     if not (o.reported.bounded and o.implied.bounded):
@@ -239,14 +244,16 @@ class Result:
     power: str
     band: str
     reconcile: str
+    title: str = ""    #: the check's title with the claims as the article writes them
 
     def row(self) -> dict[str, str]:
         c, o = self.check, self.outcome
         return {
-            "check_id": c.check_id, "kind": c.kind, "theme": c.theme,
+            "check_id": c.check_id, "title": self.title, "kind": c.kind, "theme": c.theme,
             "claims": ";".join(c.claims), "external": ";".join(c.external),
             "verdict": self.verdict,
-            "reported": o.show(o.reported, o.reported_point),
+            "reported": (f"{o.reported_label}: " if o.reported_label and o.reported is not None
+                         else "") + o.show(o.reported, o.reported_point),
             "implied": o.show(o.implied, None if o.relation == "in" else o.implied_point),
             "relation": {"eq": "implied = reported", "le": "implied ≤ reported",
                          "ge": "implied ≥ reported", "in": "reported within implied range",
@@ -258,17 +265,20 @@ class Result:
 
 
 def run(figures: Figures, registry: Mapping[str, Check] | None = None) -> list[Result]:
+    """Run every check.  Titles are templates such as ``{medical_experts} medical experts``,
+    filled with the claims as the article writes them (``近200名``), so no figure is typed in."""
+    written = {k: c.written for k, c in figures.claims.items()}
     out = []
     for c in (registry or REGISTRY).values():
         o = c.compute(figures)
         v = verdict(o)
         p, band = power(o)
         rec = c.reconcile(figures) if (c.reconcile and v == "inconsistent") else ""
-        out.append(Result(c, o, v, p, band, rec))
+        out.append(Result(c, o, v, p, band, rec, c.title.format_map(written)))
     return out
 
 
-CHECKS_COLUMNS = ("check_id", "claims", "external", "verdict", "reported", "implied",
+CHECKS_COLUMNS = ("check_id", "title", "claims", "external", "verdict", "reported", "implied",
                   "assumption", "explanation", "kind", "theme", "relation", "formula",
                   "power", "band", "reconcile")
 

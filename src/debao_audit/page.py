@@ -317,7 +317,7 @@ def _claim_popover(claim: _data.Claim, used: Sequence[_checks.Result]) -> str:
             parts.append(
                 f'<span class="pc v-{r.verdict}">'
                 f'<span class="pt">{_badge(r.verdict)} <a href="#check-{_e(r.check.check_id)}">'
-                f'{_id(r.check.check_id)}</a> {_e(r.check.title)}</span>'
+                f'{_id(r.check.check_id)}</a> {_e(r.title)}</span>'
                 f'<span><span class="k">verdict</span> {_e(_label(r.verdict))}</span>'
                 f'<span><span class="k">reported</span> {_e(row["reported"])}</span>'
                 f'<span><span class="k">implied</span> {_e(row["implied"])} '
@@ -403,7 +403,7 @@ def _table_html(results: Sequence[_checks.Result]) -> str:
                if r.check.external else "")
         rows.append(
             f'<tr id="check-{_e(cid)}" class="v-{r.verdict}"><td>{_id(cid)}</td>'
-            f'<td>{_e(r.check.title)}</td>'
+            f'<td>{_e(r.title)}</td>'
             f'<td class="v">{_badge(r.verdict)} {_e(_label(r.verdict))}</td>'
             f'<td>{_e(row["reported"])}</td>'
             f'<td>{_e(row["implied"])}<br><span class="n">{_e(_RELATION_WORDS[r.outcome.relation])}</span></td>'

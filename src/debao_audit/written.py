@@ -159,7 +159,7 @@ class Reading:
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
 _NUMBER_RE = re.compile(
-    r"^(?P<pre>近|超过|约)?"
+    r"^(?P<pre>近|超过)?"
     r"(?P<num>\d+(?:\.\d+)?|[" + _CN_DIGITS + r"]+)"
     r"(?P<scale1>万|亿)?"
     r"(?P<post>多|余)?"
