@@ -151,7 +151,7 @@ def test_popover_holds_reading_and_every_check(tree, inputs):
         for r in used[c.id]:
             row = r.row()
             for piece in (r.check.check_id, r.title, row["reported"], row["implied"],
-                          r.check.assumption, row["explanation"]):
+                          r.assumption, row["explanation"]):
                 assert piece in pop, (c.id, r.check.check_id, piece)
             if r.verdict == "inconsistent" and row["reconcile"]:
                 assert row["reconcile"] in pop

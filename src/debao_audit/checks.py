@@ -245,6 +245,8 @@ class Result:
     band: str
     reconcile: str
     title: str = ""    #: the check's title with the claims as the article writes them
+    formula: str = ""  #: the formula, likewise filled in
+    assumption: str = ""  #: the assumption, likewise filled in
 
     def row(self) -> dict[str, str]:
         c, o = self.check, self.outcome
@@ -258,7 +260,7 @@ class Result:
             "relation": {"eq": "implied = reported", "le": "implied ≤ reported",
                          "ge": "implied ≥ reported", "in": "reported within implied range",
                          "none": "—"}[o.relation],
-            "formula": c.formula, "assumption": c.assumption,
+            "formula": self.formula, "assumption": self.assumption,
             "explanation": (o.note + " " if o.note else "") + c.explanation,
             "reconcile": self.reconcile, "power": self.power, "band": self.band,
         }
@@ -274,7 +276,8 @@ def run(figures: Figures, registry: Mapping[str, Check] | None = None) -> list[R
         v = verdict(o)
         p, band = power(o)
         rec = c.reconcile(figures) if (c.reconcile and v == "inconsistent") else ""
-        out.append(Result(c, o, v, p, band, rec, c.title.format_map(written)))
+        out.append(Result(c, o, v, p, band, rec, c.title.format_map(written),
+                          c.formula.format_map(written), c.assumption.format_map(written)))
     return out
 
 

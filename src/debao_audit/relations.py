@@ -101,7 +101,7 @@ def _reconcile_2015_annual(f: Figures) -> str:
        claims=("rural_income_2020", "rural_income_growth_annual"),
        external=("db_rural_income_2015",),
        formula="income_2015 = income_2020 / (1 + annual)^5",
-       assumption="9.2% a year compounded over the five years 2015→2020",
+       assumption="{rural_income_growth_annual} a year compounded over the five years 2015→2020",
        explanation="If the annual rate were right, the 2015 income would be this; the "
                    "independent 2015 figure tests it.",
        title="2015 income implied by {rural_income_2020} and {rural_income_growth_annual} a year",
@@ -156,7 +156,7 @@ def _reconcile_incidence(f: Figures) -> str:
 @check("poverty_count_vs_incidence_and_population", kind="population", theme="poverty",
        claims=("poor_people_exited", "population_total", "poverty_incidence_2015"),
        formula="incidence implied = poor people / total population",
-       assumption="the 102207 poor people lifted out are the 2015 stock of the poor, and the "
+       assumption="the {poor_people_exited} poor people lifted out are the 2015 stock of the poor, and the "
                   "incidence is measured on the total population",
        explanation="Counts and rates must fit the population they belong to. A count of "
                    "everyone lifted out over several years (a flow) is not the stock at the "
@@ -170,9 +170,9 @@ def _incidence(f: Figures):
 
 @check("poverty_incidence_2015_external", kind="external", theme="poverty",
        claims=("poverty_incidence_2015",), external=("db_poverty_incidence_2015",),
-       formula="article 21.11% = independent 21%",
+       formula="article {poverty_incidence_2015} = independent figure for 2015",
        assumption="both are Debao's 2015 incidence, the independent one rounded to a whole percent",
-       explanation="An independent report rounds the same figure to 21%.",
+       explanation="An independent report gives the same figure, rounded to a whole percent.",
        title="2015 incidence against an independent report")
 def _incidence_ext(f: Figures):
     return eq(f.iv("poverty_incidence_2015"), f.pt("poverty_incidence_2015"),
@@ -182,7 +182,7 @@ def _incidence_ext(f: Figures):
 @check("poverty_incidence_fell_to_zero", kind="external", theme="poverty",
        claims=("poverty_incidence_2020",), external=("db_poverty_incidence_2019",),
        formula="incidence_2020 ≤ incidence_2019",
-       assumption="the incidence kept falling after the end of 2019 (1.22%)",
+       assumption="the incidence kept falling after the end of 2019",
        explanation="An independent report puts the end-2019 incidence at 1.22%; the article's 0 "
                    "for 2020 must not exceed it.",
        title="Incidence {poverty_incidence_2020} in 2020 against the independent end-2019 figure")
@@ -219,8 +219,8 @@ def _hh_industry(f: Figures):
 
 @check("poor_villages_stated_twice", kind="same_quantity", theme="poverty",
        claims=("poor_villages_exited", "beneficiary_villages"),
-       formula="89 poor villages (intro) = 89 poor villages covered (产业合作)",
-       assumption="'全县89个贫困村' is the same set as the 89 villages lifted out",
+       formula="{poor_villages_exited} poor villages (intro) = {beneficiary_villages} poor villages covered (产业合作)",
+       assumption="'全县{beneficiary_villages}贫困村' is the same set as the {poor_villages_exited} villages lifted out",
        explanation="The same quantity stated in two places must agree.",
        title="The county's poor villages, stated twice")
 def _villages_twice(f: Figures):
@@ -244,7 +244,7 @@ def _clinics(f: Figures):
 @check("paired_villages_within_poor_villages", kind="part_whole", theme="people",
        claims=("paired_poor_villages", "poor_villages_exited"),
        formula="paired poor villages ≤ all poor villages",
-       assumption="the 55 paired villages are among the county's 89 poor villages",
+       assumption="the {paired_poor_villages} paired villages are among the county's {poor_villages_exited} poor villages",
        explanation="A part cannot exceed its whole.",
        title="Paired villages are a part of the poor villages")
 def _paired_villages(f: Figures):
@@ -254,7 +254,7 @@ def _paired_villages(f: Figures):
 
 @check("beneficiaries_within_poor_people", kind="part_whole", theme="poverty",
        claims=("beneficiaries_registered_poor", "poor_people_exited"),
-       formula="registered poor benefiting (5.8万以上) ≤ registered poor lifted out (102207)",
+       formula="registered poor benefiting ({beneficiaries_registered_poor}) ≤ registered poor lifted out ({poor_people_exited})",
        assumption="the beneficiaries are registered poor people of the county",
        explanation="A part cannot exceed its whole; the check is weak because 以上 has no upper bound.",
        title="Project beneficiaries are a part of the registered poor")
@@ -425,7 +425,7 @@ def _school(f: Figures):
 
 @check("dividends_per_household", kind="per_unit", theme="funding",
        claims=("industry_dividends_cumulative", "industry_households_lifted"),
-       formula="dividend per household = 832.2万元 / 1400多 households",
+       formula="dividend per household = {industry_dividends_cumulative} / {industry_households_lifted}",
        assumption="the dividends went to the households the bases helped",
        explanation="A derived figure: no benchmark for enclave-base dividends is at hand.",
        title="Dividends per household helped")
@@ -436,8 +436,8 @@ def _dividends(f: Figures):
 
 @check("mask_unit_price", kind="per_unit", theme="people",
        claims=("mask_purchase_cost", "masks_bought"),
-       formula="price per mask = 1.10万元 / 5000",
-       assumption="the 1.10万元 bought exactly the 5000 masks",
+       formula="price per mask = {mask_purchase_cost} / {masks_bought}",
+       assumption="the {mask_purchase_cost} bought exactly the {masks_bought} masks",
        explanation="A derived figure; no mask-price series for early 2020 is at hand.",
        title="Price per medical mask")
 def _masks(f: Figures):
@@ -447,7 +447,7 @@ def _masks(f: Figures):
 
 @check("covid_value_per_batch", kind="per_unit", theme="people",
        claims=("covid_donation_value", "covid_donation_batches"),
-       formula="value per batch = 200余万元 / 20余 batches",
+       formula="value per batch = {covid_donation_value} / {covid_donation_batches}",
        assumption="the value covers the same batches",
        explanation="A derived figure; with two open-ended figures the band is very wide.",
        title="Value per batch of epidemic supplies")
@@ -458,7 +458,7 @@ def _per_batch(f: Figures):
 
 @check("workshop_investment_per_job", kind="per_unit", theme="people",
        claims=("workshop_investment", "workshop_jobs"),
-       formula="investment per job = 2000万元 / 106",
+       formula="investment per job = {workshop_investment} / {workshop_jobs}",
        assumption="the whole workshop investment is counted against the poor workers it employs",
        explanation="A derived figure; the workshop also employs people who are not registered poor.",
        title="Workshop investment per registered-poor job")
@@ -469,7 +469,7 @@ def _workshop(f: Figures):
 
 @check("disability_investment_per_job", kind="per_unit", theme="people",
        claims=("disability_base_investment", "disability_jobs"),
-       formula="investment per job = 40万元 / 50",
+       formula="investment per job = {disability_base_investment} / {disability_jobs}",
        assumption="the base's investment is counted against the disabled people it employs",
        explanation="A derived figure with nothing to compare it with.",
        title="Disability employment base: investment per job")
@@ -480,7 +480,7 @@ def _disability(f: Figures):
 
 @check("beneficiaries_per_project", kind="per_unit", theme="poverty",
        claims=("beneficiaries_registered_poor", "projects_total"),
-       formula="beneficiaries per project = 5.8万以上 / 73",
+       formula="beneficiaries per project = {beneficiaries_registered_poor} / {projects_total}",
        assumption="beneficiaries are counted once per project",
        explanation="A derived lower bound; people benefiting from several projects are counted once.",
        title="Registered poor beneficiaries per project")
@@ -519,7 +519,7 @@ def _reconcile_experts(f: Figures) -> str:
 @check("medical_experts_within_professionals", kind="part_whole", theme="people",
        claims=("medical_experts", "professionals_sent"),
        formula="medical experts sent ≤ education, medical and other professionals sent",
-       assumption="the medical experts are among the 134 professional and technical staff "
+       assumption="the medical experts are among the {professionals_sent} professional and technical staff "
                   "Nanshan sent in the five years",
        explanation="A part cannot exceed its whole; two different ways of counting people sent "
                    "(seconded staff vs. visiting experts, persons vs. visits) would explain it.",
@@ -544,8 +544,8 @@ def _teachers(f: Figures):
 
 @check("trainees_per_session", kind="per_unit", theme="people",
        claims=("trainees_poor", "training_sessions"),
-       formula="trainees per session = 700多 person-times / 15 sessions",
-       assumption="the trainees were trained in those 15 sessions",
+       formula="trainees per session = {trainees_poor} / {training_sessions}",
+       assumption="the trainees were trained in those {training_sessions}",
        explanation="A derived figure; about 50 per class is plausible for skills training.",
        title="Poor trainees per training session")
 def _per_session(f: Figures):
@@ -556,7 +556,7 @@ def _per_session(f: Figures):
 @check("pairing_units_within_pairs", kind="part_whole", theme="people",
        claims=("nanshan_subdistricts", "nanshan_communities", "nanshan_enterprises", "pairs_total"),
        formula="sub-districts + communities + enterprises paired with villages ≤ all pairings",
-       assumption="each Nanshan unit pairing with a poor village is one of the 83 pairings",
+       assumption="each Nanshan unit pairing with a poor village is one of the {pairs_total} pairings",
        explanation="The village pairings are one kind of the pairings the article totals "
                    "(schools, hospitals, villages, firms, towns).",
        title="Village pairings within all {pairs_total}")
@@ -596,7 +596,7 @@ def _levels(f: Figures):
 
 @check("labour_employed_vs_public_posts", kind="part_whole", theme="people",
        claims=("public_welfare_employed", "workshop_jobs", "disability_jobs", "labour_coop_employed"),
-       formula="local jobs (974 + 106 + 50) vs workers employed through cross-regional labour "
+       formula="local jobs ({public_welfare_employed} + {workshop_jobs} + {disability_jobs}) vs workers employed through cross-regional labour "
                "cooperation (7264)",
        assumption="none: the local jobs and the labour-cooperation count are different channels",
        explanation="A derived comparison of channels, shown in the people notebook; nothing says "
@@ -612,7 +612,7 @@ def _channels(f: Figures):
 
 @check("covid_donations_within_2020_donations", kind="part_whole", theme="funding",
        claims=("covid_donation_value", "social_donations_2020"),
-       formula="epidemic supplies donated (200余万元) ≤ all donations in cash and kind in 2020",
+       formula="epidemic supplies donated ({covid_donation_value}) ≤ all donations in cash and kind in 2020",
        assumption="the epidemic supplies were donated in 2020 and are counted in the 2020 "
                   "donations (捐款捐物折款)",
        explanation="A part cannot exceed its whole.",
@@ -625,7 +625,7 @@ def _covid_within(f: Figures):
 
 @check("mask_purchase_within_covid_donations", kind="part_whole", theme="people",
        claims=("mask_purchase_cost", "covid_donation_value"),
-       formula="one cadre's mask purchase (1.10万元) ≤ value of all epidemic supplies donated",
+       formula="one cadre's mask purchase ({mask_purchase_cost}) ≤ value of all epidemic supplies donated",
        assumption="the cadre's donated masks are among the epidemic supplies the article totals",
        explanation="A part cannot exceed its whole.",
        title="One cadre's masks within all epidemic donations")
@@ -716,7 +716,7 @@ def _exit(f: Figures):
 
 @check("labour_count_starts_after_pairing", kind="timeline", theme="timeline",
        claims=("labour_coop_start", "pairing_start_date"),
-       formula="start of the labour count (2017) ≥ start of the pairing (2016-09)",
+       formula="start of the labour count ({labour_coop_start}) ≥ start of the pairing ({pairing_start_date})",
        assumption="the labour-cooperation count starts with or after the pairing",
        explanation="A count cannot start before the programme it counts.",
        title="The labour count starts after the pairing began")
@@ -727,7 +727,7 @@ def _labour_start(f: Figures):
 
 @check("cutoff_before_publication", kind="timeline", theme="timeline",
        claims=("aid_total_cutoff_date", "exit_approval_date"),
-       formula="funding cut-off and exit approval ≤ publication date (2021-02-07)",
+       formula="funding cut-off ({aid_total_cutoff_date}) and exit approval ({exit_approval_date}) ≤ publication date",
        assumption="the article reports only what had happened by its publication",
        explanation="A cut-off after the publication date would be impossible.",
        title="Cut-off dates precede publication")
