@@ -100,6 +100,14 @@ def _wan(x: Decimal) -> Decimal:
     return x / WAN
 
 
+def _wan_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """The plotted bars in 万元, rounded to 4 decimals so that the CSV carries no float noise."""
+    frame = pd.DataFrame(records)
+    for col in ("start_wan_yuan", "value_wan_yuan", "lo_wan_yuan", "hi_wan_yuan"):
+        frame[col] = frame[col].round(4)
+    return frame
+
+
 def _f(x: Decimal | None, default: float = math.nan) -> float:
     """A Decimal as a float plotting coordinate (None becomes *default*)."""
     return default if x is None else float(x)
@@ -864,9 +872,7 @@ def fig_funding_parts_vs_total(figs: Figures, results: list[Result], *,
                        Patch(color=style.PALETTE["sky_blue"], label=f"单年 one year ({one_year})")],
               loc="upper right", fontsize=9.5)
     style.add_source(fig, _source(figs))
-    frame = pd.DataFrame(records)
-    for col in ("start_wan_yuan", "value_wan_yuan", "lo_wan_yuan", "hi_wan_yuan"):
-        frame[col] = frame[col].round(4)
+    frame = _wan_frame(records)
     return _save(fig, "funding_parts_vs_total", frame, outdir)
 
 
@@ -1260,9 +1266,7 @@ def fig_consumption_assistance(figs: Figures, results: list[Result], *,
                     "lo_wan_yuan": float(_wan(m["total_iv"].lo)),
                     "hi_wan_yuan": float(_wan(m["total_iv"].hi))})
     style.add_source(fig, _source(figs))
-    frame = pd.DataFrame(records)
-    for col in ("start_wan_yuan", "value_wan_yuan", "lo_wan_yuan", "hi_wan_yuan"):
-        frame[col] = frame[col].round(4)
+    frame = _wan_frame(records)
     return _save(fig, "consumption_assistance", frame, outdir)
 
 
