@@ -1,5 +1,6 @@
 # make       set up .venv from the pinned versions, then rebuild every output
 # make test  set up the same way, then run the unit tests and nbval (strict) on every notebook
+# make lab   set up the same way, then open JupyterLab on notebooks/ (LAB_ARGS: extra options)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,7 +9,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 # Tests run on both cores; nbval keeps each notebook's cells together with loadscope.
 PYTEST_ARGS ?= -n 2 --dist loadscope
 
-.PHONY: all env test lock clean-env
+.PHONY: all env test lab lock clean-env
 all: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python tools/run_notebooks.py $(NOTEBOOKS)
 	MPLBACKEND=Agg $(BIN)/python tools/write_gallery.py
@@ -24,6 +25,12 @@ $(STAMP): requirements.lock pyproject.toml
 
 test: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The server's root is the repository (notebook 07 links to figures/); the browser opens notebooks/.
+LAB_ARGS ?=
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks \
+	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 # Re-pin after editing requirements.in (needs network); keep environment.yml in step (a test checks).
 lock: $(STAMP)
