@@ -112,3 +112,11 @@ def test_jupyter_sees_html_and_text(frame):
     data, _ = DisplayFormatter().format(t)
     assert set(data) >= {"text/html", "text/plain"}
     assert "0x" not in data["text/plain"]
+
+
+def test_several_verdict_columns_all_coloured_first_sorts():
+    f = pd.DataFrame({"id": ["a", "b"], "before": ["consistent", "inconsistent"],
+                      "after": ["inconsistent", "consistent"]})
+    t = tables.show(f, "two", verdict=("before", "after"))
+    assert t.frame["id"].tolist() == ["b", "a"]
+    assert t.to_html().count("border-left: 0.35em solid") == 4

@@ -159,20 +159,23 @@ class Table:
 
 
 def show(frame: pd.DataFrame, name: str, *, caption: str | None = None,
-         verdict: str | None = "verdict", sort: bool = True,
+         verdict: str | Sequence[str] | None = "verdict", sort: bool = True,
          widths: Mapping[str, str] | None = None, nowrap: Sequence[str] = (),
          text_twin: bool | None = None) -> Table:
     """Display ``frame`` as a styled HTML table.
 
     ``name`` (lower-case letters, digits, ``-``/``_``) fixes the Styler's uuid: give each table
     in a notebook its own.  ``verdict`` names the column to colour (and, with ``sort``, to order
-    failures first); ``None`` or a missing column: no colouring.  ``widths`` maps columns to a
+    failures first), or several (``("before", "after")``: all coloured, the first sorts);
+    ``None`` or missing columns: no colouring.  ``widths`` maps columns to a
     CSS max-width (prose columns default to 26em, others to 14em); ``nowrap`` keeps short
     columns on one line.  ``text_twin``: also give the whole table as plain text (default: when
     it has more than :data:`LONG` rows)."""
     if not _NAME.fullmatch(name):
         raise ValueError(f"table name {name!r}: expected lower-case letters, digits, '-' or '_'")
-    colour = verdict if verdict is not None and verdict in frame.columns else None
+    names = [verdict] if isinstance(verdict, str) else list(verdict or ())
+    coloured = [c for c in names if c in frame.columns]
+    colour = coloured[0] if coloured else None
     shown = failures_first(frame, colour) if (colour and sort) else frame
     shown = shown.reset_index(drop=True)
     widths = dict(widths or {})
@@ -202,7 +205,7 @@ def show(frame: pd.DataFrame, name: str, *, caption: str | None = None,
               .set_table_styles(styles, overwrite=True))
     if caption:
         styler = styler.set_caption(caption)
-    if colour:
-        styler = styler.map(verdict_css, subset=[colour])
+    if coloured:
+        styler = styler.map(verdict_css, subset=coloured)
     twin = len(shown) > LONG if text_twin is None else text_twin
     return Table(shown, styler, name, caption, twin)
