@@ -404,11 +404,12 @@ def test_forms_table_covers_the_issue_families_and_reads_at_least_12():
     from debao_audit.written import ISSUE_FAMILIES, forms_table
     t = forms_table()
     read_ok = t[t["reads as"] != "ReadError"]
+    assert set(read_ok["kind"]) == {"in this article", "new form"}
     families_read = set(read_ok["family"]) & set(ISSUE_FAMILIES)
     assert len(families_read) >= 12
     assert families_read == set(ISSUE_FAMILIES)          # all of them, in fact
     rejected = t[t["reads as"] == "ReadError"]
-    assert len(rejected) > 0 and rejected["because"].str.len().min() > 10
+    assert (rejected["kind"] == "rejected").all() and len(rejected) > 0 and rejected["because"].str.len().min() > 10
     assert t["because"].str.len().min() > 0
 
 

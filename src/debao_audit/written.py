@@ -745,6 +745,12 @@ ISSUE_FAMILIES: tuple[str, ...] = (
     "倍", "成",
 )
 
+#: The families of forms the article itself uses.
+ARTICLE_FAMILIES: tuple[str, ...] = (
+    "decimal", "integer money", "integer count", "zero", "多/余", "近", "以上", "超过",
+    "Chinese numeral", "date",
+)
+
 #: One or more examples of every form the reader reads: (family, as written, unit).
 FORM_EXAMPLES: tuple[tuple[str, str, str | None], ...] = (
     # the article's own forms
@@ -837,7 +843,7 @@ def forms_table(conventions: Conventions = DEFAULT) -> "pd.DataFrame":  # noqa: 
         reading = (_date_text(r.interval) if r.form == "date" else str(r.interval))
         rows.append({"family": family, "written": raw, "unit": unit or "(from the word)",
                      "reads as": reading, "because": describe_rule(r.rule, conventions),
-                     "issue 8": family in ISSUE_FAMILIES})
+                     "kind": "in this article" if family in ARTICLE_FAMILIES else "new form"})
     for family, raw, unit in REJECTED_EXAMPLES:
         try:
             read(raw, unit, conventions)
@@ -846,7 +852,7 @@ def forms_table(conventions: Conventions = DEFAULT) -> "pd.DataFrame":  # noqa: 
         else:
             raise AssertionError(f"{raw!r} was expected to be rejected and reads")  # pragma: no cover
         rows.append({"family": family, "written": raw, "unit": unit or "(from the word)",
-                     "reads as": "ReadError", "because": reason, "issue 8": False})
+                     "reads as": "ReadError", "because": reason, "kind": "rejected"})
     return pd.DataFrame.from_records(rows)
 
 
