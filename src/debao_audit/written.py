@@ -14,7 +14,7 @@ The grammar (each part optional except the numeral)::
 * qualifier before: 约 大约 近 将近 超过 超 逾 不到 不足 至少 多达
 * numeral: Arabic (``2.24``, ``1,400``), Chinese (``五``, ``一万二千``, ``三点五``), a pair of
   neighbouring digits (``两三万``, ``十二三``), a vague digit (``几十``, ``数百``, ``十几``), or a
-  range of two of them (``3至5万``, ``3-5万``, ``两到三万``);
+  range of two plain figures (``3至5万``, ``3-5万``, ``两到三万``; no qualifier on a range);
 * measure word: 元 % ％ 人 名 户 个 人次 批次 场 次 期 家 对 年 级 倍 成 (个)百分点.
 
 What cn2an (0.5.24, pinned) does and does not do, and what is written here by hand
