@@ -8,7 +8,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 # Tests run on both cores; nbval keeps each notebook's cells together with loadscope.
 PYTEST_ARGS ?= -n 2 --dist loadscope
 
-.PHONY: all env test lock clean-env
+.PHONY: all env test lock clean-env site
 all: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python tools/run_notebooks.py $(NOTEBOOKS)
 	MPLBACKEND=Agg $(BIN)/python tools/write_gallery.py
@@ -33,3 +33,8 @@ lock: $(STAMP)
 
 clean-env:
 	rm -rf $(VENV)
+
+# A static site to share (site/, not committed): the executed notebooks as HTML, the gallery and
+# the annotated article, with an index.  Built from what `make` produced; nothing re-executed.
+site: $(STAMP)
+	$(BIN)/python tools/build_site.py
