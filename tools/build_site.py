@@ -263,7 +263,10 @@ def write_fonts(out: Path) -> None:
     (out / "site.css").write_text(SITE_CSS.replace("SITEFONT", SITE_FONT), encoding="utf-8")
 
 
-def build(out: Path) -> Path:
+def build(out: Path, figures_dir: Path | None = None) -> Path:
+    """Build the site into ``out`` from the notebooks and from the figures in ``figures_dir``
+    (default: the output setting's ``figures/``)."""
+    figures_dir = data.FIGURES if figures_dir is None else Path(figures_dir)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
@@ -272,11 +275,11 @@ def build(out: Path) -> Path:
         figs = gallery()
         (tmp / "figures").mkdir()
         for name, _ in figs:
-            src = data.FIGURES / f"{name}.png"
+            src = figures_dir / f"{name}.png"
             if not src.is_file():
                 raise SystemExit(f"{src}: in the README gallery but not built: run make")
             shutil.copyfile(src, tmp / "figures" / src.name)
-        page_src = page.DEFAULT_PATH
+        page_src = figures_dir / page.DEFAULT_PATH.name
         if not page_src.is_file():
             raise SystemExit(f"{page_src}: not built: run make")
         shutil.copyfile(page_src, tmp / "figures" / page_src.name)
