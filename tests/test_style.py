@@ -123,8 +123,12 @@ def test_save_rejects_unsafe_name(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_default_outdir_is_repository_figures() -> None:
-    assert style.FIGURES_DIR == REPO / "figures"
+def test_default_outdir_follows_the_output_setting() -> None:
+    """Figures go where the one output setting says (under the tests: a temporary directory)."""
+    from debao_audit import data
+
+    assert style.FIGURES_DIR == data.FIGURES == data.OUTPUT / "figures"
+    assert not style.FIGURES_DIR.is_relative_to(REPO), "the tests must not write the checkout"
 
 
 def test_verdict_colours_distinct_and_complete() -> None:

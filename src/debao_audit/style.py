@@ -37,6 +37,8 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.text import Text
 
+from . import data as _data
+
 __all__ = [
     "FIGURES_DIR",
     "FONT_FAMILY",
@@ -58,7 +60,8 @@ __all__ = [
 ]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-FIGURES_DIR = REPO_ROOT / "figures"
+# Outputs follow the one output setting (DEBAO_AUDIT_OUTPUT, read by debao_audit.data).
+FIGURES_DIR = _data.FIGURES
 FONT_DIR = REPO_ROOT / "fonts"
 
 #: Family name inside the shipped subset (renamed from Noto Sans CJK SC).
