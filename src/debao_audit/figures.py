@@ -114,8 +114,14 @@ def _f(x: Decimal | None, default: float = math.nan) -> float:
 
 
 def _years(period: str) -> tuple[int, int]:
-    """First and last year of a period such as ``2015–2020`` or ``2016-09–2020-11``."""
+    """First and last year of a period such as ``2015–2020``, ``2016-09–2020-11``,
+    ``publication`` or ``2017–publication`` (publication: the article's date in
+    data/raw/article.meta.json).  ``unstated`` has no years: ValueError."""
+    if period == "unstated":
+        raise ValueError("the period is 'unstated': the article gives no years")
     found = [int(y) for y in re.findall(r"(?<!\d)(\d{4})(?!\d)", period)]
+    if period.endswith("publication"):
+        found.append(int(data.article_meta()["date_published"][:4]))
     if not found:
         raise ValueError(f"no year in period {period!r}")
     return found[0], found[-1]
@@ -366,7 +372,7 @@ def _overview_panel(ax: Axes, rows: list[dict[str, Any]], lim: float, linthresh:
         if row["panel"] != "derived":
             lo, hi = row["x_reported_lo"], row["x_reported_hi"]
             if row["relation"] == "le":
-                ax.barh(yy, hi + big, left=-big, height=h, color="#EEEEEE", zorder=1)
+                ax.barh(yy, min(hi, big) + big, left=-big, height=h, color="#EEEEEE", zorder=1)
             elif row["relation"] == "ge":
                 ax.barh(yy, big - lo, left=lo, height=h, color="#EEEEEE", zorder=1)
             ax.barh(yy, max(min(hi, big) - max(lo, -big), 0), left=max(lo, -big), height=h,
@@ -813,8 +819,11 @@ def fig_funding_parts_vs_total(figs: Figures, results: list[Result], *,
     total = m["total"]
     for cid, label in FUNDING_PARTS:
         value = figs.pt(cid)
-        year = _years(figs.claims[cid].period)
-        period = str(year[0]) if year[0] == year[1] else f"{year[0]}–{year[1]}"
+        if figs.claims[cid].period == "unstated":  # no years in the text: say so
+            year, period = (0, 1), "period unstated"
+        else:
+            year = _years(figs.claims[cid].period)
+            period = str(year[0]) if year[0] == year[1] else f"{year[0]}–{year[1]}"
         ax.barh(y, _f(_wan(value)), left=_f(_wan(cum)), height=0.62,
                 color=blue if year[0] != year[1] else style.PALETTE["sky_blue"])
         ax.annotate(f"{_written(figs, cid)} ({_pct(value / total * HUNDRED, 1)})",
