@@ -1,17 +1,30 @@
-# make       set up .venv from the pinned versions, then rebuild every output
-# make test  set up the same way, then run the unit tests and nbval (strict) on every notebook
+# make          set up .venv from the pinned versions, validate the inputs, then bring every output
+#               up to date: only the notebooks whose inputs changed, in parallel, all or nothing
+#               (tools/build.py)
+# make test     set up the same way, then the unit tests and nbval (strict) on every notebook; the
+#               tests write only to a temporary directory (DEBAO_AUDIT_OUTPUT)
+# make validate the one validation pass over every input file
+# make rebuild  re-run every notebook even if nothing changed
+# make bench    time a no-change make, a full rebuild and make test against a floor, as ratios
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 # Tests run on both cores; nbval keeps each notebook's cells together with loadscope.
 PYTEST_ARGS ?= -n 2 --dist loadscope
 
-.PHONY: all env test lock clean-env
+.PHONY: all env test lock clean-env validate rebuild bench
 all: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python tools/run_notebooks.py $(NOTEBOOKS)
-	MPLBACKEND=Agg $(BIN)/python tools/write_gallery.py
+	@MPLBACKEND=Agg $(BIN)/python tools/build.py
+
+rebuild: $(STAMP)
+	@MPLBACKEND=Agg $(BIN)/python tools/build.py --force
+
+validate: $(STAMP)
+	@$(BIN)/python -m debao_audit.validate
+
+bench: $(STAMP)
+	@MPLBACKEND=Agg $(BIN)/python tools/bench.py
 
 env: $(STAMP)
 
@@ -23,7 +36,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 test: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m pytest $(PYTEST_ARGS)
+	@MPLBACKEND=Agg $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Re-pin after editing requirements.in (needs network); keep environment.yml in step (a test checks).
 lock: $(STAMP)

@@ -133,6 +133,14 @@ def test_default_outdir_is_the_one_output_setting(tmp_path: Path, monkeypatch) -
     assert {p.parent for p in paths.values()} == {tmp_path / "out"}
 
 
+def test_default_outdir_follows_the_output_setting() -> None:
+    """Figures go where the one output setting says (under the tests: a temporary directory)."""
+    from debao_audit import data
+
+    assert style.FIGURES_DIR == data.FIGURES == data.OUTPUT / "figures"
+    assert not style.FIGURES_DIR.is_relative_to(REPO), "the tests must not write the checkout"
+
+
 def test_seaborn_theme_then_shipped_font_and_palette() -> None:
     """use_style applies seaborn's theme, then the shipped font and the palette over it."""
     import seaborn as sns

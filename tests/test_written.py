@@ -144,3 +144,274 @@ def test_more_than_reading_lies_above_the_figure(n, q):
     assert r.value not in r.interval          # strictly above
     assert r.value + r.interval.width in r.interval.hull(Interval.point(r.value + r.interval.width))
     assert r.interval.lo == r.value
+
+
+# -- the article's own written forms (regression) ------------------------------------------------
+# Every written pattern in data/claims.csv, with the interval derived by hand from the documented
+# conventions (see the module docstring and README "Conventions for reading numbers").  If one
+# of these changes, a claim's reading has changed.
+
+@pytest.mark.parametrize("raw, unit, interval", [
+    # 万元 integer: rounds at its last written digit, the 万 (10^4) place: 6102万 ± 0.5万
+    ("6102万元", "yuan", Interval(D(61015000), D(61025000), hi_open=True)),
+    # two decimals of 万: step 100 yuan
+    ("2640.93万元", "yuan", Interval(D(26409250), D(26409350), hi_open=True)),
+    # 亿 with two decimals: step 0.01亿 = 10^6
+    ("2.06亿元", "yuan", Interval(D(205500000), D(206500000), hi_open=True)),
+    # a count written with 万 is a rounded figure: 36.8万 ± 0.05万
+    ("36.8万", "person", Interval(D(367500), D(368500), hi_open=True)),
+    # integer counts are exact
+    ("26576户", "household", Interval.point(26576)),
+    ("89个", "village", Interval.point(89)),
+    ("3182人次", "person_time", Interval.point(3182)),
+    ("3800", "person", Interval.point(3800)),
+    ("5年", "year", Interval.point(5)),
+    # 多 over a round thousand: (3000, 4000)
+    ("3000多人次", "person_time", Interval(D(3000), D(4000), True, True)),
+    # integer percent: half a point either side
+    ("9.2%", "percent", Interval(D("9.15"), D("9.25"), hi_open=True)),
+])
+def test_article_forms_keep_their_readings(raw, unit, interval):
+    assert read(raw, unit).interval == interval
+
+
+# -- paired-digit approximations (两三万) -----------------------------------------------------------
+# Convention: two neighbouring digits name the two round figures at that place; the reading is
+# the closed interval between them (the digits below the pair are zero, as written).
+
+@pytest.mark.parametrize("raw, unit, lo, hi", [
+    ("两三万人", "person", 20000, 30000),
+    ("三四万元", "yuan", 30000, 40000),
+    ("八九亿元", "yuan", 800000000, 900000000),
+    ("五六人", "person", 5, 6),
+    ("一两年", "year", 1, 2),
+    ("十二三人", "person", 12, 13),
+    ("二三十人", "person", 20, 30),
+    ("三万四五千元", "yuan", 34000, 35000),
+    ("七八百户", "household", 700, 800),
+])
+def test_paired_digits_read_as_intervals(raw, unit, lo, hi):
+    r = read(raw, unit)
+    assert r.interval == Interval.closed(lo, hi)
+    assert r.form == "paired" and r.value in r.interval
+
+
+def test_two_three_ten_thousand_is_not_230000():
+    r = read("两三万人")
+    assert r.interval == Interval.closed(20000, 30000)
+    assert r.value == 25000          # the midpoint stands in for "the figure as written"
+
+
+# -- the families a second article would contain ---------------------------------------------------
+
+@pytest.mark.parametrize("raw, unit, interval", [
+    # 约/大约/左右/上下: about N, ±about_band (5%): 200 → [190, 210]
+    ("约200人", "person", Interval.closed(190, 210)),
+    ("大约200人", "person", Interval.closed(190, 210)),
+    ("200人左右", "person", Interval.closed(190, 210)),
+    ("200人上下", "person", Interval.closed(190, 210)),
+    ("约3.5万元", "yuan", Interval.closed(33250, 36750)),
+    # 逾/超: more than, no upper bound (shares capped at 100)
+    ("逾200人", "person", Interval(D(200), None, lo_open=True)),
+    ("超200人", "person", Interval(D(200), None, lo_open=True)),
+    ("超30%", "percent", Interval(D(30), D(100), lo_open=True)),
+    # 不到/不足: less than N, from zero
+    ("不到200人", "person", Interval(D(0), D(200), hi_open=True)),
+    ("不足1%", "percent", Interval(D(0), D(1), hi_open=True)),
+    # 将近 = 近: [0.95 N, N)
+    ("将近200人", "person", Interval(D(190), D(200), hi_open=True)),
+    # 至少: at least, from the low end of the figure's rounding interval
+    ("至少200人", "person", Interval(D(200), None)),
+    ("至少2.5万元", "yuan", Interval(D(24500), None)),
+    # 以下/以内: at most, down to zero
+    ("200人以下", "person", Interval.closed(0, 200)),
+    # 多达: "as many as": the figure as written
+    ("多达200人", "person", Interval.point(200)),
+    ("多达2.24亿元", "yuan", Interval(D(223500000), D(224500000), hi_open=True)),
+    # 个百分点: percentage points, rounded like percent
+    ("3.5个百分点", "percentage_point", Interval(D("3.45"), D("3.55"), hi_open=True)),
+    ("2个百分点", "percentage_point", Interval(D("1.5"), D("2.5"), hi_open=True)),
+    # 百分之…: percent, a Chinese numeral rounds at its last written digit (五十: the tens)
+    ("百分之五十", "percent", Interval(D(45), D(55), hi_open=True)),
+    ("百分之三十五点八", "percent", Interval(D("35.75"), D("35.85"), hi_open=True)),
+    ("百分之20", "percent", Interval(D("19.5"), D("20.5"), hi_open=True)),
+    ("超过百分之五十", "percent", Interval(D(50), D(100), lo_open=True)),
+    # fullwidth ％ is %
+    ("57.84％", "percent", Interval(D("57.835"), D("57.845"), hi_open=True)),
+    # thousands separators
+    ("1,400多户", "household", Interval(D(1400), D(1500), True, True)),
+    ("1,234,567元", "yuan", Interval(D("1234566.5"), D("1234567.5"), hi_open=True)),
+    # 万余/千余: an implied 一 before the lone place: (1万, 2万), (1000, 2000)
+    ("万余人", "person", Interval(D(10000), D(20000), True, True)),
+    ("千余户", "household", Interval(D(1000), D(2000), True, True)),
+    ("百余名", "person", Interval(D(100), D(200), True, True)),
+    # 数/几: a digit from 2 to 9 (few_digits), closed like a pair
+    ("数十人", "person", Interval.closed(20, 90)),
+    ("几十人", "person", Interval.closed(20, 90)),
+    ("十几人", "person", Interval.closed(12, 19)),
+    ("数百万元", "yuan", Interval.closed(2000000, 9000000)),
+    # ranges: the scale written at the end applies to both ends; closed at the figures
+    ("3至5万元", "yuan", Interval.closed(30000, 50000)),
+    ("3-5万元", "yuan", Interval.closed(30000, 50000)),
+    ("3万至5万元", "yuan", Interval.closed(30000, 50000)),
+    ("两到三万", None, Interval.closed(20000, 30000)),
+    ("3~5%", "percent", Interval.closed(3, 5)),
+    ("十到二十万人", "person", Interval.closed(100000, 200000)),
+    # numerals with 万 inside: scaled, so rounded at the last written digit (the 千)
+    ("一万二千人", "person", Interval(D(11500), D(12500), hi_open=True)),
+    ("三万五", None, Interval(D(34500), D(35500), hi_open=True)),
+    # 倍: a multiple, rounded at its last digit
+    ("3倍", "times", Interval(D("2.5"), D("3.5"), hi_open=True)),
+    ("2.5倍", "times", Interval(D("2.45"), D("2.55"), hi_open=True)),
+    # 成: tenths, read as percent, rounded at the 成 (10 points)
+    ("三成", "percent", Interval(D(25), D(35), hi_open=True)),
+    ("七成以上", "percent", Interval(D(65), D(100))),
+])
+def test_new_forms(raw, unit, interval):
+    r = read(raw, unit)
+    assert r.interval == interval
+
+
+def test_percentage_points_are_not_percent():
+    with pytest.raises(ReadError, match="percentage_point"):
+        read("3个百分点", "percent")
+    with pytest.raises(ReadError):
+        read("3%", "percentage_point")
+
+
+def test_new_conventions_can_be_varied():
+    assert read("约200人", "person", DEFAULT.with_(about_band=D("0.1"))).interval == Interval.closed(180, 220)
+    assert read("数十人", "person", DEFAULT.with_(few_digits=(3, 9))).interval == Interval.closed(30, 90)
+    rounded_ends = DEFAULT.with_(range_rounded_ends=True)
+    # 3万 → [2.5万, 3.5万), 5万 → [4.5万, 5.5万): the hull
+    assert read("3至5万元", "yuan", rounded_ends).interval == Interval(D(25000), D(55000), hi_open=True)
+    assert read("不到200人", "person", DEFAULT.with_(under_band=D("0.05"))).interval == \
+        Interval(D(190), D(200), hi_open=True)
+    units = DEFAULT.with_(cn_round_at_last_digit=False)
+    assert read("百分之五十", "percent", units).interval == Interval(D("49.5"), D("50.5"), hi_open=True)
+
+
+@pytest.mark.parametrize("raw, why", [
+    ("百十一", "numeral"),
+    ("十一十二", "numeral"),
+    ("零十一", "numeral"),
+    ("近零", "empty"),
+    ("三五人", "neighbour"),
+    ("二一", "neighbour"),
+    ("二〇二〇", "numeral"),
+    ("5至3万元", "backwards"),
+    ("两三万多人", "approximate"),
+    ("百分之五十%", "twice"),
+    ("14,00户", "thousands"),
+    ("1，400户", "comma"),
+    ("三、四人", "enumeration"),
+    ("-5", "range"),
+    ("007人", "leading zero"),
+    ("超过120%", "percent_cap"),
+    ("十两", "两"),
+    ("两十", "两"),
+    ("2016-2020年", "calendar"),
+    ("", "empty"),
+    ("近约200人", "qualifier"),
+])
+def test_malformed_forms_say_why(raw, why):
+    with pytest.raises(ReadError, match=why):
+        read(raw)
+
+
+def test_non_strings_are_read_errors():
+    with pytest.raises(ReadError):
+        read(None)  # type: ignore[arg-type]
+
+
+# -- no exception but ReadError, for any input -----------------------------------------------------
+
+NUMERALS = list("零〇一二两三四五六七八九十百千万亿几数点") + list("0123456789")
+QUALIFIER_WORDS = ["多", "余", "近", "将近", "约", "大约", "以上", "以下", "以内", "超过", "超", "逾",
+                   "左右", "上下", "不到", "不足", "至少", "多达", "百分之"]
+UNIT_WORDS = ["元", "万元", "亿元", "人", "户", "%", "％", "个", "名", "人次", "批次", "个百分点",
+              "百分点", "倍", "成", "年", "月", "日", "级"]
+PUNCTUATION = [",", ".", "，", "、", "-", "至", "到", "~", "～", "—", " "]
+TOKENS = NUMERALS + QUALIFIER_WORDS + UNIT_WORDS + PUNCTUATION
+
+
+def _closure_contains(iv: Interval, x: Decimal) -> bool:
+    return (iv.lo is None or iv.lo <= x) and (iv.hi is None or x <= iv.hi)
+
+
+def _assert_reads_or_says_why(raw, unit=None):
+    try:
+        r = read(raw, unit)
+    except ReadError as e:
+        assert str(e)            # a reason, never an empty message
+        return None
+    iv = r.interval
+    # the value lies in the interval, or at its open edge for one-sided qualifiers
+    # (1400多 → (1400, 1500) excludes 1400 by design; 近200 → [190, 200) excludes 200)
+    assert _closure_contains(iv, r.value), (raw, r)
+    if r.qualifier is None:
+        assert r.value in iv, (raw, r)
+    return r
+
+
+@given(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=8).map("".join),
+       st.sampled_from([None, "person", "yuan", "percent", "percentage_point", "date", "times"]))
+def test_any_token_string_reads_or_raises_read_error(raw, unit):
+    _assert_reads_or_says_why(raw, unit)
+
+
+@given(st.text(max_size=12))
+def test_any_text_reads_or_raises_read_error(raw):
+    _assert_reads_or_says_why(raw)
+
+
+def test_every_short_numeral_string_reads_or_raises_read_error():
+    import itertools
+    alphabet = "零〇一二两三四五六七八九十百千"
+    read_ok = 0
+    for n in (1, 2, 3):
+        for chars in itertools.product(alphabet, repeat=n):
+            raw = "".join(chars)
+            for unit in (None, "yuan"):
+                if _assert_reads_or_says_why(raw, unit) is not None:
+                    read_ok += 1
+    assert read_ok > 0
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_chinese_numerals_written_by_cn2an_read_back(n):
+    import cn2an
+    written = cn2an.an2cn(n)         # cn2an's writer, e.g. 35000 → 三万五千
+    assert read(written).value == n
+
+
+@given(st.integers(min_value=1, max_value=8), st.sampled_from(["", "十", "百", "千", "万", "十万", "亿"]))
+def test_any_neighbouring_pair_reads_as_its_two_round_figures(d, place):
+    import cn2an
+    cn = "一二三四五六七八九"
+    raw = f"{cn[d - 1]}{cn[d]}{place}"
+    factor = int(cn2an.cn2an("一" + place, "strict")) if place else 1
+    assert read(raw).interval == Interval.closed(d * factor, (d + 1) * factor)
+
+
+# -- the table of forms (notebook 01) ------------------------------------------------------------
+
+def test_forms_table_covers_the_issue_families_and_reads_at_least_12():
+    from debao_audit.written import ISSUE_FAMILIES, forms_table
+    t = forms_table()
+    read_ok = t[t["reads as"] != "ReadError"]
+    families_read = set(read_ok["family"]) & set(ISSUE_FAMILIES)
+    assert len(families_read) >= 12
+    assert families_read == set(ISSUE_FAMILIES)          # all of them, in fact
+    rejected = t[t["reads as"] == "ReadError"]
+    assert len(rejected) > 0 and rejected["because"].str.len().min() > 10
+    assert t["because"].str.len().min() > 0
+
+
+def test_forms_table_is_computed_from_the_conventions():
+    from debao_audit.written import forms_table
+    wide = forms_table(DEFAULT.with_(about_band=D("0.1"), few_digits=(3, 9)))
+    row = wide.set_index("written").loc
+    assert row["约200人", "reads as"] == "[180, 220]"
+    assert row["数十人", "reads as"] == "[30, 90]"
+    assert "10%" in row["约200人", "because"]

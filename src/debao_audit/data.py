@@ -30,9 +30,18 @@ ARTICLE = RAW / "article.txt"
 ARTICLE_META = RAW / "article.meta.json"
 CLAIMS = DATA / "claims.csv"
 EXCLUSIONS = DATA / "excluded_tokens.csv"
+UNCHECKED = DATA / "unchecked_claims.csv"
 EXTERNAL = DATA / "external"
-PROCESSED = DATA / "processed"
-FIGURES = ROOT / "figures"
+#: The one output setting: every output goes under this directory, laid out like the repository
+#: (``figures/``, ``data/processed/``).  The environment variable ``DEBAO_AUDIT_OUTPUT``, read
+#: once when the package is imported, redirects all of them (the build stages into it, the tests
+#: point it at a temporary directory); the default is the repository itself.
+OUTPUT_ENV = "DEBAO_AUDIT_OUTPUT"
+OUTPUT = Path(os.environ.get(OUTPUT_ENV) or ROOT).resolve()
+PROCESSED = OUTPUT / "data" / "processed"
+FIGURES = OUTPUT / "figures"
+#: Outputs are readable by everyone, whatever the umask or the temporary file's mode.
+OUTPUT_MODE = 0o644
 
 CLAIM_COLUMNS = ("id", "section", "quote", "written", "value", "unit", "period", "measure",
                  "topic", "en")
@@ -377,6 +386,7 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             frame.to_csv(f, index=False, lineterminator="\n")
+        os.chmod(tmp, OUTPUT_MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -5,22 +5,25 @@ Typical use::
     from debao_audit import page
     page.write_page()          # -> figures/annotated_article.html
 
-:func:`build_page` returns one self-contained HTML5 document (inline CSS, no script, no
-external font, image or style sheet).  Each claim's written figure is marked *inside its
-quote's occurrence* in the article body; the mark is coloured by the most serious verdict of
-the checks the claim takes part in (the palette of :mod:`debao_audit.style`, so the page and
-the figures agree), carries a verdict symbol as well as a colour, and opens a popover with the
-claim's reading and its checks on hover or keyboard focus, in CSS alone:
+:func:`build_page` returns one self-contained HTML5 document: inline CSS, its own font (a WOFF2
+subset of the shipped Noto Sans CJK SC, only the glyphs the page uses, as ``data:`` URLs), the
+verdict symbols as inline SVG, and a few lines of inline script that only let Esc close a
+popover.  Nothing is fetched, and nothing from the reader's system is needed to render it.
 
-* the popover is a ``<span class="pop">`` *inside* the ``<mark>``, ``display: none`` until
-  ``mark:hover``, ``mark:focus``/``:focus-within`` (the mark has ``tabindex="0"``) or
-  ``mark:target`` (a link from the checks table) shows it;
-* it is positioned against the paragraph, not the mark (``p { position: relative }``,
-  ``.pop { position: absolute; left: 0; right: 0 }`` with ``top: auto``), so it opens below
-  the mark's line across the whole text column and is never pushed off the right edge.
+* A **summary** at the top lists the failing checks, each with links to its figures in the text
+  and, where the audit can tell, which figure is the *likely error* and which figures it was
+  *checked against* (see :func:`attribute`: computed from the checks' results, never typed in).
+* Each claim's written figure is **marked** inside its quote's occurrence in the body; the mark
+  carries the verdict as a symbol (and a hidden word for screen readers) as well as a colour, the
+  palette of :mod:`debao_audit.style`.  A figure that a failing check was only *checked against*
+  (it is confirmed independently) takes the verdict of its other checks.
+* A mark opens a **popover** with the claim's reading and its checks on click or keyboard focus,
+  or as the target of a link (CSS alone).  The popover opens *in the flow* of the text, below the
+  mark's line, pushing the following text down rather than covering it; Esc closes it.
+* Below the article, a **table** of all checks, failures first, and a footer with the source,
+  its copyright notice and the font's licence.
 
-Below the article come a table of all checks and a footer with the source and its copyright
-notice.  Output is deterministic: no timestamps, claims and checks in registry/file order.
+Output is deterministic: no timestamps, the same inputs give the same bytes.
 
 This source file is kept ASCII (non-ASCII symbols are written as escapes) so that it adds no
 characters to the shipped figure font's subset (``tools/subset_font.py`` scans ``src/``).
@@ -28,35 +31,41 @@ characters to the shipped figure font's subset (``tools/subset_font.py`` scans `
 
 from __future__ import annotations
 
+import base64
+import functools
+import io
 import os
 import tempfile
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from . import __version__
 from . import checks as _checks
 from . import data as _data
-from .style import VERDICT_COLOURS, VERDICT_LABELS
+from .style import FONT_FILES, VERDICT_COLOURS, VERDICT_LABELS
 
-__all__ = ["DEFAULT_PATH", "SEVERITY", "SYMBOLS", "Mark", "body_bounds", "build_page", "claim_verdicts",
-           "locate_marks", "worst", "write_page"]
+__all__ = ["DEFAULT_PATH", "ICONS", "PAGE_FONT", "SEVERITY", "Attribution", "Mark", "attribute",
+           "body_bounds", "build_page", "claim_verdicts", "confirming_checks", "font_css",
+           "locate_marks", "mark_verdict", "subset_woff2", "worst", "write_page"]
 
 DEFAULT_PATH = _data.FIGURES / "annotated_article.html"
 
 #: Verdicts from most to least serious: a claim's mark takes the first that applies.
 SEVERITY = ("inconsistent", "within_rounding", "consistent", "not_checkable")
-#: The verdict shown without colour, after each figure and in the legend and table.
-SYMBOLS: dict[str, str] = {
-    "consistent": "\N{CHECK MARK}",
-    "within_rounding": "\N{ALMOST EQUAL TO}",
-    "inconsistent": "\N{BALLOT X}",
-    "not_checkable": "?",
-    "none": "\N{WHITE CIRCLE}",
+#: The verdict shown without colour: an SVG path (16 x 16 box, stroked) per verdict.
+ICONS: dict[str, str] = {
+    "consistent": "M3 8.6 6.4 12 13 4.4",                                    # a tick
+    "within_rounding": "M2.5 6.2c2-2 3.5-2 5.5 0s3.5 2 5.5 0M2.5 11.2c2-2 3.5-2 5.5 0s3.5 2 5.5 0",
+    "inconsistent": "M3.8 3.8 12.2 12.2M12.2 3.8 3.8 12.2",                 # a cross
+    "not_checkable": "M5.2 5.8a2.8 2.8 0 1 1 3.9 2.6c-.8.3-1.1.9-1.1 1.6v.6M8 13v.2",  # ?
+    "none": "M8 3.6a4.4 4.4 0 1 0 .01 0z",                                  # a ring
 }
 NONE_LABEL = "\N{CJK UNIFIED IDEOGRAPH-672A}\N{CJK UNIFIED IDEOGRAPH-6838}\N{CJK UNIFIED IDEOGRAPH-9A8C} not in any check"  # "not checked"
 NONE_COLOUR = "#666666"
+#: The family name of the page's embedded font (a subset of the shipped figure font).
+PAGE_FONT = "DebaoAudit Page Sans"
 
 _RELATION_WORDS = {"eq": "implied = reported", "le": "implied \N{LESS-THAN OR EQUAL TO} reported",
                    "ge": "implied \N{GREATER-THAN OR EQUAL TO} reported",
@@ -145,6 +154,154 @@ def worst(verdicts: Sequence[str]) -> str:
 
 
 # --------------------------------------------------------------------------------------------
+# Which figure of a failing set is the likely error
+# --------------------------------------------------------------------------------------------
+
+def confirming_checks(results: Sequence[_checks.Result]) -> dict[str, list[_checks.Result]]:
+    """Per claim id, the checks that *confirm* it against an independent figure.
+
+    A check confirms its claims when it holds them against an external figure (the check lists
+    external rows), tests an equality (not a one-sided inequality, which lets almost anything
+    pass), has some power (``high`` or ``medium``) and passes (``consistent`` or
+    ``within_rounding``)."""
+    out: dict[str, list[_checks.Result]] = {}
+    for r in results:
+        if (r.check.external and r.outcome.relation == "eq" and r.power in ("high", "medium")
+                and r.verdict in ("consistent", "within_rounding")):
+            for cid in r.check.claims:
+                out.setdefault(cid, []).append(r)
+    return out
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """What the audit can say about one failing check's figures.
+
+    ``suspects`` are its claims that no independent figure confirms; ``likely`` is the one
+    suspect when there is exactly one (else empty: the audit cannot tell which figure is off);
+    ``against`` are its claims confirmed independently, with ``confirmed_by`` the confirming
+    checks; ``external`` is set when the check's reported figure is itself an independent one."""
+
+    result: _checks.Result
+    suspects: tuple[str, ...]
+    likely: tuple[str, ...]
+    against: tuple[str, ...]
+    confirmed_by: Mapping[str, tuple[_checks.Result, ...]]
+    external: bool
+
+    @property
+    def check_id(self) -> str:
+        return self.result.check.check_id
+
+
+def attribute(results: Sequence[_checks.Result]) -> dict[str, Attribution]:
+    """For every inconsistent check (registry order), which figure is the likely error.
+
+    The rule (statcheck flags the set; this narrows it only where other data allow): a figure
+    confirmed by an independent source (:func:`confirming_checks`) is taken as right, so among
+    the figures of a failing set, those left unconfirmed are the suspects; one suspect is the
+    likely error, and the confirmed figures (or the independent figure the check holds the
+    claim against) are what it was checked against.  Several suspects: the set is flagged as a
+    whole, as the check alone does."""
+    confirmed = confirming_checks(results)
+    out: dict[str, Attribution] = {}
+    for r in results:
+        if r.verdict != "inconsistent":
+            continue
+        claims = r.check.claims
+        against = tuple(c for c in claims if c in confirmed)
+        suspects = tuple(c for c in claims if c not in confirmed)
+        external = bool(r.check.external and r.outcome.reported_label)
+        anchored = bool(against) or external
+        likely = suspects if (len(suspects) == 1 and anchored) else ()
+        out[r.check.check_id] = Attribution(
+            r, suspects, likely, against,
+            {c: tuple(confirmed[c]) for c in against}, external)
+    return out
+
+
+def mark_verdict(claim_id: str, used: Sequence[_checks.Result],
+                 attributions: Mapping[str, Attribution]) -> str:
+    """The verdict a claim's mark shows: the most serious among its checks, leaving out the
+    failing checks in which it is a figure checked against: it is confirmed independently, so
+    the error lies with the set's other figures."""
+    vs = [r.verdict for r in used
+          if not (r.check.check_id in attributions
+                  and claim_id in attributions[r.check.check_id].against)]
+    if not vs and used:
+        return "consistent"
+    return worst(vs)
+
+
+# --------------------------------------------------------------------------------------------
+# The page's font: a WOFF2 subset of the shipped figure font, embedded as a data: URL
+# --------------------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=8)
+def _subset_woff2(font: str, chars: str) -> bytes:
+    from fontTools import subset  # imported here: only the page needs it
+
+    options = subset.Options()
+    options.flavor = "woff2"            # needs the brotli module (pinned)
+    options.name_IDs = ["*"]            # keep copyright, licence and trademark records (OFL)
+    options.name_languages = [0x0409]
+    options.hinting = False
+    options.notdef_outline = True
+    options.recalc_timestamp = False    # deterministic
+    options.ignore_missing_unicodes = True
+    # no 'locl' or 'vert': the page is Simplified Chinese set horizontally, and those features
+    # alone bring ~500 Japanese, Korean and Traditional forms (+65% in size)
+    options.layout_features = ["ccmp", "kern", "liga", "calt"]
+    with subset.load_font(font, options) as f:
+        sub = subset.Subsetter(options)
+        sub.populate(text=chars)
+        sub.subset(f)
+        buf = io.BytesIO()
+        subset.save_font(f, buf, options)
+    return buf.getvalue()
+
+
+def subset_woff2(font: Path, chars: Iterable[str]) -> bytes:
+    """A WOFF2 subset of ``font`` holding only the glyphs of ``chars`` (and what OpenType
+    layout reaches from them).  Deterministic; cached per font and character set."""
+    text = "".join(sorted({c for c in chars if c.isprintable() or c == "\u3000"}))
+    return _subset_woff2(str(font), text)
+
+
+def font_css(regular_chars: Iterable[str], bold_chars: Iterable[str]) -> str:
+    """Two ``@font-face`` rules (regular and bold) with the subsets as ``data:`` URLs."""
+    rules = []
+    for weight, key, chars in ((400, "regular", regular_chars), (700, "bold", bold_chars)):
+        data = base64.b64encode(subset_woff2(FONT_FILES[key], chars)).decode("ascii")
+        rules.append(f'@font-face{{font-family:"{PAGE_FONT}";font-style:normal;font-weight:{weight};'
+                     f'font-display:block;src:url(data:font/woff2;base64,{data}) format("woff2")}}')
+    return "\n".join(rules) + "\n"
+
+
+#: Elements set in bold (the CSS gives weight 700 to these only): their text decides the bold
+#: subset.  Tags, and classes of <span>/<p>.
+BOLD_TAGS = ("h1", "h2", "th", "strong", "b")
+BOLD_CLASSES = ("pfig", "pt", "ft")
+
+
+def _text_chars(body_html: str) -> tuple[set[str], set[str]]:
+    """All characters of the page's text, and those inside bold elements."""
+    import html5lib
+
+    tree = html5lib.parse(body_html, treebuilder="etree", namespaceHTMLElements=False)
+    every = set("".join(tree.itertext()))
+    bold: set[str] = set()
+    for el in tree.iter():
+        tag = el.tag if isinstance(el.tag, str) else ""
+        classes = (el.get("class") or "").split()
+        if tag in BOLD_TAGS or any(c in BOLD_CLASSES for c in classes):
+            bold.update("".join(el.itertext()))
+    # the fallback glyph set of every page: printable ASCII (ids, numbers, CSS-generated text)
+    ascii_ = {chr(i) for i in range(0x20, 0x7F)}
+    return every | ascii_, bold | ascii_
+
+
+# --------------------------------------------------------------------------------------------
 # Colours
 # --------------------------------------------------------------------------------------------
 
@@ -166,82 +323,118 @@ def _luminance(hex_colour: str) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
+def contrast(a: str, b: str) -> float:
+    """The WCAG 2.1 contrast ratio of two colours (1 to 21)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
 def _on(hex_colour: str) -> str:
     """Black or white, whichever contrasts more with ``hex_colour``."""
-    lum = _luminance(hex_colour)
-    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#FFFFFF"
+    return "#000000" if contrast(hex_colour, "#000000") >= contrast(hex_colour, "#FFFFFF") else "#FFFFFF"
+
+
+#: How much of the verdict colour the mark's background takes (the rest white).
+TINT = 0.22
+TEXT = "#222222"
+MUTED = "#555555"
+LINK = "#0A4F86"
+
+
+def palette(colours: Mapping[str, str] = VERDICT_COLOURS) -> dict[str, dict[str, str]]:
+    """Per verdict (and ``none``): the colour ``c``, the mark's background ``tint`` and ``on``,
+    the colour of a symbol drawn on ``c``."""
+    out = {v: {"c": c, "tint": _tint(c, TINT), "on": _on(c)} for v, c in colours.items()}
+    out["none"] = {"c": NONE_COLOUR, "tint": "#FFFFFF", "on": "#FFFFFF"}
+    return out
 
 
 def _css(colours: Mapping[str, str]) -> str:
     rules = []
-    for v, c in colours.items():
-        rules.append(f".v-{v}{{--c:{c};--tint:{_tint(c, 0.22)};--on:{_on(c)}}}")
-    rules.append(f".v-none{{--c:{NONE_COLOUR};--tint:transparent;--on:#FFFFFF}}")
-    return "\n".join(rules) + "\n" + _CSS
+    for v, p in palette(colours).items():
+        tint = "transparent" if v == "none" else p["tint"]
+        rules.append(f".v-{v}{{--c:{p['c']};--tint:{tint};--on:{p['on']}}}")
+    return "\n".join(rules) + "\n" + _CSS.replace("FONT", PAGE_FONT)
 
 
 _CSS = """
 :root{color-scheme:light;--text:#222;--muted:#555;--rule:#d0d0d0}
 *{box-sizing:border-box}
 html{font-size:106.25%;-webkit-text-size-adjust:100%}
-body{margin:0;color:var(--text);background:#fff;line-height:1.6;
- font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Hiragino Sans GB",
- "Microsoft YaHei","WenQuanYi Micro Hei",system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+body{margin:0;color:var(--text);background:#fff;line-height:1.6;font-family:"FONT",sans-serif;
+ font-weight:400;font-synthesis:none}
+h1,h2,th,strong,b,.pfig,.pt,.ft{font-weight:700}
 .wrap{max-width:46rem;margin:0 auto;padding:1.5rem 1.25rem 2rem}
 .wide{max-width:72rem}
+.skip{position:absolute;left:.5rem;top:-10rem;background:#fff;color:#0a4f86;padding:.5rem .8rem;
+ border:2px solid #0a4f86;z-index:100}
+.skip:focus{top:.5rem}
 header h1{font-size:1.6rem;line-height:1.35;margin:.2rem 0 .3rem}
 .kicker{font-size:.85rem;letter-spacing:.04em;text-transform:uppercase;color:var(--muted);margin:0}
 .title-en{font-size:1.05rem;color:var(--muted);margin:0 0 .6rem}
 .meta{font-size:.9rem;color:var(--muted);margin:.2rem 0}
 .hint{font-size:.95rem;background:#f4f4f4;border-left:4px solid #888;padding:.6rem .8rem;margin:1rem 0}
 a{color:#0a4f86}
-code{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:.86em;overflow-wrap:anywhere}
+a:focus-visible{outline:3px solid #000;outline-offset:2px}
+code{font-family:inherit;font-size:.9em;background:#f2f2f2;padding:0 .2em;border-radius:2px;overflow-wrap:anywhere}
+.ico{width:1em;height:1em;vertical-align:-.15em;fill:none;stroke:currentColor;stroke-width:2.3;
+ stroke-linecap:round;stroke-linejoin:round}
 .legend{list-style:none;padding:0;margin:.8rem 0 0;display:flex;flex-wrap:wrap;gap:.5rem .9rem;font-size:.92rem}
 .legend li{display:flex;align-items:center;gap:.4rem}
 .n{color:var(--muted)}
-.badge{display:inline-block;min-width:1.35em;padding:0 .3em;border-radius:.3em;text-align:center;
- font-weight:700;line-height:1.35;background:var(--c);color:var(--on);font-family:"DejaVu Sans",sans-serif}
-.v-none.badge,.v-none .badge{background:#fff;color:var(--c);outline:1.5px dotted var(--c)}
+.badge{display:inline-block;min-width:1.4em;padding:.05em .2em;border-radius:.3em;text-align:center;
+ line-height:1.2;background:var(--c);color:var(--on)}
+.v-none.badge,.v-none .badge{background:#fff;color:var(--c);box-shadow:inset 0 0 0 1.5px var(--c)}
 .swatch{display:inline-block;width:2.4em;height:1.1em;background:var(--tint);border-bottom:3px solid var(--c);border-radius:2px}
 .v-within_rounding .swatch,mark.fig.v-within_rounding{border-bottom-style:dashed}
 .v-not_checkable .swatch,mark.fig.v-not_checkable{border-bottom-style:dotted}
 .v-none .swatch{border:0;outline:1.5px dotted var(--c);outline-offset:-2px}
+.summary{border:2px solid #D55E00;border-radius:6px;padding:.4rem 1rem .6rem;margin:1.2rem 0 0;background:#fff}
+.summary h2{font-size:1.25rem;margin:.4rem 0 .2rem}
+.summary>p{margin:.3rem 0}
+.summary ol{padding-left:1.4rem;margin:.4rem 0}
+.summary li{margin:.55rem 0}
+.summary li p{margin:.1rem 0}
+.ft a{color:inherit}
+.role{display:inline-block;font-size:.82rem;padding:0 .35em;border-radius:3px;border:1px solid currentColor;
+ margin-right:.25em;text-transform:uppercase;letter-spacing:.03em}
+.role.likely{color:#A33F00}
+.role.against{color:#005A8C}
+.role.set{color:#444}
+.rule{font-size:.88rem;color:var(--muted)}
 article{font-size:1.06rem;line-height:2}
 article h2{font-size:1.2rem;margin:1.8rem 0 .4rem;padding-bottom:.2rem;border-bottom:1px solid var(--rule)}
-article p{position:relative;margin:0 0 1rem;text-indent:2em}
-mark.fig{position:static;background:var(--tint);color:inherit;border-bottom:3px solid var(--c);
- border-radius:2px;padding:0 .1em;cursor:help;text-indent:0;white-space:nowrap}
+article p{margin:0 0 1rem;text-indent:2em}
+mark.fig{background:var(--tint);color:inherit;border-bottom:3px solid var(--c);
+ border-radius:2px;padding:0 .1em;cursor:pointer;text-indent:0;white-space:nowrap}
 mark.fig.v-none{border-bottom:0;outline:1.5px dotted var(--c);outline-offset:1px}
 mark.fig:hover{background:var(--c);color:var(--on)}
 mark.fig.v-none:hover{background:#eee;color:inherit}
 mark.fig:focus{outline:3px solid #000;outline-offset:2px}
 mark.fig:target{outline:3px solid #000;outline-offset:2px}
-mark.fig .sym{font-size:.7em;vertical-align:.45em;margin-left:.12em;font-weight:700;
- font-family:"DejaVu Sans",sans-serif;color:var(--c)}
-mark.fig:hover .sym{color:var(--on)}
-mark.fig.v-within_rounding .sym,mark.fig.v-not_checkable .sym{color:#000}
+mark.fig .sym{display:inline-block;font-size:.72em;line-height:1;vertical-align:.5em;margin-left:.15em;
+ padding:.12em;border-radius:.25em;background:var(--c);color:var(--on)}
+mark.fig .sym .ico{display:block;vertical-align:0;stroke-width:2.6}
+mark.fig.v-none .sym{background:#fff;color:var(--c)}
 .vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.pop{display:none;position:absolute;left:-.5rem;right:-.5rem;top:auto;z-index:10;margin-top:.35rem;
- background:#fff;color:var(--text);border:1px solid #777;border-top:5px solid var(--c);border-radius:4px;
- box-shadow:0 6px 24px rgba(0,0,0,.25);padding:.6rem .85rem .7rem;font-size:.86rem;line-height:1.5;
- text-indent:0;font-weight:400;text-align:left;cursor:auto;white-space:normal}
-.pop::before{content:"";position:absolute;left:0;right:0;top:-.9rem;height:.9rem}
-mark.fig:hover .pop,mark.fig:focus .pop,mark.fig:focus-within .pop,mark.fig:target .pop{display:block}
-mark.fig:target .pop{z-index:11}
-mark.fig:focus .pop,mark.fig:focus-within .pop{z-index:12}
-mark.fig:hover .pop{z-index:13}
+.pop{display:none;margin:.4rem 0 .6rem;background:#fff;color:var(--text);border:1px solid #777;
+ border-top:5px solid var(--c);border-radius:4px;box-shadow:0 3px 12px rgba(0,0,0,.18);
+ padding:.6rem .85rem .7rem;font-size:.86rem;line-height:1.5;text-indent:0;text-align:left;
+ cursor:auto;white-space:normal}
+mark.fig:focus .pop,mark.fig:focus-within .pop,mark.fig:target .pop{display:block}
+mark.fig.shut .pop{display:none}
 .pop>span,.pc>span,.pclaim>span{display:block}
 .pclaim+.pclaim{margin-top:.6rem;padding-top:.6rem;border-top:1px solid var(--rule)}
 .ph{font-size:1rem;margin-bottom:.2rem}
-.ph .pfig{font-size:1.2rem;font-weight:700;margin-right:.5rem}
+.ph .pfig{font-size:1.2rem;margin-right:.5rem}
 .k{color:var(--muted);display:inline-block;min-width:5.8rem;margin-right:.2rem}
 .pen{font-style:italic;margin:.15rem 0 .3rem}
 .pcs{margin-top:.35rem}
 .pc{border-left:4px solid var(--c);padding:.2rem 0 .25rem .55rem;margin-top:.45rem}
-.pc .pt{font-weight:700}
 .pc .small{font-size:.95em;color:#333}
 .pc .rec{background:#fdf0e6;padding:.15rem .35rem;border-radius:3px}
 .nocheck{color:var(--muted);margin-top:.3rem}
+.close{color:var(--muted);font-size:.9em;margin-top:.4rem}
 section.checks h2{font-size:1.3rem;margin:2rem 0 .5rem}
 table{border-collapse:collapse;width:100%;font-size:.88rem;line-height:1.45}
 caption{text-align:left;color:var(--muted);padding-bottom:.4rem}
@@ -250,6 +443,7 @@ thead th{border-bottom:2px solid #888;background:#f6f6f6;position:sticky;top:0}
 .scroll{overflow-x:auto}
 table.all{table-layout:fixed;min-width:44rem}
 table.all code{overflow-wrap:normal}
+tr.v-inconsistent td:first-child{box-shadow:inset 4px 0 0 var(--c)}
 td.claims a{display:inline-block;margin-right:.4em}
 tr:target{background:#fff6d5}
 footer{border-top:1px solid var(--rule);margin-top:2rem;font-size:.85rem;color:var(--muted)}
@@ -260,14 +454,34 @@ blockquote{margin:.4rem 0;padding-left:.8rem;border-left:3px solid var(--rule)}
  .wrap{max-width:none;padding:0}
  .scroll{overflow:visible}
  table.all{min-width:0}
- .pop,.hint{display:none!important}
- mark.fig,.badge,.swatch{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+ .pop,.hint,.skip{display:none!important}
+ mark.fig,.badge,.swatch,.sym{-webkit-print-color-adjust:exact;print-color-adjust:exact}
  mark.fig:hover{background:var(--tint);color:inherit}
  a{color:inherit}
  thead th{position:static}
  tr,h2{break-inside:avoid}
  h2{break-after:avoid}
 }
+""".lstrip()
+
+#: Esc closes an open popover (WCAG 2.1 SC 1.4.13): the mark keeps focus, its popover hides
+#: until the mark is left.  Everything else works without script.
+_SCRIPT = """
+document.addEventListener("keydown",function(e){
+ if(e.key!=="Escape"&&e.key!=="Esc")return;
+ document.querySelectorAll("mark.fig:focus-within,mark.fig:target").forEach(function(m){m.classList.add("shut")});
+});
+document.addEventListener("focusout",function(e){
+ var m=e.target.closest&&e.target.closest("mark.fig");
+ if(m&&!m.contains(e.relatedTarget))m.classList.remove("shut");
+});
+document.addEventListener("click",function(e){
+ var m=e.target.closest&&e.target.closest("mark.fig");
+ if(m&&!e.target.closest(".pop"))m.classList.remove("shut");
+});
+window.addEventListener("hashchange",function(){
+ document.querySelectorAll("mark.fig.shut").forEach(function(m){m.classList.remove("shut")});
+});
 """.lstrip()
 
 
@@ -284,16 +498,39 @@ def _id(s: str) -> str:
     return "<code>" + "_<wbr>".join(_e(p) for p in s.split("_")) + "</code>"
 
 
+def _ico(verdict: str) -> str:
+    return (f'<svg class="ico" aria-hidden="true" focusable="false">'
+            f'<use href="#i-{verdict}"></use></svg>')
+
+
+def _sprite() -> str:
+    symbols = "".join(f'<symbol id="i-{v}" viewBox="0 0 16 16"><path d="{d}"></path></symbol>'
+                      for v, d in ICONS.items())
+    return (f'<svg aria-hidden="true" focusable="false" width="0" height="0" '
+            f'style="position:absolute">{symbols}</svg>')
+
+
 def _badge(verdict: str) -> str:
-    return f'<span class="badge v-{verdict}" aria-hidden="true">{_e(SYMBOLS[verdict])}</span>'
+    return f'<span class="badge v-{verdict}" aria-hidden="true">{_ico(verdict)}</span>'
 
 
 def _label(verdict: str) -> str:
     return VERDICT_LABELS.get(verdict, NONE_LABEL)
 
 
-def _claim_popover(claim: _data.Claim, used: Sequence[_checks.Result]) -> str:
-    v = worst([r.verdict for r in used])
+def _role(claim_id: str, att: Attribution | None) -> str:
+    if att is None:
+        return ""
+    if claim_id in att.likely:
+        return "likely error"
+    if claim_id in att.against:
+        return "checked against (confirmed independently)"
+    return "one of the set that does not agree"
+
+
+def _claim_popover(claim: _data.Claim, used: Sequence[_checks.Result],
+                   attributions: Mapping[str, Attribution]) -> str:
+    v = mark_verdict(claim.id, used, attributions)
     parts = [
         f'<span class="pclaim v-{v}">',
         f'<span class="ph"><span class="pfig" lang="zh-Hans">{_e(claim.written)}</span>'
@@ -314,12 +551,14 @@ def _claim_popover(claim: _data.Claim, used: Sequence[_checks.Result]) -> str:
                      f'check{"s" if len(used) != 1 else ""}</span></span>')
         for r in used:
             row = r.row()
+            role = _role(claim.id, attributions.get(r.check.check_id))
             parts.append(
                 f'<span class="pc v-{r.verdict}">'
                 f'<span class="pt">{_badge(r.verdict)} <a href="#check-{_e(r.check.check_id)}">'
                 f'{_id(r.check.check_id)}</a> {_e(r.title)}</span>'
                 f'<span><span class="k">verdict</span> {_e(_label(r.verdict))}</span>'
-                f'<span><span class="k">reported</span> {_e(row["reported"])}</span>'
+                + (f'<span><span class="k">this figure</span> {_e(role)}</span>' if role else "")
+                + f'<span><span class="k">reported</span> {_e(row["reported"])}</span>'
                 f'<span><span class="k">implied</span> {_e(row["implied"])} '
                 f'({_e(_RELATION_WORDS[r.outcome.relation])})</span>'
                 f'<span class="small"><span class="k">assumption</span> {_e(row["assumption"])}</span>'
@@ -332,23 +571,26 @@ def _claim_popover(claim: _data.Claim, used: Sequence[_checks.Result]) -> str:
 
 
 def _mark_html(text: str, mark: Mark, claims: Mapping[str, _data.Claim],
-               used: Mapping[str, Sequence[_checks.Result]]) -> str:
-    verdicts = [r.verdict for cid in mark.claims for r in used[cid]]
-    v = worst(verdicts)
+               used: Mapping[str, Sequence[_checks.Result]],
+               attributions: Mapping[str, Attribution]) -> str:
+    v = worst([mark_verdict(cid, used[cid], attributions) for cid in mark.claims
+               if used[cid]])
     first, rest = mark.claims[0], mark.claims[1:]
     pop_id = f"pop-{first}"
     anchors = "".join(f'<span id="claim-{_e(c)}"></span>' for c in rest)
-    body = "".join(_claim_popover(claims[c], used[c]) for c in mark.claims)
+    body = "".join(_claim_popover(claims[c], used[c], attributions) for c in mark.claims)
     return (f'<mark class="fig v-{v}" id="claim-{_e(first)}" data-claims="{_e(" ".join(mark.claims))}" '
             f'tabindex="0" aria-describedby="{_e(pop_id)}">{anchors}'
             f'{_e(text[mark.start:mark.end])}'
-            f'<span class="sym" aria-hidden="true">{_e(SYMBOLS[v])}</span>'
+            f'<span class="sym" data-verdict="{v}" aria-hidden="true">{_ico(v)}</span>'
             f'<span class="vh"> ({_e(_label(v))})</span>'
-            f'<span class="pop" id="{_e(pop_id)}" role="tooltip" lang="en">{body}</span></mark>')
+            f'<span class="pop" id="{_e(pop_id)}" role="note" lang="en">{body}'
+            '<span class="close">Esc or Tab closes these details.</span></span></mark>')
 
 
 def _article_html(text: str, marks: Sequence[Mark], claims: Mapping[str, _data.Claim],
-                  used: Mapping[str, Sequence[_checks.Result]]) -> str:
+                  used: Mapping[str, Sequence[_checks.Result]],
+                  attributions: Mapping[str, Attribution]) -> str:
     lo, hi = body_bounds(text)
     headings = set(_data.SECTIONS[1:])
     out: list[str] = []
@@ -369,7 +611,7 @@ def _article_html(text: str, marks: Sequence[Mark], claims: Mapping[str, _data.C
         html, cur = [], a
         for m in inside:
             html.append(_e(text[cur:m.start]))
-            html.append(_mark_html(text, m, claims, used))
+            html.append(_mark_html(text, m, claims, used, attributions))
             cur = m.end
         html.append(_e(text[cur:b]))
         placed += len(inside)
@@ -380,8 +622,9 @@ def _article_html(text: str, marks: Sequence[Mark], claims: Mapping[str, _data.C
 
 
 def _legend_html(claims: Sequence[_data.Claim], results: Sequence[_checks.Result],
-                 used: Mapping[str, Sequence[_checks.Result]]) -> str:
-    by_claim = {c.id: worst([r.verdict for r in used[c.id]]) for c in claims}
+                 used: Mapping[str, Sequence[_checks.Result]],
+                 attributions: Mapping[str, Attribution]) -> str:
+    by_claim = {c.id: mark_verdict(c.id, used[c.id], attributions) for c in claims}
     items = []
     for v in (*_checks.VERDICTS, "none"):
         n_checks = sum(r.verdict == v for r in results)
@@ -393,9 +636,69 @@ def _legend_html(claims: Sequence[_data.Claim], results: Sequence[_checks.Result
     return '<ul class="legend" aria-label="Legend">' + "".join(items) + "</ul>"
 
 
+def _fig_link(cid: str, claims: Mapping[str, _data.Claim]) -> str:
+    c = claims.get(cid)
+    label = c.written if c is not None else cid
+    return f'<a href="#claim-{_e(cid)}" lang="zh-Hans">{_e(label)}</a>'
+
+
+def _point(shown: str) -> str:
+    """A figure as shown by :meth:`checks.Outcome.show`, without its interval."""
+    return shown.split(", interval ")[0]
+
+
+def _summary_html(results: Sequence[_checks.Result], claims: Mapping[str, _data.Claim],
+                  attributions: Mapping[str, Attribution]) -> str:
+    failing = [a for a in attributions.values()]
+    n = len(results)
+    items = []
+    for a in failing:
+        r, row = a.result, a.result.row()
+        cid = a.check_id
+        if a.likely:
+            roles = [f'<span class="role likely">likely error</span> '
+                     + ", ".join(_fig_link(c, claims) for c in a.likely)]
+            refs = []
+            for c in a.against:
+                by = "; ".join(f'<a href="#check-{_e(x.check.check_id)}">{_e(x.title)}</a> '
+                               f'({_e(_point(x.row()["reported"]))})' for x in a.confirmed_by[c])
+                refs.append(f"{_fig_link(c, claims)}, confirmed by {by}")
+            if a.external:
+                refs.append(f"the independent figure it is held against ({_e(_point(row['reported']))})")
+            roles.append('<span class="role against">checked against</span> ' + "; and ".join(refs))
+        else:
+            roles = [f'<span class="role set">the set</span> '
+                     + ", ".join(_fig_link(c, claims) for c in r.check.claims)
+                     + (": the audit cannot tell which of "
+                        + ", ".join(_fig_link(c, claims) for c in a.suspects) + " is off"
+                        if len(a.suspects) > 1 else "")]
+            if a.against:
+                roles.append('<span class="role against">confirmed independently</span> '
+                             + ", ".join(_fig_link(c, claims) for c in a.against))
+        items.append(
+            f'<li id="finding-{_e(cid)}"><p class="ft">{_badge(r.verdict)} '
+            f'<a href="#check-{_e(cid)}">{_e(r.title)}</a></p>'
+            f'<p>reported: {_e(row["reported"])}; implied: {_e(row["implied"])}</p>'
+            + "".join(f"<p>{x}</p>" for x in roles) + "</li>")
+    count = (f"{len(failing)} of the {n} checks fail" if failing
+             else f"None of the {n} checks fails")
+    return (
+        '<section class="summary" aria-labelledby="summary-h" lang="en">\n'
+        '<h2 id="summary-h">What the audit found</h2>\n'
+        f"<p>{count}. Each link below jumps to the figure in the text and opens its details.</p>\n"
+        + ("<ol>" + "".join(items) + "</ol>\n" if items else "")
+        + '<p class="rule">How the likely error is picked: a figure that agrees with an '
+        "independent source (a passing check of equality against it) is taken as right; when "
+        "exactly one figure of a failing set is left unconfirmed, it is the likely error. "
+        "Otherwise the set is flagged as a whole.</p>\n"
+        '<p><a href="#all-checks">All checks, failures first</a></p>\n'
+        "</section>\n")
+
+
 def _table_html(results: Sequence[_checks.Result]) -> str:
+    ordered = sorted(results, key=lambda r: SEVERITY.index(r.verdict))
     rows = []
-    for r in results:
+    for r in ordered:
         row = r.row()
         cid = r.check.check_id
         links = " ".join(f'<a href="#claim-{_e(c)}">{_id(c)}</a>' for c in r.check.claims)
@@ -408,8 +711,9 @@ def _table_html(results: Sequence[_checks.Result]) -> str:
             f'<td>{_e(row["reported"])}</td>'
             f'<td>{_e(row["implied"])}<br><span class="n">{_e(_RELATION_WORDS[r.outcome.relation])}</span></td>'
             f'<td class="claims">{links}{ext}</td></tr>')
-    return ('<div class="scroll"><table class="all"><caption>Every check in the registry, in order. A claim link jumps to the '
-            'figure in the article and opens its details.</caption>\n'
+    return ('<div class="scroll"><table class="all"><caption>Every check: failures first, then '
+            'within rounding, consistent and not checkable (registry order within each). A claim '
+            'link jumps to the figure in the article and opens its details.</caption>\n'
             '<colgroup><col style="width:17%"><col style="width:20%"><col style="width:14%">'
             '<col style="width:14%"><col style="width:15%"><col style="width:20%"></colgroup>\n'
             '<thead><tr><th scope="col">check</th><th scope="col">title</th>'
@@ -419,14 +723,16 @@ def _table_html(results: Sequence[_checks.Result]) -> str:
 
 
 def build_page(text: str, claims: Sequence[_data.Claim], results: Sequence[_checks.Result],
-               meta: Mapping[str, object] | None = None) -> str:
+               meta: Mapping[str, object] | None = None, *, embed_font: bool = True) -> str:
     """The annotated article as one self-contained HTML5 document (a str ending in a newline).
 
     ``text`` is the raw article, ``claims`` from :func:`data.load_claims`, ``results`` from
-    :func:`checks.run`; ``meta`` defaults to ``data/raw/article.meta.json``."""
+    :func:`checks.run`; ``meta`` defaults to ``data/raw/article.meta.json``.  ``embed_font=False``
+    leaves the font out (for tests that show what the font changes)."""
     meta = dict(_data.article_meta() if meta is None else meta)
     by_id = {c.id: c for c in claims}
     used = claim_verdicts(claims, results)
+    attributions = attribute(results)
     marks = locate_marks(text, claims)
     lic = meta.get("license") or {}
     assert isinstance(lic, dict)
@@ -436,7 +742,10 @@ def build_page(text: str, claims: Sequence[_data.Claim], results: Sequence[_chec
     title = str(meta.get("title", ""))
     n_checks = len(results)
     dot = " \N{MIDDLE DOT} "
+    skip = (f'<a class="skip" href="#all-checks" lang="en">Skip the {len(marks)} highlighted '
+            "figures: go to all checks</a>\n")
     head = (
+        skip + _sprite() + "\n"
         '<header class="wrap">\n'
         '<p class="kicker" lang="en">debao_audit \N{EM DASH} annotated article</p>\n'
         f"<h1>{_e(title)}</h1>\n"
@@ -444,30 +753,42 @@ def build_page(text: str, claims: Sequence[_data.Claim], results: Sequence[_chec
         f'<p class="meta">{_e(meta.get("producer", ""))}{dot}<span lang="en">published</span> '
         f'<time datetime="{_e(published)}">{_e(published[:16].replace("T", " "))}</time>'
         f'{dot}{_e(authors)}{dot}<a href="{_e(url)}">{_e(url)}</a></p>\n'
-        f'<p class="hint" lang="en">{len(claims)} figures of the article are highlighted and '
-        f"{n_checks} checks relate them. Hover over a figure, or move to it with the Tab key, "
-        "to see what it stands for and every check it takes part in. Colour and symbol give "
-        "the most serious verdict among its checks.</p>\n"
-        + _legend_html(claims, results, used) + "\n</header>\n")
-    article = ('<main class="wrap">\n<article lang="zh-Hans">\n'
-               + _article_html(text, marks, by_id, used) + "\n</article>\n</main>\n")
+        + _summary_html(results, by_id, attributions)
+        + f'<p class="hint" lang="en">{len(claims)} figures of the article are highlighted and '
+        f"{n_checks} checks relate them. Click a figure, or move to it with the Tab key, "
+        "to see what it stands for and every check it takes part in; Esc closes the details. "
+        "Symbol and colour give the most serious verdict among its checks.</p>\n"
+        + _legend_html(claims, results, used, attributions) + "\n</header>\n")
+    article = ('<main class="wrap">\n<article lang="zh-Hans" aria-label="The article">\n'
+               + _article_html(text, marks, by_id, used, attributions) + "\n</article>\n</main>\n")
     table = ('<section class="wrap wide checks" lang="en" aria-labelledby="all-checks">\n'
-             '<h2 id="all-checks">All checks</h2>\n' + _table_html(results) + "\n</section>\n")
+             '<h2 id="all-checks" tabindex="-1">All checks</h2>\n' + _table_html(results)
+             + "\n</section>\n")
     foot = (
         '<footer class="wrap wide" lang="en">\n'
         f'<p>Source: <a href="{_e(url)}">{_e(url)}</a>, {_e(meta.get("producer", ""))}, '
         f"published {_e(published[:10])}.</p>\n"
         f'<p>{_e(lic.get("name", ""))} The article text is quoted here for verification only.</p>\n'
         f'<blockquote>{_e(lic.get("notice", ""))}</blockquote>\n'
+        f"<p>Type: {PAGE_FONT}, a subset of Noto Sans CJK SC (\N{COPYRIGHT SIGN} 2014-2021 Adobe), "
+        "embedded in this page under the SIL Open Font License 1.1 "
+        "(the licence text is in the font's name table and in the project's fonts/OFL.txt).</p>\n"
         f"<p>Generated by debao_audit {_e(__version__)} (debao_audit.page).</p>\n"
         "</footer>\n")
+    doc_title = f"{title} \N{EM DASH} annotated (debao_audit)"
+    body = head + article + table + foot
+    if embed_font:
+        regular, bold = _text_chars("<title>" + _e(doc_title) + "</title>" + body)
+        fonts = font_css(regular, bold)
+    else:
+        fonts = ""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="zh-Hans">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(title)} \N{EM DASH} annotated (debao_audit)</title>\n"
-        f"<style>\n{_css(VERDICT_COLOURS)}</style>\n</head>\n<body>\n"
-        + head + article + table + foot + "</body>\n</html>\n")
+        f"<title>{_e(doc_title)}</title>\n"
+        f"<style>\n{fonts}{_css(VERDICT_COLOURS)}</style>\n</head>\n<body>\n"
+        + body + f"<script>\n{_SCRIPT}</script>\n</body>\n</html>\n")
 
 
 def write_page(path: Path | None = None) -> Path:

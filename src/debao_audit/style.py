@@ -43,7 +43,10 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.text import Text
 
+from . import data as _data
+
 __all__ = [
+    "FIGURES_DIR",
     "FONT_FAMILY",
     "FONT_FILES",
     "MissingGlyphError",
@@ -64,6 +67,8 @@ __all__ = [
 ]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# Outputs follow the one output setting (DEBAO_AUDIT_OUTPUT, read by debao_audit.data).
+FIGURES_DIR = _data.FIGURES
 FONT_DIR = REPO_ROOT / "fonts"
 
 #: Family name inside the shipped subset (renamed from Noto Sans CJK SC).
@@ -412,8 +417,6 @@ def save(
             raise ValueError(f"figure name {name!r}: use letters, digits, '_', '-', '.'")
         if not isinstance(data, pd.DataFrame):
             raise TypeError(f"figure {name!r}: data must be a pandas DataFrame")
-        from . import data as _data  # the one output setting, read at call time
-
         target_dir = Path(_data.FIGURES) if outdir is None else Path(outdir)
         target_dir.mkdir(parents=True, exist_ok=True)
         for ext in ("png", "svg", "csv"):

@@ -3,26 +3,56 @@
 ``read("2.24亿元")`` gives the raw text, the exact value in base units (224000000 yuan), the
 decimals written, the qualifier and the *interval* the written figure stands for.  The reading
 conventions live in one place, :class:`Conventions`, so a notebook can vary them (how wide is
-"近"? are round integer counts exact?) and see which verdicts move.
+"近"? are round integer counts exact?) and see which verdicts move.  :func:`forms_table` lists
+every form the reader knows, with its reading and the convention that decides it, and the forms
+it rejects with the reason.
 
-Why not a library for all of it?  We looked at the two Chinese number parsers on PyPI:
+The grammar (each part optional except the numeral)::
 
-* **cn2an** converts Chinese numerals (``五`` → 5, ``三`` → 3) well and is small and pure Python,
-  so it reads the Chinese-numeral quantities here.  But for Arabic figures with 万/亿 it returns
-  an ``int``/``float`` (``cn2an("1.10万")`` → ``11000``), dropping the written decimals, which are
-  information (``1.10万`` is rounded to the 100-yuan place, ``1.1万`` to the 1000); and it rejects
-  the qualifiers ``多 余 近 以上 超过`` and ``%``.
-* **jionlp** (``parse_money``) reads money with 多/余 as a range (``200余万元`` → [200万, 300万],
-  the same reading as ours), but only money: it refuses ``1400多户`` or ``5.8万人以上``, rounds
-  to two decimals, and installs ~70 MB with dictionaries we do not need.
+    [qualifier] [百分之] numeral [多|余] [万|亿] [measure word] [以上|以下|以内|左右|上下]
 
-So the Arabic-figure reader below is written by hand on :mod:`decimal`, and cn2an is used for
-Chinese numerals.
+* qualifier before: 约 大约 近 将近 超过 超 逾 不到 不足 至少 多达
+* numeral: Arabic (``2.24``, ``1,400``), Chinese (``五``, ``一万二千``, ``三点五``), a pair of
+  neighbouring digits (``两三万``, ``十二三``), a vague digit (``几十``, ``数百``, ``十几``), or a
+  range of two of them (``3至5万``, ``3-5万``, ``两到三万``);
+* measure word: 元 % ％ 人 名 户 个 人次 批次 场 次 期 家 对 年 级 倍 成 (个)百分点.
+
+What cn2an (0.5.24, pinned) does and does not do, and what is written here by hand
+-----------------------------------------------------------------------------------
+We checked every form of issue 8 against cn2an:
+
+* ``cn2an.cn2an(x, "strict")`` is right for well-formed standard numerals (``一万二千`` → 12000,
+  ``一千零五`` → 1005) and rejects malformed ones with ``ValueError`` (``百十一``, ``十一十二``,
+  ``零十一``, ``一百十``).  **We use it, in strict mode, for the value of every Chinese integer.**
+* Its ``normal``/``smart`` modes are wrong for us: they read side-by-side digits as a digit string
+  (``两三`` → 23, ``五六`` → 56, ``一两`` → 12) and raise ``KeyError`` on ``百十一``/``十一十二``/
+  ``零十一``.  ``transform`` turns ``两到三万`` into ``两到30000``.
+* Strict mode rejects ``两`` and ``〇``, the colloquial ellipsis ``三万五`` (= 三万五千), ``二百五``,
+  ``一千二``, and a lone place (``万余``, ``千余``): so we map 两 → 二 (only where 两 is used: alone or
+  before 百/千/万/亿), 〇 → 零, complete the ellipsis (a digit after 百/千/万/亿 gets the next lower
+  place) and supply the implied 一 (``万`` → 一万) **by hand**, then hand the result to strict mode.
+* cn2an has no notion of approximation: paired digits (``两三万``), vague digits (``几十``,
+  ``数百``), ranges (``3至5万``), qualifiers (多 余 近 约 左右 以上 超过 逾 不到 至少 多达 …),
+  ``%``/``％``/``百分之``/``个百分点``/``倍``/``成`` as measure words, thousands separators, and the
+  rounding interval of a written figure are all **by hand**, below.  It returns a ``float`` for
+  Chinese decimals (``三点五``), so the digits after 点 are read by hand, exactly, with
+  :mod:`decimal`; and for Arabic figures with 万/亿 it returns an ``int``/``float``
+  (``cn2an("1.10万")`` → ``11000``), dropping the written decimals, which are information
+  (``1.10万`` is rounded to the 100-yuan place, ``1.1万`` to the 1000).  Arabic figures are read by
+  hand on :mod:`decimal`.
+* jionlp (``parse_money``) reads money with 多/余 as a range (``200余万元`` → [200万, 300万], the same
+  reading as ours), but only money: it refuses ``1400多户`` or ``5.8万人以上``, rounds to two
+  decimals, and installs ~70 MB of dictionaries we do not need.
+
+Every input either reads to a :class:`Reading` or raises :class:`ReadError` saying why; nothing
+else escapes (tested with hypothesis over random strings of numerals, qualifiers, units and
+punctuation, and exhaustively over all 1–3 character strings of 零〇一二两三四五六七八九十百千).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import decimal
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -41,7 +71,9 @@ SCALES: dict[str, int] = {"万": 10**4, "亿": 10**8}
 #: Base units used in data/claims.csv and data/external/, with an English description.
 UNITS: dict[str, str] = {
     "yuan": "renminbi yuan (元), nominal",
-    "percent": "percent (%), or percentage of a whole",
+    "percent": "percent (%, ％, 百分之…, 成 = 10%), or percentage of a whole",
+    "percentage_point": "percentage points (个百分点): a difference of two percentages",
+    "times": "multiples (倍): a ratio",
     "person": "persons (人, 名)",
     "person_time": "person-times (人次): one person counted once per occasion",
     "household": "households (户)",
@@ -67,6 +99,10 @@ UNITS: dict[str, str] = {
 MEASURE_WORDS: dict[str, frozenset[str]] = {
     "元": frozenset({"yuan"}),
     "%": frozenset({"percent"}),
+    "成": frozenset({"percent"}),
+    "个百分点": frozenset({"percentage_point"}),
+    "百分点": frozenset({"percentage_point"}),
+    "倍": frozenset({"times"}),
     "人次": frozenset({"person_time"}),
     "人": frozenset({"person"}),
     "名": frozenset({"person"}),
@@ -83,33 +119,73 @@ MEASURE_WORDS: dict[str, frozenset[str]] = {
     "": frozenset(UNITS) - {"date"},  # a bare number (e.g. "3800贫困人口"): the row decides
 }
 
-#: Units whose integers are measurements rounded to the last digit (money, percentages) rather
-#: than exact counts.
-MEASURED_UNITS = frozenset({"yuan", "percent"})
+#: A measure word that multiplies: 三成 = 30%.
+UNIT_FACTORS: dict[str, int] = {"成": 10}
 
-QUALIFIERS = {
-    "多": "more_than_below_next_step",
-    "余": "more_than_below_next_step",
-    "近": "nearly",
-    "以上": "at_least",
-    "超过": "more_than",
+#: Units whose integers are measurements rounded to the last digit (money, percentages,
+#: multiples) rather than exact counts.
+MEASURED_UNITS = frozenset({"yuan", "percent", "percentage_point", "times"})
+
+#: Qualifier words before the numeral, and what they mean.
+PRE_QUALIFIERS: dict[str, str] = {
+    "约": "about", "大约": "about",
+    "近": "nearly", "将近": "nearly",
+    "超过": "more_than", "超": "more_than", "逾": "more_than",
+    "不到": "below", "不足": "below",
+    "至少": "at_least",
+    "多达": "as_many_as",
 }
+#: Qualifier words right after the numeral (before 万/亿 or the measure word).
+POST_QUALIFIERS: dict[str, str] = {"多": "more_than_below_next_step", "余": "more_than_below_next_step"}
+#: Qualifier words at the very end.
+TAIL_QUALIFIERS: dict[str, str] = {
+    "以上": "at_least", "以下": "at_most", "以内": "at_most", "左右": "about", "上下": "about",
+}
+#: Every qualifier word and its meaning.
+QUALIFIERS: dict[str, str] = {**PRE_QUALIFIERS, **POST_QUALIFIERS, **TAIL_QUALIFIERS}
+
+#: Range separators: 3至5万, 3到5万, 3-5万, 3~5万 (fullwidth ～ and － are read as ~ and -).
+RANGE_SEPARATORS = "至到-~—–"
 
 
 @dataclass(frozen=True)
 class Conventions:
     """How a written figure is turned into an interval.  Change these to test a reading.
 
-    * ``near_band``: ``近N`` is read as [N·(1 − near_band), N), a little under N.
+    * ``near_band``: ``近N``/``将近N`` is read as [N·(1 − near_band), N), a little under N.
+    * ``about_band``: ``约N``/``大约N``/``N左右``/``N上下`` is read as [N·(1 − about_band),
+      N·(1 + about_band)], and never narrower than the figure's own rounding interval.
+    * ``under_band``: ``不到N``/``不足N`` is [0, N) when None (only "less than" is said); a number
+      reads it like 近, [N·(1 − under_band), N).
     * ``exact_integer_counts``: an integer count written without a scale (``102207户``,
       ``7200人次``) is exact.  Set False to read round counts as rounded at their last
       non-zero digit (``7200`` → [7150, 7250)).
     * ``percent_cap``: the upper bound given to a share with no upper bound (``超过70%``).
+    * ``few_digits``: the digits 几/数 may stand for (``几十`` → [20, 90] with (2, 9)).
+    * ``range_rounded_ends``: False reads ``3至5万`` as [3万, 5万]; True as the hull of the two
+      ends' rounding intervals ([2.5万, 5.5万)).
+    * ``cn_round_at_last_digit``: a *measured* Chinese numeral (money, percent, 倍) rounds at its
+      last written digit (``百分之五十`` → [45, 55), like ``3.5万`` at the 千); False rounds it at
+      the unit (``百分之五十`` → [49.5, 50.5)).
     """
 
     near_band: Decimal = Decimal("0.05")
+    about_band: Decimal = Decimal("0.05")
+    under_band: Decimal | None = None
     exact_integer_counts: bool = True
     percent_cap: Decimal | None = Decimal(100)
+    few_digits: tuple[int, int] = (2, 9)
+    range_rounded_ends: bool = False
+    cn_round_at_last_digit: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("near_band", "about_band", "under_band"):
+            v = getattr(self, name)
+            if v is not None and not (isinstance(v, Decimal) and 0 <= v < 1):
+                raise ValueError(f"Conventions.{name} must be a Decimal in [0, 1), got {v!r}")
+        lo, hi = self.few_digits
+        if not (1 <= lo <= hi <= 9):
+            raise ValueError(f"Conventions.few_digits must be digits 1 ≤ lo ≤ hi ≤ 9, got {self.few_digits}")
 
     def with_(self, **kw: object) -> "Conventions":
         return replace(self, **kw)  # type: ignore[arg-type]
@@ -127,121 +203,415 @@ class Reading:
     """What a written figure says."""
 
     raw: str                 #: the figure as written, e.g. "200余万元"
-    digits: str              #: the numeral as written, e.g. "200", "2.24", "五"
-    value: Decimal           #: the written number in base units (for dates: an ordinal day)
-    unit_word: str           #: the measure word written after it ("元", "%", "人次", "")
+    digits: str              #: the numeral as written, e.g. "200", "2.24", "五", "两三", "3至5"
+    value: Decimal           #: the written number in base units (ranges: their midpoint; dates: an ordinal day)
+    unit_word: str           #: the measure word written after it ("元", "%", "人次", ""; ％ and 百分之 give "%")
     decimals: int            #: decimals written in the numeral (trailing zeros count)
     scale: int               #: 1, 10**4 (万) or 10**8 (亿)
-    qualifier: str | None    #: a key of QUALIFIERS' values, or None
+    qualifier: str | None    #: a value of QUALIFIERS, or None
     exact: bool              #: an exact count (no rounding implied)
     interval: Interval       #: every value that would be written this way
     iso: str | None = None   #: for dates: the ISO form
     notes: tuple[str, ...] = field(default=())
-
-    @property
-    def canonical(self) -> str:
-        """The figure rebuilt from its parts (numeral, scale, qualifier, measure word)."""
-        scale = {v: k for k, v in SCALES.items()}.get(self.scale, "")
-        pre = {"nearly": "近", "more_than": "超过"}.get(self.qualifier or "", "")
-        post = "多" if self.qualifier == "more_than_below_next_step" else ""
-        tail = "以上" if self.qualifier == "at_least" else ""
-        return f"{pre}{self.digits}{scale}{post}{self.unit_word}{tail}"
+    form: str = "number"     #: number | paired | few | range | date
+    rule: str = ""           #: the convention that decided the interval (a key of RULES)
+    place: Decimal | None = None  #: place value of the last written digit, in base units
+    canonical: str = ""      #: the figure rebuilt from its parts, qualifiers spelled one way
 
     @property
     def step(self) -> Decimal:
         """Place value of the last written digit, in base units."""
+        if self.place is not None:
+            return self.place
         return Decimal(1).scaleb(-self.decimals) * self.scale
+
+
+#: What each rule says, with the conventions' current values filled in by :func:`describe_rule`.
+RULES: dict[str, str] = {
+    "exact_count": "an integer count is exact (exact_integer_counts={exact_integer_counts})",
+    "zero": "zero is exact",
+    "rounding": "rounds at its last written digit, half up (四舍五入): [N − step/2, N + step/2)",
+    "cn_rounding": "a Chinese numeral {cn_how}, half up (四舍五入) (cn_round_at_last_digit)",
+    "tenths": "成 is ten percent (三成 = 30%), rounded at its last written digit: 三成 → [25%, 35%)",
+    "count_rounding": "a round count rounds at its last non-zero digit (exact_integer_counts=False)",
+    "more_than_below_next_step": "多/余: above N, below N + one step of its last significant digit",
+    "nearly": "近/将近: a little under N, [N·(1 − {near_band}), N) (near_band)",
+    "about": "约/大约/左右/上下: N ± {about_pct}% (about_band), never narrower than its rounding",
+    "more_than": "超过/超/逾: more than N, no upper bound (shares capped at percent_cap={percent_cap})",
+    "at_least": "以上/至少: from the low end of N's rounding, no upper bound (shares capped at {percent_cap})",
+    "below": "不到/不足: less than N, from {under_from} (under_band)",
+    "at_most": "以下/以内: up to the high end of N's rounding, from 0",
+    "as_many_as": "多达: 'as many as' stresses size; the figure as written (a count stays exact)",
+    "paired": "two neighbouring digits (两三, 十二三, 二三十): the closed interval between the two round figures",
+    "few": "几/数: a digit from {few_lo} to {few_hi} (few_digits), closed like a pair",
+    "range": "a至b, a-b, a到b: the scale written at the end applies to both ends; {range_how}",
+    "date": "a date stands for every day it names",
+}
+
+
+def describe_rule(rule: str, conventions: Conventions = DEFAULT) -> str:
+    """The sentence for a rule key, with the conventions' values filled in."""
+    c = conventions
+    return RULES[rule].format(
+        exact_integer_counts=c.exact_integer_counts, near_band=c.near_band,
+        about_pct=_plain(c.about_band * 100), percent_cap=c.percent_cap,
+        under_from="0" if c.under_band is None else f"N·(1 − {c.under_band})",
+        few_lo=c.few_digits[0], few_hi=c.few_digits[1],
+        cn_how=("rounds at its last written digit (五十: the tens; 一万二千: the thousands)"
+                if c.cn_round_at_last_digit else "rounds at the unit, like an Arabic integer"),
+        range_how=("the hull of the two ends' rounding intervals" if c.range_rounded_ends
+                   else "closed at the two figures [a, b]"))
 
 
 # --------------------------------------------------------------------------------------------
 # Reading
 # --------------------------------------------------------------------------------------------
 
-_CN_DIGITS = "零〇一二两三四五六七八九十百千"
-_NUMBER_RE = re.compile(
-    r"^(?P<pre>近|超过)?"
-    r"(?P<num>\d+(?:\.\d+)?|[" + _CN_DIGITS + r"]+)"
-    r"(?P<scale1>万|亿)?"
-    r"(?P<post>多|余)?"
-    r"(?P<scale2>万|亿)?"
-    r"(?P<unit>人次|批次|元|%|人|名|户|个|场|次|期|家|对|年|级)?"
-    r"(?P<tail>以上)?$"
-)
-_DATE_RE = re.compile(r"^(?P<y>\d{4})年(?:(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?)?$")
+# Fullwidth digits and signs are read as their ASCII forms; the fullwidth comma ， is not
+# (in Chinese text it separates clauses, not thousands).
+_FULLWIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)},
+                            "％": "%", "～": "~", "－": "-", "．": "."})
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+             "七": 7, "八": 8, "九": 9}
+_CN_WRITE = "零一二三四五六七八九"
+_PLACES = "十百千万亿"
+_NEXT_LOWER = {"百": "十", "千": "百", "万": "千", "亿": "千万"}
+_UNIT_WORDS = sorted((w for w in MEASURE_WORDS if w), key=len, reverse=True)
+_MAX_DIGITS = 30   # far beyond any written figure; keeps every product exact in _CTX
+_CTX = decimal.Context(prec=80, traps=[decimal.InvalidOperation, decimal.Overflow,
+                                       decimal.DivisionByZero])
+
+_ARABIC_RE = re.compile(
+    r"^(?P<num>(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)"
+    r"(?P<s1>[万亿])?(?P<post>[多余])?(?P<s2>[万亿])?$")
+_CHINESE_RE = re.compile(
+    r"^(?P<int>[零〇一二两三四五六七八九十百千万亿几数]+)(?:点(?P<frac>[零〇一二三四五六七八九]+))?"
+    r"(?P<s1>[万亿])?(?P<post>[多余])?(?P<s2>[万亿])?$")
+_PAIR_RE = re.compile(r"^(?P<prefix>(?:.*[十百千万亿零〇])?)(?P<a>[一二两三四五六七八九])"
+                      r"(?P<b>[一二两三四五六七八九])(?P<place>[十百千万亿]*)$")
+_DATE_RE = re.compile(r"^(?P<y>[0-9]{4})年(?:(?P<m>[0-9]{1,2})月(?:(?P<d>[0-9]{1,2})日)?)?$")
+
+
+@dataclass(frozen=True)
+class _Num:
+    """A numeral without qualifiers: its value (or pair of values) before the measure word."""
+
+    digits: str
+    lo: Decimal              # value, or the low figure of a pair / vague digit
+    hi: Decimal              # = lo for a plain number
+    decimals: int
+    scale: int               # 万/亿 written (or inside a Chinese numeral)
+    step: Decimal            # place of the last written digit
+    sig_step: Decimal        # place of the last significant digit (for 多/余)
+    count_step: Decimal      # place of the last non-zero digit, for round counts
+    scaled: bool             # written with 万/亿: a rounded figure even for counts
+    form: str                # number | paired | few
+    post: str | None         # 多/余
+    script: str = "arabic"   # arabic | chinese
 
 
 def read(raw: str, unit: str | None = None, conventions: Conventions = DEFAULT) -> Reading:
     """Read one written figure.  ``unit`` (a key of :data:`UNITS`) decides the rounding of
     bare integers (money and percentages are rounded measurements, counts are exact) and must
-    agree with the measure word.  Raises :class:`ReadError` with the reason."""
-    text = raw.strip()
+    agree with the measure word.  Raises :class:`ReadError` with the reason, and nothing else."""
+    if not isinstance(raw, str):
+        raise ReadError(f"a written figure is a string, got {type(raw).__name__}")
+    text = raw.strip().translate(_FULLWIDTH)
+    if unit is not None and unit not in UNITS:
+        raise ReadError(f"unknown unit {unit!r}; expected one of {sorted(UNITS)}")
     if unit == "date" or (unit is None and _DATE_RE.match(text)):
         return read_date(text)
-    m = _NUMBER_RE.match(text)
-    if not m:
-        raise ReadError(f"cannot read {raw!r} as a number as written "
-                        "(expected e.g. '2.24亿元', '1400多户', '近200名', '5.8万人以上', '五年')")
-    if m["scale1"] and m["scale2"]:
-        raise ReadError(f"{raw!r} has two scales")
-    word = m["unit"] or ""
-    if unit is not None:
-        if unit not in UNITS:
-            raise ReadError(f"unknown unit {unit!r}; expected one of {sorted(UNITS)}")
-        if unit not in MEASURE_WORDS[word]:
-            raise ReadError(f"{raw!r} is written with {word or 'no measure word'!r}, "
-                            f"which does not fit unit {unit!r} (fits {sorted(MEASURE_WORDS[word])})")
-    num = m["num"]
-    if num[0].isdigit():
-        number = D(num)
-        decimals = len(num.split(".")[1]) if "." in num else 0
-    else:
-        try:
-            number = D(int(cn2an.cn2an(num, "normal")))
-        except ValueError as e:
-            raise ReadError(f"cannot read the Chinese numeral {num!r} in {raw!r}: {e}") from None
-        decimals = 0
-    scale = SCALES.get(m["scale1"] or m["scale2"] or "", 1)
-    value = _tidy(number * scale)
-    step = Decimal(1).scaleb(-decimals) * scale
+    if not text:
+        raise ReadError("an empty string: no figure is written")
+    for ch, why in (("，", "a fullwidth comma ， separates clauses, not thousands (1,400 uses ',')"),
+                    ("、", "the enumeration comma 、 lists several figures: read each one")):
+        if ch in text:
+            raise ReadError(f"cannot read {raw!r}: {why}")
+
+    # -- peel the qualifiers and the measure word off both ends -----------------------------
+    rest = text
+    pre = next((w for w in sorted(PRE_QUALIFIERS, key=len, reverse=True) if rest.startswith(w)), None)
+    if pre:
+        rest = rest[len(pre):]
+    tail = next((w for w in TAIL_QUALIFIERS if rest.endswith(w)), None)
+    if tail:
+        rest = rest[:-len(tail)]
+    if (any(rest.startswith(w) for w in PRE_QUALIFIERS) or any(rest.endswith(w) for w in TAIL_QUALIFIERS)
+            or (pre and tail)):
+        raise ReadError(f"{raw!r} has more than one qualifier; only one is read")
+    percent_words = rest.startswith("百分之")
+    if percent_words:
+        rest = rest[3:]
+    word = next((w for w in _UNIT_WORDS if rest.endswith(w)), "")
+    if word:
+        rest = rest[:-len(word)]
+    if percent_words:
+        if word:
+            raise ReadError(f"{raw!r} writes the unit twice (百分之 and {word!r})")
+        word = "%"
+    if not rest:
+        raise ReadError(f"cannot read {raw!r}: no numeral is written")
+    if unit is not None and unit not in MEASURE_WORDS[word]:
+        raise ReadError(f"{raw!r} is written with {word or 'no measure word'!r}, "
+                        f"which does not fit unit {unit!r} (fits {sorted(MEASURE_WORDS[word])})")
     effective_unit = unit or _unit_guess(word)
-    measured = effective_unit in MEASURED_UNITS or scale > 1 or decimals > 0
+    factor = UNIT_FACTORS.get(word, 1)
+    qualifier = QUALIFIERS[pre] if pre else QUALIFIERS[tail] if tail else None
+
+    # -- a range: two figures and a separator -------------------------------------------------
+    seps = [c for c in rest if c in RANGE_SEPARATORS]
+    if seps:
+        return _read_range(raw, rest, seps, word, effective_unit, factor, qualifier, conventions)
+
+    num = _numeral(raw, rest, conventions)
+    if num.post and qualifier:
+        raise ReadError(f"{raw!r} has more than one qualifier; only one is read")
+    if num.form != "number":
+        if num.post or qualifier:
+            raise ReadError(f"{raw!r}: {num.digits!r} is already an approximate figure "
+                            f"({num.form} digits); a qualifier on top of it is not read")
+        lo, hi = _tidy(_mul(num.lo, num.scale * factor)), _tidy(_mul(num.hi, num.scale * factor))
+        return Reading(raw=raw, digits=num.digits, value=_tidy((lo + hi) / 2), unit_word=word,
+                       decimals=num.decimals, scale=num.scale, qualifier=None, exact=False,
+                       interval=Interval(lo, hi), form=num.form, rule=num.form,
+                       place=_mul(num.step, num.scale * factor),
+                       canonical=f"{rest}{word}")
+    if num.post:
+        if num.lo == 0:
+            raise ReadError(f"{raw!r}: {num.post} after zero says nothing (0多 is not a figure)")
+        qualifier = POST_QUALIFIERS[num.post]
+
+    value = _tidy(_mul(num.lo, num.scale * factor))
+    step = _mul(num.step, num.scale * factor)
+    sig_step = _mul(num.sig_step, num.scale * factor)
+    measured = effective_unit in MEASURED_UNITS or num.scaled or num.decimals > 0
     exact = not measured and conventions.exact_integer_counts
-    if number == 0:
+    if value == 0:
         exact = True  # "降至0": none at all; a rounding interval would reach below zero
-
-    pre, post, tail = m["pre"], m["post"], m["tail"]
-    qualifier = QUALIFIERS.get(pre or post or tail or "")
-    if sum(bool(x) for x in (pre, post, tail)) > 1:
-        raise ReadError(f"{raw!r} has more than one qualifier")
-
     if exact:
-        rounded = Interval(value, value)
+        rounded, rule = Interval(value, value), ("zero" if value == 0 else "exact_count")
     elif not measured:
-        # a round count read as rounded at its last non-zero digit
-        rounded = _half_step(value, _significant_step(number, 0) * scale)
+        rounded = _half_step(value, _mul(num.count_step, num.scale * factor))
+        rule = "count_rounding"
     else:
         rounded = _half_step(value, step)
+        rule = ("tenths" if word == "成" else "cn_rounding" if num.script == "chinese"
+                else "rounding")
 
+    cap = _cap(effective_unit, conventions)
+    what = f"{raw!r} read as {qualifier}"
     if qualifier == "more_than_below_next_step":
         # 1400多 → (1400, 1500); 200余万 → (200万, 300万); 20余 → (20, 30)
-        s = _significant_step(number, decimals) * scale
-        interval = Interval(value, value + s, lo_open=True, hi_open=True)
+        interval = _interval(what, value, value + sig_step, True, True)
     elif qualifier == "nearly":
-        interval = Interval(value * (1 - conventions.near_band), value, hi_open=True)
+        interval = _interval(what, _mul(value, 1 - conventions.near_band), value, False, True)
+    elif qualifier == "about":
+        band = _interval(what, _mul(value, 1 - conventions.about_band),
+                         _mul(value, 1 + conventions.about_band), False, False)
+        interval = band.hull(rounded)
     elif qualifier == "at_least":
-        interval = Interval(rounded.lo, _cap(effective_unit, conventions), lo_open=rounded.lo_open)
+        interval = _capped(what, rounded.lo, rounded.lo_open, cap)
     elif qualifier == "more_than":
-        interval = Interval(value, _cap(effective_unit, conventions), lo_open=True)
-    else:
+        interval = _capped(what, value, True, cap)
+    elif qualifier == "below":
+        floor = Decimal(0) if conventions.under_band is None else _mul(value, 1 - conventions.under_band)
+        interval = _interval(what, floor, value, False, True)
+    elif qualifier == "at_most":
+        interval = _interval(what, Decimal(0), rounded.hi, False, rounded.hi_open)
+    else:  # None or as_many_as: the figure as written
         interval = rounded
-    return Reading(raw=raw, digits=num, value=value, unit_word=word, decimals=decimals,
-                   scale=scale, qualifier=qualifier, exact=exact and qualifier is None,
-                   interval=interval)
+    if qualifier:
+        rule = qualifier
+    canonical = (f"{_CANONICAL_PRE.get(qualifier or '', '')}{rest}{word}"
+                 f"{_CANONICAL_TAIL.get(qualifier or '', '')}")
+    return Reading(raw=raw, digits=num.digits, value=value, unit_word=word, decimals=num.decimals,
+                   scale=num.scale, qualifier=qualifier, exact=exact and qualifier is None,
+                   interval=interval, form="number", rule=rule, place=step, canonical=canonical)
+
+
+_CANONICAL_PRE = {"nearly": "近", "more_than": "超过", "about": "约", "below": "不到",
+                  "as_many_as": "多达"}
+_CANONICAL_TAIL = {"at_least": "以上", "at_most": "以下"}
+
+
+def _read_range(raw: str, rest: str, seps: list[str], word: str, effective_unit: str | None,
+                factor: int, qualifier: str | None, conventions: Conventions) -> Reading:
+    if len(seps) > 1:
+        raise ReadError(f"{raw!r} has more than one range separator ({''.join(seps)})")
+    if qualifier:
+        raise ReadError(f"{raw!r}: a range already says how approximate the figure is; "
+                        "a qualifier on top of it is not read")
+    left, right = rest.split(seps[0])
+    if not left or not right:
+        raise ReadError(f"{raw!r}: a range needs a figure on each side of {seps[0]!r}")
+    left = _inherit_scale(left, right)
+    ends = []
+    for side in (left, right):
+        n = _numeral(raw, side, conventions)
+        if n.form != "number" or n.post:
+            raise ReadError(f"{raw!r}: a range's ends are plain figures, not {side!r}")
+        ends.append(n)
+    a, b = ends
+    lo, hi = _tidy(_mul(a.lo, a.scale * factor)), _tidy(_mul(b.lo, b.scale * factor))
+    if not lo < hi:
+        raise ReadError(f"{raw!r}: the range runs backwards or is empty ({_plain(lo)} to {_plain(hi)})")
+    if word == "年" and lo >= 1000:
+        raise ReadError(f"{raw!r} looks like a span of calendar years (a period), not a number of years")
+    if conventions.range_rounded_ends:
+        def rounded(n: _Num) -> Interval:
+            v = _mul(n.lo, n.scale * factor)
+            measured = effective_unit in MEASURED_UNITS or n.scaled or n.decimals > 0
+            if not measured and conventions.exact_integer_counts:
+                return Interval(v, v)
+            return _half_step(v, _mul(n.step if measured else n.count_step, n.scale * factor))
+        interval = rounded(a).hull(rounded(b))
+    else:
+        interval = Interval(lo, hi)
+    return Reading(raw=raw, digits=rest, value=_tidy((lo + hi) / 2), unit_word=word,
+                   decimals=b.decimals, scale=b.scale, qualifier=None, exact=False,
+                   interval=interval, form="range", rule="range",
+                   place=_mul(b.step, b.scale * factor), canonical=f"{rest}{word}")
+
+
+def _inherit_scale(left: str, right: str) -> str:
+    """In ``3至5万`` the 万 written after the second figure applies to the first too."""
+    trail = re.search(r"[十百千万亿]*$", right)
+    suffix = trail.group(0) if trail else ""
+    if not suffix or left[-1] in "万亿多余":
+        return left
+    if left[-1].isdigit():                      # Arabic 3 → 3万 (only 万/亿 follow Arabic digits)
+        big = re.search(r"[万亿]+$", suffix)
+        return left + big.group(0) if big else left
+    if left[-1] in _CN_DIGIT or left[-1] in "几数":  # 两 → 两万, 三 → 三千
+        return left + suffix
+    big = re.search(r"[万亿].*$", suffix)        # 十 → 十万 (the left already has its small place)
+    if big and not re.search(r"[万亿]", left):
+        return left + big.group(0)
+    return left
+
+
+def _numeral(raw: str, text: str, conventions: Conventions) -> _Num:
+    m = _ARABIC_RE.match(text)
+    if m:
+        return _arabic(raw, m)
+    if "," in text and re.match(r"^[0-9,]", text):
+        raise ReadError(f"cannot read {raw!r}: misplaced thousands separator "
+                        "(groups of three digits: 1,400 or 1,234,567)")
+    m = _CHINESE_RE.match(text)
+    if m:
+        return _chinese(raw, m, conventions)
+    raise ReadError(f"cannot read {raw!r} as a number as written (expected e.g. '2.24亿元', "
+                    "'1400多户', '近200名', '5.8万人以上', '五年', '两三万人', '3至5万元')")
+
+
+def _arabic(raw: str, m: re.Match[str]) -> _Num:
+    num = m["num"]
+    plain = num.replace(",", "")
+    int_part = plain.split(".")[0]
+    if len(int_part) > 1 and int_part[0] == "0":
+        raise ReadError(f"cannot read {raw!r}: a leading zero ({num!r}) is not how a figure is written")
+    if sum(c.isdigit() for c in plain) > _MAX_DIGITS:
+        raise ReadError(f"{raw!r} has more than {_MAX_DIGITS} digits: not a written figure")
+    if m["s1"] and m["s2"]:
+        raise ReadError(f"{raw!r} has two scales")
+    number = D(plain)
+    decimals = len(plain.split(".")[1]) if "." in plain else 0
+    scale = SCALES.get(m["s1"] or m["s2"] or "", 1)
+    place = Decimal(1).scaleb(-decimals)
+    return _Num(digits=num, lo=number, hi=number, decimals=decimals, scale=scale, step=place,
+                sig_step=_significant_step(number, decimals),
+                count_step=_significant_step(number, 0) if decimals == 0 else place,
+                scaled=scale > 1, form="number", post=m["post"])
+
+
+def _chinese(raw: str, m: re.Match[str], conventions: Conventions) -> _Num:
+    digits_int, frac = m["int"], m["frac"]
+    if m["s1"] and m["s2"]:
+        raise ReadError(f"{raw!r} has two scales")
+    if len(digits_int) + len(frac or "") > _MAX_DIGITS:
+        raise ReadError(f"{raw!r} is too long to be a written figure")
+    lo, hi, form = _cn_integer(raw, digits_int, conventions)
+    decimals = 0
+    if frac is not None:
+        if form != "number":
+            raise ReadError(f"{raw!r}: an approximate numeral has no decimals")
+        if re.search(r"[万亿]", digits_int):
+            raise ReadError(f"{raw!r}: decimals after a numeral with 万/亿 inside are not read")
+        decimals = len(frac)
+        f = D("0." + "".join(str(_CN_DIGIT[c]) for c in frac))
+        lo = hi = D(lo) + f
+    scale = SCALES.get(m["s1"] or m["s2"] or "", 1)
+    scaled = scale > 1 or bool(re.search(r"[万亿]", digits_int))
+    lo_d, hi_d = D(lo), D(hi)
+    if decimals:
+        last = Decimal(1).scaleb(-decimals)
+    else:
+        last = _significant_step(lo_d, 0)
+    step = last if conventions.cn_round_at_last_digit else Decimal(1).scaleb(-decimals)
+    if form != "number":   # the place of the pair / vague digit
+        step = _significant_step(hi_d - lo_d, 0) if hi_d != lo_d else last
+    digits = digits_int + (f"点{frac}" if frac is not None else "")
+    return _Num(digits=digits, lo=lo_d, hi=hi_d, decimals=decimals, scale=scale, step=step,
+                sig_step=last, count_step=last, scaled=scaled, form=form, post=m["post"],
+                script="chinese")
+
+
+def _cn_integer(raw: str, s: str, conventions: Conventions) -> tuple[int, int, str]:
+    """A Chinese integer numeral: (value, value, "number"), or the two ends of a paired or
+    vague one: 两三万 → (20000, 30000, "paired"); 几十 → (20, 90, "few")."""
+    vague = [c for c in s if c in "几数"]
+    if vague:
+        if len(vague) > 1:
+            raise ReadError(f"{raw!r}: more than one vague digit (几/数) in {s!r}")
+        a, b = conventions.few_digits
+        lo = _cn_plain(raw, s.replace(vague[0], _CN_WRITE[a]))
+        hi = _cn_plain(raw, s.replace(vague[0], _CN_WRITE[b]))
+        return lo, hi, "few"
+    if re.search(r"[一二两三四五六七八九]{2}", s):
+        pm = _PAIR_RE.match(s)
+        if not pm:
+            raise ReadError(f"{raw!r}: digits side by side in {s!r} are not a numeral; only one "
+                            "pair of neighbours (两三, 十二三, 三四万) at the last written place is read")
+        a, b = _CN_DIGIT[pm["a"]], _CN_DIGIT[pm["b"]]
+        if b != a + 1:
+            raise ReadError(f"{raw!r}: the digits {pm['a']}{pm['b']} side by side are not neighbours "
+                            "(一两, 两三 … 八九), so they are neither a paired approximation nor a numeral")
+        lo = _cn_plain(raw, pm["prefix"] + _CN_WRITE[a] + pm["place"])
+        hi = _cn_plain(raw, pm["prefix"] + _CN_WRITE[b] + pm["place"])
+        return lo, hi, "paired"
+    v = _cn_plain(raw, s)
+    return v, v, "number"
+
+
+def _cn_plain(raw: str, s: str) -> int:
+    """A standard Chinese numeral's value, through cn2an's strict mode after the by-hand steps
+    it lacks (两, 〇, the implied 一 of 万余, the ellipsis of 三万五)."""
+    bad = f"{raw!r}: {s!r} is not a well-formed Chinese numeral"
+    for i, c in enumerate(s):
+        if c == "两" and not (s == "两" or (i + 1 < len(s) and s[i + 1] in "百千万亿")):
+            raise ReadError(f"{bad} (两 is written alone or before 百/千/万/亿: 二十 and 十二, not 两十 or 十两)")
+    t = s.replace("两", "二").replace("〇", "零")
+    if t[0] in "百千万亿":
+        if all(c in _PLACES for c in t):
+            t = "一" + t                                      # 万余 → 一万余, 百万 → 一百万
+        else:
+            raise ReadError(f"{bad} ({t[0]} needs a digit before it: 一{t[0]}…)")
+    if len(t) >= 2 and t[-1] in _CN_WRITE[1:] and t[-2] in _NEXT_LOWER:
+        t += _NEXT_LOWER[t[-2]]                               # 三万五 → 三万五千
+    try:
+        v = cn2an.cn2an(t, "strict")
+    except (ValueError, KeyError, IndexError, TypeError) as e:
+        raise ReadError(f"{bad} (cn2an, strict: {e})") from None
+    if not isinstance(v, int) or v < 0:
+        raise ReadError(f"{bad} (cn2an, strict, gave {v!r})")
+    return v
 
 
 def read_date(raw: str) -> Reading:
     """``2016年9月`` → the interval of its days, as proleptic ordinals (``date.toordinal()``)."""
-    m = _DATE_RE.match(raw.strip())
+    if not isinstance(raw, str):
+        raise ReadError(f"a written date is a string, got {type(raw).__name__}")
+    m = _DATE_RE.match(raw.strip().translate(_FULLWIDTH))
     if not m:
         raise ReadError(f"cannot read {raw!r} as a date (expected 'YYYY年', 'YYYY年M月' or 'YYYY年M月D日')")
     y = int(m["y"])
@@ -257,11 +627,12 @@ def read_date(raw: str) -> Reading:
         else:
             first, last = _dt.date(y, 1, 1), _dt.date(y, 12, 31)
             iso = f"{y:04d}"
-    except ValueError as e:
+    except (ValueError, OverflowError) as e:
         raise ReadError(f"{raw!r} is not a calendar date: {e}") from None
     return Reading(raw=raw, digits=raw, value=D(first.toordinal()), unit_word="", decimals=0,
                    scale=1, qualifier=None, exact=first == last,
-                   interval=Interval(D(first.toordinal()), D(last.toordinal())), iso=iso)
+                   interval=Interval(D(first.toordinal()), D(last.toordinal())), iso=iso,
+                   form="date", rule="date", place=Decimal(1), canonical=raw)
 
 
 def iso_to_interval(iso: str) -> Interval:
@@ -276,11 +647,31 @@ def ordinal_to_date(x: Decimal) -> _dt.date:
     return _dt.date.fromordinal(int(x))
 
 
+def _mul(x: Decimal, k: object) -> Decimal:
+    """An exact product (the working precision is far above any written figure's digits)."""
+    with decimal.localcontext(_CTX):
+        return x * (k if isinstance(k, Decimal) else Decimal(k))  # type: ignore[arg-type]
+
+
+def _interval(what: str, lo: Decimal | None, hi: Decimal | None, lo_open: bool, hi_open: bool) -> Interval:
+    if lo is not None and hi is not None and (lo > hi or (lo == hi and (lo_open or hi_open))):
+        raise ReadError(f"{what} would be an empty interval ({_plain(lo)} to {_plain(hi)}): "
+                        "no value is written that way")
+    return Interval(lo, hi, lo_open, hi_open)
+
+
+def _capped(what: str, lo: Decimal | None, lo_open: bool, cap: Decimal | None) -> Interval:
+    if cap is not None and lo is not None and (lo > cap or (lo == cap and lo_open)):
+        raise ReadError(f"{what} lies above the share cap (percent_cap={_plain(cap)}); for a growth "
+                        "rate read it with Conventions(percent_cap=None)")
+    return Interval(lo, cap, lo_open=lo_open)
+
+
 def _tidy(x: Decimal) -> Decimal:
     """Drop trailing zeros without switching to exponent form: 224000000.00 → 224000000."""
     if x == x.to_integral_value():
-        return x.quantize(Decimal(1))
-    return x.normalize()
+        return x.quantize(Decimal(1), context=_CTX)
+    return x.normalize(_CTX)
 
 
 def _half_step(value: Decimal, step: Decimal) -> Interval:
@@ -288,7 +679,8 @@ def _half_step(value: Decimal, step: Decimal) -> Interval:
 
     The upper end is open: a value exactly at v + step/2 rounds up to the next figure."""
     half = step / 2
-    return Interval(value - half, value + half, hi_open=True)
+    with decimal.localcontext(_CTX):
+        return Interval(value - half, value + half, hi_open=True)
 
 
 def _significant_step(number: Decimal, decimals: int) -> Decimal:
@@ -329,3 +721,128 @@ def format_value(value: Decimal, unit: str) -> str:
 def _strip(x: Decimal) -> str:
     s = format(x.normalize(), "f")
     return s
+
+
+def _plain(x: Decimal) -> str:
+    return format(x.normalize(), "f")
+
+
+# --------------------------------------------------------------------------------------------
+# The reader's scope: every form it reads, every form it rejects
+# --------------------------------------------------------------------------------------------
+
+#: The families of written forms issue 8 lists as "forms a second article would contain".
+ISSUE_FAMILIES: tuple[str, ...] = (
+    "约/大约", "左右/上下", "逾", "超", "不到/不足", "将近", "至少", "多达", "个百分点", "百分之…",
+    "fullwidth ％", "thousands separator", "万余/千余/数十/几十", "range", "万 inside a numeral",
+    "倍", "成",
+)
+
+#: One or more examples of every form the reader reads: (family, as written, unit).
+FORM_EXAMPLES: tuple[tuple[str, str, str | None], ...] = (
+    # the article's own forms
+    ("decimal", "57.84%", "percent"),
+    ("decimal", "2.24亿元", "yuan"),
+    ("decimal", "1.10万元", "yuan"),
+    ("integer money", "12364元", "yuan"),
+    ("integer count", "102207", "person"),
+    ("zero", "0", "percent"),
+    ("多/余", "1400多户", "household"),
+    ("多/余", "200余万元", "yuan"),
+    ("近", "近200名", "person"),
+    ("以上", "5.8万人以上", "person"),
+    ("超过", "超过70%", "percent"),
+    ("Chinese numeral", "五年", "year"),
+    ("date", "2016年9月", "date"),
+    # paired digits
+    ("paired digits", "两三万人", "person"),
+    ("paired digits", "八九亿元", "yuan"),
+    ("paired digits", "五六人", "person"),
+    ("paired digits", "一两年", "year"),
+    ("paired digits", "十二三人", "person"),
+    ("paired digits", "二三十人", "person"),
+    # issue 8's families
+    ("约/大约", "约200人", "person"),
+    ("约/大约", "大约3.5万元", "yuan"),
+    ("左右/上下", "200人左右", "person"),
+    ("左右/上下", "9%上下", "percent"),
+    ("逾", "逾200人", "person"),
+    ("超", "超30%", "percent"),
+    ("不到/不足", "不到200人", "person"),
+    ("不到/不足", "不足1%", "percent"),
+    ("将近", "将近200人", "person"),
+    ("至少", "至少2.5万元", "yuan"),
+    ("多达", "多达200人", "person"),
+    ("个百分点", "3.5个百分点", "percentage_point"),
+    ("百分之…", "百分之五十", "percent"),
+    ("百分之…", "百分之三十五点八", "percent"),
+    ("fullwidth ％", "57.84％", "percent"),
+    ("thousands separator", "1,400多户", "household"),
+    ("万余/千余/数十/几十", "万余人", "person"),
+    ("万余/千余/数十/几十", "千余户", "household"),
+    ("万余/千余/数十/几十", "数十人", "person"),
+    ("万余/千余/数十/几十", "几十人", "person"),
+    ("万余/千余/数十/几十", "十几人", "person"),
+    ("range", "3至5万元", "yuan"),
+    ("range", "3-5万元", "yuan"),
+    ("range", "两到三万", None),
+    ("万 inside a numeral", "一万二千人", "person"),
+    ("万 inside a numeral", "三万五", None),
+    ("倍", "3倍", "times"),
+    ("倍", "2.5倍", "times"),
+    ("成", "三成", "percent"),
+    ("成", "七成以上", "percent"),
+    ("以下/以内", "200人以下", "person"),
+)
+
+#: Examples of what the reader refuses, each with the reason it gives: (family, as written, unit).
+REJECTED_EXAMPLES: tuple[tuple[str, str, str | None], ...] = (
+    ("malformed numeral", "百十一", None),
+    ("malformed numeral", "十一十二", None),
+    ("malformed numeral", "零十一", None),
+    ("malformed numeral", "十两", None),
+    ("digit string", "二〇二〇", None),
+    ("not neighbours", "三五人", None),
+    ("empty reading", "近零", None),
+    ("empty reading", "5至3万元", None),
+    ("approximate twice", "两三万多人", None),
+    ("two qualifiers", "近约200人", None),
+    ("share above 100", "超过120%", "percent"),
+    ("wrong unit", "3个百分点", "percent"),
+    ("thousands separator", "14,00户", None),
+    ("fullwidth comma", "1，400户", None),
+    ("enumeration", "三、四人", None),
+    ("leading zero", "007人", None),
+    ("calendar years", "2016-2020年", None),
+)
+
+
+def forms_table(conventions: Conventions = DEFAULT) -> "pd.DataFrame":  # noqa: F821
+    """Every form the reader knows, read now: the example as written, its interval (or
+    ``ReadError``), and the convention that decides it (or the reason it is rejected).
+
+    Nothing in the table is typed in: each row is :func:`read` run on the example."""
+    import pandas as pd
+
+    rows = []
+    for family, raw, unit in FORM_EXAMPLES:
+        r = read(raw, unit, conventions)
+        reading = (_date_text(r.interval) if r.form == "date" else str(r.interval))
+        rows.append({"family": family, "written": raw, "unit": unit or "(from the word)",
+                     "reads as": reading, "because": describe_rule(r.rule, conventions),
+                     "issue 8": family in ISSUE_FAMILIES})
+    for family, raw, unit in REJECTED_EXAMPLES:
+        try:
+            read(raw, unit, conventions)
+        except ReadError as e:
+            reason = str(e)
+        else:
+            raise AssertionError(f"{raw!r} was expected to be rejected and reads")  # pragma: no cover
+        rows.append({"family": family, "written": raw, "unit": unit or "(from the word)",
+                     "reads as": "ReadError", "because": reason, "issue 8": False})
+    return pd.DataFrame.from_records(rows)
+
+
+def _date_text(iv: Interval) -> str:
+    lo, hi = ordinal_to_date(iv.lo), ordinal_to_date(iv.hi)  # type: ignore[arg-type]
+    return lo.isoformat() if lo == hi else f"[{lo.isoformat()}, {hi.isoformat()}]"

@@ -1,0 +1,102 @@
+"""Test session set-up for the unit tests and the notebooks (pytest loads it before collecting).
+
+1. **Tests never write the checkout.**  The one output setting, ``DEBAO_AUDIT_OUTPUT``, points
+   at a temporary directory before anything imports ``debao_audit``; each notebook's kernel gets
+   a directory of its own beneath it (the variable is set just before nbval starts the kernel).
+2. **Every output is compared with the committed one.**  After a notebook's last cell, one more
+   test item (``<notebook>::outputs``, in the same xdist scope, so it always runs after that
+   notebook's cells whatever the order of the rest) compares every file the notebook wrote with
+   the committed file byte for byte.  nbval compares the notebook's own outputs.
+3. **Bad input stops the session once.**  The inputs are validated before the notebooks are
+   collected; a ``DataError`` ends the run with that one message instead of a failure per cell.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent
+_OWN_TMP = None
+if not os.environ.get("DEBAO_AUDIT_OUTPUT"):
+    # Set here, at import, so that xdist's workers (started later) inherit the same directory.
+    _OWN_TMP = tempfile.mkdtemp(prefix="debao-audit-test-")
+    os.environ["DEBAO_AUDIT_OUTPUT"] = _OWN_TMP
+OUTPUT = Path(os.environ["DEBAO_AUDIT_OUTPUT"]).resolve()
+NOTEBOOK_OUTPUT = OUTPUT / "notebooks-run"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if hasattr(session.config, "workerinput"):
+        return  # validated once, by the controller
+    from debao_audit import data, validate
+
+    try:
+        validate.validate_all()
+    except data.DataError as e:
+        pytest.exit(f"invalid input, no test was run:\n{e}", returncode=3)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _OWN_TMP and not hasattr(config, "workerinput"):
+        shutil.rmtree(_OWN_TMP, ignore_errors=True)
+
+
+def _notebook_of(item: pytest.Item) -> Path | None:
+    path = Path(str(item.path))
+    return path if path.suffix == ".ipynb" and path.parent.name == "notebooks" else None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    nb = _notebook_of(item)
+    if nb is not None:
+        # Before nbval starts this notebook's kernel (in its collector's setup): its outputs go
+        # to a directory of its own.
+        os.environ["DEBAO_AUDIT_OUTPUT"] = str(NOTEBOOK_OUTPUT / nb.stem)
+    else:
+        os.environ["DEBAO_AUDIT_OUTPUT"] = str(OUTPUT)
+
+
+class NotebookOutputs(pytest.Item):
+    """Every file a notebook wrote is byte-identical to the committed one."""
+
+    def runtest(self) -> None:
+        nb = Path(str(self.path))
+        written = NOTEBOOK_OUTPUT / nb.stem
+        files = sorted(p for p in written.rglob("*") if p.is_file()) if written.exists() else []
+        stray = [p.relative_to(written) for p in files if p.name.startswith(".")]
+        assert not stray, f"{nb.name} left temporary files: {stray}"
+        differ, missing = [], []
+        for p in files:
+            rel = p.relative_to(written)
+            committed = ROOT / rel
+            if not committed.is_file():
+                missing.append(str(rel))
+            elif committed.read_bytes() != p.read_bytes():
+                differ.append(str(rel))
+        assert not missing, f"{nb.name} writes {missing}, which is not committed: run `make`"
+        assert not differ, (f"{nb.name} writes {differ}, different from the committed files: "
+                            "run `make` and look at them")
+
+    def reportinfo(self):
+        return self.path, None, f"{self.path.name}::outputs"
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config,
+                                  items: list[pytest.Item]) -> None:
+    """After each fully selected notebook's last cell, its outputs check."""
+    by_nb: dict[Path, list[int]] = {}
+    for i, item in enumerate(items):
+        nb = _notebook_of(item)
+        if nb is not None and type(item).__name__ == "IPyNbCell":
+            by_nb.setdefault(nb, []).append(i)
+    for nb, idx in sorted(by_nb.items(), key=lambda kv: -kv[1][-1]):
+        parent = items[idx[-1]].parent
+        n_cells = sum(1 for c in parent.nb.cells if c.cell_type == "code")
+        if len(idx) == n_cells:
+            items.insert(idx[-1] + 1, NotebookOutputs.from_parent(parent, name="outputs"))
