@@ -36,7 +36,7 @@ def test_html_is_deterministic_and_has_no_random_ids(frame):
     b = tables.show(frame.copy(), "t-one").to_html()
     assert a == b
     ids = re.findall(r'id="([^"]+)"', a)
-    assert ids and all(i.startswith("T_t-one") for i in ids)
+    assert ids == ["T_t-one"]  # the table's fixed id; cells carry their style, not ids
     assert "0x" not in a
     assert tables.show(frame, "t-two").to_html() != a   # each table its own ids
 
@@ -64,8 +64,8 @@ def test_verdicts_in_the_figures_palette(frame):
                if v.replace("<wbr>", "") in style.VERDICT_COLOURS}
     assert set(colours) == set(style.VERDICT_COLOURS)
     for v, css in colours.items():
-        assert f"border-left: 0.35em solid {style.VERDICT_COLOURS[v].lower()}" in css
-    assert "font-weight: bold" in colours["inconsistent"]
+        assert f"border-left:0.35em solid {style.VERDICT_COLOURS[v].lower()}" in css
+    assert "font-weight:bold" in colours["inconsistent"]
     assert "font-weight" not in colours["consistent"]
     # the first data row is a failure
     first = re.search(r"<tbody>.*?</tr>", html, re.S).group(0)
@@ -76,8 +76,8 @@ def test_numbers_right_aligned_and_decimals_exact():
     t = tables.show(pd.DataFrame({"x": ["a"], "n": [12364], "d": [Decimal("0.10")]}), "nums",
                     verdict=None)
     html = t.to_html()
-    n_cell = re.search(r'<td [^>]*class="data row0 col1"[^>]*>', html).group(0)
-    assert "text-align: right" in n_cell
+    n_cell = re.findall(r"<td [^>]*>", re.search(r"<tbody>.*?</tr>", html, re.S).group(0))[1]
+    assert "text-align:right" in n_cell
     assert ">0.10</td>" in html
 
 
@@ -119,4 +119,4 @@ def test_several_verdict_columns_all_coloured_first_sorts():
                       "after": ["inconsistent", "consistent"]})
     t = tables.show(f, "two", verdict=("before", "after"))
     assert t.frame["id"].tolist() == ["b", "a"]
-    assert t.to_html().count("border-left: 0.35em solid") == 4
+    assert t.to_html().count("border-left:0.35em solid") == 4

@@ -35,7 +35,7 @@ def test_exercises_just_before_what_we_found_with_solutions(path):
     numbered = re.findall(r"^(\d+)\. ", _src(ex), re.M)
     assert 2 <= len(numbered) <= 4 and numbered == [str(i) for i in range(1, len(numbered) + 1)]
     assert "open question" in _src(ex).lower()
-    link = re.search(r"\]\((solutions/[^)]+\.ipynb)\)", _src(ex)).group(1)
+    link = re.search(r"`notebooks/(solutions/[^`]+\.ipynb)`", _src(ex)).group(1)
     solution = path.parent / link
     assert solution.is_file() and solution.name == f"{path.stem}-solutions.ipynb"
     # one solution section per exercise

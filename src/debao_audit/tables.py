@@ -117,14 +117,15 @@ def inline_styles(html: str, uuid: str) -> str:
             decl += by_class.get((tag, cls), [])
         decl += by_id.get(found.get("id", ""), [])
         if not decl:
-            return match.group(0)
+            return f"<{tag}>" if tag in ("th", "td") else match.group(0)
         merged: dict[str, str] = {}
         for d in decl:  # later declarations win, as in CSS
             prop, _, value = d.partition(":")
             merged.pop(prop.strip(), None)
             merged[prop.strip()] = value.strip()
-        text = "; ".join(f"{k}: {v}" for k, v in merged.items())
-        return f'<{tag}{attrs} style="{_html.escape(text)}">'
+        text = ";".join(f"{k}:{v}" for k, v in merged.items())
+        keep = f' id="{found["id"]}"' if tag == "table" and "id" in found else ""
+        return f'<{tag}{keep} style="{_html.escape(text)}">'
 
     return _TAG.sub(style, body)
 
@@ -138,7 +139,9 @@ class Table:
         self.text_twin = text_twin
 
     def to_html(self) -> str:
-        return inline_styles(self.styler.to_html(), self.name)
+        html = inline_styles(self.styler.to_html(), self.name)
+        # one line per row: stored notebooks stay small (nbformat stores a string per line)
+        return re.sub(r">\s+<", "><", html).replace("</tr>", "</tr>\n").rstrip("\n") + "\n"
 
     def to_text(self) -> str:
         head = f"{self.caption}\n" if self.caption else ""
@@ -179,23 +182,18 @@ def show(frame: pd.DataFrame, name: str, *, caption: str | None = None,
     shown = failures_first(frame, colour) if (colour and sort) else frame
     shown = shown.reset_index(drop=True)
     widths = dict(widths or {})
+    # Only what JupyterLab's own table style lacks: inline on every cell, so kept short.
     styles = [
-        {"selector": "", "props": "border-collapse: collapse; margin: 0.5em 0; max-width: 100%;"},
-        {"selector": "caption", "props": "caption-side: top; text-align: left; font-weight: bold;"
-                                         " padding: 0.3em 0;"},
-        {"selector": "th", "props": "text-align: left; vertical-align: bottom; padding: 0.3em 0.6em;"
-                                    " border-bottom: 1px solid #555555; white-space: normal;"},
-        {"selector": "td", "props": "text-align: left; vertical-align: top; padding: 0.3em 0.6em;"
-                                    " white-space: normal; overflow-wrap: break-word;"
-                                    " border-bottom: 1px solid #dddddd;"},
+        {"selector": "", "props": "border-collapse: collapse; max-width: 100%;"},
+        {"selector": "caption", "props": "caption-side: top; text-align: left; font-weight: bold;"},
+        {"selector": "th", "props": "text-align: left; vertical-align: bottom;"},
+        {"selector": "td", "props": "text-align: left; vertical-align: top;"},
     ]
     for i, col in enumerate(shown.columns):
         if col in nowrap:
             css = "white-space: nowrap;"
         else:
             css = f"max-width: {widths.get(col, '26em' if col in PROSE else '14em')};"
-            if col in PROSE:
-                css += f" min-width: {'12em' if col in ('quote', 'en', 'title') else '10em'};"
         styles.append({"selector": f"td.col{i}", "props": css})
         if pd.api.types.is_numeric_dtype(shown[col]) and not pd.api.types.is_bool_dtype(shown[col]):
             styles.append({"selector": f"td.col{i}, th.col{i}",
