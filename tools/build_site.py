@@ -133,7 +133,11 @@ def gallery() -> list[tuple[str, str]]:
         if not m or any(n == m.group(1) for n, _ in out):
             continue
         finding = re.search(r"\*\*[\w.-]+\*\*:\s*(.*?)(?:\s*\[SVG\]|\s*\|\s*$)", line)
-        out.append((m.group(1), finding.group(1).strip() if finding else ""))
+        if finding:
+            text = finding.group(1).strip()
+        else:  # a line of prose naming the figure, e.g. the appendix: its words before the link
+            text = line.split("[", 1)[0].strip(" :|")
+        out.append((m.group(1), text))
     return out
 
 
