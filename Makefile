@@ -15,7 +15,7 @@ STAMP  := $(VENV)/.installed
 # The end-to-end build tests (marked slow) run in `make test-build` and on CI.
 PYTEST_ARGS ?= -n 2 --dist loadscope -m "not slow"
 
-.PHONY: all env test test-build lock clean-env validate rebuild bench
+.PHONY: all env test test-build lock clean-env validate rebuild bench site
 all: $(STAMP)
 	@MPLBACKEND=Agg $(BIN)/python tools/build.py
 
@@ -51,3 +51,8 @@ lock: $(STAMP)
 
 clean-env:
 	rm -rf $(VENV)
+
+# A static site to share (site/, not committed): the executed notebooks as HTML, the gallery and
+# the annotated article, with an index.  Built from what `make` produced; nothing re-executed.
+site: $(STAMP)
+	$(BIN)/python tools/build_site.py
