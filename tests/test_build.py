@@ -124,6 +124,14 @@ def test_only_the_changed_notebook_runs(built: Path) -> None:
     assert (built / "figures" / "a.csv").read_text() == "x\n2\n"
 
 
+def test_a_removed_notebook_takes_its_outputs_along(built: Path) -> None:
+    (built / "notebooks" / "01-b.ipynb").unlink()
+    r = build(built)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert not (built / "figures" / "b.csv").exists()
+    assert (built / "figures" / "a.csv").exists()
+
+
 def test_a_corrupted_output_is_rebuilt(built: Path) -> None:
     (built / "figures" / "b.csv").write_text("tampered")
     r = build(built)

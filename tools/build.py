@@ -504,8 +504,13 @@ def _build(args, state: dict, stage: Path, start: float) -> int:
             if rel in staged:
                 raise BuildError(f"{rel} is written by two steps ({name} and another)")
             staged[rel] = step_stage / rel
-    delete = sorted({rel for name in results for rel in records.get(name, {}).get("outputs", {})}
-                    - set(staged) - {rel for name, r in records.items() if name not in results
+    # Outputs a re-run step no longer writes, and those of a notebook that was removed, go;
+    # unless another step still writes them.
+    gone = [name for name in records if name != "gallery" and not (ROOT / name).exists()]
+    delete = sorted({rel for name in [*results, *gone]
+                     for rel in records.get(name, {}).get("outputs", {})}
+                    - set(staged) - {rel for name, r in records.items()
+                                     if name not in results and name not in gone
                                      for rel in r.get("outputs", {})})
     _pause("staged")
     changed = commit(staged, delete)
