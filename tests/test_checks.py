@@ -568,3 +568,28 @@ def test_every_period_gives_years_or_fails_loudly(figs):
         else:
             start, end = _years(c.period)
             assert 2015 <= start <= end <= figs.published.year, (c.id, c.period)
+
+
+# -- the findings of notebooks 02-06 quote only computed numbers ----------------------------------
+
+@pytest.mark.parametrize("name", ["02-check-every-relation", "03-examine-income-growth",
+                                  "04-examine-poverty-and-population", "05-examine-funding",
+                                  "06-examine-people"])
+def test_findings_quote_only_computed_numbers(name):
+    """Every number in a notebook's 'What we found' cell is one its code printed (its stored
+    outputs) or one the article writes: no count or figure typed in from elsewhere."""
+    import json
+    import re
+    nb = json.loads((data.ROOT / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
+    outputs = []
+    for c in nb["cells"]:
+        for o in c.get("outputs", []):
+            outputs.append("".join(o.get("text", "")))
+            outputs.append("".join(o.get("data", {}).get("text/plain", "")))
+    printed = "".join(outputs).replace(",", "")
+    article = data.load_article()
+    found = ["".join(c["source"]) for c in nb["cells"]
+             if c["cell_type"] == "markdown" and "What we found" in "".join(c["source"])][-1]
+    missing = [t for t in re.findall(r"\d[\d,]*(?:\.\d+)?", found)
+               if t.replace(",", "") not in printed and t not in article]
+    assert missing == [], f"{name}: numbers in 'What we found' not printed by the notebook: {missing}"
