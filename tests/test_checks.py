@@ -400,7 +400,7 @@ def test_mutating_any_checkable_claim_changes_a_verdict(figs, baseline, evidence
     """Every claim and external figure in an evidence check (the new relations included): some
     gross error changes a verdict."""
     survivors = []
-    figures = checkable_claims(evidence) + checkable_external(evidence)
+    figures = checkable_claims(evidence) + checkable_external(evidence, figs)
     assert {"township_clinics", "db_townships", "db_admin_villages", "db_poor_villages_exited_2019",
             "db_people_lifted_2019", "cadre_exchange_training", "sz_fiscal_per_poor_county_2016"} <= set(figures)
     for claim_id in figures:
@@ -432,8 +432,33 @@ def checkable_claims(evidence):
     return sorted(ids)
 
 
-def checkable_external(evidence):
-    return sorted({e for cid, c in checks.REGISTRY.items() if cid in evidence for e in c.external})
+class _Recording(checks.Figures):
+    """Figures that record which ids a computation reads."""
+    def __init__(self, figs):
+        super().__init__(list(figs.claims.values()), list(figs.external.values()), figs.overrides,
+                         figs.published, figs.text)
+        self.read = set()
+
+    def iv(self, key):
+        self.read.add(key)
+        return super().iv(key)
+
+    def pt(self, key):
+        self.read.add(key)
+        return super().pt(key)
+
+
+def checkable_external(evidence, figs=None):
+    """External rows an evidence check's computation reads (a row named only for the
+    reconciliation text, such as the CPI, cannot change a verdict)."""
+    figs = figs or checks.load_figures()
+    out = set()
+    for cid, c in checks.REGISTRY.items():
+        if cid in evidence:
+            rec = _Recording(figs)
+            c.compute(rec)
+            out |= rec.read & set(c.external)
+    return sorted(out)
 
 
 # -- coverage -------------------------------------------------------------------------------------
