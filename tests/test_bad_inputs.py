@@ -204,8 +204,8 @@ CASES = [
     # cross-references from the checks
     ("check-needs-missing-claim", drop_row(CLAIMS, "rural_income_2020"),
      CLAIMS, None, "id", "a claim 'rural_income_2020'"),
-    ("check-needs-missing-external", drop_row(EXT, "cn_cpi_2018"),
-     EXT, None, "id", "an external figure 'cn_cpi_2018'"),
+    ("check-needs-missing-external", drop_row(EXT, "db_rural_income_2015"),
+     EXT, None, "id", "an external figure 'db_rural_income_2015'"),
     # the article and its metadata
     ("article-not-utf8", raw_edit(ARTICLE, lambda b: b.replace("德保".encode(), b"\xb5\xc2", 1)),
      ARTICLE, None, None, "UTF-8"),

@@ -585,13 +585,13 @@ def test_period_rules_on_hand_made_sentences(sentence, quote, expected):
 def test_every_period_gives_years_or_fails_loudly(figs):
     """Code that needs years from a period (figures, notebook 03) gets them for every form but
     'unstated', which has none and must be handled explicitly."""
-    from debao_audit.figures import _years
+    from debao_audit.figures.common import years as _years
     for c in figs.claims.values():
         if c.period == "unstated":
             with pytest.raises(ValueError):
-                _years(c.period)
+                _years(c.period, figs.published)
         else:
-            start, end = _years(c.period)
+            start, end = _years(c.period, figs.published)
             assert 2015 <= start <= end <= figs.published.year, (c.id, c.period)
 
 

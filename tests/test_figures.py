@@ -1,15 +1,18 @@
-"""The figure registry matches the committed figures, and figure texts follow the data.
+"""The figure registry matches the committed figures; figure texts follow the data and the
+verdicts (what-if overrides both ways); one number formatter; the period grammar.
 
 Each figure is drawn once per test run, by the notebook that shows it (under nbval, into a
-temporary directory); the notebook's ``::outputs`` item (see ``conftest.py``) compares every
-PNG, SVG and CSV it wrote with ``figures/`` byte for byte.  Nothing here draws them a second
-time.  After changing data, checks or figure code, rebuild with ``make`` and look at the PNGs.
+temporary directory); the notebook's ``::outputs`` item compares every PNG, SVG and CSV it wrote
+with ``figures/`` byte for byte.  Nothing here draws them a second time except the figures whose
+texts are tested under overrides.  After changing data, checks or figure code, rebuild with
+``make`` and look at the PNGs (full size and at the README's 260 px).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import matplotlib as mpl
@@ -17,12 +20,14 @@ import matplotlib as mpl
 mpl.use("Agg")
 
 import pytest  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 from debao_audit import checks, figures, style  # noqa: E402
+from debao_audit.figures import common  # noqa: E402
 from debao_audit.written import read  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
-COMMITTED = REPO / "figures"
+ROOT = Path(__file__).resolve().parents[1]
+COMMITTED = ROOT / "figures"
 EXTS = ("png", "svg", "csv")
 NAMES = list(figures.FIGURES)
 
@@ -37,45 +42,279 @@ def results(figs: checks.Figures) -> list[checks.Result]:
     return checks.run(figs)
 
 
+def texts_of(monkeypatch: pytest.MonkeyPatch, name: str, figs, results, tmp_path: Path) -> dict:
+    """Build figure *name* and return its title and every text drawn on it."""
+    seen: dict = {}
+    real = common.save
+
+    def capture(fig, stem, frame, outdir):
+        seen["title"] = fig._suptitle.get_text() if fig._suptitle else ""
+        seen["texts"] = [t.get_text() for t in fig.findobj(Text) if t.get_text()]
+        seen["frame"] = frame
+        return real(fig, stem, frame, outdir)
+
+    monkeypatch.setattr(common, "save", capture)
+    figures.FIGURES[name][0](figs, list(results), outdir=tmp_path)
+    seen["all"] = "\n".join(seen["texts"])
+    return seen
+
+
+# ---------------------------------------------------------------------------- committed files
+
 def test_registry_names_match_committed_files(figs, results) -> None:
     """Every registered figure is committed as PNG, SVG and CSV, and every committed figure is
-    registered (no stale or stray figure), each with a one-line finding."""
+    registered (no stale file of a removed stem, no stray), each with a one-line finding."""
     committed = {p.name for p in COMMITTED.iterdir() if p.suffix[1:] in EXTS}
-    assert committed == {f"{n}.{e}" for n in NAMES for e in EXTS}
+    assert committed == {f"{n}.{e}" for n in NAMES for e in EXTS}, \
+        sorted(committed ^ {f"{n}.{e}" for n in NAMES for e in EXTS})
     assert not [p.name for p in COMMITTED.iterdir() if p.name.startswith(".")], "stray temporary files"
     for name in NAMES:
         text = figures.finding(name, figs, results)
         assert text and "\n" not in text
+        assert "{" not in text, "an unfilled template in a finding"
 
 
 def test_every_registered_figure_is_drawn_by_a_notebook() -> None:
     """So that the notebooks' output comparison covers every committed figure."""
     code = ""
-    for nb in sorted((REPO / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+    for nb in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
         cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
         code += "".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
     for name, (fn, _) in figures.FIGURES.items():
-        assert f"figures.{fn.__name__}(" in code, f"no notebook draws {name} ({fn.__name__})"
+        assert f".{fn.__name__}(" in code, f"no notebook draws {name} ({fn.__name__})"
 
 
-def test_every_committed_png_has_its_svg_and_csv() -> None:
-    pngs = sorted(COMMITTED.glob("*.png"))
-    assert pngs, "figures/ holds no PNG"
-    for png in pngs:
-        for ext in ("svg", "csv"):
-            assert png.with_suffix(f".{ext}").is_file(), f"{png.name} has no .{ext}"
-        assert png.with_suffix(".csv").read_text(encoding="utf-8").strip().count("\n") >= 1, (
-            f"{png.with_suffix('.csv').name} holds no plotted data")
+def test_every_committed_csv_holds_data() -> None:
+    for name in NAMES:
+        csv = COMMITTED / f"{name}.csv"
+        assert csv.read_text(encoding="utf-8").strip().count("\n") >= 1, f"{csv.name} is empty"
+
+
+# ---------------------------------------------------------------------------- gallery shape
+
+def test_gallery_leads_with_findings_and_appendix_is_apart() -> None:
+    assert figures.GALLERY[0] == "findings"
+    assert figures.APPENDIX and all("appendix" in n for n in figures.APPENDIX)
+    assert not set(figures.GALLERY) & set(figures.APPENDIX)
+
+
+@pytest.mark.parametrize("name", figures.GALLERY)
+def test_gallery_figure_not_too_tall(name: str) -> None:
+    from PIL import Image
+
+    with Image.open(COMMITTED / f"{name}.png") as im:
+        assert im.height <= 1.5 * im.width, f"{name}: {im.size}"
+
+
+@pytest.mark.parametrize("name", figures.GALLERY)
+def test_titles_are_short(monkeypatch, tmp_path, figs, results, name: str) -> None:
+    """Titles: about 60 characters a language, details in the subtitle."""
+    title = texts_of(monkeypatch, name, figs, results, tmp_path)["title"]
+    lines = title.split("\n")
+    assert 1 <= len(lines) <= 2, title
+    for line in lines:
+        assert len(line) <= 64, f"{name}: title line of {len(line)} characters: {line!r}"
+
+
+def test_at_least_four_seaborn_charts() -> None:
+    import inspect
+
+    uses = [n for n, (fn, _) in figures.FIGURES.items() if "sns." in inspect.getsource(fn)]
+    assert len(uses) >= 4, uses
+
+
+# ---------------------------------------------------------------------------- the findings
+
+def test_scorecard_has_one_row_per_failing_check(results) -> None:
+    import pandas as pd
+
+    frame = pd.read_csv(COMMITTED / "findings.csv")
+    failing = [r.check.check_id for r in results if r.verdict == "inconsistent"]
+    assert list(frame["check_id"]) == failing
+    assert frame[["stated", "implied", "gap"]].notna().all().all()
+
+
+def test_appendix_puts_failures_first_and_only_present_verdicts(results) -> None:
+    import pandas as pd
+
+    frame = pd.read_csv(COMMITTED / "appendix_all_checks.csv")
+    verdicts = list(frame["verdict"])
+    n_fail = verdicts.count("inconsistent")
+    non_date_fail = [v for v, u in zip(verdicts, frame["x_unit"]) if u != "days"]
+    assert set(non_date_fail[:non_date_fail.count("inconsistent")]) == {"inconsistent"}
+    assert n_fail == sum(r.verdict == "inconsistent" for r in results)
+
+
+def test_trivial_and_coincidence_counted_apart(tmp_path, results, figs) -> None:
+    """Checks of power trivial/coincidence are not evidence: counted apart, drawn apart."""
+    holding = [i for i, r in enumerate(results) if r.verdict == "consistent"]
+    changed = list(results)
+    changed[holding[0]] = dataclasses.replace(changed[holding[0]], power="trivial")
+    changed[holding[1]] = dataclasses.replace(changed[holding[1]], power="coincidence")
+    base, n = common.counts(results), common.counts(changed)
+    assert n["not_evidence"] == base["not_evidence"] + 2
+    assert n["evidence"] == base["evidence"] - 2 == n["checkable"] - n["not_evidence"]
+    assert f"{n['not_evidence']} of the {n['checkable']} could hardly fail" \
+        in figures.finding("findings", figs, changed)
+    assert "not evidence" in figures.finding("checks_by_power", figs, changed)
+    paths = figures.fig_checks_by_power(figs, changed, outdir=tmp_path)
+    assert {"trivial", "coincidence"} <= _powers(paths["csv"])
+    # with no check of either power, nothing is counted apart and the words go
+    plain = [dataclasses.replace(r, power="low") if r.power in ("trivial", "coincidence") else r
+             for r in results]
+    assert common.counts(plain)["not_evidence"] == 0
+    assert "could hardly fail" not in figures.finding("findings", figs, plain)
+
+
+def _powers(csv: Path) -> set[str]:
+    import pandas as pd
+
+    return set(pd.read_csv(csv)["power_key"])
+
+
+# ------------------------------------------------------------------ texts under overrides
+
+def _override(figs, written: str):
+    return figs.with_overrides({"rural_income_growth_annual": read(written, "percent")})
 
 
 def test_findings_follow_the_data(figs, results) -> None:
     """A title's numbers come from the data: change a claim and the finding changes with it."""
-    before = figures.finding("income_growth_arithmetic", figs, results)
+    before = figures.finding("income_growth", figs, results)
     assert "9.2%" in before and "55.28%" in before
-    changed = figs.with_overrides({"rural_income_growth_annual": read("9.3%", "percent")})
-    after = figures.finding("income_growth_arithmetic", changed, checks.run(changed))
+    changed = _override(figs, "9.3%")
+    after = figures.finding("income_growth", changed, checks.run(changed))
     assert "9.3%" in after and "9.2%" not in after and "55.28%" not in after
 
+
+def test_income_texts_fail_wording_as_written(monkeypatch, tmp_path, figs, results) -> None:
+    seen = texts_of(monkeypatch, "income_growth", figs, results, tmp_path)
+    assert "does not compound" in seen["title"] and "不符" in seen["title"]
+    assert "9.2%" in seen["all"] and "the 9.2% is the odd one out" in seen["all"]
+
+
+def test_income_texts_under_a_passing_override(monkeypatch, tmp_path, figs) -> None:
+    """9.56% stays 9.56% everywhere, and no verdict word says it fails."""
+    changed = _override(figs, "9.56%")
+    res = checks.run(changed)
+    assert {r.check.check_id: r.verdict for r in res}["income_annual_vs_total_growth"] == "consistent"
+    seen = texts_of(monkeypatch, "income_growth", changed, res, tmp_path)
+    finding = figures.finding("income_growth", changed, res)
+    for text in (seen["all"], finding):
+        assert "9.56%" in text
+        assert "9.6%" not in text, "an overridden figure must be shown as written"
+        assert "does not" not in text and "不符" not in text and "gives only" not in text
+        assert "odd one out" not in text
+    assert "does compound" in seen["title"] and "相符" in seen["title"]
+
+
+def test_income_texts_under_a_failing_override(monkeypatch, tmp_path, figs) -> None:
+    changed = _override(figs, "9.20%")
+    res = checks.run(changed)
+    seen = texts_of(monkeypatch, "income_growth", changed, res, tmp_path)
+    assert "9.20%" in seen["title"] and "does not compound" in seen["title"]
+
+
+def test_scorecard_under_overrides(monkeypatch, tmp_path, figs, results) -> None:
+    row_ids = list(texts_of(monkeypatch, "findings", figs, results, tmp_path)["frame"]["check_id"])
+    assert "income_annual_vs_total_growth" in row_ids
+    changed = _override(figs, "9.56%")
+    res = checks.run(changed)
+    seen = texts_of(monkeypatch, "findings", changed, res, tmp_path)
+    assert "income_annual_vs_total_growth" not in list(seen["frame"]["check_id"])
+    assert "9.6%" not in seen["all"]
+    n_fail = sum(r.verdict == "inconsistent" for r in res)
+    subtitle = seen["title"].split("\n")[1]
+    assert subtitle.startswith(f"{n_fail} of ") if n_fail else subtitle.startswith("All ")
+
+
+def test_people_texts_follow_the_verdict(monkeypatch, tmp_path, figs, results) -> None:
+    seen = texts_of(monkeypatch, "people_channels", figs, results, tmp_path)
+    assert "but only 134人" in seen["title"]
+    changed = figs.with_overrides({"medical_experts": read("近100名", "person")})
+    res = checks.run(changed)
+    assert {r.check.check_id: r.verdict for r in res}["medical_experts_within_professionals"] \
+        == "consistent"
+    seen = texts_of(monkeypatch, "people_channels", changed, res, tmp_path)
+    assert "近100名" in seen["all"] and "近200名" not in seen["all"]
+    assert "fit within" in seen["title"] and "but only" not in seen["title"]
+    assert "cannot" not in figures.finding("people_channels", changed, res)
+
+
+def test_poverty_texts_follow_the_verdict(monkeypatch, tmp_path, figs, results) -> None:
+    seen = texts_of(monkeypatch, "poverty_population", figs, results, tmp_path)
+    assert "cannot be" in seen["title"]
+    changed = figs.with_overrides({"poor_people_exited": read("77685", "person")})
+    res = checks.run(changed)
+    seen = texts_of(monkeypatch, "poverty_population", changed, res, tmp_path)
+    assert "77,685" in seen["title"] and "cannot" not in seen["title"]
+    assert "fit the" in seen["title"]
+
+
+# ---------------------------------------------------------------- one number formatter
+
+@pytest.mark.parametrize("value, places, sign, expected", [
+    (Decimal("5532.2"), 0, False, "5,532"),
+    (Decimal("2.5"), 0, False, "3"),          # half up, not half even
+    (Decimal("-1234.5"), 0, False, "\N{MINUS SIGN}1,235"),
+    (Decimal("0.355"), 2, True, "+0.36"),
+    (Decimal("0"), 1, True, "0.0"),
+    (7833.0, 0, False, "7,833"),
+])
+def test_number(value, places, sign, expected) -> None:
+    assert common.number(value, places, sign=sign) == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("6102万元", "6,102万元"), ("9.56%", "9.56%"), ("近200名", "近200名"),
+    ("2640.93万元", "2,640.93万元"), ("102207", "102,207"), ("5.8万人以上", "5.8万人以上"),
+    ("200余万元", "200余万元"), ("1.10万元", "1.10万元"),
+])
+def test_written_figures_grouped_like_the_formatter(raw, expected) -> None:
+    assert common.group_written(raw) == expected
+
+
+def test_as_written_shows_an_override_as_the_user_wrote_it(figs) -> None:
+    changed = _override(figs, "9.560%")
+    assert common.as_written(changed, "rural_income_growth_annual") == "9.560%"
+    assert common.as_written(figs, "rural_income_growth_annual") == "9.2%"
+    assert common.as_written(figs, "exit_approval_date") == "2020年5月11日"
+
+
+def test_no_mixed_number_styles_in_findings(figs, results) -> None:
+    """Four-digit amounts are grouped everywhere (no '5,532万元 → 6102万元' mixes)."""
+    import re
+
+    for name in NAMES:
+        text = figures.finding(name, figs, results)
+        assert not re.search(r"(?<![\d.,])\d{4,}(?![\d年])", re.sub(r"\b(19|20)\d\d\b", "", text)), \
+            (name, text)
+
+
+# ---------------------------------------------------------------------------- periods
+
+@pytest.mark.parametrize("period, expected", [
+    ("2015", (2015, 2015)), ("2015–2020", (2015, 2020)), ("2016-09–2020-11", (2016, 2020)),
+    ("publication", (2021, 2021)), ("2017–publication", (2017, 2021)),
+])
+def test_years_of_every_period_form(period, expected) -> None:
+    import datetime
+
+    assert common.years(period, datetime.date(2021, 2, 7)) == expected
+
+
+@pytest.mark.parametrize("period", ["unstated", "2020–2015", "2015-2020", "since 2017", ""])
+def test_years_refuse_what_has_no_years(period) -> None:
+    with pytest.raises(ValueError):
+        common.years(period, "2021-02-07")
+
+
+def test_claim_years_names_the_claim(figs) -> None:
+    with pytest.raises(ValueError, match="exit_approval_date"):
+        common.claim_years(figs, "exit_approval_date")
+
+
+# ---------------------------------------------------------------- glyphs and notebooks
 
 def test_missing_glyph_in_a_figure_raises(tmp_path: Path, figs, results) -> None:
     """A character the shipped font lacks, reaching a figure through the data, is an error."""
@@ -88,3 +327,27 @@ def test_missing_glyph_in_a_figure_raises(tmp_path: Path, figs, results) -> None
     with pytest.raises(style.MissingGlyphError, match="consumption_assistance"):
         figures.fig_consumption_assistance(bad, results, outdir=tmp_path)
     assert not list(tmp_path.iterdir()), "a failed save must leave no files"
+
+
+def test_screen_png_is_small_and_deterministic() -> None:
+    a = common.screen_png(COMMITTED / "findings.png")
+    b = common.screen_png(COMMITTED / "findings.png")
+    assert a == b and a.startswith(b"\x89PNG")
+    assert len(a) < (COMMITTED / "findings.png").stat().st_size
+
+
+@pytest.mark.parametrize("nb", sorted((ROOT / "notebooks").glob("0[2-6]-*.ipynb")),
+                         ids=lambda p: p.name)
+def test_notebooks_embed_screen_resolution_images(nb: Path) -> None:
+    """Stored notebooks stay light: images at screen resolution, not the print PNG."""
+    from PIL import Image
+    import base64
+    import io
+
+    assert nb.stat().st_size < 300_000, f"{nb.name}: {nb.stat().st_size} bytes"
+    for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
+        for out in cell.get("outputs", []):
+            png = out.get("data", {}).get("image/png")
+            if png:
+                with Image.open(io.BytesIO(base64.b64decode(png))) as im:
+                    assert im.width <= common.SCREEN_WIDTH

@@ -123,12 +123,61 @@ def test_save_rejects_unsafe_name(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_default_outdir_is_the_one_output_setting(tmp_path: Path, monkeypatch) -> None:
+    """Without *outdir*, save writes to ``debao_audit.data.FIGURES`` (read at call time)."""
+    from debao_audit import data
+
+    monkeypatch.setattr(data, "FIGURES", tmp_path / "out")
+    fig, frame = _demo_figure()
+    paths = style.save(fig, "demo", frame)
+    assert {p.parent for p in paths.values()} == {tmp_path / "out"}
+
+
 def test_default_outdir_follows_the_output_setting() -> None:
     """Figures go where the one output setting says (under the tests: a temporary directory)."""
     from debao_audit import data
 
     assert style.FIGURES_DIR == data.FIGURES == data.OUTPUT / "figures"
     assert not style.FIGURES_DIR.is_relative_to(REPO), "the tests must not write the checkout"
+
+
+def test_seaborn_theme_then_shipped_font_and_palette() -> None:
+    """use_style applies seaborn's theme, then the shipped font and the palette over it."""
+    import seaborn as sns
+
+    with style.use_style():
+        theme = {**sns.axes_style("whitegrid"), **sns.plotting_context("notebook")}
+        ours = style.rc_params()
+        for key, value in theme.items():
+            if key not in ours and key in mpl.rcParams:
+                assert mpl.rcParams[key] == value, key
+        assert mpl.rcParams["font.family"] == [style.FONT_FAMILY]
+        assert [to_hex(c) for c in mpl.rcParams["axes.prop_cycle"].by_key()["color"]] == \
+            [to_hex(c) for c in style.CYCLE]
+
+
+def test_seaborn_chart_uses_shipped_font(tmp_path: Path) -> None:
+    import seaborn as sns
+
+    frame = pd.DataFrame({"verdict": ["一致 consistent", "不一致 inconsistent"], "n": [3, 1]})
+    fig, ax = style.new_figure("海生 seaborn")
+    sns.barplot(data=frame, x="verdict", y="n", hue="verdict", ax=ax, legend=False)
+    fig.canvas.draw()
+    for label in ax.get_xticklabels():
+        found = font_manager.findfont(label.get_fontproperties(), fallback_to_default=False)
+        assert Path(found).samefile(style.FONT_FILES["regular"])
+    style.save(fig, "sns", frame, outdir=tmp_path)
+
+
+def test_titles_on_a_seaborn_grid(tmp_path: Path) -> None:
+    import seaborn as sns
+
+    style.use_style()
+    frame = pd.DataFrame({"panel": ["a", "a", "b"], "item": ["x", "y", "x"], "n": [1, 2, 3]})
+    g = sns.catplot(data=frame, kind="bar", x="n", y="item", col="panel", errorbar=None)
+    style.add_titles(g.figure, "标题 Title", "副标题 subtitle")
+    assert g.figure._suptitle.get_text() == "标题 Title"
+    style.save(g.figure, "grid", frame, outdir=tmp_path)
 
 
 def test_verdict_colours_distinct_and_complete() -> None:

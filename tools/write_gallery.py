@@ -1,8 +1,9 @@
 """Write the README's gallery (between the gallery markers) from the figures' own findings.
 
-Each figure's one-line finding is computed by ``debao_audit.figures.finding`` from the data, so
-the README never repeats a number by hand.  ``--check`` exits 1 if the README is out of date
-(tests/test_readme.py does the same).
+The gallery lists ``debao_audit.figures.GALLERY`` in order (the findings scorecard first); the
+appendix figures are linked below it.  Each figure's one-line finding is computed by
+``debao_audit.figures.finding`` from the data, so the README never repeats a number by hand.
+``--check`` exits 1 if the README is out of date (tests/test_readme.py does the same).
 """
 
 from __future__ import annotations
@@ -21,10 +22,15 @@ def gallery() -> str:
     figs = checks.load_figures()
     results = checks.run(figs)
     lines = [START, "", "| figure | finding |", "|---|---|"]
-    for name in figures.FIGURES:
+    for name in figures.GALLERY:
         text = figures.finding(name, figs, results).replace("|", "\\|")
-        lines.append(f"| [<img src=\"figures/{name}.png\" width=\"260\" alt=\"{name}\">](figures/{name}.png) "
-                     f"| **{name}**: {text}. [SVG](figures/{name}.svg), [data](figures/{name}.csv) |")
+        lines.append(f"| [<img src=\"figures/{name}.png\" width=\"260\" alt=\"{name}: {text.replace(chr(34), '&quot;')}\">]"
+                     f"(figures/{name}.png) | **{name}**: {text}. [SVG](figures/{name}.svg), "
+                     f"[data](figures/{name}.csv) |")
+    lines.append("")
+    for name in figures.APPENDIX:
+        lines.append(f"Appendix, every check on one chart: [`figures/{name}.png`](figures/{name}.png) "
+                     f"([SVG](figures/{name}.svg), [data](figures/{name}.csv)).")
     lines += ["", "The annotated article: [`figures/annotated_article.html`](figures/annotated_article.html) "
               "(open it in a browser; hover or tab to a figure).", "", END]
     return "\n".join(lines)

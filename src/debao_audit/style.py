@@ -9,6 +9,11 @@ Typical use in a notebook::
     style.add_source(fig, "Source: China News Service, 2021-02-07; debao-audit")
     style.save(fig, "verdicts", df)
 
+:func:`use_style` applies, in this order and only here, seaborn's theme
+(``sns.set_theme``), then the shipped font and the Okabe-Ito palette on top
+(``sns.set_theme`` resets ``font.family``, so the order matters).  Seaborn charts
+drawn afterwards use the shipped font and the palette like any other.
+
 Text is set in a subset of Noto Sans CJK SC shipped in ``fonts/`` and loaded by
 path (never a system font).  :func:`save` turns any glyph missing from that
 subset into :class:`MissingGlyphError`; add new characters by re-running
@@ -30,6 +35,7 @@ from typing import Any, Literal
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pandas as pd
+import seaborn as sns
 from matplotlib import cycler, font_manager
 from matplotlib.axes import Axes
 from matplotlib.container import BarContainer
@@ -49,6 +55,7 @@ __all__ = [
     "VERDICT_LABELS",
     "StyleContext",
     "add_source",
+    "add_titles",
     "label_bars",
     "missing_glyphs",
     "new_figure",
@@ -83,6 +90,10 @@ PALETTE: dict[str, str] = {
     "reddish_purple": "#CC79A7",
     "grey": "#999999",
 }
+
+#: The colour cycle (seaborn's default palette too): Okabe-Ito without grey.
+CYCLE: list[str] = [PALETTE[k] for k in ("blue", "orange", "bluish_green", "vermillion",
+                                         "reddish_purple", "sky_blue", "yellow", "black")]
 
 #: One fixed colour per audit verdict: blues = holds up, vermillion = does not.
 VERDICT_COLOURS: dict[str, str] = {
@@ -194,12 +205,7 @@ def rc_params() -> dict[str, Any]:
         "axes.edgecolor": MUTED_COLOUR,
         "xtick.color": MUTED_COLOUR,
         "ytick.color": MUTED_COLOUR,
-        "axes.prop_cycle": cycler(color=[
-            PALETTE[k] for k in (
-                "blue", "orange", "bluish_green", "vermillion",
-                "reddish_purple", "sky_blue", "yellow", "black",
-            )
-        ]),
+        "axes.prop_cycle": cycler(color=CYCLE),
         "figure.facecolor": "white",
         "axes.facecolor": "white",
         "savefig.facecolor": "white",
@@ -228,8 +234,13 @@ def rc_params() -> dict[str, Any]:
 
 
 def _apply_style() -> None:
-    """Reset rcParams to matplotlib's defaults, then apply :func:`rc_params`."""
-    mpl.style.use(["default", rc_params()])
+    """Reset rcParams to matplotlib's defaults, apply seaborn's theme, then :func:`rc_params`.
+
+    The one place where the style is set: ``sns.set_theme`` resets ``font.family`` and the
+    colour cycle, so the shipped font and the palette are applied after it."""
+    mpl.style.use("default")
+    sns.set_theme(context="notebook", style="whitegrid", palette=CYCLE)
+    mpl.rcParams.update(rc_params())
 
 
 @contextmanager
@@ -305,6 +316,8 @@ def new_figure(
     figsize: tuple[float, float] | None = None,
     nrows: int = 1,
     ncols: int = 1,
+    title_size: float = TITLE_SIZE,
+    subtitle_size: float = BASE_SIZE,
     **kw: Any,
 ) -> tuple[Figure, Any]:
     """Create a styled figure whose title states the finding.
@@ -317,29 +330,38 @@ def new_figure(
     """
     _apply_style()
     fig, axes = plt.subplots(nrows, ncols, figsize=figsize, layout="constrained", **kw)
-    width, height = fig.get_size_inches()
-    x = _EDGE_IN / width
-    y = 1.0 - _EDGE_IN / height
-    fig.suptitle(title, x=x, y=y, ha="left", va="top", in_layout=False)
-    y -= _line_height(TITLE_SIZE, title.count("\n") + 1) / height
-    if subtitle:
-        y -= 0.03 / height
-        fig.text(x, y, subtitle, ha="left", va="top", fontsize=BASE_SIZE,
-                 color=MUTED_COLOUR, in_layout=False)
-        y -= _line_height(BASE_SIZE, subtitle.count("\n") + 1) / height
-    _set_layout_band(fig, top=y - _GAP_IN / height)
+    add_titles(fig, title, subtitle, title_size=title_size, subtitle_size=subtitle_size)
     return fig, axes
 
 
-def add_source(fig: Figure, text: str) -> Text:
+def add_titles(fig: Figure, title: str, subtitle: str | None = None, *,
+               title_size: float = TITLE_SIZE, subtitle_size: float = BASE_SIZE) -> None:
+    """Write the bold title and the grey subtitle at the top left of *fig* (any figure with
+    constrained layout, e.g. a seaborn grid's) and keep the plotting area below them."""
+    if not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
+        fig.set_layout_engine("constrained")
+    width, height = fig.get_size_inches()
+    x = _EDGE_IN / width
+    y = 1.0 - _EDGE_IN / height
+    fig.suptitle(title, x=x, y=y, ha="left", va="top", in_layout=False, fontsize=title_size)
+    y -= _line_height(title_size, title.count("\n") + 1) / height
+    if subtitle:
+        y -= 0.03 / height
+        fig.text(x, y, subtitle, ha="left", va="top", fontsize=subtitle_size,
+                 color=MUTED_COLOUR, in_layout=False)
+        y -= _line_height(subtitle_size, subtitle.count("\n") + 1) / height
+    _set_layout_band(fig, top=y - _GAP_IN / height)
+
+
+def add_source(fig: Figure, text: str, size: float = SOURCE_SIZE) -> Text:
     """Write *text* (e.g. ``"Source: …"``) as a small grey note at the bottom left.
 
     The caller supplies the whole text; the plotting area shrinks to make room.
     """
     width, height = fig.get_size_inches()
     note = fig.text(_EDGE_IN / width, _EDGE_IN / height, text, ha="left", va="bottom",
-                    fontsize=SOURCE_SIZE, color=SOURCE_COLOUR, in_layout=False)
-    band = _EDGE_IN + _line_height(SOURCE_SIZE, text.count("\n") + 1) + _GAP_IN
+                    fontsize=size, color=SOURCE_COLOUR, in_layout=False)
+    band = _EDGE_IN + _line_height(size, text.count("\n") + 1) + _GAP_IN
     _set_layout_band(fig, bottom=band / height)
     return note
 
@@ -382,7 +404,7 @@ def save(
 ) -> dict[str, Path]:
     """Write ``<name>.png``, ``<name>.svg`` and ``<name>.csv`` (the plotted data).
 
-    Output goes to *outdir* (default: the repository's ``figures/``) and is
+    Output goes to *outdir* (default: ``debao_audit.data.FIGURES``, the one output setting) and is
     deterministic: no timestamps or software versions, fixed SVG ids.  All
     three files are written to temporary files first and renamed only when all
     succeeded.  A character missing from the shipped font raises
@@ -395,7 +417,7 @@ def save(
             raise ValueError(f"figure name {name!r}: use letters, digits, '_', '-', '.'")
         if not isinstance(data, pd.DataFrame):
             raise TypeError(f"figure {name!r}: data must be a pandas DataFrame")
-        target_dir = FIGURES_DIR if outdir is None else Path(outdir)
+        target_dir = Path(_data.FIGURES) if outdir is None else Path(outdir)
         target_dir.mkdir(parents=True, exist_ok=True)
         for ext in ("png", "svg", "csv"):
             temps[ext] = target_dir / f".{name}.{ext}.{os.getpid()}.tmp"

@@ -1,0 +1,317 @@
+"""Income: the growth arithmetic with the 2015 back-cast, and Debao against benchmarks.
+
+* :func:`fig_income_growth` (plain matplotlib: an annotated zoom and an interval plot): does the
+  annual rate compound to the total growth, and which of the two does the independent 2015
+  income side with?
+* :func:`fig_income_benchmarks` (seaborn ``lineplot`` with ``hue``): Debao's rural income
+  against national, Guangxi and Baise figures, nominal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import seaborn as sns
+
+from .. import style
+from ..checks import Figures, Result
+from . import common as c
+from .common import D, HUNDRED, ONE
+
+ANNUAL, TOTAL, LEVEL = "rural_income_growth_annual", "rural_income_growth_total", "rural_income_2020"
+CHECK_RATE = "income_annual_vs_total_growth"
+CHECK_BY_TOTAL = "income_2015_implied_by_total_growth"
+CHECK_BY_ANNUAL = "income_2015_implied_by_annual_growth"
+
+
+def _independent_start(figs: Figures, start: int) -> str:
+    """The id of the independent Debao rural income of the start year."""
+    eid = f"db_rural_income_{start}"
+    if eid not in figs.external:
+        raise KeyError(f"no independent figure {eid!r} in data/external/")
+    return eid
+
+
+def model(figs: Figures, results: Sequence[Result]) -> dict[str, Any]:
+    """Every number the income-growth figure draws or writes, from the figures and checks."""
+    res = c.by_id(results)
+    start, end = c.claim_years(figs, TOTAL)
+    n = end - start
+    annual, annual_iv = figs.pt(ANNUAL), figs.iv(ANNUAL)
+    total, total_iv = figs.pt(TOTAL), figs.iv(TOTAL)
+    g = 1 + annual / HUNDRED
+    rate = res[CHECK_RATE]
+    eid = _independent_start(figs, start)
+    return {
+        "start": start, "end": end, "n": n,
+        "annual": annual, "annual_iv": annual_iv, "total": total, "total_iv": total_iv,
+        "at_n": (g ** n - 1) * HUNDRED,
+        "at_n_iv": ((ONE + annual_iv / HUNDRED) ** n - ONE) * HUNDRED,
+        "implied": rate.outcome.implied_point, "implied_iv": rate.outcome.implied,
+        "rate_verdict": rate.verdict,
+        "by_total": res[CHECK_BY_TOTAL], "by_annual": res[CHECK_BY_ANNUAL],
+        "independent_id": eid, "independent": figs.pt(eid), "independent_iv": figs.iv(eid),
+        "w_annual": c.as_written(figs, ANNUAL), "w_total": c.as_written(figs, TOTAL),
+        "w_level": c.as_written(figs, LEVEL),
+    }
+
+
+def _sides(m: dict[str, Any]) -> str:
+    """Which growth figure the independent start-year income sides with, from the verdicts."""
+    tot, ann = c.holds(m["by_total"].verdict), c.holds(m["by_annual"].verdict)
+    ind = f"the independent {m['start']} income ({c.number(m['independent'])} yuan)"
+    if tot and not ann:
+        return f"{ind} agrees with +{m['w_total']}, so the {m['w_annual']} is the odd one out"
+    if ann and not tot:
+        return f"{ind} agrees with {m['w_annual']} a year, not with +{m['w_total']}"
+    if tot and ann:
+        return f"{ind} agrees with both"
+    return f"{ind} agrees with neither"
+
+
+def titles(figs: Figures, results: Sequence[Result]) -> tuple[str, str]:
+    """(zh, en) title: the verdict of the rate check in words computed from it."""
+    m = model(figs, results)
+    if c.holds(m["rate_verdict"]):
+        return (f"年均增长{m['w_annual']}与五年累计增长{m['w_total']}相符",
+                f"{m['w_annual']} a year does compound to +{m['w_total']} in {m['n']} years")
+    return (f"年均增长{m['w_annual']}与五年累计增长{m['w_total']}不符",
+            f"{m['w_annual']} a year does not compound to +{m['w_total']} in {m['n']} years")
+
+
+def finding_income_growth(figs: Figures, results: Sequence[Result]) -> str:
+    m = model(figs, results)
+    verb = "gives" if c.holds(m["rate_verdict"]) else "gives only"
+    return (f"Compounded over {m['n']} years, {m['w_annual']} a year {verb} "
+            f"+{c.pct(m['at_n'])}; +{m['w_total']} needs {c.pct(m['implied'])} a year; "
+            + _sides(m))
+
+
+def fig_income_growth(figs: Figures, results: list[Result], *,
+                      outdir: Path | None = None) -> dict[str, Path]:
+    """Left: total growth against years, zoomed at year n, for the stated and the implied
+    annual rate.  Right: the start-year income each growth figure implies, against the
+    independent figure."""
+    m = model(figs, results)
+    n, start = m["n"], m["start"]
+    zh, en = titles(figs, results)
+    fig, (zx, bx) = style.new_figure(
+        c.title(zh, en),
+        c.wrap(f"Left: total growth after t years = (1 + annual rate)^t − 1, around year {n}; "
+               f"bands: every rate that rounds to the figure. Right: "
+               + _sides(m) + ".", 92),
+        figsize=(7.6, 5.4), ncols=2, gridspec_kw={"width_ratios": [1.0, 1.0]},
+        title_size=c.TITLE - 2, subtitle_size=c.SMALL)
+    blue, verm, grey = style.PALETTE["blue"], style.PALETTE["vermillion"], style.PALETTE["grey"]
+    rate_colour = blue if c.holds(m["rate_verdict"]) else verm
+    records: list[dict[str, Any]] = []
+    # ---- zoom: the two compounding curves near year n
+    t_lo, t_hi = D(n) - D("0.5"), D(n) + D("0.5")
+    steps = 40
+    ts = [t_lo + (t_hi - t_lo) * k / steps for k in range(steps + 1)]
+    tf = [float(t) for t in ts]
+
+    def curve(rate: Decimal) -> list[Decimal]:
+        g = 1 + rate / HUNDRED
+        return [(g ** t - 1) * HUNDRED for t in ts]
+
+    for key, rate, iv, colour, label in (
+            ("stated", m["annual"], m["annual_iv"], rate_colour, f"{m['w_annual']} a year"),
+            ("implied", m["implied"], m["implied_iv"], blue,
+             f"{c.pct(m['implied'])} a year")):
+        mid, lo, hi = curve(rate), curve(iv.lo), curve(iv.hi)
+        zx.fill_between(tf, [c.f(v) for v in lo], [c.f(v) for v in hi], color=colour,
+                        alpha=0.2, linewidth=0)
+        zx.plot(tf, [c.f(v) for v in mid], color=colour, linewidth=2.4, label=label)
+        for t, v, a, b in zip(ts, mid, lo, hi):
+            records.append({"panel": "growth", "series": key, "rate_percent": float(rate),
+                            "x": float(t), "y": float(v), "lo": float(a), "hi": float(b)})
+    zx.axhline(c.f(m["total"]), color=grey, linewidth=0.9, linestyle=":")
+    zx.axvline(n, color=grey, linewidth=0.9, linestyle=":")
+    zx.plot([n], [c.f(m["total"])], "o", color=blue, markersize=9, zorder=5)
+    zx.plot([n], [c.f(m["at_n"])], "o", color=rate_colour, markersize=9, zorder=5)
+    zx.annotate(f"+{m['w_total']}\nreported", xy=(n, c.f(m["total"])), xytext=(-10, 8),
+                textcoords="offset points", ha="right", va="bottom", fontsize=c.VALUE - 1,
+                color=blue, fontweight="bold")
+    zx.annotate(f"+{c.pct(m['at_n'])}\nat {m['w_annual']}", xy=(n, c.f(m["at_n"])),
+                xytext=(10, -4), textcoords="offset points", ha="left", va="top",
+                fontsize=c.VALUE - 1, color=rate_colour, fontweight="bold")
+    records.append({"panel": "growth", "series": "reported_total", "rate_percent": float("nan"),
+                    "x": float(n), "y": float(m["total"]), "lo": float(m["total_iv"].lo),
+                    "hi": float(m["total_iv"].hi)})
+    lo_y = min(c.f(m["at_n_iv"].lo), c.f(m["total"])) - 3
+    hi_y = max(c.f(m["at_n_iv"].hi), c.f(m["total"])) + 3
+    zx.set_ylim(lo_y, hi_y)
+    zx.set_xlim(float(t_lo), float(t_hi))
+    zx.set_xticks([n - 0.5, n, n + 0.5], [c.number(D(n) - D("0.5"), 1), str(n),
+                                          c.number(D(n) + D("0.5"), 1)])
+    zx.set_xlabel(f"年数 years after {start}", fontsize=c.SMALL)
+    zx.set_ylabel(f"累计增长 growth since {start} (%)", fontsize=c.SMALL)
+    zx.grid(axis="x", color="#EEEEEE")
+    zx.set_title(f"复利 Compounding, year {n}", fontsize=c.LABEL)
+    zx.legend(loc="lower right", fontsize=c.SMALL, handlelength=1.4, borderaxespad=0.3)
+    # ---- back-cast: start-year income implied by each growth figure, against the independent
+    rows = [
+        (f"{m['w_level']} ÷ (1+{m['w_total']})", m["by_total"]),
+        (f"{m['w_level']} ÷ (1+{m['w_annual']})^{n}", m["by_annual"]),
+    ]
+    ind_lo, ind_hi = c.f(m["independent_iv"].lo), c.f(m["independent_iv"].hi)
+    bx.axvspan(ind_lo - 2, ind_hi + 2, color="#E6E6E6", zorder=0)
+    bx.axvline(c.f(m["independent"]), color=style.TEXT_COLOUR, linewidth=1.6, zorder=1)
+    bx.annotate(f"independent\n{c.number(m['independent'])}", xy=(c.f(m["independent"]), 0.02),
+                xycoords=("data", "axes fraction"), xytext=(6, 0), textcoords="offset points",
+                ha="left", va="bottom", fontsize=c.SMALL + 1, fontweight="bold")
+    xs = [c.f(m["independent"])]
+    for k, (label, r) in enumerate(rows):
+        o = r.outcome
+        colour = style.VERDICT_COLOURS[r.verdict]
+        y = -k
+        bx.plot([c.f(o.implied.lo), c.f(o.implied.hi)], [y, y], color=colour, linewidth=6,
+                solid_capstyle="butt", alpha=0.5)
+        bx.plot([c.f(o.implied_point)], [y], "o", color=colour, markersize=11,
+                markeredgecolor="white", zorder=4)
+        bx.annotate(c.number(o.implied_point), xy=(c.f(o.implied_point), y), xytext=(0, -12),
+                    textcoords="offset points", ha="center", va="top", fontsize=c.VALUE,
+                    fontweight="bold", color=colour)
+        bx.annotate(label, xy=(c.f(o.implied_point), y), xytext=(0, 11),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=c.SMALL,
+                    color=style.TEXT_COLOUR)
+        xs += [c.f(o.implied.lo), c.f(o.implied.hi)]
+        records.append({"panel": "backcast", "series": r.check.check_id,
+                        "rate_percent": float("nan"), "x": float(o.implied_point), "y": float(y),
+                        "lo": float(o.implied.lo), "hi": float(o.implied.hi)})
+    records.append({"panel": "backcast", "series": m["independent_id"],
+                    "rate_percent": float("nan"), "x": float(m["independent"]),
+                    "y": float("nan"), "lo": ind_lo, "hi": ind_hi})
+    pad = (max(xs) - min(xs)) * 0.35 + 10
+    bx.set_xlim(min(xs) - pad, max(xs) + pad)
+    bx.set_ylim(-len(rows) - 0.1, 0.6)
+    bx.set_yticks([])
+    bx.spines["left"].set_visible(False)
+    c.xgrid(bx)
+    bx.xaxis.set_major_formatter(lambda v, _p: c.number(v))
+    bx.set_xlabel(f"{start}年收入 {start} income (元 yuan)", fontsize=c.SMALL)
+    bx.set_title(f"{start}年收入回推 Back-cast to {start}", fontsize=c.LABEL)
+    style.add_source(fig, c.source(figs, [m["independent_id"]], width=120), size=c.SOURCE - 1.5)
+    return c.save(fig, "income_growth", c.rounded(pd.DataFrame(records), 6), outdir)
+
+
+# ============================================================================================
+# Benchmarks (seaborn)
+# ============================================================================================
+
+BENCHMARKS: tuple[tuple[str, str], ...] = (
+    ("db_rural_income", "德保 Debao (independent)"),
+    ("cn_rural_income", "全国农村 national rural"),
+    ("gx_rural_income", "广西农村 Guangxi rural"),
+    ("bs_rural_income", "百色农村 Baise rural"),
+    ("cn_poor_county_rural_income", "重点县 key poverty counties"),
+)
+DEBAO_ARTICLE = "德保 Debao (article)"
+
+
+def _series(figs: Figures, prefix: str) -> list[tuple[int, str]]:
+    out = []
+    for eid in figs.external:
+        mm = re.fullmatch(re.escape(prefix) + r"_(\d{4})", eid)
+        if mm:
+            out.append((int(mm.group(1)), eid))
+    return sorted(out)
+
+
+def benchmarks_frame(figs: Figures) -> pd.DataFrame:
+    """The tidy frame the benchmark chart plots: one row per (series, year); ``label`` (the
+    hue) names the series with its last value."""
+    rows = []
+    for prefix, label in BENCHMARKS:
+        pts = _series(figs, prefix)
+        if not pts:
+            continue
+        last_y, last_id = pts[-1]
+        hue = f"{label}: {c.number(figs.pt(last_id))} ({last_y})"
+        for y, eid in pts:
+            rows.append({"series": label, "label": hue, "year": y, "yuan": float(figs.pt(eid)),
+                         "id": eid})
+    y_end = c.claim_years(figs, LEVEL)[1]
+    rows.append({"series": DEBAO_ARTICLE,
+                 "label": f"{DEBAO_ARTICLE}: {c.as_written(figs, LEVEL)} ({y_end})",
+                 "year": y_end, "yuan": float(figs.pt(LEVEL)), "id": LEVEL})
+    return pd.DataFrame(rows)
+
+
+def _county_ratio(figs: Figures) -> Decimal | None:
+    y_end = c.claim_years(figs, LEVEL)[1]
+    for y, eid in _series(figs, "cn_poor_county_rural_income"):
+        if y == y_end:
+            return figs.pt(LEVEL) / figs.pt(eid) * HUNDRED
+    return None
+
+
+def titles_income_benchmarks(figs: Figures) -> tuple[str, str]:
+    ratio = _county_ratio(figs)
+    if ratio is None:
+        return ("德保农村居民收入与全国、广西、百色比较", "Debao's rural income against benchmarks")
+    if ratio >= 95:
+        return ("德保农村收入接近全国重点县水平",
+                f"Debao's rural income reached {c.pct(ratio, 0)} of the key counties'")
+    return (f"德保农村收入为全国重点县的{c.pct(ratio, 0)}",
+            f"Debao's rural income was {c.pct(ratio, 0)} of the key counties'")
+
+
+def finding_income_benchmarks(figs: Figures, results: Sequence[Result]) -> str:
+    y_end = c.claim_years(figs, LEVEL)[1]
+    last = {prefix: eid for prefix, _ in BENCHMARKS for y, eid in _series(figs, prefix)
+            if y == y_end}
+    text = f"Debao's {y_end} rural income, {c.as_written(figs, LEVEL)}"
+    parts = []
+    for prefix, what in (("cn_poor_county_rural_income", "the key poverty counties'"),
+                         ("cn_rural_income", "the national rural")):
+        if prefix in last:
+            other = figs.pt(last[prefix])
+            parts.append(f"{c.pct(figs.pt(LEVEL) / other * HUNDRED, 0)} of {what} "
+                         f"{c.number(other)}")
+    return text + (" is " + " and ".join(parts) if parts else "")
+
+
+def fig_income_benchmarks(figs: Figures, results: list[Result], *,
+                          outdir: Path | None = None) -> dict[str, Path]:
+    """Rural income paths by place, a seaborn ``lineplot`` with ``hue`` on a tidy frame."""
+    frame = benchmarks_frame(figs)
+    zh, en = titles_income_benchmarks(figs)
+    fig, ax = style.new_figure(
+        c.title(zh, en),
+        c.wrap(finding_income_benchmarks(figs, results) + ". Nominal yuan per person.", 88),
+        figsize=(7.4, 5.8), title_size=c.TITLE - 2, subtitle_size=c.SMALL)
+    colour_of = dict(zip([label for _, label in BENCHMARKS], [style.PALETTE[k] for k in (
+        "blue", "black", "bluish_green", "orange", "reddish_purple")]))
+    lines = frame[frame["series"] != DEBAO_ARTICLE]
+    hues = list(dict.fromkeys(lines["label"]))
+    palette = {h: colour_of[s] for h, s in zip(hues, dict.fromkeys(lines["series"]))}
+    sns.lineplot(data=lines, x="year", y="yuan", hue="label", hue_order=hues, palette=palette,
+                 style="label", style_order=hues, markers=True, dashes=False, linewidth=2.4,
+                 markersize=9, ax=ax)
+    art = frame[frame["series"] == DEBAO_ARTICLE]
+    ax.scatter(art["year"], art["yuan"], s=420, marker="*", color=colour_of[BENCHMARKS[0][1]],
+               edgecolor="white", linewidth=0.8, zorder=6, label=art["label"].iloc[0])
+    # the one-point series (e.g. the key counties in the last year) stay visible on top
+    for s_name, sub in lines.groupby("series", sort=False):
+        if len(sub) == 1:
+            ax.scatter(sub["year"], sub["yuan"], s=60, marker="D", color=colour_of[s_name],
+                       edgecolor="white", linewidth=0.8, zorder=7)
+    ax.legend(title=None, fontsize=c.SMALL - 0.5, loc="upper left", handlelength=1.6)
+    first, last = int(frame["year"].min()), int(frame["year"].max())
+    ax.set_xlim(first - 0.3, last + 0.3)
+    ax.set_xticks(range(first, last + 1))
+    ax.set_ylim(frame["yuan"].min() * 0.9, frame["yuan"].max() * 1.3)
+    ax.yaxis.set_major_formatter(lambda v, _p: c.number(v))
+    ax.set_xlabel("年 year", fontsize=c.SMALL)
+    ax.set_ylabel("农村居民人均可支配收入 (元 yuan)", fontsize=c.SMALL)
+    ax.tick_params(labelsize=c.SMALL)
+    style.add_source(fig, c.source(figs, list(frame["id"][frame["id"] != LEVEL]), width=120),
+                     size=c.SOURCE - 1.5)
+    return c.save(fig, "income_benchmarks", frame, outdir)

@@ -1,0 +1,420 @@
+"""The findings first: the scorecard of failing checks, verdicts by kind and by power (seaborn),
+and the appendix chart of every check.
+
+* :func:`fig_findings`: one row per failing (inconsistent) check: what the figure it is held
+  against says, what the other figures imply, and by how much they differ; type sized to read
+  at the README's 260 px thumbnail.
+* :func:`fig_checks_by_kind` and :func:`fig_checks_by_power`: seaborn ``countplot`` of the
+  verdicts on the tidy verdict table; trivial and coincidence checks are counted apart from the
+  evidence.
+* :func:`fig_appendix_all_checks`: every check, failures first (plain matplotlib).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import seaborn as sns
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
+
+from .. import style
+from ..checks import Figures, Result
+from . import common as c
+from .common import D, HUNDRED
+
+
+# ============================================================================================
+# One row of the scorecard: stated, implied, gap
+# ============================================================================================
+
+def _claim_of(figs: Figures, r: Result) -> str | None:
+    """The claim the check holds the others against, if its reported figure is a claim."""
+    o = r.outcome
+    if o.reported is None or o.reported_label:
+        return None
+    for cid in r.check.claims:
+        try:
+            if figs.iv(cid) == o.reported:
+                return cid
+        except KeyError:
+            continue
+    return None
+
+
+def _claim_of_implied(figs: Figures, r: Result) -> str | None:
+    """The claim whose figure is the implied one (e.g. 近200名 held against 134人), if any."""
+    for cid in r.check.claims:
+        if cid in figs.claims and figs.iv(cid) == r.outcome.implied:
+            return cid
+    return None
+
+
+def _show(o: Any, value: Decimal) -> str:
+    """A point of an outcome in its display unit, through the one formatter."""
+    if o.unit == "date":
+        from ..written import ordinal_to_date
+        return ordinal_to_date(value).isoformat()
+    places = min(o.places, 2)
+    if o.unit == "%":
+        return c.pct(value / o.scale, places)
+    if o.unit == "万元":
+        return c.wan(value, places)
+    v = value / o.scale
+    unit = {"yuan": "元", "persons": "人"}.get(o.unit, f" {o.unit}" if o.unit else "")
+    return c.number(v, 0 if v >= 100 else places) + unit
+
+
+def scorecard_row(figs: Figures, r: Result) -> dict[str, Any]:
+    """What the scorecard writes for one check: ``stated``, ``implied``, ``gap``."""
+    o = r.outcome
+    cid = _claim_of(figs, r)
+    if cid is not None:
+        stated = c.as_written(figs, cid)
+    elif o.reported_point is not None:
+        stated = _show(o, o.reported_point)
+    else:
+        stated = c.interval(o.reported, min(o.places, 2), o.scale)
+    if o.reported_label:
+        stated += f" ({o.reported_label})"
+    icid = _claim_of_implied(figs, r)
+    implied = c.as_written(figs, icid) if icid else _show(o, o.implied_point)
+    rp = o.reported_point if o.reported_point is not None else o.reported.mid
+    if o.unit == "date":
+        gap = f"{c.number(o.implied_point - rp, sign=True)} days"
+    elif o.unit == "%" and o.relation == "eq":
+        gap = c.pp(o.implied_point - rp, 2)
+    elif o.relation in ("le", "ge"):
+        word = "over" if o.relation == "le" else "under"
+        gap = f"{c.pct(abs(o.implied_point / rp - 1) * HUNDRED, 0)} {word}"
+    else:
+        gap = c.pct((o.implied_point / rp - 1) * HUNDRED, 1, sign=True)
+    return {"check_id": r.check.check_id, "verdict": r.verdict, "power": r.power,
+            "title": c.check_title(figs, r), "stated": stated, "implied": implied, "gap": gap}
+
+
+def _failing(results: Sequence[Result]) -> list[Result]:
+    return [r for r in results if r.verdict == "inconsistent"]
+
+
+def _count_text(results: Sequence[Result]) -> str:
+    n = c.counts(results)
+    text = (f"{n['failing']} of {n['checkable']} checkable relations fail; "
+            f"{n['holding']} hold")
+    if n["within_rounding"]:
+        text += f" ({n['within_rounding']} only within rounding)"
+    if n["not_evidence"]:
+        text += (f"; {n['not_evidence']} of the {n['checkable']} could hardly fail "
+                 f"(trivial or coincidence) and are not counted as evidence")
+    return text + f"; {n['not_checkable']} only yield derived figures"
+
+
+def finding_findings(figs: Figures, results: Sequence[Result]) -> str:
+    return _count_text(results)
+
+
+def fig_findings(figs: Figures, results: list[Result], *,
+                 outdir: Path | None = None) -> dict[str, Path]:
+    """The scorecard: one row per failing check, in large type."""
+    rows = [scorecard_row(figs, r) for r in _failing(results)]
+    n = c.counts(results)
+    zh = f"{n['failing']}处数字互相矛盾" if rows else "没有相互矛盾的数字"
+    en = (f"{n['failing']} of {n['checkable']} checkable relations fail" if rows
+          else f"All {n['checkable']} checkable relations hold")
+    row_h = 1.02
+    height = 2.0 + max(len(rows), 1) * row_h + 0.55
+    rest = (f"{n['holding']} hold; {n['not_checkable']} only yield derived figures. Each row: "
+            "the figure a check holds the others against, what the others imply, the gap.")
+    fig, ax = style.new_figure(c.title(zh, en), c.wrap(rest, 74),
+                               figsize=(6.6, height), title_size=c.TITLE,
+                               subtitle_size=c.SMALL)
+    ax.set_axis_off()
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-len(rows) - 0.05, 0.55)
+    cols = (("stated", 0.0, "报告 stated"), ("implied", 0.41, "推算 implied"),
+            ("gap", 0.78, "差距 gap"))
+    for _key, x, head in cols:
+        ax.text(x, 0.38, head, fontsize=c.SMALL, color=style.MUTED_COLOUR, va="center")
+    verm = style.VERDICT_COLOURS["inconsistent"]
+    for k, row in enumerate(rows):
+        y = -k
+        ax.axhline(y + 0.18, color="#CCCCCC", linewidth=0.8)
+        ax.text(0, y + 0.03, c.wrap(row["title"], 58), fontsize=c.SMALL + 1.5, va="top",
+                fontweight="bold", color=style.TEXT_COLOUR, linespacing=1.1)
+        yv = y - 0.6
+        ax.text(0.0, yv, c.wrap(row["stated"], 17), fontsize=c.VALUE, va="center",
+                color=style.TEXT_COLOUR, linespacing=1.0)
+        ax.text(0.41, yv, row["implied"], fontsize=c.VALUE + 1, va="center", color=verm,
+                fontweight="bold")
+        ax.text(0.78, yv, row["gap"], fontsize=c.VALUE + 1, va="center", color=verm,
+                fontweight="bold")
+    if not rows:
+        ax.text(0, -0.4, "—", fontsize=c.VALUE)
+    style.add_source(fig, c.source(figs, sorted({e for r in _failing(results)
+                                                  for e in r.check.external}), width=95),
+                     size=c.SOURCE - 1.5)
+    frame = pd.DataFrame(rows, columns=["check_id", "verdict", "power", "title", "stated",
+                                        "implied", "gap"])
+    return c.save(fig, "findings", frame, outdir)
+
+
+# ============================================================================================
+# Verdicts by kind and by power (seaborn)
+# ============================================================================================
+
+KIND_LABELS = {
+    "growth": "增长 growth", "base_year": "基期 base year", "share": "占比 share",
+    "part_whole": "部分与整体 part–whole", "per_unit": "人均/单位 per unit",
+    "population": "人口 population", "same_quantity": "同一数字 same figure twice",
+    "timeline": "时间 timeline", "qualitative": "定性 qualitative",
+    "external": "外部来源 external source",
+}
+
+
+def verdict_frame(results: Sequence[Result]) -> pd.DataFrame:
+    """The tidy table the seaborn charts count: one row per check."""
+    return pd.DataFrame([{
+        "check_id": r.check.check_id, "kind": KIND_LABELS.get(r.check.kind, r.check.kind),
+        "verdict": style.VERDICT_LABELS[r.verdict], "verdict_key": r.verdict,
+        "power": c.POWER_LABELS.get(r.power, r.power), "power_key": r.power,
+    } for r in results])
+
+
+def _verdict_hue(frame: pd.DataFrame) -> tuple[list[str], dict[str, str]]:
+    keys = [v for v in c.VERDICT_ORDER if v in set(frame["verdict_key"])]
+    order = [style.VERDICT_LABELS[v] for v in keys]
+    return order, {style.VERDICT_LABELS[v]: style.VERDICT_COLOURS[v] for v in keys}
+
+
+def finding_checks_by_kind(figs: Figures, results: Sequence[Result]) -> str:
+    frame = verdict_frame(results)
+    fails = frame[frame["verdict_key"] == "inconsistent"]["kind"].value_counts()
+    kinds = ", ".join(f"{k.split(' ', 1)[1]} {v}" for k, v in fails.items())
+    nc = (frame["verdict_key"] == "not_checkable")
+    top = frame[nc]["kind"].value_counts()
+    text = f"Failures by kind of relation: {kinds}" if kinds else "No kind of relation fails"
+    if len(top):
+        text += (f"; most not-checkable relations are {top.index[0].split(' ', 1)[1]} "
+                 f"figures ({top.iloc[0]} of {int(nc.sum())})")
+    return text
+
+
+def fig_checks_by_kind(figs: Figures, results: list[Result], *,
+                       outdir: Path | None = None) -> dict[str, Path]:
+    frame = verdict_frame(results)
+    order, palette = _verdict_hue(frame)
+    kinds = frame["kind"].value_counts().index.tolist()
+    fig, ax = style.new_figure(
+        c.title("按关系类型统计核验结论", "Verdicts by kind of relation"),
+        c.wrap(finding_checks_by_kind(figs, results) + ".", 80),
+        figsize=(7.2, 7.4), title_size=c.TITLE, subtitle_size=c.SMALL)
+    sns.countplot(data=frame, y="kind", hue="verdict", order=kinds, hue_order=order,
+                  palette=palette, ax=ax, saturation=1.0, width=0.85)
+    for cont in ax.containers:
+        ax.bar_label(cont, labels=[str(int(v)) if v else "" for v in cont.datavalues],
+                     padding=3, fontsize=c.SMALL, fontweight="bold")
+    ax.set_xlabel("核验数 checks", fontsize=c.SMALL)
+    ax.set_ylabel("")
+    ax.tick_params(axis="y", labelsize=c.SMALL, length=0)
+    c.xgrid(ax)
+    ax.legend(title=None, fontsize=c.SMALL, loc="lower right")
+    style.add_source(fig, c.source(figs, width=110), size=c.SOURCE - 1.5)
+    return c.save(fig, "checks_by_kind", frame.drop(columns=["verdict", "power"]), outdir)
+
+
+def finding_checks_by_power(figs: Figures, results: Sequence[Result]) -> str:
+    n = c.counts(results)
+    frame = verdict_frame(results)
+    chk = frame[frame["verdict_key"] != "not_checkable"]
+    strong = int(chk["power_key"].isin(["high", "medium"]).sum())
+    fails_strong = int((chk["power_key"].isin(["high", "medium"])
+                        & (chk["verdict_key"] == "inconsistent")).sum())
+    text = (f"{strong} of {n['checkable']} checkable relations have high or medium power, "
+            + (f"and all {n['failing']} failures are among them" if fails_strong == n["failing"]
+               else f"and {fails_strong} of the {n['failing']} failures are among them"))
+    if n["not_evidence"]:
+        text += f"; {n['not_evidence']} are trivial or coincidences, not evidence"
+    return text
+
+
+def fig_checks_by_power(figs: Figures, results: list[Result], *,
+                        outdir: Path | None = None) -> dict[str, Path]:
+    frame = verdict_frame(results)
+    chk = frame[frame["verdict_key"] != "not_checkable"].copy()
+    order, palette = _verdict_hue(chk)
+    powers = [c.POWER_LABELS[p] for p in c.POWER_ORDER if p in set(chk["power_key"])]
+    fig, ax = style.new_figure(
+        c.title("核验能说明多少:按检验力统计", "How much each check can tell: verdicts by power"),
+        c.wrap(finding_checks_by_power(figs, results) + ". Low power: wide intervals or a "
+               "wide margin, so only a gross error would fail.", 80),
+        figsize=(7.2, 5.6), title_size=c.TITLE - 1, subtitle_size=c.SMALL)
+    sns.countplot(data=chk, x="power", hue="verdict", order=powers, hue_order=order,
+                  palette=palette, ax=ax, saturation=1.0)
+    for cont in ax.containers:
+        ax.bar_label(cont, labels=[str(int(v)) if v else "" for v in cont.datavalues],
+                     padding=3, fontsize=c.VALUE - 1, fontweight="bold")
+    ax.set_ylabel("核验数 checks", fontsize=c.SMALL)
+    ax.set_xlabel("检验力 power (band of agreement)", fontsize=c.SMALL)
+    ax.tick_params(axis="x", labelsize=c.LABEL, length=0)
+    for tick in ax.get_xticklabels():
+        if any(tick.get_text() == c.POWER_LABELS[p] for p in c.NOT_EVIDENCE):
+            tick.set_color(style.MUTED_COLOUR)
+    ax.legend(title=None, fontsize=c.SMALL, loc="upper left")
+    ax.set_ylim(0, ax.get_ylim()[1] * 1.1)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    style.add_source(fig, c.source(figs, width=110), size=c.SOURCE - 1.5)
+    return c.save(fig, "checks_by_power", chk.drop(columns=["verdict", "power"]), outdir)
+
+
+# ============================================================================================
+# Appendix: every check, failures first
+# ============================================================================================
+
+def _overview_row(figs: Figures, r: Result) -> dict[str, Any]:
+    """Plotting coordinates of one check, relative to its reference value."""
+    o = r.outcome
+    is_date = o.unit == "date"
+    checkable = r.verdict != "not_checkable"
+    if checkable and o.reported is not None:
+        ref = o.reported_point
+        if ref is None:
+            ref = o.reported.mid if o.reported.bounded else (o.reported.lo or o.reported.hi)
+    else:
+        ref = o.implied_point if o.implied_point is not None else o.implied.mid
+    ref = D(0) if ref is None else ref
+
+    def x(v: Decimal | None, inf: float) -> float:
+        if v is None:
+            return inf
+        if is_date:
+            return float(v - ref)
+        if ref == 0:
+            return float(v)
+        return float((v / ref - 1) * HUNDRED)
+
+    rep = o.reported if checkable else None
+    imp_pt = o.implied_point if o.relation != "in" else None
+    panel = ("dates" if is_date and checkable else
+             "failing" if r.verdict == "inconsistent" else
+             "checkable" if checkable else "derived")
+    return {
+        "panel": panel, "theme": r.check.theme, "check_id": r.check.check_id,
+        "title": c.check_title(figs, r), "verdict": r.verdict, "relation": o.relation,
+        "power": r.power, "x_unit": "days" if is_date else "percent",
+        "x_reported_lo": math.nan if rep is None else x(rep.lo, -math.inf),
+        "x_reported_hi": math.nan if rep is None else x(rep.hi, math.inf),
+        "x_implied_lo": x(o.implied.lo, -math.inf),
+        "x_implied_hi": x(o.implied.hi, math.inf),
+        "x_implied_point": math.nan if imp_pt is None else x(imp_pt, math.nan),
+    }
+
+
+def _symlog(ax: Any, lim: float, linthresh: float, unit: str) -> None:
+    ax.set_xscale("symlog", linthresh=linthresh, linscale=0.6)
+    ax.set_xlim(-lim, lim)
+    ticks = [0.0]
+    t = linthresh
+    while t <= lim:
+        ticks += [t, -t]
+        t *= 10
+    ax.xaxis.set_major_locator(FixedLocator(sorted(ticks)))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_major_formatter(
+        lambda v, _p: "0" if v == 0 else c.number(v, 0, sign=True) + unit)
+
+
+def _panel(ax: Any, rows: list[dict[str, Any]], lim: float, linthresh: float, unit: str) -> None:
+    _symlog(ax, lim, linthresh, unit)
+    c.xgrid(ax)
+    labels, ys = [], []
+    for k, row in enumerate(rows):
+        row["y"] = -k
+        labels.append(c.wrap(row["title"], 58))
+        ys.append(-k)
+    ax.set_ylim(-len(rows) + 0.4, 0.6)
+    ax.set_yticks(ys, labels, fontsize=9)
+    ax.tick_params(axis="y", length=0)
+    for tick, row in zip(ax.get_yticklabels(), rows):
+        tick.set_color(style.VERDICT_COLOURS["inconsistent"] if row["verdict"] == "inconsistent"
+                       else style.TEXT_COLOUR)
+    ax.axvline(0, color=style.MUTED_COLOUR, linewidth=0.8, zorder=1)
+    h, big = 0.6, lim * 10
+    for row in rows:
+        y, colour = row["y"], style.VERDICT_COLOURS[row["verdict"]]
+        if row["panel"] != "derived":
+            lo, hi = row["x_reported_lo"], row["x_reported_hi"]
+            if row["relation"] == "le":  # what the inequality allows: a faint band, no arrow
+                ax.barh(y, min(hi, big) + big, left=-big, height=h, color="#F2F2F2", zorder=1)
+            elif row["relation"] == "ge":
+                ax.barh(y, big - max(lo, -big), left=max(lo, -big), height=h, color="#F2F2F2", zorder=1)
+            ax.barh(y, max(min(hi, big) - max(lo, -big), 0), left=max(lo, -big), height=h,
+                    color="#C4C4C4", zorder=2)
+            ax.plot([0, 0], [y - h / 2, y + h / 2], color="#444444", linewidth=1.4, zorder=3)
+        left, right = max(row["x_implied_lo"], -lim), min(row["x_implied_hi"], lim)
+        if row["relation"] == "in" or row["panel"] == "derived":
+            ax.barh(y, right - left, left=left, height=h * 0.4, color=colour, alpha=0.8,
+                    zorder=4)
+        else:
+            ax.plot([left, right], [y, y], color=colour, linewidth=4, solid_capstyle="butt",
+                    zorder=4)
+        if not math.isnan(row["x_implied_point"]):
+            ax.plot([row["x_implied_point"]], [y], marker="o", markersize=7, color=colour,
+                    markeredgecolor="white", markeredgewidth=1.0, zorder=6)
+
+
+def _limit(rows: list[dict[str, Any]], floor: float) -> float:
+    vals = [abs(row[k]) for row in rows for k in ("x_reported_lo", "x_reported_hi",
+                                                  "x_implied_lo", "x_implied_hi",
+                                                  "x_implied_point")
+            if not (math.isnan(row[k]) or math.isinf(row[k]))]
+    return max(vals + [floor]) * 1.6
+
+
+def fig_appendix_all_checks(figs: Figures, results: list[Result], *,
+                            outdir: Path | None = None) -> dict[str, Path]:
+    """Every check on one chart: failures first, then the passing checks and dates by theme,
+    then the derived figures.  An appendix: the scorecard leads."""
+    rows = [_overview_row(figs, r) for r in results]
+    theme_rank = {t: i for i, t in enumerate(c.THEMES)}
+    order = {row["check_id"]: i for i, row in enumerate(rows)}
+    rows.sort(key=lambda r: (r["verdict"] != "inconsistent", theme_rank.get(r["theme"], 99),
+                             order[r["check_id"]]))
+    spec = [("failing", "不一致 Failing: implied against stated (deviation, %)"),
+            ("dates", "日期 Dates, failures first: implied against stated (days)"),
+            ("checkable", "一致 Holding: implied against stated (deviation, %)"),
+            ("derived", "无法核验 Not checkable: interval of each derived figure (%)")]
+    groups = {p: [r for r in rows if r["panel"] == p] for p, _ in spec}
+    spec = [(p, t) for p, t in spec if groups[p]]
+    row_in = 0.34
+    heights = [len(groups[p]) * row_in + 0.7 for p, _ in spec]
+    present = [v for v in c.VERDICT_ORDER if any(r.verdict == v for r in results)]
+    fig, axes = style.new_figure(
+        c.title("附录:全部核验", "Appendix: every check"),
+        c.wrap(_count_text(results) + ". Dot: the value the other figures imply; line: its "
+               "interval. Dark tick and grey band: the stated figure and its rounding interval; "
+               "faint band: what an inequality (at most, at least) allows. The axis is linear "
+               "near 0 and logarithmic beyond.", 130),
+        figsize=(11.0, sum(heights) + 2.6), nrows=len(spec) + 1,
+        gridspec_kw={"height_ratios": [0.35] + heights})
+    axes[0].set_axis_off()
+    handles = [Line2D([], [], marker="o", linestyle="-", linewidth=4, markersize=7,
+                      color=style.VERDICT_COLOURS[v], markeredgecolor="white",
+                      label=style.VERDICT_LABELS[v]) for v in present]
+    handles += [Patch(color="#C4C4C4", label="报告值 stated figure, rounding interval"),
+                Patch(color="#F2F2F2", label="不等式允许范围 allowed by an inequality")]
+    axes[0].legend(handles=handles, loc="center left", ncol=2, fontsize=9.5, borderaxespad=0)
+    for ax, (p, head) in zip(axes[1:], spec):
+        floor = 10.0 if p == "dates" else 1.0
+        _panel(ax, groups[p], _limit(groups[p], floor * 10), floor, " d" if p == "dates" else "%")
+        ax.set_title(head, fontsize=11)
+    style.add_source(fig, c.source(figs, sorted({e for r in results for e in r.check.external}),
+                                   "Checks and verdicts: debao_audit.checks.", width=170))
+    frame = pd.DataFrame([{k: v for k, v in row.items() if k != "y"}
+                          for p, _ in spec for row in groups[p]])
+    return c.save(fig, "appendix_all_checks", c.rounded(frame, 6), outdir)
