@@ -171,7 +171,7 @@ def fig_findings(figs: Figures, results: list[Result], *,
 KIND_LABELS = {
     "growth": "增长 growth", "base_year": "基期 base year", "share": "占比 share",
     "part_whole": "部分与整体 part–whole", "per_unit": "人均/单位 per unit",
-    "population": "人口 population", "same_quantity": "同一数字 same figure twice",
+    "population": "人口 population", "same_quantity": "同一数字 stated twice",
     "timeline": "时间 timeline", "qualitative": "定性 qualitative",
     "external": "外部来源 external source",
 }
@@ -213,17 +213,32 @@ def fig_checks_by_kind(figs: Figures, results: list[Result], *,
     fig, ax = style.new_figure(
         c.title("按关系类型统计核验结论", "Verdicts by kind of relation"),
         c.wrap(finding_checks_by_kind(figs, results) + ".", 80),
-        figsize=(7.2, 7.4), title_size=c.TITLE, subtitle_size=c.SMALL)
-    sns.countplot(data=frame, y="kind", hue="verdict", order=kinds, hue_order=order,
-                  palette=palette, ax=ax, saturation=1.0, width=0.85)
-    for cont in ax.containers:
-        ax.bar_label(cont, labels=[str(int(v)) if v else "" for v in cont.datavalues],
-                     padding=3, fontsize=c.SMALL, fontweight="bold")
+        figsize=(7.2, 6.4), title_size=c.TITLE, subtitle_size=c.SMALL)
+    # stacked counts per kind (seaborn's histplot on a categorical axis): failures first
+    kinds = sorted(kinds, key=lambda k: (-int(((frame["kind"] == k)
+                                               & (frame["verdict_key"] == "inconsistent")).sum()),
+                                         -int((frame["kind"] == k).sum())))
+    tidy = frame.assign(kind=pd.Categorical(frame["kind"], categories=kinds, ordered=True),
+                        verdict=pd.Categorical(frame["verdict"], categories=order, ordered=True))
+    sns.histplot(data=tidy, y="kind", hue="verdict", hue_order=order, palette=palette,
+                 multiple="stack", discrete=True, shrink=0.75, alpha=1.0, linewidth=0.8,
+                 edgecolor="white", ax=ax, legend=True)
+    totals = frame["kind"].value_counts()
+    fails = frame[frame["verdict_key"] == "inconsistent"]["kind"].value_counts()
+    for k in kinds:
+        y = kinds.index(k)
+        text = f"{totals[k]}" + (f" ({fails[k]} failing)" if k in fails else "")
+        ax.annotate(text, xy=(totals[k], y), xytext=(5, 0), textcoords="offset points",
+                    va="center", fontsize=c.SMALL + 1, fontweight="bold",
+                    color=style.VERDICT_COLOURS["inconsistent"] if k in fails
+                    else style.TEXT_COLOUR)
+    ax.set_xlim(0, totals.max() * 1.45)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("核验数 checks", fontsize=c.SMALL)
     ax.set_ylabel("")
     ax.tick_params(axis="y", labelsize=c.SMALL, length=0)
     c.xgrid(ax)
-    ax.legend(title=None, fontsize=c.SMALL, loc="lower right")
+    sns.move_legend(ax, "lower right", title=None, fontsize=c.SMALL, frameon=False)
     style.add_source(fig, c.source(figs, width=110), size=c.SOURCE - 1.5)
     return c.save(fig, "checks_by_kind", frame.drop(columns=["verdict", "power"]), outdir)
 
@@ -409,10 +424,17 @@ def fig_appendix_all_checks(figs: Figures, results: list[Result], *,
     handles += [Patch(color="#C4C4C4", label="报告值 stated figure, rounding interval"),
                 Patch(color="#F2F2F2", label="不等式允许范围 allowed by an inequality")]
     axes[0].legend(handles=handles, loc="center left", ncol=2, fontsize=9.5, borderaxespad=0)
+    gaps = {r.check.check_id: scorecard_row(figs, r)["gap"] for r in _failing(results)}
     for ax, (p, head) in zip(axes[1:], spec):
         floor = 10.0 if p == "dates" else 1.0
         _panel(ax, groups[p], _limit(groups[p], floor * 10), floor, " d" if p == "dates" else "%")
         ax.set_title(head, fontsize=11)
+        for row in groups[p]:
+            if row["check_id"] in gaps:  # the failures say by how much, as in the scorecard
+                ax.annotate(gaps[row["check_id"]], xy=(1.01, row["y"]),
+                            xycoords=("axes fraction", "data"), va="center", ha="left",
+                            fontsize=10, fontweight="bold",
+                            color=style.VERDICT_COLOURS["inconsistent"], annotation_clip=False)
     style.add_source(fig, c.source(figs, sorted({e for r in results for e in r.check.external}),
                                    "Checks and verdicts: debao_audit.checks.", width=170))
     frame = pd.DataFrame([{k: v for k, v in row.items() if k != "y"}
