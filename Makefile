@@ -13,7 +13,7 @@ STAMP  := $(VENV)/.installed
 # Tests run on both cores; nbval keeps each notebook's cells together with loadscope.
 PYTEST_ARGS ?= -n 2 --dist loadscope
 
-.PHONY: all env test lock clean-env validate rebuild bench
+.PHONY: all env test lock clean-env validate rebuild bench site
 all: $(STAMP)
 	@MPLBACKEND=Agg $(BIN)/python tools/build.py
 
@@ -46,3 +46,8 @@ lock: $(STAMP)
 
 clean-env:
 	rm -rf $(VENV)
+
+# A static site to share (site/, not committed): the executed notebooks as HTML, the gallery and
+# the annotated article, with an index.  Built from what `make` produced; nothing re-executed.
+site: $(STAMP)
+	$(BIN)/python tools/build_site.py

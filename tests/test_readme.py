@@ -31,10 +31,15 @@ def test_headline_counts_are_current():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     claims = data.load_claims()
     table = checks.build()
-    counts = table["verdict"].value_counts()
+    n = checks.counts(table)
     assert f"**{len(claims)} quantitative statements**" in readme
-    assert f"**{len(table)} relations**" in readme
-    assert f"{counts.get('consistent', 0)} *consistent*" in readme
-    assert f"{counts.get('not_checkable', 0)} *not checkable*" in readme
-    assert f"**{counts.get('inconsistent', 0)} *inconsistent***" in readme
-    assert counts.get("within_rounding", 0) == 0 or "within rounding" in readme
+    assert f"**{n['checks']} relations**" in readme
+    assert f"**{n['evidence']} are evidence**" in readme
+    assert f"{n['consistent']} *consistent*" in readme
+    assert f"**{n['inconsistent']} *inconsistent***" in readme
+    assert f"{n['trivial']} *trivial*" in readme
+    assert f"{n['coincidence']} *coincidences*" in readme
+    assert f"{n['tension']} *tensions*" in readme
+    assert f"{n['derived']} *derived*" in readme
+    assert n["tension"] + n["derived"] == n["not_checkable"]
+    assert n["within_rounding"] == 0 or "within rounding" in readme

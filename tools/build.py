@@ -40,6 +40,10 @@ import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from pathlib import Path
 
+# jsonschema (imported by nbformat) loads its optional IRI-format support when installed, which
+# compiles ~40 grammars at import (seconds); nothing here validates IRIs.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
 ROOT = Path(__file__).resolve().parents[1]
 STATE_DIR = ROOT / ".build"
 STATE = STATE_DIR / "state.json"

@@ -12,7 +12,20 @@ Verdicts (see :func:`verdict`):
   figure's rounding interval, or satisfies the inequality);
 * ``within_rounding``: they agree only once each figure is read as its interval;
 * ``inconsistent``: no values inside the intervals make them agree, under the assumption;
-* ``not_checkable``: the relation only yields a derived figure, with nothing to hold it against.
+* ``not_checkable``: the relation only yields a derived figure, with nothing to hold it against;
+  or the figures disagree but are not provably the same quantity (a *tension*, explained: a
+  check that declares ``not_same`` is never called inconsistent).
+
+``inconsistent`` therefore means: the figures provably describe the same quantity (the article's
+own words or an indicator's definition say so) and no values inside their intervals agree.
+
+Power (``power`` column): ``high``/``medium``/``low`` from the band of agreement, or
+``trivial`` (the check cannot fail given the article's wording) or ``coincidence`` (an equality
+the article never asserts).  Neither counts as evidence; :func:`counts_as` sorts every row into
+evidence, trivial, coincidence, tension or derived.
+
+Derived figures (relation ``none``) report the centre (computed from the centre of every
+figure's interval, so ``1400多户`` counts as 1450) and the range, not an edge.
 
 Like statcheck, a disagreement flags the *set* of figures, not a guess at which one is wrong.
 Like GRIM, each check reports its *power*: how wide the band of agreement is relative to the
@@ -22,7 +35,7 @@ figure (``low`` means almost anything would pass).
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Callable, Iterable, Mapping, Sequence
 
@@ -60,6 +73,20 @@ class Figures:
         value as written, a bare Interval is taken at its midpoint."""
         return Figures(list(self.claims.values()), list(self.external.values()),
                        {**self.overrides, **overrides}, self.published, self.text)
+
+    def centred(self) -> "Figures":
+        """The same figures with every bounded, non-date figure taken at the centre of its
+        interval (``1400多`` → 1450, ``近200`` → 195); figures written at their centre
+        (rounded ones) are unchanged.  Used to report derived figures by their centre."""
+        ov: dict[str, Interval | Reading] = {}
+        for key, unit in ([(k, c.unit) for k, c in self.claims.items()]
+                          + [(k, e.unit) for k, e in self.external.items()]):
+            if unit == "date":
+                continue
+            iv = self.iv(key)
+            if iv.bounded and self.pt(key) != iv.mid:
+                ov[key] = Interval.point(iv.mid)  # type: ignore[arg-type]
+        return self.with_overrides(ov)
 
     def iv(self, key: str) -> Interval:
         if key in self.overrides:
@@ -133,6 +160,8 @@ class Outcome:
         pt = _fmt(point / self.scale, self.places)
         if iv.is_point or pt == rng:
             return f"{rng}{u}"
+        if self.relation == "none":
+            return f"centre {pt}{u}, range {rng}" if iv.bounded else f"from {pt}{u}, range {rng}"
         return f"{pt}{u}, interval {rng}"
 
 
@@ -154,6 +183,25 @@ class Check:
     compute: Callable[[Figures], Outcome]
     reconcile: Callable[[Figures], str] | None = None
     title: str = ""
+    strength: str = ""        #: '' (evidence), 'trivial' or 'coincidence'
+    strength_reason: str = ""  #: why the check cannot fail / why the equality is not asserted
+    not_same: str = ""        #: why the figures may not be the same quantity: a failure is a tension
+    reconciliations: tuple["Reconciliation", ...] = ()
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """One way an inconsistent or tense set of figures could agree, computed: ``outcome``
+    recomputes the relation under that reading (tests assert that it then agrees), ``text``
+    says it with the numbers."""
+    label: str
+    outcome: Callable[[Figures], Outcome]
+    text: Callable[[Figures], str]
+    external: tuple[str, ...] = ()
+
+
+STRENGTHS = ("", "trivial", "coincidence")
+COUNTS_AS = ("evidence", "trivial", "coincidence", "tension", "derived")
 
 
 REGISTRY: dict[str, Check] = {}
@@ -161,13 +209,26 @@ REGISTRY: dict[str, Check] = {}
 
 def check(check_id: str, *, kind: str, theme: str, claims: Iterable[str],
           external: Iterable[str] = (), formula: str, assumption: str, explanation: str,
-          title: str = "", reconcile: Callable[[Figures], str] | None = None):
-    """Register a check (decorates its compute function)."""
+          title: str = "", reconcile: Callable[[Figures], str] | None = None,
+          strength: str = "", strength_reason: str = "", not_same: str = "",
+          reconciliations: Iterable[Reconciliation] = ()):
+    """Register a check (decorates its compute function).
+
+    ``strength``: 'trivial' or 'coincidence' (with ``strength_reason``) for checks that are
+    not evidence; ``not_same``: why the figures may describe different quantities (a failure is
+    then reported as a tension, not an inconsistency); ``reconciliations``: computed readings
+    under which the figures would agree; ``reconcile``: further text (what is ruled out)."""
+    if strength not in STRENGTHS:
+        raise ValueError(f"{check_id}: strength must be one of {STRENGTHS}, not {strength!r}")
+    if bool(strength) != bool(strength_reason):
+        raise ValueError(f"{check_id}: a trivial or coincidental check needs its reason")
+
     def deco(fn: Callable[[Figures], Outcome]) -> Callable[[Figures], Outcome]:
         if check_id in REGISTRY:
             raise ValueError(f"duplicate check id {check_id!r}")
         REGISTRY[check_id] = Check(check_id, kind, theme, tuple(claims), tuple(external),
-                                   formula, assumption, explanation, fn, reconcile, title)
+                                   formula, assumption, explanation, fn, reconcile, title,
+                                   strength, strength_reason, not_same, tuple(reconciliations))
         return fn
     return deco
 
@@ -247,6 +308,17 @@ class Result:
     title: str = ""    #: the check's title with the claims as the article writes them
     formula: str = ""  #: the formula, likewise filled in
     assumption: str = ""  #: the assumption, likewise filled in
+    tension: bool = False  #: the relation fails but the figures are not provably the same quantity
+    not_same: str = ""     #: the check's not_same, filled in with the claims as written
+
+    @property
+    def counts_as(self) -> str:
+        """evidence | trivial | coincidence | tension | derived (see the module docstring)."""
+        if self.tension:
+            return "tension"
+        if self.verdict == "not_checkable":
+            return "derived"
+        return self.check.strength or "evidence"
 
     def row(self) -> dict[str, str]:
         c, o = self.check, self.outcome
@@ -261,8 +333,11 @@ class Result:
                          "ge": "implied ≥ reported", "in": "reported within implied range",
                          "none": "—"}[o.relation],
             "formula": self.formula, "assumption": self.assumption,
-            "explanation": (o.note + " " if o.note else "") + c.explanation,
+            "explanation": ((f"Tension, not a proven inconsistency: {self.not_same} "
+                             if self.tension else "")
+                            + (o.note + " " if o.note else "") + c.explanation),
             "reconcile": self.reconcile, "power": self.power, "band": self.band,
+            "counts_as": self.counts_as,
         }
 
 
@@ -271,19 +346,70 @@ def run(figures: Figures, registry: Mapping[str, Check] | None = None) -> list[R
     filled with the claims as the article writes them (``近200名``), so no figure is typed in."""
     written = {k: c.written for k, c in figures.claims.items()}
     out = []
+    centred = figures.centred()
     for c in (registry or REGISTRY).values():
         o = c.compute(figures)
-        v = verdict(o)
+        if o.relation == "none":  # a derived figure: reported by its centre, not an edge
+            o = replace(o, implied_point=c.compute(centred).implied_point)
+        v, tension = judge(c, o)
         p, band = power(o)
-        rec = c.reconcile(figures) if (c.reconcile and v == "inconsistent") else ""
+        if v != "not_checkable" and c.strength:
+            p, band = c.strength, c.strength_reason
+        elif tension:
+            p = "n/a"
+        rec = reconcile_text(c, figures) if v == "inconsistent" or tension else ""
         out.append(Result(c, o, v, p, band, rec, c.title.format_map(written),
-                          c.formula.format_map(written), c.assumption.format_map(written)))
+                          c.formula.format_map(written), c.assumption.format_map(written),
+                          tension, c.not_same.format_map(written)))
+    return out
+
+
+def judge(c: Check, o: Outcome) -> tuple[str, bool]:
+    """The verdict of a check's outcome, and whether it is a tension: a check that declares
+    ``not_same`` (its figures are not provably the same quantity) is never inconsistent."""
+    v = verdict(o)
+    if v == "inconsistent" and c.not_same:
+        return "not_checkable", True
+    return v, False
+
+
+def check_verdict(check_id: str, figures: Figures) -> str:
+    """The final verdict of one registered check on the given figures."""
+    c = REGISTRY[check_id]
+    return judge(c, c.compute(figures))[0]
+
+
+def reconcile_text(c: Check, figures: Figures) -> str:
+    """What would make a failing check agree: each computed reconciliation, then what the
+    check's ``reconcile`` adds (what is ruled out)."""
+    parts = [r.text(figures) for r in c.reconciliations]
+    if c.reconcile:
+        parts.append(c.reconcile(figures))
+    return " ".join(parts)
+
+
+def counts(results: Sequence[Result] | pd.DataFrame) -> dict[str, int]:
+    """Counts for headlines: the verdicts of the evidence checks, and the other kinds apart.
+
+    Keys: ``checks`` (all), ``evidence``, ``consistent``, ``within_rounding``, ``inconsistent``
+    (evidence only), ``trivial``, ``coincidence``, ``tension``, ``derived``, ``not_checkable``
+    (tension + derived)."""
+    if isinstance(results, pd.DataFrame):
+        rows = list(zip(results["verdict"], results["counts_as"]))
+    else:
+        rows = [(r.verdict, r.counts_as) for r in results]
+    out = {"checks": len(rows)}
+    for kind in COUNTS_AS:
+        out[kind] = sum(k == kind for _, k in rows)
+    for v in ("consistent", "within_rounding", "inconsistent"):
+        out[v] = sum(vv == v and k == "evidence" for vv, k in rows)
+    out["not_checkable"] = sum(vv == "not_checkable" for vv, _ in rows)
     return out
 
 
 CHECKS_COLUMNS = ("check_id", "title", "claims", "external", "verdict", "reported", "implied",
                   "assumption", "explanation", "kind", "theme", "relation", "formula",
-                  "power", "band", "reconcile")
+                  "power", "band", "reconcile", "counts_as")
 
 
 def results_frame(results: Sequence[Result]) -> pd.DataFrame:
@@ -305,12 +431,13 @@ def build(conventions: Conventions = DEFAULT) -> pd.DataFrame:
 
 
 def coverage(claims: Sequence[_data.Claim], results: Sequence[Result]) -> pd.DataFrame:
-    """Per claim: the checks it takes part in, and whether any of them is checkable."""
+    """Per claim: the checks it takes part in, and whether any of them is evidence (a checkable
+    relation that is neither trivial nor a coincidence nor a tension)."""
     rows = []
     for c in claims:
         used = [r for r in results if c.id in r.check.claims]
         rows.append({"id": c.id, "checks": ";".join(r.check.check_id for r in used),
-                     "checkable": any(r.verdict != "not_checkable" for r in used),
+                     "checkable": any(r.counts_as == "evidence" for r in used),
                      "verdicts": ";".join(sorted({r.verdict for r in used}))})
     return pd.DataFrame(rows)
 

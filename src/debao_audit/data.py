@@ -49,18 +49,30 @@ MEASURES = ("stock", "flow", "cumulative", "rate", "change", "duration", "date")
 #: The article's own section headings, in order; "intro" is the text before the first one.
 SECTIONS = ("intro", "资金支持", "产业合作", "劳务协作", "人才支援", "携手奔小康", "协作抗疫")
 EXTERNAL_COLUMNS = ("id", "source", "source_url", "quote")
+EXTERNAL_OPTIONAL = ("geography", "indicator", "written", "note")
+CONFIDENCE = ("high", "medium-high", "medium", "medium-low", "low")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class DataError(ValueError):
-    """A data file does not meet its contract."""
+    """A data file does not meet its contract.
+
+    ``row`` counts data rows from 1 (0 is the header row); ``line`` is the line in the file
+    (by default ``row + 1``; a CSV field with a newline makes them differ); ``col`` a character
+    position in that line, where there is one (encoding and JSON errors)."""
 
     def __init__(self, file: Path | str, row: int | None, column: str | None, expected: str,
-                 got: object = None):
+                 got: object = None, *, line: int | None = None, col: int | None = None):
         self.file, self.row, self.column, self.expected, self.got = file, row, column, expected, got
+        self.line = line if line is not None or row is None else row + 1
+        self.col = col
         where = f"{_rel(file)}"
         if row is not None:
-            where += f", row {row} (line {row + 1})"
+            where += f", row {row} (line {self.line})"
+        elif line is not None:
+            where += f", line {line}"
+        if col is not None:
+            where += f", character {col}"
         if column is not None:
             where += f", column '{column}'"
         msg = f"{where}: expected {expected}"
@@ -84,18 +96,103 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def read_text(path: Path) -> str:
+    """A UTF-8 text file; a DataError (with line and character) at the first byte that is not
+    UTF-8, or for a byte-order mark."""
+    if not path.is_file():
+        raise DataError(path, None, None, "the file to exist")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        raise DataError(path, None, None, "UTF-8 text", f"byte(s) {raw[e.start:e.end]!r} "
+                        f"at byte offset {e.start}", line=line, col=col) from None
+    if text.startswith("\ufeff"):
+        raise DataError(path, None, None, "UTF-8 without a byte-order mark", "a BOM",
+                        line=1, col=1)
+    return text
+
+
+def read_json(path: Path) -> object:
+    text = read_text(path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        lines = text.splitlines()
+        near = lines[e.lineno - 1][max(0, e.colno - 20):e.colno + 20] if lines else "an empty file"
+        raise DataError(path, None, None, f"valid JSON ({e.msg})", near,
+                        line=e.lineno, col=e.colno) from None
+
+
 def article_meta(path: Path = ARTICLE_META) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
+    meta = read_json(path)
+    if not isinstance(meta, dict):
+        raise DataError(path, None, None, "a JSON object", type(meta).__name__, line=1)
+    return meta
+
+
+_HTTP = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+
+
+def check_url(path: Path, row: int | None, column: str, url: str) -> None:
+    """An absolute http or https URL (nothing else may end up in a page's href)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url) if _HTTP.match(url) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise DataError(path, row, column, "an http:// or https:// URL", url)
+
+
+def check_article_meta(path: Path = ARTICLE_META, article: Path = ARTICLE) -> dict:
+    """The metadata's domain rules: the checksum is the article's, dates parse and are in order,
+    URLs are http/https."""
+    import datetime as dt
+
+    meta = article_meta(path)
+    for key in ("sha256", "date_published", "date_accessed", "url"):
+        if not isinstance(meta.get(key), str) or not meta[key]:
+            raise DataError(path, None, key, f"a key '{key}' with a string value", meta.get(key))
+    try:
+        published = dt.datetime.fromisoformat(meta["date_published"])
+    except ValueError:
+        raise DataError(path, None, "date_published", "an ISO date and time "
+                        "(YYYY-MM-DDTHH:MM:SS+08:00)", meta["date_published"]) from None
+    try:
+        accessed = dt.date.fromisoformat(meta["date_accessed"])
+    except ValueError:
+        raise DataError(path, None, "date_accessed", "an ISO date (YYYY-MM-DD)",
+                        meta["date_accessed"]) from None
+    if accessed < published.date():
+        raise DataError(path, None, "date_accessed", f"a date on or after date_published "
+                        f"({published.date()})", meta["date_accessed"])
+    check_url(path, None, "url", meta["url"])
+    lic = meta.get("license")
+    if isinstance(lic, dict) and "url" in lic:
+        check_url(path, None, "license.url", str(lic["url"]))
+    return meta
+
+
+def published_date(meta: Path = ARTICLE_META):
+    """The article's publication date (the meaning of the period 'publication')."""
+    import datetime as dt
+
+    return dt.datetime.fromisoformat(check_article_meta(meta)["date_published"]).date()
 
 
 def load_article(path: Path = ARTICLE, meta: Path = ARTICLE_META) -> str:
     """The article text, after checking it against the checksum in its metadata file."""
-    expected = article_meta(meta)["sha256"]
+    info = article_meta(meta)
+    expected = info.get("sha256")
+    if not isinstance(expected, str) or not re.fullmatch(r"[0-9a-f]{64}", expected):
+        raise DataError(meta, None, "sha256", "the article's sha256 (64 hex digits)", expected)
+    text = read_text(path)
     got = sha256(path)
     if got != expected:
         raise DataError(path, None, None, f"sha256 {expected} (from {_rel(meta)}): the raw "
                         "article must stay byte-identical to the published capture", got)
-    return path.read_text(encoding="utf-8")
+    return text
 
 
 def sections(text: str) -> list[tuple[str, int, int]]:
@@ -162,31 +259,117 @@ class Claim:
         return self.reading.value
 
 
-def _read_rows(path: Path, required: Sequence[str]) -> list[dict[str, str]]:
-    if not path.exists():
-        raise DataError(path, None, None, "the file to exist")
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        header = reader.fieldnames or []
-        for col in required:
-            if col not in header:
-                raise DataError(path, 0, col, f"a column '{col}' in the header "
-                                f"(required: {', '.join(required)})", ",".join(header))
-        rows = []
-        for i, row in enumerate(reader, start=1):
-            if None in row or any(v is None for v in row.values()):
-                raise DataError(path, i, None, f"{len(header)} fields as in the header")
-            rows.append(row)
+class _Rows(list):
+    """CSV rows as dicts, with the line each row starts on (``lines[i]`` for row i; 0: header)."""
+    lines: list[int]
+
+
+def _read_rows(path: Path, required: Sequence[str],
+               optional: Sequence[str] | None = ()) -> _Rows:
+    """The rows of a UTF-8 CSV file with a header of unique names: the ``required`` columns,
+    and besides them only the ``optional`` ones (``optional=None``: any)."""
+    import io
+
+    text = read_text(path)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if not header:
+        raise DataError(path, 0, None, "a header row naming the columns", "an empty file")
+    seen: dict[str, int] = {}
+    for k, name in enumerate(header, start=1):
+        if name in seen:
+            raise DataError(path, 0, name, f"each column named once (columns {seen[name]} and "
+                            f"{k} are both '{name}')", ",".join(header))
+        seen[name] = k
+    for col in required:
+        if col not in header:
+            raise DataError(path, 0, col, f"a column '{col}' in the header "
+                            f"(required: {', '.join(required)})", ",".join(header))
+    if optional is not None:
+        allowed = set(required) | set(optional)
+        for col in header:
+            if col not in allowed:
+                raise DataError(path, 0, col, f"only the columns {', '.join(required)}"
+                                + (f" (and optionally {', '.join(optional)})" if optional else "")
+                                + "; no extra column", ",".join(header))
+    rows, lines, prev = _Rows(), [1], reader.line_num
+    for i, fields in enumerate(reader, start=1):
+        lines.append(prev + 1)
+        prev = reader.line_num
+        if len(fields) != len(header):
+            raise DataError(path, i, None, f"{len(header)} fields as in the header",
+                            f"{len(fields)} fields", line=lines[i])
+        rows.append(dict(zip(header, fields)))
+    rows.lines = lines
     return rows
 
 
+#: The claim period grammar (see the README): unstated | YYYY | YYYY–YYYY | YYYY-MM–YYYY-MM |
+#: publication | YYYY–publication, with an en dash.
+PERIOD_RE = re.compile(r"^(?:(?P<unstated>unstated)|(?P<publication>publication)|(?P<year>\d{4})"
+                       r"|(?P<y0>\d{4})–(?P<y1>\d{4})|(?P<m0>\d{4}-\d{2})–(?P<m1>\d{4}-\d{2})"
+                       r"|(?P<since>\d{4})–publication)$")
+PERIOD_GRAMMAR = ("a period: unstated | YYYY | YYYY–YYYY | YYYY-MM–YYYY-MM | publication | "
+                  "YYYY–publication (en dash '–', start before end, not after publication)")
+_ID_YEAR = re.compile(r"_((?:19|20)\d{2})$")
+
+
+def period_bounds(period: str, published: "date") -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """A period as ((first year, month), (last year, month)); None for 'unstated'.  'publication'
+    is the month of ``published``.  Raises ValueError if the text is not in the grammar."""
+    m = PERIOD_RE.match(period)
+    if not m:
+        raise ValueError(period)
+    pub = (published.year, published.month)
+    g = m.groupdict()
+    if g["unstated"]:
+        return None
+    if g["publication"]:
+        return pub, pub
+    if g["year"]:
+        return (int(g["year"]), 1), (int(g["year"]), 12)
+    if g["y0"]:
+        return (int(g["y0"]), 1), (int(g["y1"]), 12)
+    if g["since"]:
+        return (int(g["since"]), 1), pub
+    a, b = ([int(x) for x in g[k].split("-")] for k in ("m0", "m1"))
+    if not (1 <= a[1] <= 12 and 1 <= b[1] <= 12):
+        raise ValueError(period)
+    return (a[0], a[1]), (b[0], b[1])
+
+
+def _check_claim_period(path: Path, i: int, r: dict[str, str], published, line: int) -> None:
+    try:
+        bounds = period_bounds(r["period"], published)
+    except ValueError:
+        raise DataError(path, i, "period", PERIOD_GRAMMAR, r["period"], line=line) from None
+    if bounds is None:
+        return
+    (a, b) = bounds
+    m = PERIOD_RE.match(r["period"])
+    if (m.group("y0") or m.group("m0") or m.group("since")) and not a < b:
+        raise DataError(path, i, "period", "a start before the end", r["period"], line=line)
+    if b > (published.year, published.month):
+        raise DataError(path, i, "period", f"a period that ends by the article's publication "
+                        f"({published.isoformat()})", r["period"], line=line)
+    year = _ID_YEAR.search(r["id"])
+    if year:
+        # poverty_incidence_2015: 2015; a change such as fiscal_aid_growth_2020 may also span
+        # the years it compares (2019–2020)
+        y = int(year.group(1))
+        if not (m.group("year") == year.group(1) or (r["measure"] == "change" and b[0] == y)):
+            raise DataError(path, i, "period", f"the year the id names ({y}, from '{r['id']}'"
+                            "; a change may end in it)", r["period"], line=line)
+
+
 def load_claims(path: Path = CLAIMS, article: str | None = None,
-                conventions: Conventions = DEFAULT) -> list[Claim]:
+                conventions: Conventions = DEFAULT, meta: Path = ARTICLE_META) -> list[Claim]:
     """Load and validate ``data/claims.csv``: columns, unique snake_case ids, known sections,
     units and measures, a quote that is a verbatim substring of the article, a written figure
     inside its quote, readable, and a ``value`` equal to what the reader gets from it."""
     text = load_article() if article is None else article
     rows = _read_rows(path, CLAIM_COLUMNS)
+    published = published_date(meta)
     claims: list[Claim] = []
     seen: dict[str, int] = {}
     for i, r in enumerate(rows, start=1):
@@ -214,6 +397,9 @@ def load_claims(path: Path = CLAIMS, article: str | None = None,
         except ReadError as e:
             raise DataError(path, i, "written", f"a readable figure ({e})", r["written"]) from None
         _check_value(path, i, r, reading)
+        _check_claim_period(path, i, r, published, rows.lines[i])
+        if not re.fullmatch(r"[a-z][a-z_]*", r["topic"]):
+            raise DataError(path, i, "topic", "a snake_case topic word", r["topic"])
         if not r["en"].strip():
             raise DataError(path, i, "en", "a short English gloss")
         claims.append(Claim(**{k: r[k] for k in CLAIM_COLUMNS}, reading=reading))
@@ -267,11 +453,37 @@ def interval_text(c: Claim) -> str:
 def load_exclusions(path: Path = EXCLUSIONS, article: str | None = None) -> list[dict[str, str]]:
     text = load_article() if article is None else article
     rows = _read_rows(path, ("context", "reason"))
+    seen: dict[str, int] = {}
     for i, r in enumerate(rows, start=1):
+        if r["context"] in seen:
+            raise DataError(path, i, "context", f"a unique context (already in row "
+                            f"{seen[r['context']]})", r["context"])
+        seen[r["context"]] = i
         if not r["context"] or r["context"] not in text:
             raise DataError(path, i, "context", "a verbatim substring of the article", r["context"])
         if not r["reason"].strip():
             raise DataError(path, i, "reason", "a reason why the token is not a claim")
+    return rows
+
+
+UNCHECKED_COLUMNS = ("id", "reason")
+
+
+def load_unchecked(path: Path = UNCHECKED,
+                   claims: Sequence[Claim] | None = None) -> list[dict[str, str]]:
+    """``data/unchecked_claims.csv``: claims no check covers, each listed once with a reason,
+    each an id of ``data/claims.csv``."""
+    known = {c.id for c in (load_claims() if claims is None else claims)}
+    rows = _read_rows(path, UNCHECKED_COLUMNS)
+    seen: dict[str, int] = {}
+    for i, r in enumerate(rows, start=1):
+        if r["id"] in seen:
+            raise DataError(path, i, "id", f"a unique id (already in row {seen[r['id']]})", r["id"])
+        seen[r["id"]] = i
+        if r["id"] not in known:
+            raise DataError(path, i, "id", f"the id of a claim in {_rel(CLAIMS)}", r["id"])
+        if not r["reason"].strip():
+            raise DataError(path, i, "reason", "a reason why no check covers the claim")
     return rows
 
 
@@ -339,16 +551,25 @@ def _external_reading(path: Path, i: int, r: dict[str, str]) -> Reading:
         return reading
     suffix = {"percent": "%", "yuan": "元"}.get(r["unit"], "")
     try:
-        return read(r["value"] + suffix, r["unit"])
+        reading = read(r["value"] + suffix, r["unit"])
     except ReadError as e:
         raise DataError(path, i, "value", f"a number ({e})", r["value"]) from None
+    # Without 'written', the value must still be what the quote says: one of the quote's
+    # numbers (thousands separators allowed), with the same digits.
+    in_quote = {Decimal(m.replace(",", "")) for m in
+                re.findall(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", r["quote"])}
+    if reading.value not in in_quote:
+        raise DataError(path, i, "value", "a number the quote states (no 'written' column "
+                        "given, so the value must appear in the quote)", r["value"])
+    return reading
 
 
 def load_external(path: Path = EXTERNAL / "reference_figures.csv") -> list[External]:
     """Third-party figures, each sourced (``source``, ``source_url``, verbatim ``quote``) and read
     like the article's figures, so that ``2596万元`` stands for [2595.5万, 2596.5万) and ``2.0%``
     for [1.95, 2.05); a date row keeps its date in ``period``."""
-    rows = _read_rows(path, EXTERNAL_COLUMNS + ("value", "unit", "period", "confidence"))
+    rows = _read_rows(path, EXTERNAL_COLUMNS + ("value", "unit", "period", "confidence"),
+                      EXTERNAL_OPTIONAL)
     out, seen = [], set()
     for i, r in enumerate(rows, start=1):
         if not _ID_RE.match(r["id"]) or r["id"] in seen:
@@ -357,6 +578,21 @@ def load_external(path: Path = EXTERNAL / "reference_figures.csv") -> list[Exter
         for col in ("source", "source_url", "quote"):
             if not r[col].strip():
                 raise DataError(path, i, col, "a non-empty value (every figure is sourced)")
+        check_url(path, i, "source_url", r["source_url"])
+        if r["confidence"] not in CONFIDENCE:
+            raise DataError(path, i, "confidence", f"one of {', '.join(CONFIDENCE)}",
+                            r["confidence"])
+        if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", r["period"]):
+            raise DataError(path, i, "period", "a year or an ISO date (YYYY, YYYY-MM or "
+                            "YYYY-MM-DD)", r["period"])
+        try:
+            iso_to_interval(r["period"])
+        except (ReadError, ValueError):
+            raise DataError(path, i, "period", "a real calendar date", r["period"]) from None
+        year = _ID_YEAR.search(r["id"])
+        if year and r["period"][:4] != year.group(1):
+            raise DataError(path, i, "period", f"a period in the year the id names "
+                            f"({year.group(1)}, from '{r['id']}')", r["period"])
         if r["unit"] == "date":
             try:
                 iso_to_interval(r["period"])

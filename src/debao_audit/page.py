@@ -659,12 +659,16 @@ def _summary_html(results: Sequence[_checks.Result], claims: Mapping[str, _data.
             roles = [f'<span class="role likely">likely error</span> '
                      + ", ".join(_fig_link(c, claims) for c in a.likely)]
             refs = []
-            for c in a.against:
-                by = "; ".join(f'<a href="#check-{_e(x.check.check_id)}">{_e(x.title)}</a> '
-                               f'({_e(_point(x.row()["reported"]))})' for x in a.confirmed_by[c])
-                refs.append(f"{_fig_link(c, claims)}, confirmed by {by}")
+            own = _point(row["reported"])
             if a.external:
-                refs.append(f"the independent figure it is held against ({_e(_point(row['reported']))})")
+                refs.append(f"the independent figure ({_e(own)})")
+            for c in a.against:
+                by = "; ".join(
+                    f'<a href="#check-{_e(x.check.check_id)}">{_e(x.title)}</a> ('
+                    + ("the same independent figure" if a.external and _point(x.row()["reported"]) == own
+                       else _e(_point(x.row()["reported"]))) + ")"
+                    for x in a.confirmed_by[c])
+                refs.append(f"{_fig_link(c, claims)}, confirmed by {by}")
             roles.append('<span class="role against">checked against</span> ' + "; and ".join(refs))
         else:
             roles = [f'<span class="role set">the set</span> '

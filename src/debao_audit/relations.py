@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .checks import (HUNDRED, ONE, Figures, Interval, derived, eq, ge, le, pct, check, within, _n)
+from .checks import (HUNDRED, ONE, Figures, Interval, Reconciliation, derived, eq, ge, le, pct,
+                     check, within, _n)
+from .written import read
 
 D = Decimal
 FIVE = D(5)
@@ -39,38 +41,70 @@ def _w(f: Figures, key: str) -> str:
     return f.claims[key].written
 
 
+CPI_YEARS = tuple(f"cn_cpi_{y}" for y in range(2016, 2021))
+
+
 def _reconcile_annual(f: Figures) -> str:
+    """What is ruled out (the offered readings are the Reconciliations below)."""
     total = 1 + f.pt("rural_income_growth_total") / HUNDRED
     annual = 1 + f.pt("rural_income_growth_annual") / HUNDRED
     years = total.ln() / annual.ln()
-    total_at_annual = (annual ** 5 - 1) * HUNDRED
-    base_at_annual = f.pt("rural_income_2020") / annual ** 5
     cpi = D(1)
-    for y in range(2016, 2021):
-        cpi *= 1 + f.pt(f"cn_cpi_{y}") / HUNDRED
+    for k in CPI_YEARS:
+        cpi *= 1 + f.pt(k) / HUNDRED
     real_annual = ((total / cpi) ** (D(1) / 5) - 1) * HUNDRED
     g, t = _w(f, "rural_income_growth_annual"), _w(f, "rural_income_growth_total")
-    return (f"{g} a year would need {_n(years)} years to compound to +{t} (not 5); over 5 years "
-            f"it gives +{_n(total_at_annual)}% and a 2015 income of {_n(base_at_annual, 0)} yuan, "
-            f"but the independent 2015 figure is {f.pt('db_rural_income_2015')} yuan, which matches "
-            f"+{t}. Deflated by the national CPI (2016–2020 prices ×{_n(cpi, 4)}), +{t} is "
-            f"{_n(real_annual)}% a year in real terms, so {g} is not the real rate either. Most "
-            f"plausible: the {g} was computed on another base or period (or copied from a plan "
-            f"target), while {t} and {_w(f, 'rural_income_2020')} agree with the independent 2015 "
-            f"figure.")
+    return (f"Ruled out: another whole number of years ({g} needs {_n(years)} years to compound "
+            f"to +{t}); a real rate (deflated by the national CPI, 2016–2020 prices "
+            f"×{_n(cpi, 4)}, +{t} is {_n(real_annual)}% a year, not {g}). Most plausible: {t} "
+            f"and {_w(f, 'rural_income_2020')} agree with the independent 2015 figure, so the "
+            f"{g} is the odd one out (another base, or a plan target).")
+
+
+def _annual_with_total_rate(f: Figures):
+    """Reading 1: the total is right and the annual rate is what it compounds to, written to
+    two decimals."""
+    _, pt = _annual_from_total(f)
+    g = f.with_overrides({"rural_income_growth_annual": read(f"{_n(pt)}%", "percent")})
+    return _income_annual(g)
+
+
+def _annual_with_other_base(f: Figures):
+    """Reading 2: the annual rate is right but was computed from another 2015 base: the base
+    it implies, written to the yuan, in place of the total growth."""
+    base = f.pt("rural_income_2020") / (1 + f.pt("rural_income_growth_annual") / HUNDRED) ** 5
+    total = (f.pt("rural_income_2020") / base.quantize(D(1)) - 1) * HUNDRED
+    g = f.with_overrides({"rural_income_growth_total": read(f"{_n(total)}%", "percent")})
+    return _income_annual(g)
+
+
+INCOME_RECONCILIATIONS = (
+    Reconciliation(
+        "annual rate mis-stated", _annual_with_total_rate,
+        lambda f: (f"If {_w(f, 'rural_income_growth_total')} is right, the annual rate is "
+                   f"{_n(_annual_from_total(f)[1])}% (this agrees, and the independent 2015 "
+                   f"figure supports it).")),
+    Reconciliation(
+        "another base", _annual_with_other_base,
+        lambda f: (f"If {_w(f, 'rural_income_growth_annual')} is right, it was computed from a "
+                   f"2015 income of "
+                   f"{_n(f.pt('rural_income_2020') / (1 + f.pt('rural_income_growth_annual') / HUNDRED) ** 5, 0)} "
+                   f"yuan (+{_n(((1 + f.pt('rural_income_growth_annual') / HUNDRED) ** 5 - 1) * HUNDRED)}% "
+                   f"in total), not the independent {f.pt('db_rural_income_2015')} yuan."),
+        external=("db_rural_income_2015",)),
+)
 
 
 @check("income_annual_vs_total_growth", kind="growth", theme="income",
        claims=("rural_income_growth_total", "rural_income_growth_annual"),
-       external=("db_rural_income_2015", "cn_cpi_2016", "cn_cpi_2017", "cn_cpi_2018",
-                 "cn_cpi_2019", "cn_cpi_2020"),
        formula="annual = (1 + total)^(1/5) − 1",
-       assumption="both rates are nominal and cover the same five years, 2015→2020, compounded",
-       explanation="Total growth over n years compounds: it is not n times the annual rate. A "
-                   "disagreement can come from another horizon, another base year, a real "
-                   "(price-adjusted) rate, or an arithmetic mean of yearly rates.",
+       assumption="both rates are nominal and cover the same five years, 2015→2020, compounded "
+                  "(the article states both in one sentence: 同比2015年增长…,年均增长…)",
+       explanation="Total growth over n years compounds: it is not n times the annual rate. One "
+                   "of the two rates is mis-stated or computed on another base; a different "
+                   "horizon or a real rate cannot close the gap (see the reconciliation).",
        title="Average annual growth implied by +{rural_income_growth_total} over 2015–2020",
-       reconcile=_reconcile_annual)
+       reconcile=_reconcile_annual, reconciliations=INCOME_RECONCILIATIONS)
 def _income_annual(f: Figures):
     iv, pt = _annual_from_total(f)
     return eq(iv, pt, f.iv("rural_income_growth_annual"), f.pt("rural_income_growth_annual"),
@@ -90,11 +124,19 @@ def _income_2015_total(f: Figures):
     return eq(iv, pt, f.iv("db_rural_income_2015"), f.pt("db_rural_income_2015"), reported_label="independent", unit="yuan", places=1)
 
 
+def _needed_annual(f: Figures) -> Decimal:
+    return ((f.pt("rural_income_2020") / f.pt("db_rural_income_2015")) ** (D(1) / 5) - 1) * HUNDRED
+
+
 def _reconcile_2015_annual(f: Figures) -> str:
-    needed = ((f.pt("rural_income_2020") / f.pt("db_rural_income_2015")) ** (D(1) / 5) - 1) * HUNDRED
     return (f"For the independent 2015 income of {f.pt('db_rural_income_2015')} yuan to grow to "
-            f"{f.pt('rural_income_2020')} yuan in 5 years takes {_n(needed)}% a year, not "
-            f"{_w(f, 'rural_income_growth_annual')}.")
+            f"{f.pt('rural_income_2020')} yuan in 5 years takes {_n(_needed_annual(f))}% a year, "
+            f"not {_w(f, 'rural_income_growth_annual')}.")
+
+
+def _base_with_needed_rate(f: Figures):
+    g = f.with_overrides({"rural_income_growth_annual": read(f"{_n(_needed_annual(f))}%", "percent")})
+    return _income_2015_annual(g)
 
 
 @check("income_2015_implied_by_annual_growth", kind="base_year", theme="income",
@@ -105,7 +147,8 @@ def _reconcile_2015_annual(f: Figures) -> str:
        explanation="If the annual rate were right, the 2015 income would be this; the "
                    "independent 2015 figure tests it.",
        title="2015 income implied by {rural_income_2020} and {rural_income_growth_annual} a year",
-       reconcile=_reconcile_2015_annual)
+       reconciliations=(Reconciliation("annual rate mis-stated", _base_with_needed_rate,
+                                       _reconcile_2015_annual),))
 def _income_2015_annual(f: Figures):
     iv, pt = f.before_growth("rural_income_2020", "rural_income_growth_annual", years=5)
     return eq(iv, pt, f.iv("db_rural_income_2015"), f.pt("db_rural_income_2015"), reported_label="independent", unit="yuan", places=1)
@@ -142,15 +185,34 @@ def _income_trend(f: Figures):
 
 def _reconcile_incidence(f: Figures) -> str:
     pop_needed = f.pt("poor_people_exited") / (f.pt("poverty_incidence_2015") / HUNDRED)
-    poor_2015 = f.pt("population_total") * f.pt("poverty_incidence_2015") / HUNDRED
-    people, inc = _w(f, "poor_people_exited"), _w(f, "poverty_incidence_2015")
-    return (f"For {people} poor people to be {inc} of a population, it would have to be "
-            f"{_n(pop_needed, 0)} people, more than the county's {f.pt('population_total')}. "
-            f"Read the other way, {inc} of {f.pt('population_total')} is {_n(poor_2015, 0)} "
-            f"people. Most plausible: {people} is a cumulative count of everyone registered and "
-            f"lifted out since registration began in 2014 (including people added in later "
-            f"reviews), not the 2015 stock; and the incidence is measured on the rural registered "
-            f"population, which is smaller than the total, making the gap wider, not narrower.")
+    people = _w(f, "poor_people_exited")
+    return (f"For {people} poor people to be the 2015 stock at {_w(f, 'poverty_incidence_2015')}, "
+            f"the population would have to be {_n(pop_needed, 0)}, more than the county's "
+            f"{f.pt('population_total')}; measuring the incidence on the (smaller) rural "
+            f"registered population only widens the gap, so it is ruled out as an explanation.")
+
+
+def _stock_2015(f: Figures) -> tuple[Interval, Decimal]:
+    """An upper bound on the 2015 stock of poor people: the incidence times the total
+    population (the official incidence uses the smaller rural registered population)."""
+    return (f.iv("population_total") * f.iv("poverty_incidence_2015") / HUNDRED,
+            f.pt("population_total") * f.pt("poverty_incidence_2015") / HUNDRED)
+
+
+def _cumulative_covers_stock(f: Figures):
+    iv, pt = _stock_2015(f)
+    return ge(f.iv("poor_people_exited"), f.pt("poor_people_exited"), iv, pt, unit="persons", places=0,
+              note=f"{_w(f, 'poverty_incidence_2015')} of {f.pt('population_total')} is at most "
+                   f"{_n(pt, 0)} poor people in 2015.")
+
+
+CUMULATIVE_READING = Reconciliation(
+    "a cumulative count", _cumulative_covers_stock,
+    lambda f: (f"Read as the article words it (完成…减贫目标 over the 十三五, a cumulative count of "
+               f"everyone lifted out, including people added in later reviews), "
+               f"{_w(f, 'poor_people_exited')} must be at least the 2015 stock, at most "
+               f"{_n(_stock_2015(f)[1], 0)}: it is "
+               f"({_n(f.pt('poor_people_exited') - _stock_2015(f)[1], 0)} more)."))
 
 
 @check("poverty_count_vs_incidence_and_population", kind="population", theme="poverty",
@@ -159,10 +221,12 @@ def _reconcile_incidence(f: Figures) -> str:
        assumption="the {poor_people_exited} poor people lifted out are the 2015 stock of the poor, and the "
                   "incidence is measured on the total population",
        explanation="Counts and rates must fit the population they belong to. A count of "
-                   "everyone lifted out over several years (a flow) is not the stock at the "
-                   "start, and the official incidence uses the rural registered population.",
+                   "everyone lifted out over several years (a flow) is not the stock at the start.",
        title="Can {poor_people_exited} poor people be the 2015 stock at {poverty_incidence_2015} of a county of {population_total}?",
-       reconcile=_reconcile_incidence)
+       not_same="the article gives {poor_people_exited} as the poverty-reduction target met over the "
+                "十三五 (完成…减贫目标), a cumulative count, never as the 2015 stock; the check "
+                "holds it to a reading the article does not make.",
+       reconcile=_reconcile_incidence, reconciliations=(CUMULATIVE_READING,))
 def _incidence(f: Figures):
     iv, pt = f.ratio("poor_people_exited", "population_total", HUNDRED)
     return eq(iv, pt, f.iv("poverty_incidence_2015"), f.pt("poverty_incidence_2015"), unit="%", places=2)
@@ -183,9 +247,12 @@ def _incidence_ext(f: Figures):
        claims=("poverty_incidence_2020",), external=("db_poverty_incidence_2019",),
        formula="incidence_2020 ≤ incidence_2019",
        assumption="the incidence kept falling after the end of 2019",
-       explanation="An independent report puts the end-2019 incidence at 1.22%; the article's 0 "
-                   "for 2020 must not exceed it.",
-       title="Incidence {poverty_incidence_2020} in 2020 against the independent end-2019 figure")
+       explanation="An independent report gives the end-2019 incidence; the article's figure for "
+                   "2020 must not exceed it.",
+       title="Incidence {poverty_incidence_2020} in 2020 against the independent end-2019 figure",
+       strength="trivial",
+       strength_reason="cannot fail: the article's 降至0 is the lowest incidence there is, below "
+                       "any independent end-2019 figure")
 def _incidence_zero(f: Figures):
     return le(f.iv("poverty_incidence_2020"), f.pt("poverty_incidence_2020"),
               f.iv("db_poverty_incidence_2019"), f.pt("db_poverty_incidence_2019"), reported_label="independent", unit="%", places=2)
@@ -235,7 +302,10 @@ def _villages_twice(f: Figures):
                   "exit standard requires a clinic in every poor village)",
        explanation="If clinics went to non-poor villages too, or some poor villages already had "
                    "one, the counts could differ.",
-       title="One village clinic per poor village?")
+       title="One village clinic per poor village?",
+       strength="coincidence",
+       strength_reason="an equality the article never asserts: it does not say where the village "
+                       "clinics are, so equal counts are a coincidence to note, not evidence")
 def _clinics(f: Figures):
     return eq(f.iv("village_clinics"), f.pt("village_clinics"),
               f.iv("poor_villages_exited"), f.pt("poor_villages_exited"), unit="", places=0)
@@ -267,12 +337,14 @@ def _beneficiaries(f: Figures):
        claims=("industry_households_lifted", "poor_households_exited"),
        formula="households lifted by the bases / all poor households lifted ≤ 100%",
        assumption="the households helped by the bases are among those the county lifted out",
-       explanation="A part cannot exceed its whole; the share (5–6%) is small, so the check is weak.",
+       explanation="A part cannot exceed its whole; the share is small, so the check is weak.",
        title="Households lifted by the industrial bases are a part of all")
 def _industry_within(f: Figures):
     iv, pt = f.ratio("industry_households_lifted", "poor_households_exited", HUNDRED)
+    centre = f.centred().ratio("industry_households_lifted", "poor_households_exited", HUNDRED)[1]
     return le(iv, pt, Interval.point(HUNDRED), HUNDRED, unit="%", places=2,
-              note=f"The bases' households are {_n(pt)}% of the county's.")
+              note=f"The bases' households are about {_n(centre)}% of the county's (range "
+                   f"{iv.format(2)}%).")
 
 
 # ============================================================================================
@@ -316,47 +388,46 @@ def _aid_2020_share(f: Figures):
               scale=WAN, places=1, note=f"2020 alone is {_n(share, 1)}% of the cumulative total.")
 
 
-def _years_2019_2020(f: Figures) -> tuple[Interval, Interval, Decimal, Decimal]:
-    """Fiscal funds + donations: 2019 (implied by the growth rates) and 2020 (reported)."""
-    y2020, p2020 = f.total("fiscal_aid_2020", "social_donations_2020")
-    fiscal, p_fiscal = f.before_growth("fiscal_aid_2020", "fiscal_aid_growth_2020")
-    donations, p_donations = f.before_growth("social_donations_2020", "social_donations_growth_2020")
-    return fiscal + donations, y2020, p_fiscal + p_donations, p2020
-
-
 @check("funding_never_decreased", kind="qualitative", theme="funding",
-       claims=("fiscal_aid_2020", "fiscal_aid_growth_2020", "social_donations_2020",
-               "social_donations_growth_2020"),
-       formula="fiscal_2019 + donations_2019 (implied by the growth rates) ≤ fiscal_2020 + donations_2020",
-       assumption="'只增不减' (funding only ever increased) covers fiscal funds plus donations",
-       explanation="'Only ever increased' needs positive growth into 2020; a decline in either "
-                   "series large enough to outweigh the other would contradict it.",
-       title="'Funding only ever increased': 2019 against 2020")
+       claims=("fiscal_aid_2020", "fiscal_aid_growth_2020"),
+       formula="fiscal_2019 (implied by the growth rate) ≤ fiscal_2020",
+       assumption="'只增不减' is said of Nanshan's funds, of which (其中) the fiscal funds are "
+                  "given; social donations are brought in separately (同时积极引导社会帮扶资金)",
+       explanation="'Only ever increased' needs growth into 2020 to be positive.",
+       title="'Funding only ever increased': 2019 against 2020",
+       strength="trivial",
+       strength_reason="cannot fail: a stated positive growth rate makes the implied 2019 level "
+                       "smaller by construction; the article gives no earlier year to test "
+                       "只增不减 against")
 def _never_decreased(f: Figures):
-    y2019, y2020, p2019, p2020 = _years_2019_2020(f)
-    return le(y2019, p2019, y2020, p2020, unit="万元", scale=WAN, places=1)
+    y2019, p2019 = f.before_growth("fiscal_aid_2020", "fiscal_aid_growth_2020")
+    return le(y2019, p2019, f.iv("fiscal_aid_2020"), f.pt("fiscal_aid_2020"), unit="万元",
+              scale=WAN, places=1)
 
 
 @check("funding_total_fits_increasing_path", kind="qualitative", theme="funding",
-       claims=("fiscal_aid_2020", "fiscal_aid_growth_2020", "social_donations_2020",
-               "social_donations_growth_2020", "aid_total_cumulative"),
-       formula="2019 + 2020 ≤ cumulative total ≤ 4 × 2019 + 2020",
-       assumption="funding never fell, so each of 2016 (from September), 2017 and 2018 was at most "
-                  "the 2019 level; the total holds fiscal funds and donations",
-       explanation="A non-decreasing path bounds the total from both sides: at least the last two "
-                   "years, at most four years at the 2019 level plus 2020. The total is cut at "
-                   "November 2020, which can only lower it.",
-       title="Does the {aid_total_cumulative} total fit a path that only ever increased?")
+       claims=("fiscal_aid_2020", "fiscal_aid_growth_2020", "aid_total_cumulative"),
+       formula="fiscal 2019 + 2020 ≤ cumulative total ≤ 4 × fiscal 2019 + fiscal 2020",
+       assumption="Nanshan's fiscal funds never fell (只增不减), so each of 2016 (from September), "
+                  "2017 and 2018 was at most the 2019 level",
+       explanation="A non-decreasing path bounds the fiscal part of the total from both sides: at "
+                   "least the last two years, at most four years at the 2019 level plus 2020. The "
+                   "total is cut at November 2020, which can only lower it.",
+       not_same="'各类帮扶资金' may include donations and other funds that no 只增不减 bounds, so "
+                "a total above the fiscal path would not contradict the article.",
+       title="Does the {aid_total_cumulative} total fit a fiscal path that only ever increased?")
 def _fits_path(f: Figures):
-    y2019, y2020, p2019, p2020 = _years_2019_2020(f)
+    y2019, p2019 = f.before_growth("fiscal_aid_2020", "fiscal_aid_growth_2020")
+    y2020, p2020 = f.iv("fiscal_aid_2020"), f.pt("fiscal_aid_2020")
     lower = y2019 + y2020
     upper = y2019 * 4 + y2020
     rng = Interval(lower.lo, upper.hi, lower.lo_open, upper.hi_open)
     rest = f.pt("aid_total_cumulative") - p2019 - p2020
     return within(rng, f.iv("aid_total_cumulative"), f.pt("aid_total_cumulative"), unit="万元",
                   scale=WAN, places=1,
-                  note=f"2019 (implied) {_n(p2019 / WAN, 1)}万元 and 2020 {_n(p2020 / WAN, 1)}万元 "
-                       f"leave {_n(rest / WAN, 1)}万元 for 2016–2018.")
+                  note=f"Fiscal 2019 (implied) {_n(p2019 / WAN, 1)}万元 and 2020 "
+                       f"{_n(p2020 / WAN, 1)}万元 leave {_n(rest / WAN, 1)}万元 for 2016–2018 "
+                       f"and any other funds.")
 
 
 @check("named_investments_within_total", kind="part_whole", theme="funding",
@@ -506,14 +577,26 @@ def _posts(f: Figures):
               note=f"{_n(fill, 1)}% of the posts are filled.")
 
 
-def _reconcile_experts(f: Figures) -> str:
-    lo = f.iv("medical_experts").lo
-    gap = lo - f.pt("professionals_sent")  # type: ignore[operator]
-    experts, pros = _w(f, "medical_experts"), _w(f, "professionals_sent")
-    return (f"Even the low end of {experts} ({_n(lo, 0)}) exceeds the {pros} professionals by "
-            f"{_n(gap, 0)}. Most plausible: {pros} counts professionals seconded for a term (选派), "
-            f"while {experts} counts every medical expert who came, including short visits for "
-            f"free clinics and tours (派出 … 义诊、巡回医疗), possibly counting repeat visits.")
+def _visits_needed(f: Figures) -> Decimal:
+    """The fewest experts who must have come on short visits (outside the seconded
+    professionals) for the rest to fit: the top of the experts' range minus the professionals."""
+    hi = f.iv("medical_experts").hi
+    return max(D(0), hi - f.pt("professionals_sent"))  # type: ignore[operator]
+
+
+def _experts_with_visits(f: Figures):
+    v = _visits_needed(f)
+    return le(f.iv("medical_experts") - Interval.point(v), f.pt("medical_experts") - v,
+              f.iv("professionals_sent"), f.pt("professionals_sent"), unit="persons", places=0)
+
+
+VISITS_READING = Reconciliation(
+    "short visits counted apart", _experts_with_visits,
+    lambda f: (f"Even the low end of {_w(f, 'medical_experts')} ({_n(f.iv('medical_experts').lo, 0)}) "  # type: ignore[arg-type]
+               f"exceeds the {_w(f, 'professionals_sent')} professionals. If at least "
+               f"{_n(_visits_needed(f), 0)} of the experts came on short visits for free clinics "
+               f"and tours (派出…义诊、巡回医疗) rather than as seconded staff (选派), the rest fit "
+               f"within the {_w(f, 'professionals_sent')}."))
 
 
 @check("medical_experts_within_professionals", kind="part_whole", theme="people",
@@ -521,25 +604,45 @@ def _reconcile_experts(f: Figures) -> str:
        formula="medical experts sent ≤ education, medical and other professionals sent",
        assumption="the medical experts are among the {professionals_sent} professional and technical staff "
                   "Nanshan sent in the five years",
-       explanation="A part cannot exceed its whole; two different ways of counting people sent "
-                   "(seconded staff vs. visiting experts, persons vs. visits) would explain it.",
+       explanation="A part cannot exceed its whole, if it is a part.",
        title="{medical_experts} medical experts, but {professionals_sent} professionals in all?",
-       reconcile=_reconcile_experts)
+       not_same="the article never says the experts are among the professionals: 选派…专业技术人员 "
+                "are staff selected and seconded, while 派出医疗卫生专家…开展义诊、坐诊、巡回医疗 "
+                "are experts sent for clinics and tours, which may be short visits counted apart.",
+       reconciliations=(VISITS_READING,))
 def _experts(f: Figures):
     return le(f.iv("medical_experts"), f.pt("medical_experts"), f.iv("professionals_sent"),
               f.pt("professionals_sent"), unit="persons", places=0)
 
 
-@check("teacher_activities_within_beneficiaries", kind="part_whole", theme="people",
-       claims=("teacher_training_exchange", "teaching_support", "teachers_benefited"),
-       formula="training & exchange + teaching support ≤ teachers directly benefiting",
-       assumption="every person-time of training, exchange and teaching support reached a teacher "
-                  "and is included in the 3182 person-times",
-       explanation="Parts in person-times must fit in the total in person-times.",
-       title="Teacher training and support within the teachers who benefited")
+@check("teacher_training_within_beneficiaries", kind="part_whole", theme="people",
+       claims=("teacher_training_exchange", "teachers_benefited"),
+       formula="training & exchange ({teacher_training_exchange}) ≤ teachers directly benefiting ({teachers_benefited})",
+       assumption="the person-times of training and exchange are Debao teachers' and are included "
+                  "in the {teachers_benefited} (两地 may include Nanshan teachers, which only makes "
+                  "the Debao part smaller)",
+       explanation="Parts in person-times must fit in the total in person-times. 送教帮扶 is left "
+                   "out: it counts the teachers Nanshan sent (providers), not Debao teachers who "
+                   "benefited.",
+       not_same="两地开展…培训交流 may count teachers of both places, so the figure need not be a "
+                "part of the Debao teachers who benefited.",
+       title="Teacher training within the teachers who benefited")
 def _teachers(f: Figures):
-    iv, pt = f.total("teacher_training_exchange", "teaching_support")
-    return le(iv, pt, f.iv("teachers_benefited"), f.pt("teachers_benefited"), unit="person-times", places=0)
+    return le(f.iv("teacher_training_exchange"), f.pt("teacher_training_exchange"),
+              f.iv("teachers_benefited"), f.pt("teachers_benefited"), unit="person-times", places=0)
+
+
+@check("teachers_reached_per_teacher_sent", kind="per_unit", theme="people",
+       claims=("teachers_benefited", "teaching_support"),
+       formula="Debao teachers benefiting per Nanshan teacher sent = {teachers_benefited} / {teaching_support}",
+       assumption="送教帮扶 counts Nanshan teachers sent to teach (providers); the beneficiaries are "
+                  "Debao teachers",
+       explanation="A derived figure: providers and beneficiaries are different people, so the "
+                   "two counts are not added; no benchmark for the reach of one visit is at hand.",
+       title="Teachers reached per teaching-support visit")
+def _reach(f: Figures):
+    iv, pt = f.ratio("teachers_benefited", "teaching_support")
+    return derived(iv, pt, unit="person-times", places=1)
 
 
 @check("trainees_per_session", kind="per_unit", theme="people",
@@ -573,7 +676,10 @@ def _pairs(f: Figures):
                   "(the sub-districts pair with towns, the '街镇' pairings)",
        explanation="A one-to-one pairing makes the counts equal; sub-districts pairing with "
                    "villages too, or a unit with two villages, would break it.",
-       title="One Nanshan community or enterprise per paired village?")
+       title="One Nanshan community or enterprise per paired village?",
+       strength="coincidence",
+       strength_reason="an equality the article never asserts: it lists sub-districts, communities "
+                       "and enterprises pairing with villages without saying who pairs with whom")
 def _partners(f: Figures):
     iv, pt = f.total("nanshan_communities", "nanshan_enterprises")
     return eq(iv, pt, f.iv("paired_poor_villages"), f.pt("paired_poor_villages"), unit="", places=0)
@@ -598,9 +704,10 @@ def _levels(f: Figures):
        claims=("public_welfare_employed", "workshop_jobs", "disability_jobs", "labour_coop_employed"),
        formula="local jobs ({public_welfare_employed} + {workshop_jobs} + {disability_jobs}) vs workers employed through cross-regional labour "
                "cooperation (7264)",
-       assumption="none: the local jobs and the labour-cooperation count are different channels",
+       assumption="none: the local jobs and the labour-cooperation count are different channels "
+                  "(and the {disability_jobs} disabled workers are not said to be registered poor)",
        explanation="A derived comparison of channels, shown in the people notebook; nothing says "
-                   "how they should relate.",
+                   "how they should relate, so they are not added to a total of poor people.",
        title="Employment channels compared")
 def _channels(f: Figures):
     parts = ("public_welfare_employed", "workshop_jobs", "disability_jobs")
@@ -635,15 +742,17 @@ def _mask_within(f: Figures):
 
 
 @check("employed_within_registered_poor", kind="part_whole", theme="people",
-       claims=("labour_coop_employed", "public_welfare_employed", "workshop_jobs", "disability_jobs",
+       claims=("labour_coop_employed", "public_welfare_employed", "workshop_jobs",
                "poor_people_exited"),
-       formula="people employed through the four channels ≤ registered poor people",
-       assumption="each employed person is a registered poor person counted in one channel only",
+       formula="poor people employed through the three channels ≤ registered poor people",
+       assumption="each employed person is a registered poor person counted in one channel only "
+                  "(the {disability_jobs} disabled workers are left out: the article does not say "
+                  "they are registered poor)",
        explanation="A part cannot exceed its whole. People counted in two channels make the sum "
                    "an overcount, so a pass is not weakened by them; a failure could be.",
        title="Employed poor people within all registered poor")
 def _employed(f: Figures):
-    parts = ("labour_coop_employed", "public_welfare_employed", "workshop_jobs", "disability_jobs")
+    parts = ("labour_coop_employed", "public_welfare_employed", "workshop_jobs")
     iv, pt = f.total(*parts)
     return le(iv, pt, f.iv("poor_people_exited"), f.pt("poor_people_exited"), unit="persons", places=0)
 
@@ -690,28 +799,54 @@ def _five_elapsed(f: Figures):
     return derived(iv, pt, unit="years", places=2)
 
 
-def _reconcile_exit(f: Figures) -> str:
+def _exit_reply_after_meeting(f: Figures):
+    return ge(f.iv("exit_approval_date"), f.pt("exit_approval_date"),
+              f.iv("db_poverty_exit_meeting"), f.pt("db_poverty_exit_meeting"), unit="date",
+              reported_label="independent")
+
+
+def _exit_gap_days(f: Figures) -> int:
     from .written import ordinal_to_date
-    ext = ordinal_to_date(f.iv("db_poverty_exit_approved").lo)  # type: ignore[arg-type]
+    ext = ordinal_to_date(f.iv("db_poverty_exit_meeting").lo)  # type: ignore[arg-type]
     art = ordinal_to_date(f.iv("exit_approval_date").lo)  # type: ignore[arg-type]
-    return (f"Xinhua reported that the autonomous region approved the exit of 21 counties on "
-            f"{ext.isoformat()}; the article's {art.isoformat()} is {(art - ext).days} days later. Most plausible: the article dates the "
-            "formal notice or its publication, not the approval; the two sources then describe "
-            "the same decision.")
+    return (art - ext).days
+
+
+TWO_ACTS = Reconciliation(
+    "two acts", _exit_reply_after_meeting,
+    lambda f: (f"China Ethnic News dates the executive meeting's approval (常务会议批准) "
+               f"{_exit_gap_days(f)} days before the article's formal written reply (正式批复, "
+               f"{_w(f, 'exit_approval_date')}); Xinhua's report of the same day lists 德保县 among "
+               f"21 counties. A written reply issued after the meeting that decided it agrees with "
+               f"both."),
+    external=("db_poverty_exit_meeting",))
 
 
 @check("exit_approval_date_external", kind="external", theme="timeline",
-       claims=("exit_approval_date",), external=("db_poverty_exit_approved",),
-       formula="article's approval date = date reported by Xinhua",
-       assumption="both give the day the Guangxi government approved Debao's exit (the Xinhua "
-                  "quote names 21 counties approved that day, not Debao itself)",
-       explanation="A decision, its announcement and its publication can fall on different days.",
+       claims=("exit_approval_date",), external=("db_poverty_exit_meeting", "db_poverty_exit_approved"),
+       formula="article's date of the formal reply = date of the approval reported independently",
+       assumption="the article's 正式批复 (formal written reply) and the executive meeting's approval "
+                  "(China Ethnic News: 自治区政府常务会议批准; Xinhua lists 德保县 among the 21 "
+                  "counties approved that day) are the same act",
+       explanation="A decision, its written reply and its publication can fall on different days.",
+       not_same="the article dates the formal written reply (正式批复); the independent reports "
+                "date the executive meeting's approval (常务会议批准). Two acts can carry two dates.",
        title="Date Debao's exit from the poverty-county list was approved",
-       reconcile=_reconcile_exit)
+       reconciliations=(TWO_ACTS,))
 def _exit(f: Figures):
     return eq(f.iv("exit_approval_date"), f.pt("exit_approval_date"),
-              f.iv("db_poverty_exit_approved"), f.pt("db_poverty_exit_approved"), unit="date",
+              f.iv("db_poverty_exit_meeting"), f.pt("db_poverty_exit_meeting"), unit="date",
               reported_label="independent")
+
+
+@check("exit_reply_after_meeting", kind="timeline", theme="timeline",
+       claims=("exit_approval_date",), external=("db_poverty_exit_meeting",),
+       formula="date of the formal reply ({exit_approval_date}) ≥ date of the executive meeting's approval",
+       assumption="the written reply (正式批复) follows the meeting that approved Debao's exit",
+       explanation="A written reply cannot precede the decision it conveys.",
+       title="The formal reply follows the executive meeting's approval")
+def _exit_after_meeting(f: Figures):
+    return _exit_reply_after_meeting(f)
 
 
 @check("labour_count_starts_after_pairing", kind="timeline", theme="timeline",
@@ -746,3 +881,289 @@ def _cutoff(f: Figures):
 def _exit_after(f: Figures):
     return ge(f.iv("exit_approval_date"), f.pt("exit_approval_date"), f.iv("pairing_start_date"),
               f.pt("pairing_start_date"), unit="date")
+
+
+# ============================================================================================
+# Relations found reading the article paragraph by paragraph (issue 8)
+# ============================================================================================
+
+@check("township_clinics_within_townships", kind="part_whole", theme="people",
+       claims=("township_clinics",), external=("db_townships",),
+       formula="township health centres built or equipped ({township_clinics}) ≤ townships in Debao",
+       assumption="a township has one township health centre (乡镇卫生院), so the centres Nanshan "
+                  "helped build are at most one per township",
+       explanation="A part cannot exceed its whole. Equality means every township's centre was "
+                   "helped, which is what the article's number says.",
+       title="{township_clinics} township health centres against Debao's townships")
+def _township_clinics(f: Figures):
+    return le(f.iv("township_clinics"), f.pt("township_clinics"), f.iv("db_townships"),
+              f.pt("db_townships"), unit="", places=0, reported_label="independent")
+
+
+@check("poor_villages_within_admin_villages", kind="part_whole", theme="poverty",
+       claims=("poor_villages_exited",), external=("db_admin_villages",),
+       formula="poor villages ({poor_villages_exited}) ≤ administrative villages and communities in Debao",
+       assumption="the poor villages are among the county's administrative villages",
+       explanation="A part cannot exceed its whole.",
+       title="{poor_villages_exited} poor villages among Debao's administrative villages")
+def _poor_in_admin(f: Figures):
+    iv, pt = f.ratio("poor_villages_exited", "db_admin_villages", HUNDRED)
+    return le(f.iv("poor_villages_exited"), f.pt("poor_villages_exited"), f.iv("db_admin_villages"),
+              f.pt("db_admin_villages"), unit="villages", places=0, reported_label="independent",
+              note=f"Poor villages are {_n(pt, 1)}% of the county's villages and communities.")
+
+
+@check("village_clinics_within_admin_villages", kind="part_whole", theme="people",
+       claims=("village_clinics",), external=("db_admin_villages",),
+       formula="village clinics built or equipped ({village_clinics}) ≤ administrative villages and communities",
+       assumption="a village has one village clinic (村级卫生室), so the clinics Nanshan helped "
+                  "build are at most one per village",
+       explanation="A part cannot exceed its whole.",
+       title="{village_clinics} village clinics against Debao's villages")
+def _clinics_in_admin(f: Figures):
+    return le(f.iv("village_clinics"), f.pt("village_clinics"), f.iv("db_admin_villages"),
+              f.pt("db_admin_villages"), unit="", places=0, reported_label="independent")
+
+
+@check("villages_exited_by_2019_within_all", kind="part_whole", theme="poverty",
+       claims=("poor_villages_exited",), external=("db_poor_villages_exited_2019",),
+       formula="poor villages exited by the end of 2019 ≤ poor villages exited over the 十三五 ({poor_villages_exited})",
+       assumption="the end-2019 count (China Ethnic News) is part of the 十三五 total",
+       explanation="A count by the end of 2019 cannot exceed the count by the end of 2020.",
+       title="Villages exited by the end of 2019 within the {poor_villages_exited}")
+def _villages_2019(f: Figures):
+    rest = f.pt("poor_villages_exited") - f.pt("db_poor_villages_exited_2019")
+    return le(f.iv("db_poor_villages_exited_2019"), f.pt("db_poor_villages_exited_2019"),
+              f.iv("poor_villages_exited"), f.pt("poor_villages_exited"), unit="villages", places=0,
+              note=f"That leaves {_n(rest, 0)} villages to exit in 2020.")
+
+
+@check("people_lifted_by_2019_within_all", kind="part_whole", theme="poverty",
+       claims=("poor_people_exited",), external=("db_people_lifted_2019",),
+       formula="people lifted out by the end of 2019 (independent) ≤ people lifted out over the 十三五 ({poor_people_exited})",
+       assumption="the end-2019 count is part of the 十三五 count",
+       explanation="A count by the end of 2019 cannot exceed the count by the end of 2020.",
+       not_same="全县近10万人口脱贫 may count from registration in 2014, the article's figure "
+                "over the 十三五; a larger end-2019 count would not prove either wrong.",
+       title="People lifted out by the end of 2019 within the {poor_people_exited}")
+def _people_2019(f: Figures):
+    return le(f.iv("db_people_lifted_2019"), f.pt("db_people_lifted_2019"),
+              f.iv("poor_people_exited"), f.pt("poor_people_exited"), unit="persons", places=0,
+              reported_label="")
+
+
+def _remaining_2019(f: Figures) -> tuple[Interval, Decimal]:
+    """Poor people left at the end of 2019: the 十三五 count minus those lifted by then."""
+    return (f.iv("poor_people_exited") - f.iv("db_people_lifted_2019"),
+            f.pt("poor_people_exited") - f.pt("db_people_lifted_2019"))
+
+
+@check("remaining_poor_end_2019_vs_incidence", kind="population", theme="poverty",
+       claims=("poor_people_exited", "population_total"),
+       external=("db_people_lifted_2019", "db_poverty_incidence_2019"),
+       formula="{poor_people_exited} − people lifted out by the end of 2019 (independent) ≤ end-2019 incidence (independent) × {population_total}",
+       assumption="the people still poor at the end of 2019 are those the 十三五 count lifts out "
+                  "in 2020; the 1.22% incidence is measured on the rural registered population, "
+                  "at most the total population",
+       explanation="What is left after the end-2019 count must fit the end-2019 incidence; the "
+                   "article's incidence of 0 in 2020 then means they were all lifted in 2020.",
+       not_same="the end-2019 count may start earlier than the 十三五 count, and people were "
+                "added and removed in reviews, so the difference need not be the end-2019 stock.",
+       title="The poor left at the end of 2019 against the end-2019 incidence")
+def _remaining(f: Figures):
+    iv, pt = _remaining_2019(f)
+    stock = f.iv("population_total") * f.iv("db_poverty_incidence_2019") / HUNDRED
+    stock_pt = f.pt("population_total") * f.pt("db_poverty_incidence_2019") / HUNDRED
+    centre = _remaining_2019(f.centred())[1]
+    # the end-2019 count that would make the remainder equal the incidence bound
+    needed = f.pt("poor_people_exited") - stock.hi  # type: ignore[operator]
+    return le(iv, pt, stock, stock_pt, unit="persons", places=0,
+              note=f"The remainder is {iv.format(0)} persons (centre {_n(centre, 0)}); "
+                   f"{f.external['db_poverty_incidence_2019'].reading.raw} of the total population "  # type: ignore[union-attr]
+                   f"is at most {_n(stock.hi, 0)}, so the two agree only if the end-2019 count "  # type: ignore[arg-type]
+                   f"({f.external['db_people_lifted_2019'].reading.raw}) was at least "  # type: ignore[union-attr]
+                   f"{_n(needed, 0)}.")
+
+
+@check("industry_people_within_beneficiaries", kind="part_whole", theme="poverty",
+       claims=("industry_people_lifted", "beneficiaries_registered_poor"),
+       formula="people lifted by the industrial bases ({industry_people_lifted}) ≤ registered poor benefiting from the 73 projects ({beneficiaries_registered_poor})",
+       assumption="the industrial bases are among the projects Nanshan organised, so the people "
+                  "they lifted out are among the projects' registered poor beneficiaries",
+       explanation="A part cannot exceed its whole.",
+       title="{industry_people_lifted} people lifted by industry within {beneficiaries_registered_poor} beneficiaries",
+       strength="trivial",
+       strength_reason="cannot fail: 以上 leaves the beneficiaries unbounded above, so no part "
+                       "can be proven larger than them (at worst within rounding)")
+def _industry_in_beneficiaries(f: Figures):
+    return le(f.iv("industry_people_lifted"), f.pt("industry_people_lifted"),
+              f.iv("beneficiaries_registered_poor"), f.pt("beneficiaries_registered_poor"),
+              unit="persons", places=0)
+
+
+@check("covid_donations_vs_donations_rise", kind="share", theme="funding",
+       claims=("covid_donation_value", "social_donations_2020", "social_donations_growth_2020"),
+       formula="epidemic donations ({covid_donation_value}) / rise in donations 2019→2020 ({social_donations_2020} − {social_donations_2020} / (1 + {social_donations_growth_2020}))",
+       assumption="the epidemic donations are counted in the 2020 donations; nothing says the "
+                  "other donations stayed level, so the share is a comparison, not a test",
+       explanation="A derived figure: how much of the 2019→2020 rise in donations the epidemic "
+                   "supplies could account for.",
+       title="Epidemic donations against the rise in donations")
+def _covid_rise(f: Figures):
+    before, p_before = f.before_growth("social_donations_2020", "social_donations_growth_2020")
+    rise = f.iv("social_donations_2020") - before
+    p_rise = f.pt("social_donations_2020") - p_before
+    iv = f.iv("covid_donation_value") / rise * HUNDRED
+    pt = f.pt("covid_donation_value") / p_rise * HUNDRED
+    return derived(iv, pt, unit="%", places=1,
+                   note=f"The rise is about {_n(p_rise / WAN, 0)}万元 (range {rise.format(0, WAN)}万元); "
+                        f"the epidemic donations are {_w(f, 'covid_donation_value')}.")
+
+
+@check("trainees_persons_or_person_times", kind="qualitative", theme="people",
+       claims=("trainees_poor",),
+       formula="培训贫困人口数 (a number of persons) … 人次 (person-times)",
+       assumption="none: the phrase names a count of persons (人口数) and writes it in person-times (人次)",
+       explanation="Not checkable: read as persons, the figure could be compared with counts of "
+                   "poor people; read as person-times, one person trained twice counts twice. The "
+                   "article does not say which, so the figure is compared with nothing.",
+       title="{trainees_poor}: persons or person-times?")
+def _mixed_units(f: Figures):
+    quote = f.claims["trainees_poor"].quote
+    mixed = "人口数" in quote and "人次" in quote
+    return derived(f.iv("trainees_poor"), f.pt("trainees_poor"), unit="", places=0,
+                   note=("The quote names persons (人口数) and counts person-times (人次)."
+                         if mixed else "The quote uses one unit."))
+
+
+@check("consumption_aid_outside_funding_total", kind="part_whole", theme="funding",
+       claims=("consumption_aid_cumulative", "industry_sericulture_citrus_investment",
+               "industry_camellia_investment", "disability_base_investment", "school_investment",
+               "aid_total_cumulative"),
+       formula="consumption assistance ({consumption_aid_cumulative}) + Nanshan's named investments vs the funding total ({aid_total_cumulative})",
+       assumption="none: consumption assistance counts purchases of Debao produce (以买代帮), not "
+                  "funds Nanshan put in",
+       explanation="A channel that must not be added: were consumption assistance part of the "
+                   "funding total, it and the investments the article names would exceed it, so "
+                   "the two totals are separate channels.",
+       title="Consumption assistance is not part of the {aid_total_cumulative}")
+def _consumption_outside(f: Figures):
+    iv, pt = f.total("consumption_aid_cumulative", "industry_sericulture_citrus_investment",
+                     "industry_camellia_investment", "disability_base_investment",
+                     "school_investment")
+    excess = pt - f.pt("aid_total_cumulative")
+    return derived(iv, pt, unit="万元", scale=WAN, places=2,
+                   note=f"Together {_n(pt / WAN, 2)}万元, {_n(excess / WAN, 2)}万元 more than the "
+                        f"total.")
+
+
+@check("people_sent_within_exchange_person_times", kind="part_whole", theme="people",
+       claims=("cadres_seconded", "professionals_sent", "debao_staff_shadowing",
+               "cadre_exchange_training"),
+       formula="cadres seconded ({cadres_seconded}) + professionals ({professionals_sent}) + Debao staff learning in Nanshan ({debao_staff_shadowing}) ≤ cadre exchange, professional support and training ({cadre_exchange_training})",
+       assumption="the seconded cadres (干部交流), professionals (专业人才支援) and Debao staff are "
+                  "counted in the person-times of exchange, support and training; a person counts "
+                  "at least once in person-times",
+       explanation="Persons and person-times are different units: each person is at least one "
+                   "person-time, so persons can bound person-times from below but are never added "
+                   "to them.",
+       title="People sent and received within {cadre_exchange_training}")
+def _people_in_person_times(f: Figures):
+    iv, pt = f.total("cadres_seconded", "professionals_sent", "debao_staff_shadowing")
+    return le(iv, pt, f.iv("cadre_exchange_training"), f.pt("cadre_exchange_training"),
+              unit="person-times", places=0)
+
+
+@check("poor_people_cover_2015_stock", kind="population", theme="poverty",
+       claims=("poor_people_exited", "population_total", "poverty_incidence_2015"),
+       formula="poor people lifted out over the 十三五 ({poor_people_exited}) ≥ 2015 stock ≤ {poverty_incidence_2015} × {population_total}",
+       assumption="the incidence fell to 0, so everyone poor in 2015 was lifted out by 2020; the "
+                  "2015 stock is at most the incidence times the total population",
+       explanation="A cumulative count of people lifted out must cover the stock it started from.",
+       not_same="only an upper bound on the 2015 stock is known (the incidence is measured on the "
+                "smaller rural registered population), so a shortfall would not be proven.",
+       title="{poor_people_exited} lifted out covers the 2015 stock")
+def _covers_stock(f: Figures):
+    return _cumulative_covers_stock(f)
+
+
+@check("fiscal_aid_2017_within_2019", kind="qualitative", theme="funding",
+       claims=("fiscal_aid_2020", "fiscal_aid_growth_2020"),
+       external=("sz_fiscal_per_poor_county_2017",),
+       formula="Shenzhen's 2017 funds per poor county ≤ fiscal funds in 2019 (implied by {fiscal_aid_2020} and +{fiscal_aid_growth_2020})",
+       assumption="the 1000万元 a year Shenzhen allocated to each Baise poor county in 2016 and "
+                  "2017 are Debao's fiscal assistance those years, and 只增不减 holds from them",
+       explanation="'Only ever increased' from 2017 to 2019: the later level must not be lower.",
+       not_same="the 1000万元 are Shenzhen municipal funds; the article's fiscal funds are "
+                "Nanshan's, and it never says the city's allocation is counted in them.",
+       title="'Only ever increased': Shenzhen's 2017 allocation against the 2019 fiscal funds")
+def _from_2017(f: Figures):
+    y2019, p2019 = f.before_growth("fiscal_aid_2020", "fiscal_aid_growth_2020")
+    return le(f.iv("sz_fiscal_per_poor_county_2017"), f.pt("sz_fiscal_per_poor_county_2017"),
+              y2019, p2019, unit="万元", scale=WAN, places=1)
+
+
+@check("fiscal_path_with_shenzhen_2016_2017", kind="part_whole", theme="funding",
+       claims=("fiscal_aid_2020", "fiscal_aid_growth_2020", "aid_total_cumulative"),
+       external=("sz_fiscal_per_poor_county_2016", "sz_fiscal_per_poor_county_2017"),
+       formula="2016 + 2017 (independent) + 2018 (≥ 2017) + 2019 (implied) + 2020 fiscal funds ≤ {aid_total_cumulative}",
+       assumption="the independent 1000万元 in each of 2016 and 2017 are Debao's fiscal funds in the "
+                  "total, and 2018 was at least the 2017 level (只增不减)",
+       explanation="The smallest fiscal path the figures allow must fit in the cumulative total.",
+       not_same="the 1000万元 are Shenzhen municipal funds, which Nanshan's total need not include.",
+       title="The smallest fiscal path from 2016 within the {aid_total_cumulative}")
+def _sz_path(f: Figures):
+    y2019, p2019 = f.before_growth("fiscal_aid_2020", "fiscal_aid_growth_2020")
+    early = f.iv("sz_fiscal_per_poor_county_2016") + f.iv("sz_fiscal_per_poor_county_2017") * 2
+    p_early = f.pt("sz_fiscal_per_poor_county_2016") + f.pt("sz_fiscal_per_poor_county_2017") * 2
+    iv = early + y2019 + f.iv("fiscal_aid_2020")
+    pt = p_early + p2019 + f.pt("fiscal_aid_2020")
+    share = pt / f.pt("aid_total_cumulative") * HUNDRED
+    return le(iv, pt, f.iv("aid_total_cumulative"), f.pt("aid_total_cumulative"), unit="万元",
+              scale=WAN, places=1, note=f"The smallest fiscal path is {_n(share, 1)}% of the total.")
+
+
+@check("income_against_key_counties", kind="external", theme="income",
+       claims=("rural_income_2020",),
+       external=("db_rural_income_2019", "cn_key_county_rural_income_2019",
+                 "cn_poor_county_rural_income_2020"),
+       formula="Debao's rural income / national key poverty counties' average, 2019 (independent) and 2020 (article)",
+       assumption="the same income definition (NBS rural per-capita disposable income)",
+       explanation="A derived comparison: nothing says Debao should be above or below the average "
+                   "of the counties of its class.",
+       title="Debao's rural income against the national key poverty counties")
+def _vs_key(f: Figures):
+    iv, pt = f.ratio("rural_income_2020", "cn_poor_county_rural_income_2020", HUNDRED)
+    r2019 = f.pt("db_rural_income_2019") / f.pt("cn_key_county_rural_income_2019") * HUNDRED
+    return derived(iv, pt, unit="%", places=1,
+                   note=f"2019 (independent figures): {_n(r2019, 1)}%.")
+
+
+@check("key_county_income_growth_2016_2019", kind="external", theme="income",
+       claims=("rural_income_growth_annual",),
+       external=("cn_key_county_rural_income_2016", "cn_key_county_rural_income_2019"),
+       formula="key counties' annual growth 2016→2019 = (income_2019 / income_2016)^(1/3) − 1",
+       assumption="a benchmark, not a relation: Debao's growth need not match its class",
+       explanation="A derived figure for context, shown next to the article's annual rate.",
+       title="National key poverty counties' income growth, 2016→2019")
+def _key_growth(f: Figures):
+    r = f.iv("cn_key_county_rural_income_2019") / f.iv("cn_key_county_rural_income_2016")
+    iv = (r ** (D(1) / 3) - ONE) * HUNDRED
+    pt = ((f.pt("cn_key_county_rural_income_2019") / f.pt("cn_key_county_rural_income_2016"))
+          ** (D(1) / 3) - 1) * HUNDRED
+    return derived(iv, pt, unit="%", places=2,
+                   note=f"The article's annual rate for Debao is {_w(f, 'rural_income_growth_annual')}.")
+
+
+@check("dividends_against_base_investment", kind="per_unit", theme="funding",
+       claims=("industry_dividends_cumulative", "industry_sericulture_citrus_investment",
+               "industry_camellia_investment"),
+       formula="dividends paid ({industry_dividends_cumulative}) / investment in the bases ({industry_sericulture_citrus_investment} + {industry_camellia_investment})",
+       assumption="the dividends come from the bases the investments built",
+       explanation="A derived figure: no benchmark for enclave-base dividends is at hand.",
+       title="Dividends paid as a share of the bases' investment")
+def _dividend_share(f: Figures):
+    inv, p_inv = f.total("industry_sericulture_citrus_investment", "industry_camellia_investment")
+    iv = f.iv("industry_dividends_cumulative") / inv * HUNDRED
+    pt = f.pt("industry_dividends_cumulative") / p_inv * HUNDRED
+    return derived(iv, pt, unit="%", places=1)

@@ -14,7 +14,7 @@ The grammar (each part optional except the numeral)::
 * qualifier before: 约 大约 近 将近 超过 超 逾 不到 不足 至少 多达
 * numeral: Arabic (``2.24``, ``1,400``), Chinese (``五``, ``一万二千``, ``三点五``), a pair of
   neighbouring digits (``两三万``, ``十二三``), a vague digit (``几十``, ``数百``, ``十几``), or a
-  range of two of them (``3至5万``, ``3-5万``, ``两到三万``);
+  range of two plain figures (``3至5万``, ``3-5万``, ``两到三万``; no qualifier on a range);
 * measure word: 元 % ％ 人 名 户 个 人次 批次 场 次 期 家 对 年 级 倍 成 (个)百分点.
 
 What cn2an (0.5.24, pinned) does and does not do, and what is written here by hand
@@ -79,6 +79,7 @@ UNITS: dict[str, str] = {
     "household": "households (户)",
     "village": "administrative villages (村)",
     "county": "counties (县)",
+    "township": "townships (乡、镇)",
     "project": "projects (个项目)",
     "event": "events such as job fairs or exchanges (场, 次)",
     "session": "training sessions (期)",
@@ -107,7 +108,7 @@ MEASURE_WORDS: dict[str, frozenset[str]] = {
     "人": frozenset({"person"}),
     "名": frozenset({"person"}),
     "户": frozenset({"household"}),
-    "个": frozenset({"county", "village", "project", "post", "facility", "subdistrict", "community", "item"}),
+    "个": frozenset({"county", "township", "village", "project", "post", "facility", "subdistrict", "community", "item"}),
     "场": frozenset({"event"}),
     "次": frozenset({"event"}),
     "期": frozenset({"session"}),
@@ -164,9 +165,10 @@ class Conventions:
     * ``few_digits``: the digits 几/数 may stand for (``几十`` → [20, 90] with (2, 9)).
     * ``range_rounded_ends``: False reads ``3至5万`` as [3万, 5万]; True as the hull of the two
       ends' rounding intervals ([2.5万, 5.5万)).
-    * ``cn_round_at_last_digit``: a *measured* Chinese numeral (money, percent, 倍) rounds at its
-      last written digit (``百分之五十`` → [45, 55), like ``3.5万`` at the 千); False rounds it at
-      the unit (``百分之五十`` → [49.5, 50.5)).
+    * ``cn_round_at_last_digit``: False (the default) rounds a *measured* Chinese numeral (money,
+      percent, 倍) like its Arabic twin: ``三万五千`` like ``3.5万``, at its last written digit (the
+      千); ``百分之五十`` like ``50%``, at the unit ([49.5, 50.5)).  True rounds every Chinese numeral
+      at its last written digit, the way 多/余 count (``百分之五十`` → [45, 55)).
     """
 
     near_band: Decimal = Decimal("0.05")
@@ -176,7 +178,7 @@ class Conventions:
     percent_cap: Decimal | None = Decimal(100)
     few_digits: tuple[int, int] = (2, 9)
     range_rounded_ends: bool = False
-    cn_round_at_last_digit: bool = True
+    cn_round_at_last_digit: bool = False
 
     def __post_init__(self) -> None:
         for name in ("near_band", "about_band", "under_band"):
@@ -258,7 +260,8 @@ def describe_rule(rule: str, conventions: Conventions = DEFAULT) -> str:
         under_from="0" if c.under_band is None else f"N·(1 − {c.under_band})",
         few_lo=c.few_digits[0], few_hi=c.few_digits[1],
         cn_how=("rounds at its last written digit (五十: the tens; 一万二千: the thousands)"
-                if c.cn_round_at_last_digit else "rounds at the unit, like an Arabic integer"),
+                if c.cn_round_at_last_digit else
+                "rounds like its Arabic twin: 五十 like 50 (the unit), 一万二千 like 1.2万 (the thousands)"),
         range_how=("the hull of the two ends' rounding intervals" if c.range_rounded_ends
                    else "closed at the two figures [a, b]"))
 
@@ -323,6 +326,9 @@ def read(raw: str, unit: str | None = None, conventions: Conventions = DEFAULT) 
         return read_date(text)
     if not text:
         raise ReadError("an empty string: no figure is written")
+    if text[0] in "-—–~" or text.startswith("负"):
+        raise ReadError(f"cannot read {raw!r}: a negative figure (or a range with no start); "
+                        "the article writes a fall in words (下降3%)")
     for ch, why in (("，", "a fullwidth comma ， separates clauses, not thousands (1,400 uses ',')"),
                     ("、", "the enumeration comma 、 lists several figures: read each one")):
         if ch in text:
@@ -543,11 +549,10 @@ def _chinese(raw: str, m: re.Match[str], conventions: Conventions) -> _Num:
     scale = SCALES.get(m["s1"] or m["s2"] or "", 1)
     scaled = scale > 1 or bool(re.search(r"[万亿]", digits_int))
     lo_d, hi_d = D(lo), D(hi)
-    if decimals:
-        last = Decimal(1).scaleb(-decimals)
-    else:
-        last = _significant_step(lo_d, 0)
-    step = last if conventions.cn_round_at_last_digit else Decimal(1).scaleb(-decimals)
+    last = Decimal(1).scaleb(-decimals) if decimals else _significant_step(lo_d, 0)
+    # 三万五千 is written like 3.5万: it rounds at its last written digit; 五十 like 50, at the unit
+    inner_scale = bool(re.search(r"[万亿]", digits_int))
+    step = last if (inner_scale or decimals or conventions.cn_round_at_last_digit) else Decimal(1)
     if form != "number":   # the place of the pair / vague digit
         step = _significant_step(hi_d - lo_d, 0) if hi_d != lo_d else last
     digits = digits_int + (f"点{frac}" if frac is not None else "")
@@ -573,6 +578,9 @@ def _cn_integer(raw: str, s: str, conventions: Conventions) -> tuple[int, int, s
             raise ReadError(f"{raw!r}: digits side by side in {s!r} are not a numeral; only one "
                             "pair of neighbours (两三, 十二三, 三四万) at the last written place is read")
         a, b = _CN_DIGIT[pm["a"]], _CN_DIGIT[pm["b"]]
+        if "两" in pm["a"] + pm["b"] and (pm["prefix"] or (pm["b"] == "两" and pm["place"][:1] == "十")):
+            raise ReadError(f"{raw!r}: {s!r} is not a well-formed paired numeral (两 pairs only at the "
+                            "start: 一两, 两三, 一两百, 两三十; after 十 the digit is 二: 十二三, 十一二)")
         if b != a + 1:
             raise ReadError(f"{raw!r}: the digits {pm['a']}{pm['b']} side by side are not neighbours "
                             "(一两, 两三 … 八九), so they are neither a paired approximation nor a numeral")
@@ -738,6 +746,12 @@ ISSUE_FAMILIES: tuple[str, ...] = (
     "倍", "成",
 )
 
+#: The families of forms the article itself uses.
+ARTICLE_FAMILIES: tuple[str, ...] = (
+    "decimal", "integer money", "integer count", "zero", "多/余", "近", "以上", "超过",
+    "Chinese numeral", "date",
+)
+
 #: One or more examples of every form the reader reads: (family, as written, unit).
 FORM_EXAMPLES: tuple[tuple[str, str, str | None], ...] = (
     # the article's own forms
@@ -830,7 +844,7 @@ def forms_table(conventions: Conventions = DEFAULT) -> "pd.DataFrame":  # noqa: 
         reading = (_date_text(r.interval) if r.form == "date" else str(r.interval))
         rows.append({"family": family, "written": raw, "unit": unit or "(from the word)",
                      "reads as": reading, "because": describe_rule(r.rule, conventions),
-                     "issue 8": family in ISSUE_FAMILIES})
+                     "kind": "in this article" if family in ARTICLE_FAMILIES else "new form"})
     for family, raw, unit in REJECTED_EXAMPLES:
         try:
             read(raw, unit, conventions)
@@ -839,7 +853,7 @@ def forms_table(conventions: Conventions = DEFAULT) -> "pd.DataFrame":  # noqa: 
         else:
             raise AssertionError(f"{raw!r} was expected to be rejected and reads")  # pragma: no cover
         rows.append({"family": family, "written": raw, "unit": unit or "(from the word)",
-                     "reads as": "ReadError", "because": reason, "issue 8": False})
+                     "reads as": "ReadError", "because": reason, "kind": "rejected"})
     return pd.DataFrame.from_records(rows)
 
 

@@ -1,0 +1,175 @@
+"""`make site`: tools/build_site.py builds the shareable site into a temporary directory, and
+headless Chromium opens every page of it: no console error, no failed request, no broken local
+link or anchor, every image loaded."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from debao_audit import data
+
+ROOT = data.ROOT
+#: The committed outputs (the tests' own output directory is a temporary one).
+FIGURES = ROOT / "figures"
+
+
+def _load_tool():
+    spec = importlib.util.spec_from_file_location("build_site", ROOT / "tools" / "build_site.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+build_site = _load_tool()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    if not (FIGURES / "annotated_article.html").is_file():
+        pytest.skip("outputs not built: run make")
+    out = tmp_path_factory.mktemp("site") / "site"
+    t0 = time.perf_counter()
+    build_site.build(out, FIGURES)
+    elapsed = time.perf_counter() - t0
+    assert elapsed < 120, f"the site took {elapsed:.0f} s to build"
+    return out
+
+
+# ------------------------------------------------------------------------------- structure
+
+def test_index_links_every_notebook_the_page_and_the_gallery(site):
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for nb in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+        assert f'href="notebooks/{nb.stem}.html"' in index, nb.name
+        assert (site / "notebooks" / f"{nb.stem}.html").is_file()
+    assert 'href="figures/annotated_article.html"' in index
+    names = [n for n, _ in build_site.gallery()]
+    assert names, "no gallery figures found in the README"
+    for n in names:
+        assert f'src="figures/{n}.png"' in index
+        assert (site / "figures" / f"{n}.png").read_bytes() == (FIGURES / f"{n}.png").read_bytes()
+    assert (site / "figures" / "annotated_article.html").read_bytes() == \
+        (FIGURES / "annotated_article.html").read_bytes()
+
+
+def test_no_page_fetches_anything_from_the_network(site):
+    """Links to other sites are fine; scripts, styles, images and frames come from the site."""
+    for f in sorted(site.rglob("*.html")):
+        text = f.read_text(encoding="utf-8")
+        fetched = re.findall(r'<(?:script|link|img|iframe|source)\b[^>]*?(?:src|href)="(https?:[^"]*)"', text)
+        assert fetched == [], (f.name, fetched)
+
+
+def test_math_is_rendered_not_left_as_tex(site):
+    assert build_site.render_math("a $x^2$ b") != "a $x^2$ b"
+    assert build_site.render_math("costs $5 and $6") == "costs $5 and $6"
+    for f in sorted((site / "notebooks").glob("*.html")):
+        text = re.sub(r"<pre.*?</pre>|<code.*?</code>|<img[^>]*>", "", f.read_text(encoding="utf-8"), flags=re.S)
+        assert "$$" not in text, f.name
+
+
+def test_build_replaces_the_site_only_when_complete(site, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "old.txt").write_text("old", encoding="utf-8")
+
+    def boom(*a, **k):
+        raise RuntimeError("deliberate")
+
+    monkeypatch.setattr(build_site, "convert_notebooks", boom)
+    with pytest.raises(RuntimeError):
+        build_site.build(out, FIGURES)
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no temporary directory left
+    assert [p.name for p in out.iterdir()] == ["old.txt"]
+
+
+# --------------------------------------------------------------------------------- browser
+
+@pytest.fixture(scope="module")
+def browser():
+    exe = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if exe is None:
+        pytest.skip("chromium not installed: apt-get install chromium (done by .ci/run)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (pinned) not installed")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=["--no-sandbox", "--disable-gpu"])
+        yield b
+        b.close()
+
+
+_COLLECT = """() => ({
+  links: [...document.querySelectorAll('a[href], link[href]')].map(a => a.getAttribute('href')),
+  sources: [...document.querySelectorAll('img[src], iframe[src], script[src]')].map(e => e.getAttribute('src')),
+  images: [...document.querySelectorAll('img')].map(i => ({src: (i.getAttribute('src') || '').slice(0, 60),
+                                                            ok: i.complete && i.naturalWidth > 0})),
+  ids: [...document.querySelectorAll('[id], a[name]')].map(e => e.id || e.getAttribute('name')),
+})"""
+
+
+def _ids_of(path: Path, cache: dict) -> set[str]:
+    if path not in cache:
+        text = path.read_text(encoding="utf-8")
+        cache[path] = set(re.findall(r'\bid="([^"]+)"', text)) | set(re.findall(r'\bname="([^"]+)"', text))
+    return cache[path]
+
+
+def check_page(browser, path: Path, root: Path, cache: dict) -> list[str]:
+    """Problems found opening one page: console errors and warnings, uncaught exceptions,
+    failed requests, local links to missing files or anchors, images that did not load."""
+    problems: list[str] = []
+    pg = browser.new_page(viewport={"width": 1280, "height": 900})
+    pg.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+          if m.type in ("error", "warning") else None)
+    pg.on("pageerror", lambda e: problems.append(f"uncaught: {e}"))
+    pg.on("requestfailed", lambda r: problems.append(f"request failed: {r.url[:80]} {r.failure}"))
+    pg.goto(path.resolve().as_uri(), wait_until="load")
+    found = pg.evaluate(_COLLECT)
+    pg.close()
+    for img in found["images"]:
+        if not img["ok"]:
+            problems.append(f"image not loaded: {img['src']}")
+    for ref in found["links"] + found["sources"]:
+        parts = urlsplit(ref)
+        if parts.scheme in ("http", "https", "mailto", "data"):
+            continue
+        target = path if not parts.path else (path.parent / unquote(parts.path)).resolve()
+        if not target.is_file():
+            problems.append(f"broken link: {ref}")
+        elif not target.is_relative_to(root.resolve()):
+            problems.append(f"link leaves the site: {ref}")
+        elif parts.fragment and target.suffix == ".html" and parts.fragment not in (
+                set(found["ids"]) if target == path else _ids_of(target, cache)):
+            problems.append(f"broken anchor: {ref}")
+    return problems
+
+
+def test_every_page_opens_cleanly(browser, site):
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) >= 10  # index, 8 notebooks, the annotated article
+    cache: dict = {}
+    problems = {str(p.relative_to(site)): check_page(browser, p, site, cache) for p in pages}
+    assert {k: v for k, v in problems.items() if v} == {}
+
+
+def test_page_check_can_fail(browser, tmp_path):
+    root = tmp_path / "bad"
+    root.mkdir()
+    bad = root / "index.html"
+    bad.write_text('<!DOCTYPE html><html lang="en"><head><title>x</title></head><body>'
+                   '<a href="missing.html">a</a><a href="#nowhere">b</a><a href="index.html#top">c</a>'
+                   '<img src="missing.png" alt="x"><p id="top">t</p>'
+                   '<script>console.error("deliberate")</script></body></html>', encoding="utf-8")
+    problems = check_page(browser, bad, root, {})
+    text = "\n".join(problems)
+    assert "broken link: missing.html" in text
+    assert "broken anchor: #nowhere" in text
+    assert "index.html#top" not in text
+    assert "image not loaded" in text
+    assert "deliberate" in text
