@@ -6,6 +6,7 @@
 # make validate the one validation pass over every input file
 # make rebuild  re-run every notebook even if nothing changed
 # make bench    time a no-change make, a full rebuild and make test against a floor, as ratios
+# make lab      set up the same way, then open JupyterLab on notebooks/ (LAB_ARGS: extra options)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -13,7 +14,7 @@ STAMP  := $(VENV)/.installed
 # Tests run on both cores; nbval keeps each notebook's cells together with loadscope.
 PYTEST_ARGS ?= -n 2 --dist loadscope
 
-.PHONY: all env test lock clean-env validate rebuild bench site
+.PHONY: all env test lab lock clean-env validate rebuild bench site
 all: $(STAMP)
 	@MPLBACKEND=Agg $(BIN)/python tools/build.py
 
@@ -37,6 +38,12 @@ $(STAMP): requirements.lock pyproject.toml
 
 test: $(STAMP)
 	@MPLBACKEND=Agg $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The server's root is the repository (notebook 07 links to figures/); the browser opens notebooks/.
+LAB_ARGS ?=
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks \
+	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 # Re-pin after editing requirements.in (needs network); keep environment.yml in step (a test checks).
 lock: $(STAMP)
