@@ -86,3 +86,12 @@ def test_no_dataframe_is_printed_as_text():
         for c in _cells(p):
             if c["cell_type"] == "code":
                 assert ".to_string(" not in _src(c), f"{p.name}: a table printed as text"
+
+
+def test_html_tables_stay_light():
+    for p in [*NOTEBOOKS, *sorted(SOLUTIONS.glob("*.ipynb"))]:
+        for c in _cells(p):
+            for o in c.get("outputs", []):
+                html = "".join(o.get("data", {}).get("text/html", ""))
+                if "<table" in html:
+                    assert len(html.encode()) < 60_000, f"{p.name}: a {len(html.encode())}-byte table"

@@ -187,14 +187,18 @@ def show(frame: pd.DataFrame, name: str, *, caption: str | None = None,
         {"selector": "", "props": "border-collapse: collapse; max-width: 100%;"},
         {"selector": "caption", "props": "caption-side: top; text-align: left; font-weight: bold;"},
         {"selector": "th", "props": "text-align: left; vertical-align: bottom;"},
-        {"selector": "td", "props": "text-align: left; vertical-align: top;"},
+        {"selector": "td", "props": "text-align: left;"},
     ]
     for i, col in enumerate(shown.columns):
         if col in nowrap:
             css = "white-space: nowrap;"
         else:
-            css = f"max-width: {widths.get(col, '26em' if col in PROSE else '14em')};"
-        styles.append({"selector": f"td.col{i}", "props": css})
+            # prose wraps at a readable width; short columns (and ids, which wrap at their
+            # underscores) take what they need
+            width = widths.get(col, "26em" if col in PROSE else None)
+            css = f"max-width: {width};" if width else ""
+        if css:
+            styles.append({"selector": f"td.col{i}", "props": css})
         if pd.api.types.is_numeric_dtype(shown[col]) and not pd.api.types.is_bool_dtype(shown[col]):
             styles.append({"selector": f"td.col{i}, th.col{i}",
                            "props": "text-align: right;"})
