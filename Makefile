@@ -7,6 +7,7 @@
 # make rebuild  re-run every notebook even if nothing changed
 # make test-build  the end-to-end tests of the build: kills, interrupts, failures (slow)
 # make bench    time a no-change make, a full rebuild and make test against a floor, as ratios
+# make lab      set up the same way, then open JupyterLab on notebooks/ (LAB_ARGS: extra options)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -15,7 +16,7 @@ STAMP  := $(VENV)/.installed
 # The end-to-end build tests (marked slow) run in `make test-build` and on CI.
 PYTEST_ARGS ?= -n 2 --dist loadscope -m "not slow"
 
-.PHONY: all env test test-build lock clean-env validate rebuild bench site
+.PHONY: all env test test-build lab lock clean-env validate rebuild bench site
 all: $(STAMP)
 	@MPLBACKEND=Agg $(BIN)/python tools/build.py
 
@@ -42,6 +43,12 @@ test: $(STAMP)
 
 test-build: $(STAMP)
 	@$(BIN)/python -m pytest -p no:xdist -m slow tests/test_build.py
+
+# The server's root is the repository (notebook 07 links to figures/); the browser opens notebooks/.
+LAB_ARGS ?=
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks \
+	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 # Re-pin after editing requirements.in (needs network); keep environment.yml in step (a test checks).
 lock: $(STAMP)

@@ -12,9 +12,6 @@ import pytest
 from debao_audit import data
 from debao_audit.written import UNITS, read
 
-SEED = data.ROOT.parent / "shared" / "seed" / "article.txt"
-
-
 @pytest.fixture(scope="module")
 def article():
     return data.load_article()
@@ -31,11 +28,6 @@ def test_article_checksum_matches_metadata():
     for key in ("producer", "title", "authors", "url", "date_published", "date_accessed",
                 "sha256", "license"):
         assert meta[key], key
-
-
-@pytest.mark.skipif(not SEED.exists(), reason="the team's seed copy is not beside this clone")
-def test_article_is_byte_identical_to_the_seed():
-    assert data.ARTICLE.read_bytes() == SEED.read_bytes()
 
 
 def test_changed_article_is_a_loud_error(tmp_path):

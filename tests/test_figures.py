@@ -130,7 +130,9 @@ def test_scorecard_has_one_row_per_failing_check(results) -> None:
 
     frame = pd.read_csv(COMMITTED / "findings.csv")
     failing = [r.check.check_id for r in results if r.verdict == "inconsistent"]
-    assert list(frame["check_id"]) == failing
+    tensions = [r.check.check_id for r in results if getattr(r, "tension", False)]
+    assert list(frame["check_id"]) == failing + tensions
+    assert list(frame["verdict"]) == ["inconsistent"] * len(failing) + ["tension"] * len(tensions)
     assert frame[["stated", "implied", "gap"]].notna().all().all()
 
 
@@ -139,31 +141,34 @@ def test_appendix_puts_failures_first_and_only_present_verdicts(results) -> None
 
     frame = pd.read_csv(COMMITTED / "appendix_all_checks.csv")
     verdicts = list(frame["verdict"])
-    n_fail = verdicts.count("inconsistent")
-    non_date_fail = [v for v, u in zip(verdicts, frame["x_unit"]) if u != "days"]
-    assert set(non_date_fail[:non_date_fail.count("inconsistent")]) == {"inconsistent"}
-    assert n_fail == sum(r.verdict == "inconsistent" for r in results)
+    bad = ("inconsistent", "tension")
+    non_date = [v for v, u in zip(verdicts, frame["x_unit"]) if u != "days"]
+    n_bad = sum(v in bad for v in non_date)
+    assert all(v in bad for v in non_date[:n_bad]), "failures and tensions come first"
+    dates = [v for v, u in zip(verdicts, frame["x_unit"]) if u == "days"]
+    n_bad_dates = sum(v in bad for v in dates)
+    assert all(v in bad for v in dates[:n_bad_dates])
+    assert verdicts.count("inconsistent") == sum(r.verdict == "inconsistent" for r in results)
 
 
 def test_trivial_and_coincidence_counted_apart(tmp_path, results, figs) -> None:
     """Checks of power trivial/coincidence are not evidence: counted apart, drawn apart."""
-    holding = [i for i, r in enumerate(results) if r.verdict == "consistent"]
+    n0 = common.counts(results)
+    evidence = [i for i, r in enumerate(results)
+                if r.verdict == "consistent" and r.counts_as == "evidence"]
     changed = list(results)
-    changed[holding[0]] = dataclasses.replace(changed[holding[0]], power="trivial")
-    changed[holding[1]] = dataclasses.replace(changed[holding[1]], power="coincidence")
-    base, n = common.counts(results), common.counts(changed)
-    assert n["not_evidence"] == base["not_evidence"] + 2
-    assert n["evidence"] == base["evidence"] - 2 == n["checkable"] - n["not_evidence"]
-    assert f"{n['not_evidence']} of the {n['checkable']} could hardly fail" \
-        in figures.finding("findings", figs, changed)
-    assert "not evidence" in figures.finding("checks_by_power", figs, changed)
+    for i, kind in zip(evidence[:2], ("trivial", "coincidence")):
+        r = changed[i]
+        changed[i] = dataclasses.replace(
+            r, power=kind, check=dataclasses.replace(r.check, strength=kind, strength_reason="t"))
+    n = common.counts(changed)
+    assert n["not_evidence"] == n0["not_evidence"] + 2
+    assert n["evidence"] == n0["evidence"] - 2 and n["checkable"] == n0["checkable"]
+    assert f"{n['not_evidence']} could hardly fail" in figures.finding("findings", figs, changed)
+    assert f"{n['not_evidence']} are trivial or coincidences" in \
+        figures.finding("checks_by_power", figs, changed)
     paths = figures.fig_checks_by_power(figs, changed, outdir=tmp_path)
     assert {"trivial", "coincidence"} <= _powers(paths["csv"])
-    # with no check of either power, nothing is counted apart and the words go
-    plain = [dataclasses.replace(r, power="low") if r.power in ("trivial", "coincidence") else r
-             for r in results]
-    assert common.counts(plain)["not_evidence"] == 0
-    assert "could hardly fail" not in figures.finding("findings", figs, plain)
 
 
 def _powers(csv: Path) -> set[str]:
@@ -224,13 +229,16 @@ def test_scorecard_under_overrides(monkeypatch, tmp_path, figs, results) -> None
     assert "income_annual_vs_total_growth" not in list(seen["frame"]["check_id"])
     assert "9.6%" not in seen["all"]
     n_fail = sum(r.verdict == "inconsistent" for r in res)
-    subtitle = seen["title"].split("\n")[1]
-    assert subtitle.startswith(f"{n_fail} of ") if n_fail else subtitle.startswith("All ")
+    assert seen["title"].split("\n")[1].startswith(f"{n_fail} of " if n_fail else "All ")
 
 
 def test_people_texts_follow_the_verdict(monkeypatch, tmp_path, figs, results) -> None:
     seen = texts_of(monkeypatch, "people_channels", figs, results, tmp_path)
     assert "but only 134人" in seen["title"]
+    status = common.status(common.by_id(results)["medical_experts_within_professionals"])
+    finding = figures.finding("people_channels", figs, results)
+    assert ("a tension" in finding) == (status == "tension")
+    assert ("cannot be among" in finding) == (status == "inconsistent")
     changed = figs.with_overrides({"medical_experts": read("近100名", "person")})
     res = checks.run(changed)
     assert {r.check.check_id: r.verdict for r in res}["medical_experts_within_professionals"] \

@@ -250,7 +250,7 @@ def run_notebook(path: Path, stage: Path, timeout: int = 600) -> dict:
     # IPC transport: the kernel talks over Unix sockets, private to this user; it does not warn
     # ("Kernel is running over TCP without encryption") as TCP does.
     # The socket paths are absolute and unique per step (Unix sockets live in the staging area).
-    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(stage.parent / f"{path.stem[:2]}-ipc"))
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(stage.parent / f"{path.stem[:2]}{'s' if path.parent.name == 'solutions' else ''}-ipc"))
     _KERNELS.append(km)
     client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3",
                             record_timing=False)
@@ -271,7 +271,7 @@ def run_notebook(path: Path, stage: Path, timeout: int = 600) -> dict:
             _silent(client, _DUMP.format(target=str(deps_file)))
     finally:
         _shutdown(km, client)
-    out = stage / "notebooks" / path.name
+    out = stage / path.relative_to(ROOT)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(nbformat.writes(_clean(nb)).rstrip("\n") + "\n", encoding="utf-8")
 
@@ -461,7 +461,8 @@ def main(argv: list[str]) -> int:
 
 def _build(args, state: dict, stage: Path, start: float) -> int:
     records = state.setdefault("steps", {})
-    notebooks = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]-*.ipynb"))
+    notebooks = [*sorted(NOTEBOOK_DIR.glob("[0-9][0-9]-*.ipynb")),
+                 *sorted((NOTEBOOK_DIR / "solutions").glob("[0-9][0-9]-*.ipynb"))]
     todo, sources = [], {}
     for nb in notebooks:
         name = str(nb.relative_to(ROOT))

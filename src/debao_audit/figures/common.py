@@ -237,14 +237,34 @@ def by_id(results: Sequence[Result]) -> dict[str, Result]:
     return {r.check.check_id: r for r in results}
 
 
+def status(r: Result) -> str:
+    """The verdict, with a failing check whose figures may not be the same quantity marked
+    ``tension`` (``checks`` reports it as not checkable)."""
+    return "tension" if getattr(r, "tension", False) else r.verdict
+
+
+#: Colours by status: the verdict colours, plus orange for a tension.
+STATUS_COLOURS: dict[str, str] = {**style.VERDICT_COLOURS, "tension": style.PALETTE["orange"]}
+STATUS_LABELS: dict[str, str] = {**style.VERDICT_LABELS, "tension": "有出入 tension"}
+STATUS_ORDER = ("inconsistent", "tension", "within_rounding", "consistent", "not_checkable")
+
+
 def counts(results: Sequence[Result]) -> dict[str, int]:
-    """Verdict counts, plus ``checkable``, ``evidence`` (checkable and able to fail) and
-    ``not_evidence`` (trivial or coincidence power: counted apart)."""
-    n = {v: sum(r.verdict == v for r in results) for v in VERDICT_ORDER}
-    checkable = [r for r in results if r.verdict != "not_checkable"]
-    n["checkable"] = len(checkable)
-    n["not_evidence"] = sum(r.power in NOT_EVIDENCE for r in checkable)
-    n["evidence"] = n["checkable"] - n["not_evidence"]
+    """Counts for titles, from :func:`debao_audit.checks.counts` when the checks provide it:
+    ``evidence`` checks by verdict (``inconsistent``, ``consistent``, ``within_rounding``),
+    ``trivial`` and ``coincidence`` apart (``not_evidence``), ``tension``, ``derived``; plus
+    ``failing`` (= inconsistent), ``holding`` and ``checkable`` (evidence + not evidence)."""
+    from .. import checks as _checks
+
+    if hasattr(_checks, "counts") and all(hasattr(r, "counts_as") for r in results):
+        n = dict(_checks.counts(results))
+    else:  # results without counts_as: every checkable one is evidence
+        checkable = [r for r in results if r.verdict != "not_checkable"]
+        n = {v: sum(r.verdict == v for r in checkable) for v in VERDICT_ORDER[:3]}
+        n.update(evidence=len(checkable), trivial=0, coincidence=0, tension=0,
+                 derived=len(results) - len(checkable), checks=len(results))
+    n["not_evidence"] = n.get("trivial", 0) + n.get("coincidence", 0)
+    n["checkable"] = n["evidence"] + n["not_evidence"]
     n["failing"] = n["inconsistent"]
     n["holding"] = n["consistent"] + n["within_rounding"]
     return n

@@ -22,111 +22,99 @@ from .common import D, HUNDRED, WAN
 # "Funding only ever increased"
 # ============================================================================================
 
-SERIES = (
-    # 2020 claim, growth claim, check of the implied 2019, label
-    ("fiscal_aid_2020", "fiscal_aid_growth_2020", "fiscal_aid_2019_implied",
-     "财政帮扶资金 fiscal funds"),
-    ("social_donations_2020", "social_donations_growth_2020", "social_donations_2019_implied",
-     "社会捐款捐物 donations"),
-)
+FISCAL, GROWTH, TOTAL_ID = "fiscal_aid_2020", "fiscal_aid_growth_2020", "aid_total_cumulative"
 NEVER_DECREASED = "funding_never_decreased"
 FITS_PATH = "funding_total_fits_increasing_path"
 
 
 def _increase_model(figs: Figures, results: Sequence[Result]) -> dict[str, Any]:
     res = c.by_id(results)
-    y0, y1 = c.claim_years(figs, SERIES[0][1])
-    return {"y0": y0, "y1": y1, "never": res[NEVER_DECREASED], "path": res[FITS_PATH],
-            "parts": [(cid, g, res[chk].outcome, label) for cid, g, chk, label in SERIES]}
+    y0, y1 = c.claim_years(figs, GROWTH)
+    never = res[NEVER_DECREASED]
+    return {"y0": y0, "y1": y1, "never": never, "path": res[FITS_PATH],
+            "trivial": getattr(never, "counts_as", "") == "trivial"}
 
 
 def titles_funding_increase(figs: Figures, results: Sequence[Result]) -> tuple[str, str]:
     m = _increase_model(figs, results)
-    if c.holds(m["never"].verdict) and c.holds(m["path"].verdict):
-        return ("“只增不减”与增长率和累计总额相符",
-                "'Funding only ever increased' fits the growth rates")
-    return ("“只增不减”与增长率或累计总额不符",
-            "'Funding only ever increased' does not fit the figures")
+    total = c.as_written(figs, TOTAL_ID)
+    if c.holds(m["path"].verdict):
+        return (f"累计{total}符合“只增不减”的财政资金路径",
+                f"The {total} total fits fiscal funds that never fell")
+    return (f"累计{total}不符合“只增不减”的财政资金路径",
+            f"The {total} total does not fit fiscal funds that never fell")
 
 
 def finding_funding_increase(figs: Figures, results: Sequence[Result]) -> str:
     m = _increase_model(figs, results)
     never, path = m["never"].outcome, m["path"].outcome
-    growth = " and ".join(f"{label.split(' ', 1)[1]} +{c.as_written(figs, g)}"
-                          for _, g, _, label in m["parts"])
-    verb = "rose" if never.implied_point < (never.reported_point or 0) else "did not rise"
+    verb = "rose" if c.holds(m["never"].verdict) else "did not rise"
+    note = " (a trivial check: a positive rate implies it)" if m["trivial"] else ""
     inside = "inside" if c.holds(m["path"].verdict) else "outside"
-    return (f"With {growth}, funds and donations {verb} from {c.wan(never.implied_point)} in "
-            f"{m['y0']} to {c.wan(never.reported_point)} in {m['y1']}; the cumulative "
-            f"{c.as_written(figs, 'aid_total_cumulative')} is {inside} the "
-            f"{c.wan(path.implied.lo)}–{c.wan(path.implied.hi)} a never-falling path allows")
+    return (f"At +{c.as_written(figs, GROWTH)}, fiscal funds {verb} from "
+            f"{c.wan(never.implied_point)} in {m['y0']} to {c.as_written(figs, FISCAL)} in "
+            f"{m['y1']}{note}; the cumulative {c.as_written(figs, TOTAL_ID)} is {inside} the "
+            f"{c.wan(path.implied.lo)}–{c.wan(path.implied.hi)} a never-falling fiscal path allows")
 
 
 def fig_funding_increase(figs: Figures, results: list[Result], *,
                          outdir: Path | None = None) -> dict[str, Path]:
-    """Left: 2019 (implied by the growth rates) and 2020, stacked by source.  Right: the
-    cumulative total against the range a path that never fell allows."""
+    """Left: fiscal funds in 2019 (implied by the growth rate) and 2020.  Right: the cumulative
+    total against the range a fiscal path that never fell allows."""
     m = _increase_model(figs, results)
     zh, en = titles_funding_increase(figs, results)
     fig, (ax, bx) = style.new_figure(
         c.title(zh, en), c.wrap(finding_funding_increase(figs, results) + ".", 86),
-        figsize=(7.6, 5.8), ncols=2, gridspec_kw={"width_ratios": [1.0, 0.8]},
+        figsize=(7.6, 5.8), ncols=2, gridspec_kw={"width_ratios": [1.0, 0.9]},
         title_size=c.TITLE - 2, subtitle_size=c.SMALL)
-    colours = (style.PALETTE["blue"], style.PALETTE["orange"])
+    blue = style.PALETTE["blue"]
+    never = m["never"].outcome
     records: list[dict[str, Any]] = []
-    for x, year in ((0, m["y0"]), (1, m["y1"])):
-        bottom = D(0)
-        for (cid, g, out, label), colour in zip(m["parts"], colours):
-            value, iv = (out.implied_point, out.implied) if x == 0 else (figs.pt(cid), figs.iv(cid))
-            kw = ({"facecolor": "white", "edgecolor": colour, "hatch": "///", "linewidth": 1.4}
-                  if x == 0 else {"color": colour})
-            ax.bar(x, c.f(value / WAN), bottom=c.f(bottom / WAN), width=0.62, **kw)
-            if x == 1:
-                ax.annotate(c.as_written(figs, cid), xy=(x + 0.33, c.f((bottom + value / 2) / WAN)),
-                            va="center", ha="left", fontsize=c.SMALL, color=colour,
-                            fontweight="bold")
-            records.append({"panel": "per year", "year": year, "series": label,
-                            "kind": "implied by growth" if x == 0 else "stated",
-                            "bottom_wan_yuan": float(bottom / WAN), "value_wan_yuan": float(value / WAN),
-                            "lo_wan_yuan": float(iv.lo / WAN), "hi_wan_yuan": float(iv.hi / WAN)})
-            bottom += value
-        ax.annotate(c.wan(bottom), xy=(x, c.f(bottom / WAN)), xytext=(0, 5),
-                    textcoords="offset points", ha="center", va="bottom", fontsize=c.VALUE,
-                    fontweight="bold")
-    never = m["never"]
-    ax.set_xticks([0, 1], [f"{m['y0']}\n推算 implied", f"{m['y1']}\n报告 stated"],
-                  fontsize=c.SMALL)
-    ax.set_xlim(-0.55, 1.9)
-    ax.set_ylim(0, c.f(never.outcome.reported.hi / WAN) * 1.45)
+    bars = [(m["y0"], "推算 implied", never.implied_point, never.implied,
+             {"facecolor": "white", "edgecolor": blue, "hatch": "///", "linewidth": 1.4},
+             c.wan(never.implied_point)),
+            (m["y1"], "报告 stated", figs.pt(FISCAL), figs.iv(FISCAL), {"color": blue},
+             c.as_written(figs, FISCAL))]
+    for x, (year, kind, value, iv, kw, text) in enumerate(bars):
+        ax.bar(x, c.f(value / WAN), width=0.62, **kw)
+        ax.annotate(text, xy=(x, c.f(value / WAN)), xytext=(0, 5), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=c.VALUE, fontweight="bold")
+        records.append({"panel": "fiscal funds per year", "year": year, "kind": kind,
+                        "bottom_wan_yuan": 0.0, "value_wan_yuan": float(value / WAN),
+                        "lo_wan_yuan": float(iv.lo / WAN), "hi_wan_yuan": float(iv.hi / WAN)})
+    ax.annotate(f"+{c.as_written(figs, GROWTH)}", xy=(0.5, c.f(figs.pt(FISCAL) / WAN) * 1.18),
+                ha="center", va="bottom", fontsize=c.VALUE - 1, fontweight="bold",
+                color=style.MUTED_COLOUR)
+    ax.set_xticks([0, 1], [f"{b[0]}\n{b[1]}" for b in bars], fontsize=c.SMALL)
+    ax.set_xlim(-0.55, 1.55)
+    ax.set_ylim(0, c.f(figs.iv(FISCAL).hi / WAN) * 1.4)
     ax.set_ylabel("万元 (10,000 yuan)", fontsize=c.SMALL)
     ax.yaxis.set_major_formatter(lambda v, _p: c.number(v))
-    ax.set_title("每年 Per year", fontsize=c.LABEL)
-    ax.legend(handles=[Patch(color=col, label=lab) for (*_, lab), col in zip(m["parts"], colours)],
-              loc="upper left", fontsize=c.SMALL - 1)
+    ax.set_title("财政帮扶资金 Fiscal funds", fontsize=c.LABEL)
     # right: the total against the never-falling range
     path = m["path"].outcome
     lo, hi = c.f(path.implied.lo / WAN), c.f(path.implied.hi / WAN)
     bx.bar(0, hi - lo, bottom=lo, width=0.5, color="#E6E6E6")
     total = c.f(path.reported_point / WAN)
-    colour = style.VERDICT_COLOURS[m["path"].verdict]
+    colour = c.STATUS_COLOURS[c.status(m["path"])]
     bx.plot([-0.3, 0.3], [total, total], color=colour, linewidth=3.5)
-    bx.annotate(f"{c.as_written(figs, 'aid_total_cumulative')}\n= {c.wan(path.reported_point)}",
+    bx.annotate(f"{c.as_written(figs, TOTAL_ID)}\n= {c.wan(path.reported_point)}",
                 xy=(0.3, total), xytext=(6, 0), textcoords="offset points", va="center",
                 fontsize=c.VALUE - 1, fontweight="bold", color=colour)
     for v, exact in ((lo, path.implied.lo), (hi, path.implied.hi)):
         bx.annotate(c.wan(exact), xy=(-0.25, v), xytext=(0, 3 if v == hi else -3),
                     textcoords="offset points", va="bottom" if v == hi else "top", ha="left",
                     fontsize=c.SMALL, color=style.MUTED_COLOUR)
-    bx.set_xlim(-0.4, 1.4)
-    bx.set_ylim(0, hi * 1.12)
+    bx.set_xlim(-0.4, 1.5)
+    bx.set_ylim(0, max(hi, total) * 1.15)
     bx.set_xticks([0], ["只增不减的范围\nnever-falling range"], fontsize=c.SMALL)
     bx.yaxis.set_major_formatter(lambda v, _p: c.number(v))
     bx.set_title("累计 Total vs range", fontsize=c.LABEL)
-    records.append({"panel": "cumulative", "year": m["y1"], "series": "range a never-falling path allows",
-                    "kind": "implied", "bottom_wan_yuan": lo, "value_wan_yuan": hi - lo,
-                    "lo_wan_yuan": lo, "hi_wan_yuan": hi})
-    records.append({"panel": "cumulative", "year": m["y1"], "series": "aid_total_cumulative",
-                    "kind": "stated", "bottom_wan_yuan": 0.0, "value_wan_yuan": total,
+    records.append({"panel": "cumulative", "year": m["y1"], "kind": "range a never-falling path allows",
+                    "bottom_wan_yuan": lo, "value_wan_yuan": hi - lo, "lo_wan_yuan": lo,
+                    "hi_wan_yuan": hi})
+    records.append({"panel": "cumulative", "year": m["y1"], "kind": "stated total",
+                    "bottom_wan_yuan": 0.0, "value_wan_yuan": total,
                     "lo_wan_yuan": c.f(path.reported.lo / WAN), "hi_wan_yuan": c.f(path.reported.hi / WAN)})
     style.add_source(fig, c.source(figs, width=120), size=c.SOURCE - 1.5)
     return c.save(fig, "funding_increase", c.rounded(pd.DataFrame(records)), outdir)
@@ -185,14 +173,15 @@ def fig_funding_parts_vs_total(figs: Figures, results: list[Result], *,
     total = m["total"]
     for cid, label in PARTS:
         value = figs.pt(cid)
-        unstated = figs.claims[cid].period == "unstated"   # the text gives no years: say so
-        one_year = False if unstated else len(set(c.claim_years(figs, cid))) == 1
+        period = figs.claims[cid].period
+        one_year = period != "unstated" and len(set(c.claim_years(figs, cid))) == 1
         ax.barh(y, c.f(value / WAN), left=c.f(cum / WAN), height=0.66,
                 color=light if one_year else blue)
         c.label_at(ax, c.f((cum + value) / WAN), y, c.as_written(figs, cid), size=c.SMALL,
                    bold=False)
         labels.append(label)
-        records.append({"bar": label, "period": "unstated" if unstated else c.year_span(figs, cid),
+        records.append({"bar": label,
+                        "period": "unstated" if period == "unstated" else c.year_span(figs, cid),
                         "start_wan_yuan": float(cum / WAN), "value_wan_yuan": float(value / WAN),
                         "lo_wan_yuan": float(figs.iv(cid).lo / WAN),
                         "hi_wan_yuan": float(figs.iv(cid).hi / WAN), "source": cid})
@@ -231,7 +220,7 @@ def fig_funding_parts_vs_total(figs: Figures, results: list[Result], *,
     ax.set_xlabel("万元 (10,000 yuan), cumulative", fontsize=c.SMALL)
     ax.xaxis.set_major_formatter(lambda v, _p: c.number(v))
     one_year = c.claim_years(figs, "fiscal_aid_2020")[0]
-    ax.legend(handles=[Patch(color=blue, label="多年 several years"),
+    ax.legend(handles=[Patch(color=blue, label="多年或未说明 several years or unstated"),
                        Patch(color=light, label=f"单年 one year ({one_year})")],
               loc="upper right", fontsize=c.SMALL - 1)
     style.add_source(fig, c.source(figs, width=120), size=c.SOURCE - 1.5)

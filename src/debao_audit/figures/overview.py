@@ -95,24 +95,28 @@ def scorecard_row(figs: Figures, r: Result) -> dict[str, Any]:
         gap = f"{c.pct(abs(o.implied_point / rp - 1) * HUNDRED, 0)} {word}"
     else:
         gap = c.pct((o.implied_point / rp - 1) * HUNDRED, 1, sign=True)
-    return {"check_id": r.check.check_id, "verdict": r.verdict, "power": r.power,
+    return {"check_id": r.check.check_id, "verdict": c.status(r), "power": r.power,
             "title": c.check_title(figs, r), "stated": stated, "implied": implied, "gap": gap}
 
 
 def _failing(results: Sequence[Result]) -> list[Result]:
-    return [r for r in results if r.verdict == "inconsistent"]
+    """The failing checks, then the tensions (they fail, but the figures may not be the same
+    quantity)."""
+    return ([r for r in results if r.verdict == "inconsistent"]
+            + [r for r in results if c.status(r) == "tension"])
 
 
 def _count_text(results: Sequence[Result]) -> str:
     n = c.counts(results)
-    text = (f"{n['failing']} of {n['checkable']} checkable relations fail; "
-            f"{n['holding']} hold")
+    text = (f"{n['failing']} of {n['evidence']} evidence checks fail and {n['holding']} hold")
     if n["within_rounding"]:
         text += f" ({n['within_rounding']} only within rounding)"
+    if n.get("tension"):
+        text += f"; {n['tension']} more are tensions (the figures disagree but may count different things)"
     if n["not_evidence"]:
-        text += (f"; {n['not_evidence']} of the {n['checkable']} could hardly fail "
-                 f"(trivial or coincidence) and are not counted as evidence")
-    return text + f"; {n['not_checkable']} only yield derived figures"
+        text += (f"; {n['not_evidence']} could hardly fail (trivial or coincidence) and are "
+                 "not counted as evidence")
+    return text + f"; {n.get('derived', 0)} only yield derived figures"
 
 
 def finding_findings(figs: Figures, results: Sequence[Result]) -> str:
@@ -124,13 +128,17 @@ def fig_findings(figs: Figures, results: list[Result], *,
     """The scorecard: one row per failing check, in large type."""
     rows = [scorecard_row(figs, r) for r in _failing(results)]
     n = c.counts(results)
-    zh = f"{n['failing']}处数字互相矛盾" if rows else "没有相互矛盾的数字"
-    en = (f"{n['failing']} of {n['checkable']} checkable relations fail" if rows
-          else f"All {n['checkable']} checkable relations hold")
+    t = n.get("tension", 0)
+    zh = (f"{n['failing']}处数字互相矛盾" if n["failing"] else "没有相互矛盾的数字") + \
+        (f",{t}处存在出入" if t else "")
+    en = (f"{n['failing']} of {n['evidence']} checks fail" if n["failing"]
+          else f"All {n['evidence']} evidence checks hold") + (f"; {t} tensions" if t else "")
     row_h = 1.02
     height = 2.0 + max(len(rows), 1) * row_h + 0.55
-    rest = (f"{n['holding']} hold; {n['not_checkable']} only yield derived figures. Each row: "
-            "the figure a check holds the others against, what the others imply, the gap.")
+    rest = (f"{n['holding']} hold. Each row: the figure a check holds the others against, what "
+            "the others imply, the gap. A tension: they disagree, but may not count the same "
+            "thing. " + (f"Not counted as evidence: {n['not_evidence']} trivial or coincidental "
+                         "checks." if n["not_evidence"] else ""))
     fig, ax = style.new_figure(c.title(zh, en), c.wrap(rest, 74),
                                figsize=(6.6, height), title_size=c.TITLE,
                                subtitle_size=c.SMALL)
@@ -141,11 +149,12 @@ def fig_findings(figs: Figures, results: list[Result], *,
             ("gap", 0.78, "差距 gap"))
     for _key, x, head in cols:
         ax.text(x, 0.38, head, fontsize=c.SMALL, color=style.MUTED_COLOUR, va="center")
-    verm = style.VERDICT_COLOURS["inconsistent"]
     for k, row in enumerate(rows):
+        verm = c.STATUS_COLOURS[row["verdict"]]
         y = -k
         ax.axhline(y + 0.18, color="#CCCCCC", linewidth=0.8)
-        ax.text(0, y + 0.03, c.wrap(row["title"], 58), fontsize=c.SMALL + 1.5, va="top",
+        tag = " (tension)" if row["verdict"] == "tension" else ""
+        ax.text(0, y + 0.03, c.wrap(row["title"] + tag, 58), fontsize=c.SMALL + 1.5, va="top",
                 fontweight="bold", color=style.TEXT_COLOUR, linespacing=1.1)
         yv = y - 0.6
         ax.text(0.0, yv, c.wrap(row["stated"], 17), fontsize=c.VALUE, va="center",
@@ -171,7 +180,7 @@ def fig_findings(figs: Figures, results: list[Result], *,
 KIND_LABELS = {
     "growth": "增长 growth", "base_year": "基期 base year", "share": "占比 share",
     "part_whole": "部分与整体 part–whole", "per_unit": "人均/单位 per unit",
-    "population": "人口 population", "same_quantity": "同一数字 same figure twice",
+    "population": "人口 population", "same_quantity": "同一数字 stated twice",
     "timeline": "时间 timeline", "qualitative": "定性 qualitative",
     "external": "外部来源 external source",
 }
@@ -181,15 +190,16 @@ def verdict_frame(results: Sequence[Result]) -> pd.DataFrame:
     """The tidy table the seaborn charts count: one row per check."""
     return pd.DataFrame([{
         "check_id": r.check.check_id, "kind": KIND_LABELS.get(r.check.kind, r.check.kind),
-        "verdict": style.VERDICT_LABELS[r.verdict], "verdict_key": r.verdict,
+        "verdict": c.STATUS_LABELS[c.status(r)], "verdict_key": c.status(r),
         "power": c.POWER_LABELS.get(r.power, r.power), "power_key": r.power,
+        "counts_as": getattr(r, "counts_as", ""),
     } for r in results])
 
 
 def _verdict_hue(frame: pd.DataFrame) -> tuple[list[str], dict[str, str]]:
-    keys = [v for v in c.VERDICT_ORDER if v in set(frame["verdict_key"])]
-    order = [style.VERDICT_LABELS[v] for v in keys]
-    return order, {style.VERDICT_LABELS[v]: style.VERDICT_COLOURS[v] for v in keys}
+    keys = [v for v in c.STATUS_ORDER if v in set(frame["verdict_key"])]
+    order = [c.STATUS_LABELS[v] for v in keys]
+    return order, {c.STATUS_LABELS[v]: c.STATUS_COLOURS[v] for v in keys}
 
 
 def finding_checks_by_kind(figs: Figures, results: Sequence[Result]) -> str:
@@ -199,6 +209,9 @@ def finding_checks_by_kind(figs: Figures, results: Sequence[Result]) -> str:
     nc = (frame["verdict_key"] == "not_checkable")
     top = frame[nc]["kind"].value_counts()
     text = f"Failures by kind of relation: {kinds}" if kinds else "No kind of relation fails"
+    tens = frame[frame["verdict_key"] == "tension"]["kind"].value_counts()
+    if len(tens):
+        text += "; tensions: " + ", ".join(f"{k.split(' ', 1)[1]} {v}" for k, v in tens.items())
     if len(top):
         text += (f"; most not-checkable relations are {top.index[0].split(' ', 1)[1]} "
                  f"figures ({top.iloc[0]} of {int(nc.sum())})")
@@ -213,17 +226,36 @@ def fig_checks_by_kind(figs: Figures, results: list[Result], *,
     fig, ax = style.new_figure(
         c.title("按关系类型统计核验结论", "Verdicts by kind of relation"),
         c.wrap(finding_checks_by_kind(figs, results) + ".", 80),
-        figsize=(7.2, 7.4), title_size=c.TITLE, subtitle_size=c.SMALL)
-    sns.countplot(data=frame, y="kind", hue="verdict", order=kinds, hue_order=order,
-                  palette=palette, ax=ax, saturation=1.0, width=0.85)
-    for cont in ax.containers:
-        ax.bar_label(cont, labels=[str(int(v)) if v else "" for v in cont.datavalues],
-                     padding=3, fontsize=c.SMALL, fontweight="bold")
+        figsize=(7.2, 6.4), title_size=c.TITLE, subtitle_size=c.SMALL)
+    # stacked counts per kind (seaborn's histplot on a categorical axis): failures first
+    kinds = sorted(kinds, key=lambda k: (
+        -int(((frame["kind"] == k) & (frame["verdict_key"] == "inconsistent")).sum()),
+        -int(((frame["kind"] == k) & (frame["verdict_key"] == "tension")).sum()),
+        -int((frame["kind"] == k).sum())))
+    tidy = frame.assign(kind=pd.Categorical(frame["kind"], categories=kinds, ordered=True),
+                        verdict=pd.Categorical(frame["verdict"], categories=order, ordered=True))
+    sns.histplot(data=tidy, y="kind", hue="verdict", hue_order=order, palette=palette,
+                 multiple="stack", discrete=True, shrink=0.75, alpha=1.0, linewidth=0.8,
+                 edgecolor="white", ax=ax, legend=True)
+    totals = frame["kind"].value_counts()
+    fails = frame[frame["verdict_key"] == "inconsistent"]["kind"].value_counts()
+    tens = frame[frame["verdict_key"] == "tension"]["kind"].value_counts()
+    for k in kinds:
+        y = kinds.index(k)
+        notes = ([f"{fails[k]} failing"] if k in fails else []) + \
+            ([f"{tens[k]} tension"] if k in tens else [])
+        text = f"{totals[k]}" + (f" ({', '.join(notes)})" if notes else "")
+        ax.annotate(text, xy=(totals[k], y), xytext=(5, 0), textcoords="offset points",
+                    va="center", fontsize=c.SMALL + 1, fontweight="bold",
+                    color=c.STATUS_COLOURS["inconsistent"] if k in fails
+                    else c.STATUS_COLOURS["tension"] if k in tens else style.TEXT_COLOUR)
+    ax.set_xlim(0, totals.max() * 1.45)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("核验数 checks", fontsize=c.SMALL)
     ax.set_ylabel("")
     ax.tick_params(axis="y", labelsize=c.SMALL, length=0)
     c.xgrid(ax)
-    ax.legend(title=None, fontsize=c.SMALL, loc="lower right")
+    sns.move_legend(ax, "lower right", title=None, fontsize=c.SMALL, frameon=False)
     style.add_source(fig, c.source(figs, width=110), size=c.SOURCE - 1.5)
     return c.save(fig, "checks_by_kind", frame.drop(columns=["verdict", "power"]), outdir)
 
@@ -231,12 +263,15 @@ def fig_checks_by_kind(figs: Figures, results: list[Result], *,
 def finding_checks_by_power(figs: Figures, results: Sequence[Result]) -> str:
     n = c.counts(results)
     frame = verdict_frame(results)
-    chk = frame[frame["verdict_key"] != "not_checkable"]
+    chk = frame[~frame["verdict_key"].isin(["not_checkable", "tension"])]
     strong = int(chk["power_key"].isin(["high", "medium"]).sum())
     fails_strong = int((chk["power_key"].isin(["high", "medium"])
                         & (chk["verdict_key"] == "inconsistent")).sum())
     text = (f"{strong} of {n['checkable']} checkable relations have high or medium power, "
-            + (f"and all {n['failing']} failures are among them" if fails_strong == n["failing"]
+            + ("and no check fails" if not n["failing"] else
+               "and the one failure is among them" if n["failing"] == fails_strong == 1 else
+               "and both failures are among them" if n["failing"] == fails_strong == 2 else
+               f"and all {n['failing']} failures are among them" if fails_strong == n["failing"]
                else f"and {fails_strong} of the {n['failing']} failures are among them"))
     if n["not_evidence"]:
         text += f"; {n['not_evidence']} are trivial or coincidences, not evidence"
@@ -246,9 +281,11 @@ def finding_checks_by_power(figs: Figures, results: Sequence[Result]) -> str:
 def fig_checks_by_power(figs: Figures, results: list[Result], *,
                         outdir: Path | None = None) -> dict[str, Path]:
     frame = verdict_frame(results)
-    chk = frame[frame["verdict_key"] != "not_checkable"].copy()
+    chk = frame[~frame["verdict_key"].isin(["not_checkable", "tension"])].copy()
     order, palette = _verdict_hue(chk)
-    powers = [c.POWER_LABELS[p] for p in c.POWER_ORDER if p in set(chk["power_key"])]
+    chk["power"] = [c.bilingual(p, 12) for p in chk["power"]]
+    powers = [c.bilingual(c.POWER_LABELS[p], 12) for p in c.POWER_ORDER
+              if p in set(chk["power_key"])]
     fig, ax = style.new_figure(
         c.title("核验能说明多少:按检验力统计", "How much each check can tell: verdicts by power"),
         c.wrap(finding_checks_by_power(figs, results) + ". Low power: wide intervals or a "
@@ -261,9 +298,9 @@ def fig_checks_by_power(figs: Figures, results: list[Result], *,
                      padding=3, fontsize=c.VALUE - 1, fontweight="bold")
     ax.set_ylabel("核验数 checks", fontsize=c.SMALL)
     ax.set_xlabel("检验力 power (band of agreement)", fontsize=c.SMALL)
-    ax.tick_params(axis="x", labelsize=c.LABEL, length=0)
+    ax.tick_params(axis="x", labelsize=c.SMALL + 1, length=0)
     for tick in ax.get_xticklabels():
-        if any(tick.get_text() == c.POWER_LABELS[p] for p in c.NOT_EVIDENCE):
+        if any(tick.get_text() == c.bilingual(c.POWER_LABELS[p], 12) for p in c.NOT_EVIDENCE):
             tick.set_color(style.MUTED_COLOUR)
     ax.legend(title=None, fontsize=c.SMALL, loc="upper left")
     ax.set_ylim(0, ax.get_ylim()[1] * 1.1)
@@ -280,7 +317,8 @@ def _overview_row(figs: Figures, r: Result) -> dict[str, Any]:
     """Plotting coordinates of one check, relative to its reference value."""
     o = r.outcome
     is_date = o.unit == "date"
-    checkable = r.verdict != "not_checkable"
+    st = c.status(r)
+    checkable = st != "not_checkable"
     if checkable and o.reported is not None:
         ref = o.reported_point
         if ref is None:
@@ -301,11 +339,11 @@ def _overview_row(figs: Figures, r: Result) -> dict[str, Any]:
     rep = o.reported if checkable else None
     imp_pt = o.implied_point if o.relation != "in" else None
     panel = ("dates" if is_date and checkable else
-             "failing" if r.verdict == "inconsistent" else
+             "failing" if st in ("inconsistent", "tension") else
              "checkable" if checkable else "derived")
     return {
         "panel": panel, "theme": r.check.theme, "check_id": r.check.check_id,
-        "title": c.check_title(figs, r), "verdict": r.verdict, "relation": o.relation,
+        "title": c.check_title(figs, r), "verdict": st, "relation": o.relation,
         "power": r.power, "x_unit": "days" if is_date else "percent",
         "x_reported_lo": math.nan if rep is None else x(rep.lo, -math.inf),
         "x_reported_hi": math.nan if rep is None else x(rep.hi, math.inf),
@@ -341,18 +379,19 @@ def _panel(ax: Any, rows: list[dict[str, Any]], lim: float, linthresh: float, un
     ax.set_yticks(ys, labels, fontsize=9)
     ax.tick_params(axis="y", length=0)
     for tick, row in zip(ax.get_yticklabels(), rows):
-        tick.set_color(style.VERDICT_COLOURS["inconsistent"] if row["verdict"] == "inconsistent"
+        tick.set_color(c.STATUS_COLOURS[row["verdict"]] if row["verdict"] in ("inconsistent", "tension")
                        else style.TEXT_COLOUR)
     ax.axvline(0, color=style.MUTED_COLOUR, linewidth=0.8, zorder=1)
     h, big = 0.6, lim * 10
     for row in rows:
-        y, colour = row["y"], style.VERDICT_COLOURS[row["verdict"]]
+        y, colour = row["y"], c.STATUS_COLOURS[row["verdict"]]
         if row["panel"] != "derived":
             lo, hi = row["x_reported_lo"], row["x_reported_hi"]
             if row["relation"] == "le":  # what the inequality allows: a faint band, no arrow
                 ax.barh(y, min(hi, big) + big, left=-big, height=h, color="#F2F2F2", zorder=1)
             elif row["relation"] == "ge":
-                ax.barh(y, big - max(lo, -big), left=max(lo, -big), height=h, color="#F2F2F2", zorder=1)
+                ax.barh(y, big - max(lo, -big), left=max(lo, -big), height=h, color="#F2F2F2",
+                        zorder=1)
             ax.barh(y, max(min(hi, big) - max(lo, -big), 0), left=max(lo, -big), height=h,
                     color="#C4C4C4", zorder=2)
             ax.plot([0, 0], [y - h / 2, y + h / 2], color="#444444", linewidth=1.4, zorder=3)
@@ -383,9 +422,9 @@ def fig_appendix_all_checks(figs: Figures, results: list[Result], *,
     rows = [_overview_row(figs, r) for r in results]
     theme_rank = {t: i for i, t in enumerate(c.THEMES)}
     order = {row["check_id"]: i for i, row in enumerate(rows)}
-    rows.sort(key=lambda r: (r["verdict"] != "inconsistent", theme_rank.get(r["theme"], 99),
+    rows.sort(key=lambda r: (c.STATUS_ORDER.index(r["verdict"]), theme_rank.get(r["theme"], 99),
                              order[r["check_id"]]))
-    spec = [("failing", "不一致 Failing: implied against stated (deviation, %)"),
+    spec = [("failing", "不一致与出入 Failing and tensions: implied against stated (deviation, %)"),
             ("dates", "日期 Dates, failures first: implied against stated (days)"),
             ("checkable", "一致 Holding: implied against stated (deviation, %)"),
             ("derived", "无法核验 Not checkable: interval of each derived figure (%)")]
@@ -393,7 +432,7 @@ def fig_appendix_all_checks(figs: Figures, results: list[Result], *,
     spec = [(p, t) for p, t in spec if groups[p]]
     row_in = 0.34
     heights = [len(groups[p]) * row_in + 0.7 for p, _ in spec]
-    present = [v for v in c.VERDICT_ORDER if any(r.verdict == v for r in results)]
+    present = [v for v in c.STATUS_ORDER if any(c.status(r) == v for r in results)]
     fig, axes = style.new_figure(
         c.title("附录:全部核验", "Appendix: every check"),
         c.wrap(_count_text(results) + ". Dot: the value the other figures imply; line: its "
@@ -404,15 +443,22 @@ def fig_appendix_all_checks(figs: Figures, results: list[Result], *,
         gridspec_kw={"height_ratios": [0.35] + heights})
     axes[0].set_axis_off()
     handles = [Line2D([], [], marker="o", linestyle="-", linewidth=4, markersize=7,
-                      color=style.VERDICT_COLOURS[v], markeredgecolor="white",
-                      label=style.VERDICT_LABELS[v]) for v in present]
+                      color=c.STATUS_COLOURS[v], markeredgecolor="white",
+                      label=c.STATUS_LABELS[v]) for v in present]
     handles += [Patch(color="#C4C4C4", label="报告值 stated figure, rounding interval"),
                 Patch(color="#F2F2F2", label="不等式允许范围 allowed by an inequality")]
     axes[0].legend(handles=handles, loc="center left", ncol=2, fontsize=9.5, borderaxespad=0)
+    gaps = {r.check.check_id: scorecard_row(figs, r)["gap"] for r in _failing(results)}
     for ax, (p, head) in zip(axes[1:], spec):
         floor = 10.0 if p == "dates" else 1.0
         _panel(ax, groups[p], _limit(groups[p], floor * 10), floor, " d" if p == "dates" else "%")
         ax.set_title(head, fontsize=11)
+        for row in groups[p]:
+            if row["check_id"] in gaps:  # the failures say by how much, as in the scorecard
+                ax.annotate(gaps[row["check_id"]], xy=(1.01, row["y"]),
+                            xycoords=("axes fraction", "data"), va="center", ha="left",
+                            fontsize=10, fontweight="bold",
+                            color=c.STATUS_COLOURS[row["verdict"]], annotation_clip=False)
     style.add_source(fig, c.source(figs, sorted({e for r in results for e in r.check.external}),
                                    "Checks and verdicts: debao_audit.checks.", width=170))
     frame = pd.DataFrame([{k: v for k, v in row.items() if k != "y"}

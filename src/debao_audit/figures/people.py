@@ -59,7 +59,8 @@ def people_frame(figs: Figures) -> pd.DataFrame:
 
 
 def _verdict(results: Sequence[Result]) -> str:
-    return c.by_id(results)[CHECK].verdict
+    """The status of the experts-within-professionals check: a verdict, or ``tension``."""
+    return c.status(c.by_id(results)[CHECK])
 
 
 def titles(figs: Figures, results: Sequence[Result]) -> tuple[str, str]:
@@ -69,15 +70,23 @@ def titles(figs: Figures, results: Sequence[Result]) -> tuple[str, str]:
     return (f"{e}医疗专家多于{p}专业技术人员总数", f"{e} medical experts, but only {p} professionals")
 
 
+def _head(figs: Figures, results: Sequence[Result]) -> str:
+    e, p = c.as_written(figs, "medical_experts"), c.as_written(figs, "professionals_sent")
+    st = _verdict(results)
+    if c.holds(st):
+        return f"{e} medical experts sent fit among {p} professionals in all"
+    if st == "tension":
+        return (f"{e} medical experts sent outnumber the {p} professionals in all: a tension, "
+                "unless the two count different people")
+    return f"{e} medical experts sent cannot be among {p} professionals in all"
+
+
 def finding_people_channels(figs: Figures, results: Sequence[Result]) -> str:
     shown = {cid for _, items in CHANNELS for cid, _ in items}
     others = [r for r in results if r.check.check_id != CHECK and r.verdict != "not_checkable"
               and set(r.check.claims) & shown]
     failed = sum(r.verdict == "inconsistent" for r in others)
-    e, p = c.as_written(figs, "medical_experts"), c.as_written(figs, "professionals_sent")
-    head = (f"{e} medical experts sent cannot be among {p} professionals in all"
-            if not c.holds(_verdict(results)) else
-            f"{e} medical experts sent fit among {p} professionals in all")
+    head = _head(figs, results)
     rest = (f"the other {len(others)} checks of these counts hold" if not failed else
             f"{failed} of the other {len(others)} checks of these counts fail")
     return f"{head}; {rest}; 人次 person-times count a person once per occasion"
@@ -87,7 +96,7 @@ def fig_people_channels(figs: Figures, results: list[Result], *,
                         outdir: Path | None = None) -> dict[str, Path]:
     frame = people_frame(figs)
     verdict = _verdict(results)
-    palette = {KINDS["person"]: style.PALETTE["blue"], KINDS["person_time"]: style.PALETTE["orange"],
+    palette = {KINDS["person"]: style.PALETTE["blue"], KINDS["person_time"]: style.PALETTE["reddish_purple"],
                OTHER: style.PALETTE["grey"]}
     style.use_style()
     g = sns.catplot(data=frame, kind="bar", x="value", y="item", hue="kind", col="channel",
@@ -101,7 +110,7 @@ def fig_people_channels(figs: Figures, results: list[Result], *,
                      c.wrap(finding_people_channels(figs, results) + ". Whiskers: the range "
                             "多 (more than) or 近 (nearly) allows.", 84),
                      title_size=c.TITLE - 2, subtitle_size=c.SMALL)
-    fail_colour = style.VERDICT_COLOURS["inconsistent"]
+    fail_colour = c.STATUS_COLOURS[verdict] if not c.holds(verdict) else style.TEXT_COLOUR
     for ax, (channel, _items) in zip(g.axes.flat, CHANNELS):
         sub = frame[frame["channel"] == channel].reset_index(drop=True)
         ticks = [t.get_text() for t in ax.get_yticklabels()]

@@ -28,9 +28,10 @@ def model(figs: Figures, results: Sequence[Result]) -> dict[str, Any]:
         "pop": pop, "pop_iv": pop_iv, "poor": poor, "poor_iv": poor_iv, "inc": inc,
         "inc_iv": inc_iv, "poor_at_inc": pop * inc / HUNDRED,
         "poor_at_inc_iv": pop_iv * inc_iv / HUNDRED,
-        "implied": res[CHECK].outcome, "verdict": res[CHECK].verdict,
+        "implied": res[CHECK].outcome, "verdict": c.status(res[CHECK]),
         "hh_size": res["poor_household_size"].outcome.implied_point,
         "year": c.claim_years(figs, INC)[0],
+        "pop_period": figs.claims[POP].period,
         "w_poor": c.as_written(figs, POOR), "w_pop": c.as_written(figs, POP),
         "w_inc": c.as_written(figs, INC), "w_hh": c.as_written(figs, HH),
     }
@@ -67,7 +68,7 @@ def fig_poverty_population(figs: Figures, results: list[Result], *,
         figsize=(7.6, 7.4), nrows=2, gridspec_kw={"height_ratios": [1.0, 1.0]},
         title_size=c.TITLE - 2, subtitle_size=c.SMALL)
     verm, blue, grey = style.PALETTE["vermillion"], style.PALETTE["blue"], style.PALETTE["grey"]
-    implied_colour = style.VERDICT_COLOURS[m["verdict"]]
+    implied_colour = c.STATUS_COLOURS[m["verdict"]]
     hatched = {"facecolor": "white", "hatch": "///", "linewidth": 1.4}
     records: list[dict[str, Any]] = []
     inc_bars = [

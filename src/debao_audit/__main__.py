@@ -1,0 +1,85 @@
+"""The command line: ``python -m debao_audit SUBCOMMAND ...``.
+
+``what-if ID=WRITTEN [ID=WRITTEN ...] [--csv]``
+    Re-run every check with figures replaced as the article would write them and show the
+    verdicts that change (see :func:`debao_audit.what_if`).  Reads the data, writes nothing.
+
+Each subcommand is one ``add_*`` function registering its parser and its handler, so that
+another subcommand can be added beside it without touching the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from typing import Callable, Sequence
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _assignment(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(
+            f"expected ID=WRITTEN, e.g. rural_income_growth_annual=9.56%, got {text!r}")
+    return key.strip(), value.strip()
+
+
+def _what_if(args: argparse.Namespace) -> int:
+    from .whatif import UnknownFigure, UnreadableFigure, what_if
+
+    overrides = dict(args.overrides)
+    try:
+        table = what_if(overrides)
+    except (UnknownFigure, UnreadableFigure) as e:
+        print(f"what-if: {e}", file=sys.stderr)
+        return 2
+    changed = table[table["changed"]]
+    if args.csv:
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow(["check_id", "before", "after"])
+        w.writerows(changed[["check_id", "before", "after"]].itertuples(index=False))
+        return 0
+    given = ", ".join(f"{k} = {v}" for k, v in overrides.items())
+    print(f"With {given}: {len(changed)} of {len(table)} verdicts change.")
+    for r in changed.itertuples(index=False):
+        print(f"  {r.check_id}: {r.before} -> {r.after}")
+        print(f"      {r.title}")
+        print(f"      reported {r.reported} | implied {r.implied}")
+    return 0
+
+
+def add_what_if(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "what-if", help="verdicts before and after replacing figures (nothing is written)",
+        description="Re-run every check with some of the article's figures replaced, written "
+                    "as the article would write them (9.56%%, 近180名, 5.8万人以上), and show the "
+                    "verdicts that change. Reads data/, writes nothing.")
+    p.add_argument("overrides", nargs="+", type=_assignment, metavar="ID=WRITTEN",
+                   help="a claim id (data/claims.csv) or external id and the figure as written")
+    p.add_argument("--csv", action="store_true",
+                   help="print check_id,before,after for the verdicts that change, as CSV")
+    p.set_defaults(handler=_what_if)
+
+
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_what_if]
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m debao_audit",
+                                description="debao-audit: the article's figures, checked.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in SUBCOMMANDS:
+        add(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    handler: Handler = args.handler
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""Teaching material: each notebook states its learning goals, ends with 2-4 exercises just
+before "What we found", links worked solutions that exist and are stored executed; the theme
+notebooks have a "Try it" cell that uses what-if."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+SOLUTIONS = ROOT / "notebooks" / "solutions"
+
+
+def _cells(path):
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def _src(cell):
+    return "".join(cell["source"])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_learning_goals_at_the_start(path):
+    cells = _cells(path)
+    assert any("**Learning goals.**" in _src(c) for c in cells[:2] if c["cell_type"] == "markdown")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_exercises_just_before_what_we_found_with_solutions(path):
+    cells = _cells(path)
+    ex = cells[-2]
+    assert ex["cell_type"] == "markdown" and _src(ex).startswith("## Exercises")
+    numbered = re.findall(r"^(\d+)\. ", _src(ex), re.M)
+    assert 2 <= len(numbered) <= 4 and numbered == [str(i) for i in range(1, len(numbered) + 1)]
+    assert "open question" in _src(ex).lower()
+    link = re.search(r"\]\((solutions/[^)]+\.ipynb)\)", _src(ex)).group(1)
+    solution = path.parent / link
+    assert solution.is_file() and solution.name == f"{path.stem}-solutions.ipynb"
+    # one solution section per exercise
+    heads = [c for c in _cells(solution) if c["cell_type"] == "markdown"
+             and re.match(r"## \d+\.", _src(c))]
+    assert len(heads) == len(numbered)
+
+
+def test_every_solution_belongs_to_a_notebook():
+    stems = {p.stem for p in NOTEBOOKS}
+    sols = sorted(SOLUTIONS.glob("*.ipynb"))
+    assert sols and {p.stem.removesuffix("-solutions") for p in sols} == stems
+
+
+@pytest.mark.parametrize("path", sorted(SOLUTIONS.glob("*.ipynb")), ids=lambda p: p.name)
+def test_solutions_are_stored_executed_and_clean(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert code and all(c["execution_count"] is not None for c in code)
+    for c in code:
+        for o in c.get("outputs", []):
+            assert o["output_type"] != "error" and o.get("name") != "stderr"
+            assert str(ROOT) not in json.dumps(o)
+    assert "What we found" in _src(nb["cells"][-1])
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.name[:2] in ("03", "04", "05", "06")],
+                         ids=lambda p: p.name)
+def test_theme_notebooks_have_a_try_it_cell(path):
+    cells = _cells(path)
+    i = next(i for i, c in enumerate(cells) if _src(c).startswith("## Try it"))
+    code = cells[i + 1]
+    assert code["cell_type"] == "code" and "what_if(" in _src(code)
+    html = "".join("".join(o.get("data", {}).get("text/html", "")) for o in code["outputs"])
+    assert "<table" in html   # the verdicts that change, shown as a table
+
+
+def test_five_or_more_notebooks_show_html_tables():
+    with_tables = [p.name for p in NOTEBOOKS
+                   if any("<table" in "".join(o.get("data", {}).get("text/html", ""))
+                          for c in _cells(p) for o in c.get("outputs", []))]
+    assert len(with_tables) >= 5, with_tables
+
+
+def test_no_dataframe_is_printed_as_text():
+    for p in NOTEBOOKS:
+        for c in _cells(p):
+            if c["cell_type"] == "code":
+                assert ".to_string(" not in _src(c), f"{p.name}: a table printed as text"
