@@ -611,6 +611,9 @@ def test_findings_quote_only_computed_numbers(name):
         for o in c.get("outputs", []):
             outputs.append("".join(o.get("text", "")))
             outputs.append("".join(o.get("data", {}).get("text/plain", "")))
+            # tables are displayed as HTML: their cells are printed numbers too
+            html = "".join(o.get("data", {}).get("text/html", ""))
+            outputs.append(re.sub(r"<[^>]*>", " ", html.replace("<wbr>", "")))
     printed = "".join(outputs).replace(",", "")
     article = data.load_article()
     found = ["".join(c["source"]) for c in nb["cells"]
