@@ -5,6 +5,7 @@
 #               tests write only to a temporary directory (DEBAO_AUDIT_OUTPUT)
 # make validate the one validation pass over every input file
 # make rebuild  re-run every notebook even if nothing changed
+# make test-build  the end-to-end tests of the build: kills, interrupts, failures (slow)
 # make bench    time a no-change make, a full rebuild and make test against a floor, as ratios
 # make lab      set up the same way, then open JupyterLab on notebooks/ (LAB_ARGS: extra options)
 PYTHON ?= python3
@@ -12,9 +13,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # Tests run on both cores; nbval keeps each notebook's cells together with loadscope.
-PYTEST_ARGS ?= -n 2 --dist loadscope
+# The end-to-end build tests (marked slow) run in `make test-build` and on CI.
+PYTEST_ARGS ?= -n 2 --dist loadscope -m "not slow"
 
-.PHONY: all env test lab lock clean-env validate rebuild bench site
+.PHONY: all env test test-build lab lock clean-env validate rebuild bench site
 all: $(STAMP)
 	@MPLBACKEND=Agg $(BIN)/python tools/build.py
 
@@ -38,6 +40,9 @@ $(STAMP): requirements.lock pyproject.toml
 
 test: $(STAMP)
 	@MPLBACKEND=Agg $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-build: $(STAMP)
+	@$(BIN)/python -m pytest -p no:xdist -m slow tests/test_build.py
 
 # The server's root is the repository (notebook 07 links to figures/); the browser opens notebooks/.
 LAB_ARGS ?=

@@ -30,15 +30,51 @@ OUTPUT = Path(os.environ["DEBAO_AUDIT_OUTPUT"]).resolve()
 NOTEBOOK_OUTPUT = OUTPUT / "notebooks-run"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: end-to-end build tests (make test-build)")
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     if hasattr(session.config, "workerinput"):
         return  # validated once, by the controller
+    _BEFORE.update(_checkout_state())
     from debao_audit import data, validate
 
     try:
         validate.validate_all()
     except data.DataError as e:
         pytest.exit(f"invalid input, no test was run:\n{e}", returncode=3)
+
+
+_SKIP_DIRS = {".git", ".venv", ".build", "__pycache__", ".hypothesis", ".pytest_cache", "node_modules"}
+
+
+def _checkout_state() -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every file of the checkout (not the environment or caches)."""
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(ROOT):
+        dirnames[:] = [d for d in dirnames if d not in _SKIP_DIRS and not d.endswith(".egg-info")]
+        for name in filenames:
+            p = os.path.join(dirpath, name)
+            st = os.stat(p)
+            out[os.path.relpath(p, ROOT)] = (st.st_mtime_ns, st.st_size)
+    return out
+
+
+_BEFORE: dict[str, tuple[int, int]] = {}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The tests leave the checkout as they found it: no file added, removed or touched."""
+    if hasattr(session.config, "workerinput") or not _BEFORE:
+        return
+    after = _checkout_state()
+    changed = sorted(k for k in set(_BEFORE) | set(after) if _BEFORE.get(k) != after.get(k))
+    if changed:
+        session.config.get_terminal_writer().line(
+            f"error: the tests wrote the checkout: {', '.join(changed[:10])}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -309,10 +309,12 @@ def test_schema_vocabularies_match_the_code() -> None:
     res = {r["name"]: r for r in pkg["resources"]}
     fields = {f["name"]: f for f in res["claims"]["schema"]["fields"]}
     assert tuple(fields) == data.CLAIM_COLUMNS
-    assert fields["unit"]["constraints"]["enum"] == sorted(UNITS)
+    assert fields["unit"]["constraints"]["enum"] == sorted(UNITS), (
+        "the reader's units changed: update the unit enums in data/datapackage.json")
     assert tuple(fields["section"]["constraints"]["enum"]) == data.SECTIONS
     assert tuple(fields["measure"]["constraints"]["enum"]) == data.MEASURES
     ext = {f["name"]: f for f in res["reference_figures"]["schema"]["fields"]}
+    assert ext["unit"]["constraints"]["enum"] == sorted(UNITS)
     assert tuple(ext["confidence"]["constraints"]["enum"]) == data.CONFIDENCE
     assert set(ext) == set(data.EXTERNAL_COLUMNS) | {"value", "unit", "period", "confidence"} | set(
         data.EXTERNAL_OPTIONAL)

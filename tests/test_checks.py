@@ -400,7 +400,7 @@ def test_mutating_any_checkable_claim_changes_a_verdict(figs, baseline, evidence
     """Every claim and external figure in an evidence check (the new relations included): some
     gross error changes a verdict."""
     survivors = []
-    figures = checkable_claims(evidence) + checkable_external(evidence)
+    figures = checkable_claims(evidence) + checkable_external(evidence, figs)
     assert {"township_clinics", "db_townships", "db_admin_villages", "db_poor_villages_exited_2019",
             "db_people_lifted_2019", "cadre_exchange_training", "sz_fiscal_per_poor_county_2016"} <= set(figures)
     for claim_id in figures:
@@ -432,8 +432,33 @@ def checkable_claims(evidence):
     return sorted(ids)
 
 
-def checkable_external(evidence):
-    return sorted({e for cid, c in checks.REGISTRY.items() if cid in evidence for e in c.external})
+class _Recording(checks.Figures):
+    """Figures that record which ids a computation reads."""
+    def __init__(self, figs):
+        super().__init__(list(figs.claims.values()), list(figs.external.values()), figs.overrides,
+                         figs.published, figs.text)
+        self.read = set()
+
+    def iv(self, key):
+        self.read.add(key)
+        return super().iv(key)
+
+    def pt(self, key):
+        self.read.add(key)
+        return super().pt(key)
+
+
+def checkable_external(evidence, figs=None):
+    """External rows an evidence check's computation reads (a row named only for the
+    reconciliation text, such as the CPI, cannot change a verdict)."""
+    figs = figs or checks.load_figures()
+    out = set()
+    for cid, c in checks.REGISTRY.items():
+        if cid in evidence:
+            rec = _Recording(figs)
+            c.compute(rec)
+            out |= rec.read & set(c.external)
+    return sorted(out)
 
 
 # -- coverage -------------------------------------------------------------------------------------
@@ -568,3 +593,31 @@ def test_every_period_gives_years_or_fails_loudly(figs):
         else:
             start, end = _years(c.period, figs.published)
             assert 2015 <= start <= end <= figs.published.year, (c.id, c.period)
+
+
+# -- the findings of notebooks 02-06 quote only computed numbers ----------------------------------
+
+@pytest.mark.parametrize("name", ["02-check-every-relation", "03-examine-income-growth",
+                                  "04-examine-poverty-and-population", "05-examine-funding",
+                                  "06-examine-people"])
+def test_findings_quote_only_computed_numbers(name):
+    """Every number in a notebook's 'What we found' cell is one its code printed (its stored
+    outputs) or one the article writes: no count or figure typed in from elsewhere."""
+    import json
+    import re
+    nb = json.loads((data.ROOT / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
+    outputs = []
+    for c in nb["cells"]:
+        for o in c.get("outputs", []):
+            outputs.append("".join(o.get("text", "")))
+            outputs.append("".join(o.get("data", {}).get("text/plain", "")))
+            # tables are displayed as HTML: their cells are printed numbers too
+            html = "".join(o.get("data", {}).get("text/html", ""))
+            outputs.append(re.sub(r"<[^>]*>", " ", html.replace("<wbr>", "")))
+    printed = "".join(outputs).replace(",", "")
+    article = data.load_article()
+    found = ["".join(c["source"]) for c in nb["cells"]
+             if c["cell_type"] == "markdown" and "What we found" in "".join(c["source"])][-1]
+    missing = [t for t in re.findall(r"\d[\d,]*(?:\.\d+)?", found)
+               if t.replace(",", "") not in printed and t not in article]
+    assert missing == [], f"{name}: numbers in 'What we found' not printed by the notebook: {missing}"

@@ -158,6 +158,27 @@ def test_every_page_opens_cleanly(browser, site):
     assert {k: v for k, v in problems.items() if v} == {}
 
 
+_CJK_FONT_USED = """async () => {
+  await document.fonts.ready;
+  const text = document.body.innerText;
+  const cjk = /[\\u3400-\\u9fff]/.test(text);
+  const loaded = [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family.replace(/"/g, ''));
+  return {cjk, loaded};
+}"""
+
+
+def test_chinese_text_is_set_in_the_sites_own_font(browser, site):
+    """Pages with Chinese text load the site's CJK subset (fonts/cjk.woff2): the reader needs no
+    Chinese font.  The font stack names only Latin fonts before it, so it is used everywhere."""
+    for path in sorted((site / "notebooks").glob("*.html")) + [site / "index.html"]:
+        pg = browser.new_page()
+        pg.goto(path.resolve().as_uri())
+        got = pg.evaluate(_CJK_FONT_USED)
+        pg.close()
+        if got["cjk"]:
+            assert build_site.SITE_FONT in got["loaded"], (path.name, got["loaded"])
+
+
 def test_page_check_can_fail(browser, tmp_path):
     root = tmp_path / "bad"
     root.mkdir()

@@ -67,6 +67,14 @@ class BuildError(Exception):
     pass
 
 
+def _pause(phase: str) -> None:
+    """Fault injection for tests/test_build.py: with DEBAO_BUILD_PAUSE_AT=<phase>, stop there
+    (a test then kills the build)."""
+    if os.environ.get("DEBAO_BUILD_PAUSE_AT") == phase:
+        print(f"build: paused at {phase}", flush=True)
+        time.sleep(600)
+
+
 # --------------------------------------------------------------------------------------------
 # Content hashes
 # --------------------------------------------------------------------------------------------
@@ -202,6 +210,9 @@ def _kill_kernels() -> None:
             proc = getattr(km.provisioner, "process", None)
             if proc is not None and proc.poll() is None:
                 proc.kill()
+                proc.wait(5)
+        with contextlib.suppress(Exception):
+            km.cleanup_resources()
 
 
 def _shutdown(km, client) -> None:
@@ -346,6 +357,7 @@ def apply_journal() -> int:
             os.chmod(s, OUTPUT_MODE)
             os.replace(s, d)
             done += 1
+            _pause("commit")
     for rel in moves["delete"]:
         (ROOT / rel).unlink(missing_ok=True)
     JOURNAL.unlink()
@@ -402,7 +414,7 @@ def validate(state: dict) -> None:
     from debao_audit import data, validate as v
 
     try:
-        v.validate_all()
+        v.validate_all(ROOT / "data" / "datapackage.json")
     except data.DataError as e:
         raise BuildError(f"invalid input, nothing was built: {e}") from None
     state["validated"] = key
@@ -430,6 +442,7 @@ def main(argv: list[str]) -> int:
     start = time.perf_counter()
     try:
         validate(state)
+        _pause("validated")
         return _build(args, state, stage, start)
     except BuildError as e:
         print(f"build: {e}", file=sys.stderr)
@@ -462,25 +475,24 @@ def _build(args, state: dict, stage: Path, start: float) -> int:
 
     results: dict[str, dict] = {}
     if todo:
-        with ThreadPoolExecutor(max_workers=max(1, min(args.jobs, len(todo)))) as pool:
-            futures = {pool.submit(_timed, run_notebook, nb, stage / nb.stem): nb for nb in todo}
-            try:
-                done, pending = wait(futures, return_when=FIRST_EXCEPTION)
-            except KeyboardInterrupt:
-                for f in futures:
-                    f.cancel()
-                _kill_kernels()
-                raise
+        # Not a `with` block: on a failure or an interrupt the other kernels are killed and the
+        # run ends without waiting for their threads (the process exits with os._exit).
+        pool = ThreadPoolExecutor(max_workers=max(1, min(args.jobs, len(todo))))
+        futures = {pool.submit(_timed, run_notebook, nb, stage / nb.stem): nb for nb in todo}
+        try:
+            done, pending = wait(futures, return_when=FIRST_EXCEPTION)
             failed = [f for f in done if f.exception() is not None]
             if failed:
-                for f in pending:
-                    f.cancel()
-                _kill_kernels()
                 raise failed[0].exception()  # type: ignore[misc]
-            for f, nb in futures.items():
-                result, secs = f.result()
-                results[str(nb.relative_to(ROOT))] = result
-                print(f"{nb.relative_to(ROOT)}: ran in {secs:.1f} s", flush=True)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            _kill_kernels()
+            raise
+        pool.shutdown()
+        for f, nb in futures.items():
+            result, secs = f.result()
+            results[str(nb.relative_to(ROOT))] = result
+            print(f"{nb.relative_to(ROOT)}: ran in {secs:.1f} s", flush=True)
     gallery_needed = bool(todo) or args.force or not up_to_date(records.get("gallery"), gallery_source)
     if gallery_needed:
         results["gallery"] = run_gallery(stage / "gallery")
@@ -493,9 +505,15 @@ def _build(args, state: dict, stage: Path, start: float) -> int:
             if rel in staged:
                 raise BuildError(f"{rel} is written by two steps ({name} and another)")
             staged[rel] = step_stage / rel
-    delete = sorted({rel for name in results for rel in records.get(name, {}).get("outputs", {})}
-                    - set(staged) - {rel for name, r in records.items() if name not in results
+    # Outputs a re-run step no longer writes, and those of a notebook that was removed, go;
+    # unless another step still writes them.
+    gone = [name for name in records if name != "gallery" and not (ROOT / name).exists()]
+    delete = sorted({rel for name in [*results, *gone]
+                     for rel in records.get(name, {}).get("outputs", {})}
+                    - set(staged) - {rel for name, r in records.items()
+                                     if name not in results and name not in gone
                                      for rel in r.get("outputs", {})})
+    _pause("staged")
     changed = commit(staged, delete)
     for name, res in results.items():
         records[name] = {
@@ -522,4 +540,9 @@ def _timed(fn, *args):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    code = main(sys.argv[1:])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # No waiting for worker threads still blocked on a killed kernel (after a failure or an
+    # interrupt); everything the run owns is already cleaned up.
+    os._exit(code)

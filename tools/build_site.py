@@ -63,9 +63,11 @@ TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 
 SITE_CSS = """@font-face{font-family:"SITEFONT";font-weight:400;src:url(fonts/cjk.woff2) format("woff2")}
 @font-face{font-family:"SITEFONT";font-weight:700;src:url(fonts/cjk-bold.woff2) format("woff2")}
-:root{--site-font:-apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Liberation Sans",
- "DejaVu Sans","SITEFONT",sans-serif;--jp-ui-font-family:var(--site-font);--jp-content-font-family:var(--site-font)}
-body{font-family:var(--site-font)}
+/* on body, not :root: JupyterLab's theme, loaded after this file, sets its variables on :root */
+body{--site-font:-apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Liberation Sans",
+ "DejaVu Sans","SITEFONT",sans-serif;--jp-ui-font-family:var(--site-font);--jp-content-font-family:var(--site-font);
+ --jp-code-font-family:Menlo,Consolas,"DejaVu Sans Mono","Liberation Mono","SITEFONT",monospace;
+ font-family:var(--site-font)}
 .site-bar{position:sticky;top:0;z-index:10;display:flex;gap:1.2rem;flex-wrap:wrap;align-items:center;
  padding:.5rem 1.2rem;background:#f6f6f6;border-bottom:1px solid #d0d0d0;font-size:.95rem}
 .site-bar a{color:#0a4f86}
@@ -131,7 +133,11 @@ def gallery() -> list[tuple[str, str]]:
         if not m or any(n == m.group(1) for n, _ in out):
             continue
         finding = re.search(r"\*\*[\w.-]+\*\*:\s*(.*?)(?:\s*\[SVG\]|\s*\|\s*$)", line)
-        out.append((m.group(1), finding.group(1).strip() if finding else ""))
+        if finding:
+            text = finding.group(1).strip()
+        else:  # a line of prose naming the figure, e.g. the appendix: its words before the link
+            text = line.split("[", 1)[0].strip(" :|")
+        out.append((m.group(1), text))
     return out
 
 

@@ -145,6 +145,8 @@ class Outcome:
     scale: Decimal = D(1)              #: display scale (1e4 for 万元)
     note: str = ""                     #: a sentence with the derived numbers
     reported_label: str = ""           #: where the reported figure comes from, if not the article
+    implied_centre: Decimal | None = None  #: the implied figure at the centre of every input's
+    #: interval, when it differs from the one as written (an input written at an edge: 多, 近)
 
     def show(self, iv: Interval | None, point: Decimal | None) -> str:
         if iv is None:
@@ -162,6 +164,9 @@ class Outcome:
             return f"{rng}{u}"
         if self.relation == "none":
             return f"centre {pt}{u}, range {rng}" if iv.bounded else f"from {pt}{u}, range {rng}"
+        if self.implied_centre is not None and iv is self.implied:
+            centre = _fmt(self.implied_centre / self.scale, self.places)
+            return f"{pt}{u} as written, centre {centre}{u}, interval {rng}"
         return f"{pt}{u}, interval {rng}"
 
 
@@ -349,8 +354,11 @@ def run(figures: Figures, registry: Mapping[str, Check] | None = None) -> list[R
     centred = figures.centred()
     for c in (registry or REGISTRY).values():
         o = c.compute(figures)
+        centre = c.compute(centred).implied_point
         if o.relation == "none":  # a derived figure: reported by its centre, not an edge
-            o = replace(o, implied_point=c.compute(centred).implied_point)
+            o = replace(o, implied_point=centre)
+        elif o.implied.bounded and o.relation != "in" and centre != o.implied_point:
+            o = replace(o, implied_centre=centre)  # shown beside the figure as written
         v, tension = judge(c, o)
         p, band = power(o)
         if v != "not_checkable" and c.strength:

@@ -97,6 +97,7 @@ INCOME_RECONCILIATIONS = (
 
 @check("income_annual_vs_total_growth", kind="growth", theme="income",
        claims=("rural_income_growth_total", "rural_income_growth_annual"),
+       external=("db_rural_income_2015",) + CPI_YEARS,  # read by the reconciliation texts
        formula="annual = (1 + total)^(1/5) − 1",
        assumption="both rates are nominal and cover the same five years, 2015→2020, compounded "
                   "(the article states both in one sentence: 同比2015年增长…,年均增长…)",

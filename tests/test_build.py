@@ -1,0 +1,222 @@
+"""``make`` (tools/build.py) is incremental and all or nothing.
+
+A small repository is made in a temporary directory: the real build runner, gallery writer,
+README and data, and two tiny notebooks that write one figure each through the output setting.
+Then the build is run, changed, failed, interrupted (SIGINT) and killed (SIGKILL) at several
+points; each time the committed outputs are compared with what they were before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+# Each case starts real kernels (about a minute in all): `make test-build` runs them, and
+# `.ci/run`; `make test` leaves them out to stay within its time budget.
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+
+CELL = """import os, pathlib, time
+out = pathlib.Path(os.environ["DEBAO_AUDIT_OUTPUT"]) / "figures"
+out.mkdir(parents=True, exist_ok=True)
+if os.environ.get("NB_MARK"):
+    pathlib.Path(os.environ["NB_MARK"]).write_text("running")
+    time.sleep(60)
+(out / "{name}.csv").write_text("x\\n{value}\\n")
+print("{name} {value}")"""
+
+
+def _notebook(path: Path, name: str, value: str, fail: bool = False) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("**Question.** test"),
+                nbformat.v4.new_code_cell(CELL.format(name=name, value=value))]
+    if fail:
+        nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('the last step fails')"))
+    for i, c in enumerate(nb.cells):
+        c.id = f"{name}{i:07d}"[:8]
+    nbformat.write(nb, path)
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Path:
+    r = tmp_path / "repo"
+    (r / "tools").mkdir(parents=True)
+    (r / "notebooks").mkdir()
+    for f in ("tools/build.py", "tools/write_gallery.py", "README.md", "requirements.lock"):
+        shutil.copy(ROOT / f, r / f)
+    shutil.copytree(ROOT / "data", r / "data", ignore=shutil.ignore_patterns("processed"))
+    _notebook(r / "notebooks" / "00-a.ipynb", "a", "1")
+    _notebook(r / "notebooks" / "01-b.ipynb", "b", "1")
+    return r
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DEBAO_AUDIT_OUTPUT"}
+    env.update(extra)
+    return env
+
+
+def build(repo: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([PY, "tools/build.py", *args], cwd=repo, env=_env(**env),
+                          capture_output=True, text=True, timeout=300)
+
+
+def start(repo: Path, **env: str) -> subprocess.Popen:
+    return subprocess.Popen([PY, "tools/build.py"], cwd=repo, env=_env(**env),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def wait_for(proc: subprocess.Popen, text: str, timeout: float = 120) -> None:
+    end = time.monotonic() + timeout
+    assert proc.stdout is not None
+    while time.monotonic() < end:
+        line = proc.stdout.readline()
+        if text in line:
+            return
+        if not line and proc.poll() is not None:
+            break
+    proc.kill()
+    pytest.fail(f"the build never printed {text!r}")
+
+
+def outputs(repo: Path) -> dict[str, str]:
+    """Every file except the inputs and the build's own state: what a build may change."""
+    out = {}
+    for p in sorted(repo.rglob("*")):
+        rel = p.relative_to(repo)
+        if p.is_file() and rel.parts[0] not in (".build", "data", "tools") and rel.name != "requirements.lock":
+            out[str(rel)] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+@pytest.fixture()
+def built(repo: Path) -> Path:
+    first = build(repo)
+    assert first.returncode == 0, first.stdout + first.stderr
+    return repo
+
+
+def test_builds_then_nothing_to_do(built: Path) -> None:
+    assert (built / "figures" / "a.csv").read_text() == "x\n1\n"
+    assert (built / "figures" / "a.csv").stat().st_mode & 0o777 == 0o644
+    again = build(built)
+    assert again.returncode == 0
+    assert again.stdout.count("up to date") == 2 and "0 of 2 notebooks ran" in again.stdout
+    assert again.stderr == "", "quiet: no kernel warnings"
+
+
+def test_only_the_changed_notebook_runs(built: Path) -> None:
+    _notebook(built / "notebooks" / "00-a.ipynb", "a", "2")
+    r = build(built)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "notebooks/00-a.ipynb: ran" in r.stdout and "notebooks/01-b.ipynb: up to date" in r.stdout
+    assert (built / "figures" / "a.csv").read_text() == "x\n2\n"
+
+
+def test_a_removed_notebook_takes_its_outputs_along(built: Path) -> None:
+    (built / "notebooks" / "01-b.ipynb").unlink()
+    r = build(built)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert not (built / "figures" / "b.csv").exists()
+    assert (built / "figures" / "a.csv").exists()
+
+
+def test_a_corrupted_output_is_rebuilt(built: Path) -> None:
+    (built / "figures" / "b.csv").write_text("tampered")
+    r = build(built)
+    assert "notebooks/01-b.ipynb: ran" in r.stdout
+    assert (built / "figures" / "b.csv").read_text() == "x\n1\n"
+
+
+def test_a_failing_last_step_changes_nothing(built: Path) -> None:
+    before = outputs(built)
+    _notebook(built / "notebooks" / "00-a.ipynb", "a", "2")           # would change a.csv
+    _notebook(built / "notebooks" / "01-b.ipynb", "b", "2", fail=True)  # then fails at the end
+    expected = {**before, **{k: v for k, v in outputs(built).items() if k.startswith("notebooks/")}}
+    r = build(built)
+    assert r.returncode == 2
+    assert "notebooks/01-b.ipynb: cell 2 failed: RuntimeError: the last step fails" in r.stderr
+    assert "no output was changed" in r.stderr
+    assert outputs(built) == expected      # only the edited notebooks differ: the edit itself
+    assert not list((built / ".build").glob("stage-*"))
+
+
+def test_bad_input_stops_before_anything_runs(built: Path) -> None:
+    before = outputs(built)
+    claims = built / "data" / "claims.csv"
+    claims.write_text(claims.read_text(encoding="utf-8").replace(",2020,flow,", ",banana,flow,", 1),
+                      encoding="utf-8")
+    _notebook(built / "notebooks" / "00-a.ipynb", "a", "2")
+    expected = {**before, "notebooks/00-a.ipynb": outputs(built)["notebooks/00-a.ipynb"]}
+    r = build(built)
+    assert r.returncode == 2
+    assert "claims.csv, row" in r.stderr and "column 'period'" in r.stderr and "banana" in r.stderr
+    assert "ran" not in r.stdout
+    assert outputs(built) == expected
+    assert len((r.stdout + r.stderr).splitlines()) <= 3
+
+
+@pytest.mark.parametrize("phase, sig", [
+    ("validated", signal.SIGKILL),   # after validation, before staging
+    ("running", signal.SIGKILL),     # while the kernels run
+    ("running", signal.SIGINT),
+    ("staged", signal.SIGKILL),      # every step done, nothing moved yet
+    ("staged", signal.SIGINT),
+])
+def test_interrupted_or_killed_build_changes_nothing(built: Path, phase: str, sig: int) -> None:
+    _notebook(built / "notebooks" / "00-a.ipynb", "a", "2")
+    before = outputs(built)
+    mark = built.parent / "mark"
+    env = {"NB_MARK": str(mark)} if phase == "running" else {"DEBAO_BUILD_PAUSE_AT": phase}
+    proc = start(built, **env)
+    if phase == "running":
+        end = time.monotonic() + 120
+        while not mark.exists() and time.monotonic() < end:
+            time.sleep(0.1)
+        assert mark.exists(), "the kernel never started"
+    else:
+        wait_for(proc, f"paused at {phase}")
+    os.kill(proc.pid, sig)
+    proc.wait(timeout=60)
+    assert outputs(built) == before
+    # The next run cleans what the killed one left and builds normally.
+    r = build(built)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (built / "figures" / "a.csv").read_text() == "x\n2\n"
+    assert not list((built / ".build").glob("stage-*"))
+    assert not [p for p in built.rglob(".*.tmp")]
+
+
+def test_killed_while_moving_is_completed_by_the_next_run(built: Path) -> None:
+    _notebook(built / "notebooks" / "00-a.ipynb", "a", "2")
+    _notebook(built / "notebooks" / "01-b.ipynb", "b", "2")
+    proc = start(built, DEBAO_BUILD_PAUSE_AT="commit")
+    wait_for(proc, "paused at commit")              # one file moved, the rest journalled
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=60)
+    assert (built / ".build" / "commit.json").exists()
+    r = build(built)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "completing an interrupted commit" in r.stdout
+    assert (built / "figures" / "a.csv").read_text() == "x\n2\n"
+    assert (built / "figures" / "b.csv").read_text() == "x\n2\n"
+
+
+def test_stale_temporaries_are_removed(built: Path) -> None:
+    (built / "figures" / ".income_paths.png.27603.tmp").write_bytes(b"half")
+    (built / ".build" / "stage-99999" / "x").mkdir(parents=True)
+    r = build(built)
+    assert r.returncode == 0
+    assert not (built / "figures" / ".income_paths.png.27603.tmp").exists()
+    assert not (built / ".build" / "stage-99999").exists()
