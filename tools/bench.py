@@ -31,6 +31,7 @@ FLOOR_NOTEBOOKS = 8
 
 def _floor_notebooks(where: Path) -> None:
     """Eight executed notebooks that import pandas and matplotlib and print one line."""
+    from jupyter_client import KernelManager
     from nbclient import NotebookClient
 
     for i in range(FLOOR_NOTEBOOKS):
@@ -39,7 +40,8 @@ def _floor_notebooks(where: Path) -> None:
         nb.cells = [nbformat.v4.new_code_cell("import pandas as pd\nimport matplotlib.pyplot as plt\n"
                                               f"print(pd.DataFrame({{'x': [{i}]}}).shape)")]
         nb.cells[0].id = f"{i:08x}"
-        NotebookClient(nb, kernel_name="python3").execute()
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=str(where / f"k{i}"))
+        NotebookClient(nb, km=km, kernel_name="python3").execute(cleanup_kc=True)
         nbformat.write(nb, where / f"floor_{i}.ipynb")
     (where / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n", encoding="utf-8")
 
