@@ -49,6 +49,8 @@ def test_index_links_every_notebook_the_page_and_the_gallery(site):
     for nb in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
         assert f'href="notebooks/{nb.stem}.html"' in index, nb.name
         assert (site / "notebooks" / f"{nb.stem}.html").is_file()
+    for nb in sorted((ROOT / "notebooks" / "solutions").glob("*.ipynb")):
+        assert f'href="notebooks/solutions/{nb.stem}.html"' in index, nb.name
     assert 'href="figures/annotated_article.html"' in index
     names = [n for n, _ in build_site.gallery()]
     assert names, "no gallery figures found in the README"
@@ -67,10 +69,17 @@ def test_no_page_fetches_anything_from_the_network(site):
         assert fetched == [], (f.name, fetched)
 
 
+def test_links_between_notebooks_point_at_their_pages():
+    body = '<a href="solutions/01-x-solutions.ipynb">s</a><a href="02-y.ipynb#sec">n</a><a href="https://e.org/z.ipynb">e</a>'
+    out = build_site.link_pages(body)
+    assert out == ('<a href="solutions/01-x-solutions.html">s</a><a href="02-y.html#sec">n</a>'
+                   '<a href="https://e.org/z.ipynb">e</a>')
+
+
 def test_math_is_rendered_not_left_as_tex(site):
     assert build_site.render_math("a $x^2$ b") != "a $x^2$ b"
     assert build_site.render_math("costs $5 and $6") == "costs $5 and $6"
-    for f in sorted((site / "notebooks").glob("*.html")):
+    for f in sorted((site / "notebooks").rglob("*.html")):
         text = re.sub(r"<pre.*?</pre>|<code.*?</code>|<img[^>]*>", "", f.read_text(encoding="utf-8"), flags=re.S)
         assert "$$" not in text, f.name
 
@@ -152,7 +161,7 @@ def check_page(browser, path: Path, root: Path, cache: dict) -> list[str]:
 
 def test_every_page_opens_cleanly(browser, site):
     pages = sorted(site.rglob("*.html"))
-    assert len(pages) >= 10  # index, 8 notebooks, the annotated article
+    assert len(pages) >= 10  # index, 8 notebooks (and their solutions), the annotated article
     cache: dict = {}
     problems = {str(p.relative_to(site)): check_page(browser, p, site, cache) for p in pages}
     assert {k: v for k, v in problems.items() if v} == {}
@@ -170,7 +179,7 @@ _CJK_FONT_USED = """async () => {
 def test_chinese_text_is_set_in_the_sites_own_font(browser, site):
     """Pages with Chinese text load the site's CJK subset (fonts/cjk.woff2): the reader needs no
     Chinese font.  The font stack names only Latin fonts before it, so it is used everywhere."""
-    for path in sorted((site / "notebooks").glob("*.html")) + [site / "index.html"]:
+    for path in sorted((site / "notebooks").rglob("*.html")) + [site / "index.html"]:
         pg = browser.new_page()
         pg.goto(path.resolve().as_uri())
         got = pg.evaluate(_CJK_FONT_USED)

@@ -3,7 +3,7 @@
 
 What goes in, all of it already built by ``make`` (nothing is re-executed here):
 
-* every executed notebook, converted to HTML by nbconvert (the pinned version, JupyterLab's
+* every executed notebook (and worked solution, ``notebooks/solutions/``), converted to HTML by nbconvert (the pinned version, JupyterLab's
   look) without its CDN scripts (require.js, MathJax, mermaid: the notebooks use none of them,
   and the site must work offline), each with a bar linking back to the index and to its
   neighbours -> ``site/notebooks/NN-name.html``;
@@ -52,7 +52,7 @@ TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block extra_css -%}
-<link rel="stylesheet" href="../site.css">
+<link rel="stylesheet" href="{{ resources.site_css }}">
 {%- endblock extra_css -%}
 {%- block body_header -%}
 <body class="jp-Notebook" data-jp-theme-light="true" data-jp-theme-name="JupyterLab Light">
@@ -182,17 +182,36 @@ def _nav(items: list[tuple[str, str]], here: str | None) -> str:
                    for href, label in items)
 
 
-def convert_notebooks(paths: list[Path], out: Path) -> list[dict]:
+LOCAL_IPYNB = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|#)([^"]+?)\.ipynb(#[^"]*)?"')
+
+
+def _export(exporter: HTMLExporter, path: Path, nav: str, css: str) -> str:
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = render_math(cell.source)
+    body, _ = exporter.from_notebook_node(nb, resources={"site_nav": nav, "site_css": css})
+    return link_pages(body)
+
+
+def link_pages(body: str) -> str:
+    """Links between notebooks (``x.ipynb``) point at their pages on the site (``x.html``)."""
+    return LOCAL_IPYNB.sub(lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', body)
+
+
+def convert_notebooks(paths: list[Path], out: Path, solutions: list[Path] = ()) -> list[dict]:
+    """Each notebook to ``notebooks/NAME.html`` and each worked solution to
+    ``notebooks/solutions/NAME.html`` (the repository's layout, so relative links keep working)."""
     exporter = HTMLExporter(template_name="lab",
                             extra_loaders=[jinja2.DictLoader({"site.html.j2": TEMPLATE})],
                             template_file="site.html.j2")
     (out / "notebooks").mkdir(parents=True)
     info = []
-    for i, p in enumerate(paths):
+    for p in paths:
         nb = json.loads(p.read_text(encoding="utf-8"))
         heading, question = notebook_title(nb, p)
         info.append({"path": p, "href": f"notebooks/{p.stem}.html", "title": heading,
-                     "question": question})
+                     "question": question, "solution": False})
     for i, item in enumerate(info):
         nav = [("../index.html", "\u2190 Index")]
         if i > 0:
@@ -200,13 +219,24 @@ def convert_notebooks(paths: list[Path], out: Path) -> list[dict]:
         nav.append((f"{item['path'].stem}.html", item["title"]))
         if i + 1 < len(info):
             nav.append((f"{info[i + 1]['path'].stem}.html", f"{info[i + 1]['path'].stem[:2]} \u203a"))
-        nb = nbformat.read(item["path"], as_version=4)
-        for cell in nb.cells:
-            if cell.cell_type == "markdown":
-                cell.source = render_math(cell.source)
-        body, _ = exporter.from_notebook_node(
-            nb, resources={"site_nav": _nav(nav, f"{item['path'].stem}.html")})
+        body = _export(exporter, item["path"], _nav(nav, f"{item['path'].stem}.html"), "../site.css")
         (out / item["href"]).write_text(body, encoding="utf-8")
+    if solutions:
+        (out / "notebooks" / "solutions").mkdir()
+    stems = {p.stem for p in paths}
+    for p in solutions:
+        nb = json.loads(p.read_text(encoding="utf-8"))
+        heading, _ = notebook_title(nb, p)
+        item = {"path": p, "href": f"notebooks/solutions/{p.stem}.html", "title": heading,
+                "question": "", "solution": True}
+        nav = [("../../index.html", "\u2190 Index")]
+        solved = p.stem.removesuffix("-solutions")
+        if solved in stems:
+            nav.append((f"../{solved}.html", f"Notebook {solved[:2]}"))
+        nav.append((f"{p.stem}.html", heading))
+        body = _export(exporter, p, _nav(nav, f"{p.stem}.html"), "../../site.css")
+        (out / item["href"]).write_text(body, encoding="utf-8")
+        info.append(item)
     return info
 
 
@@ -214,7 +244,11 @@ def write_index(out: Path, info: list[dict], figures: list[tuple[str, str]]) -> 
     meta = data.article_meta()
     nbs = "".join(
         f'<li><a class="t" href="{html.escape(n["href"])}">{html.escape(n["title"])}</a>'
-        f'<p>{html.escape(n["question"])}</p></li>' for n in info)
+        f'<p>{html.escape(n["question"])}</p></li>' for n in info if not n["solution"])
+    sols = "".join(f'<li><a href="{html.escape(n["href"])}">{html.escape(n["title"])}</a></li>'
+                   for n in info if n["solution"])
+    sols = (f'<h2 id="solutions">Worked solutions to the exercises</h2>\n<ul>{sols}</ul>\n'
+            if sols else "")
     gal = "".join(
         f'<li><figure><a href="figures/{html.escape(name)}.png"><img src="figures/{html.escape(name)}.png" '
         f'alt="Figure {html.escape(name)}: {html.escape(finding)}"></a>'
@@ -244,7 +278,7 @@ the article's text with every audited figure marked by its verdict, a summary of
 checks and which figure is the likely error, and a table of every check.</p></div>
 <h2 id="notebooks">Notebooks, in order</h2>
 <ol class="nbs">{nbs}</ol>
-<h2 id="gallery">Figures</h2>
+{sols}<h2 id="gallery">Figures</h2>
 <ul class="gallery">{gal}</ul>
 <footer><p>Article text \u00a9 its publisher, quoted for verification only. Figures and
 notebooks: the project's licence (see the repository). CJK type: a subset of Noto Sans CJK SC,
@@ -277,7 +311,7 @@ def build(out: Path, figures_dir: Path | None = None) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        info = convert_notebooks(notebooks(), tmp)
+        info = convert_notebooks(notebooks(), tmp, sorted((NOTEBOOKS / "solutions").glob("*.ipynb")))
         figs = gallery()
         (tmp / "figures").mkdir()
         for name, _ in figs:

@@ -163,7 +163,8 @@ class Outcome:
         if iv.is_point or pt == rng:
             return f"{rng}{u}"
         if self.relation == "none":
-            return f"centre {pt}{u}, range {rng}" if iv.bounded else f"from {pt}{u}, range {rng}"
+            # an open-ended range has no centre: give the range alone
+            return f"centre {pt}{u}, range {rng}" if iv.bounded else f"range {rng}{u}"
         if self.implied_centre is not None and iv is self.implied:
             centre = _fmt(self.implied_centre / self.scale, self.places)
             return f"{pt}{u} as written, centre {centre}{u}, interval {rng}"
