@@ -32,7 +32,7 @@ def gallery() -> str:
         lines.append(f"Appendix, every check on one chart: [`figures/{name}.png`](figures/{name}.png) "
                      f"([SVG](figures/{name}.svg), [data](figures/{name}.csv)).")
     lines += ["", "The annotated article: [`figures/annotated_article.html`](figures/annotated_article.html) "
-              "(open it in a browser; hover or tab to a figure).", "", END]
+              "(open it in a browser; click or Tab to a figure, Esc closes its note).", "", END]
     return "\n".join(lines)
 
 
