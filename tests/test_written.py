@@ -337,7 +337,8 @@ QUALIFIER_WORDS = ["多", "余", "近", "将近", "约", "大约", "以上", "�
 UNIT_WORDS = ["元", "万元", "亿元", "人", "户", "%", "％", "个", "名", "人次", "批次", "个百分点",
               "百分点", "倍", "成", "年", "月", "日", "级"]
 PUNCTUATION = [",", ".", "，", "、", "-", "至", "到", "~", "～", "—", " "]
-TOKENS = NUMERALS + QUALIFIER_WORDS + UNIT_WORDS + PUNCTUATION
+DIRECTION_WORDS = ["下降", "减少", "降低", "增长", "增加"]
+TOKENS = NUMERALS + QUALIFIER_WORDS + DIRECTION_WORDS + UNIT_WORDS + PUNCTUATION
 
 
 def _closure_contains(iv: Interval, x: Decimal) -> bool:
