@@ -133,7 +133,41 @@ def test_scorecard_has_one_row_per_failing_check(results) -> None:
     tensions = [r.check.check_id for r in results if getattr(r, "tension", False)]
     assert list(frame["check_id"]) == failing + tensions
     assert list(frame["verdict"]) == ["inconsistent"] * len(failing) + ["tension"] * len(tensions)
-    assert frame[["stated", "implied", "gap"]].notna().all().all()
+    assert frame[["label", "checked_against", "others_give", "gap"]].notna().all().all()
+
+
+def test_scorecard_columns_true_for_every_row(figs, results) -> None:
+    """A figure marked 'article' is in the article's text; one marked 'independent' or
+    'derived' is not quoted from it; every date is ISO; every row has a short label."""
+    import re
+
+    from debao_audit import data
+    from debao_audit.figures import overview
+
+    article = (data.RAW / "article.txt").read_text(encoding="utf-8")
+    flat = article.replace(",", "")
+    rows = [overview.scorecard_row(figs, r) for r in overview._failing(results)]
+    assert rows
+    for row in rows:
+        assert row["label"] and len(row["label"]) <= 32, row
+        for value, where in ((row["checked_against"], row["against_source"]),
+                             (row["others_give"], row["others_source"])):
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                continue  # dates: one ISO format in every row
+            assert not re.search(r"\d{4}年\d", value), value
+            if where == "article":
+                assert value.replace(",", "") in flat, (value, row["check_id"])
+
+
+def test_scorecard_gap_is_centre_and_range_not_an_edge(figs, results) -> None:
+    """近200名 is [190, 200): against 134人 the gap is about +46% (42–49%), never the 49% of
+    the open upper edge."""
+    from debao_audit.figures import overview
+
+    row = overview.scorecard_row(figs, common.by_id(results)["medical_experts_within_professionals"])
+    assert row["gap"] == "46% over" and row["gap_range"] == "42–49%"
+    row = overview.scorecard_row(figs, common.by_id(results)["income_annual_vs_total_growth"])
+    assert row["gap"] == "+0.36 pp" and row["gap_range"] == "0.31–0.41 pp"
 
 
 def test_appendix_puts_failures_first_and_only_present_verdicts(results) -> None:
