@@ -51,6 +51,9 @@ def texts_of(monkeypatch: pytest.MonkeyPatch, name: str, figs, results, tmp_path
         seen["title"] = fig._suptitle.get_text() if fig._suptitle else ""
         seen["texts"] = [t.get_text() for t in fig.findobj(Text) if t.get_text()]
         seen["frame"] = frame
+        seen["legends"] = [[t.get_text() for t in ax.get_legend().get_texts()]
+                           for ax in fig.axes if ax.get_legend() is not None] + \
+            [[t.get_text() for t in lg.get_texts()] for lg in fig.legends]
         return real(fig, stem, frame, outdir)
 
     monkeypatch.setattr(common, "save", capture)
@@ -166,6 +169,8 @@ def test_scorecard_gap_is_centre_and_range_not_an_edge(figs, results) -> None:
 
     row = overview.scorecard_row(figs, common.by_id(results)["medical_experts_within_professionals"])
     assert row["gap"] == "46% over" and row["gap_range"] == "42–49%"
+    experts = common.by_id(results)["medical_experts_within_professionals"].outcome
+    assert checks.power(experts)[1] == "violated by 46% (range 42–49%)"
     row = overview.scorecard_row(figs, common.by_id(results)["income_annual_vs_total_growth"])
     assert row["gap"] == "+0.36 pp" and row["gap_range"] == "0.31–0.41 pp"
 
@@ -245,6 +250,9 @@ def test_income_texts_under_a_passing_override(monkeypatch, tmp_path, figs) -> N
         assert "does not" not in text and "不符" not in text and "gives only" not in text
         assert "odd one out" not in text
     assert "does compound" in seen["title"] and "相符" in seen["title"]
+    for entries in seen["legends"]:
+        assert len(entries) == len(set(entries)), f"a legend repeats an entry: {entries}"
+    assert any("9.56% a year" in entries for entries in seen["legends"])
 
 
 def test_income_texts_under_a_failing_override(monkeypatch, tmp_path, figs) -> None:
@@ -291,6 +299,17 @@ def test_poverty_texts_follow_the_verdict(monkeypatch, tmp_path, figs, results) 
     seen = texts_of(monkeypatch, "poverty_population", changed, res, tmp_path)
     assert "77,685" in seen["title"] and "cannot" not in seen["title"]
     assert "fit the" in seen["title"]
+
+
+def test_poverty_title_takes_one_measure_word(monkeypatch, tmp_path, figs) -> None:
+    """The Chinese title adds 名 to a bare count, never to one written with its own measure
+    word (7.77万人 → '7.77万人贫困人口', not '7.77万人名')."""
+    changed = figs.with_overrides({"poor_people_exited": read("7.77万人", "person")})
+    seen = texts_of(monkeypatch, "poverty_population", changed, checks.run(changed), tmp_path)
+    zh = seen["title"].split("\n")[0]
+    assert zh.startswith("7.77万人") and "万人名" not in zh
+    seen = texts_of(monkeypatch, "poverty_population", figs, checks.run(figs), tmp_path)
+    assert seen["title"].startswith("102,207名")
 
 
 # ---------------------------------------------------------------- one number formatter

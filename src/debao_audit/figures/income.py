@@ -154,7 +154,7 @@ def fig_income_growth(figs: Figures, results: list[Result], *,
     zx.set_ylabel(f"累计增长 growth since {start} (%)", fontsize=c.SMALL)
     zx.grid(axis="x", color="#EEEEEE")
     zx.set_title(f"复利 Compounding, year {n}", fontsize=c.LABEL)
-    zx.legend(loc="lower right", fontsize=c.SMALL, handlelength=1.4, borderaxespad=0.3)
+    c.legend(zx, loc="lower right", fontsize=c.SMALL, handlelength=1.4, borderaxespad=0.3)
     # ---- back-cast: start-year income implied by each growth figure, against the independent
     rows = [
         (f"{m['w_level']} ÷ (1+{m['w_total']})", m["by_total"]),
