@@ -416,3 +416,25 @@ def test_notebooks_embed_screen_resolution_images(nb: Path) -> None:
                 with Image.open(io.BytesIO(base64.b64decode(png))) as im:
                     assert im.width <= common.SCREEN_WIDTH
     assert payload < 250_000, f"{nb.name}: {payload} bytes of embedded images"
+
+
+def test_income_benchmarks_plot_every_row_of_a_series_whatever_its_id(figs) -> None:
+    """A series is chosen by geography and indicator, not by id prefix: the key counties'
+    2016 and 2019 rows (ids cn_key_county_…) join 2020 (cn_poor_county_…); every label
+    carries its unit; markers of one year never sit on top of each other."""
+    from debao_audit.figures import income
+
+    frame = income.benchmarks_frame(figs)
+    for geography, label in income.BENCHMARKS:
+        want = {eid for eid, e in figs.external.items()
+                if e.geography == geography and e.indicator == income.INDICATOR
+                and str(e.period).isdigit()}
+        assert set(frame[frame["series"] == label]["id"]) == want, label
+    key = frame[frame["series"] == income.BENCHMARKS[-1][1]]
+    assert len({i.rsplit("_", 1)[0] for i in key["id"]}) > 1, "the case this test is for"
+    assert all("元" in lab for lab in frame["label"])
+    span = frame["yuan"].max() - frame["yuan"].min()
+    pts = list(zip(frame["x"], frame["yuan"]))
+    for i, (x1, y1) in enumerate(pts):
+        for x2, y2 in pts[i + 1:]:
+            assert abs(x1 - x2) > 0.1 or abs(y1 - y2) / span >= income.DODGE_NEAR
