@@ -95,3 +95,17 @@ def test_html_tables_stay_light():
                 html = "".join(o.get("data", {}).get("text/html", ""))
                 if "<table" in html:
                     assert len(html.encode()) < 60_000, f"{p.name}: a {len(html.encode())}-byte table"
+
+
+#: A stored notebook a reader clones, opens and diffs: under about 300 KB each (issue 10), all
+#: outputs included (figures, HTML tables and their text twins), not just the images.
+MAX_NOTEBOOK_BYTES = 300_000
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS + sorted(SOLUTIONS.glob("*.ipynb")),
+                         ids=lambda p: p.name)
+def test_every_stored_notebook_is_small(path):
+    size = path.stat().st_size
+    assert size < MAX_NOTEBOOK_BYTES, (
+        f"{path.relative_to(ROOT)} is {size:,} bytes stored (limit {MAX_NOTEBOOK_BYTES:,}): "
+        "lighten its tables or figures")
