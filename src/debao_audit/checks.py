@@ -21,8 +21,15 @@ own words or an indicator's definition say so) and no values inside their interv
 
 Power (``power`` column): ``high``/``medium``/``low`` from the band of agreement, or
 ``trivial`` (the check cannot fail given the article's wording) or ``coincidence`` (an equality
-the article never asserts).  Neither counts as evidence; :func:`counts_as` sorts every row into
-evidence, trivial, coincidence, tension or derived.
+the article never asserts).  Neither counts as evidence.
+
+What a check counts as (``counts_as`` column) follows from the check's *definition*, never from
+its outcome, so no change of a figure can move a check from one count to another:
+``derived`` (it only yields a figure: relation ``none``), ``context`` (it declares ``not_same``:
+its figures are not provably the same quantity, so it can end only as consistent or as a
+*tension*, never as inconsistent; since it cannot fail it is not evidence whatever it shows),
+``trivial``/``coincidence`` (its ``strength``), else ``evidence``.  A context check that fails
+is a *tension* (``Result.tension``); :func:`counts` gives the tensions among the context checks.
 
 Derived figures (relation ``none``) report the centre (computed from the centre of every
 figure's interval, so ``1400多户`` counts as 1450) and the range, not an edge.
@@ -207,7 +214,7 @@ class Reconciliation:
 
 
 STRENGTHS = ("", "trivial", "coincidence")
-COUNTS_AS = ("evidence", "trivial", "coincidence", "tension", "derived")
+COUNTS_AS = ("evidence", "trivial", "coincidence", "context", "derived")
 
 
 REGISTRY: dict[str, Check] = {}
@@ -319,12 +326,10 @@ class Result:
 
     @property
     def counts_as(self) -> str:
-        """evidence | trivial | coincidence | tension | derived (see the module docstring)."""
-        if self.tension:
-            return "tension"
-        if self.verdict == "not_checkable":
-            return "derived"
-        return self.check.strength or "evidence"
+        """evidence | trivial | coincidence | context | derived: from the check's definition
+        (its relation, ``not_same`` and ``strength``), never from the verdict (see the module
+        docstring)."""
+        return standing(self.check, self.outcome.relation)
 
     def row(self) -> dict[str, str]:
         c, o = self.check, self.outcome
@@ -373,6 +378,18 @@ def run(figures: Figures, registry: Mapping[str, Check] | None = None) -> list[R
     return out
 
 
+def standing(c: Check, relation: str) -> str:
+    """What a check counts as, from its definition alone: ``derived`` for a relation that only
+    yields a figure, ``context`` for a check whose figures may not be the same quantity (it
+    can end only as consistent or tension, so it is never evidence), its ``strength``
+    (``trivial``/``coincidence``), else ``evidence``."""
+    if relation == "none":
+        return "derived"
+    if c.not_same:
+        return "context"
+    return c.strength or "evidence"
+
+
 def judge(c: Check, o: Outcome) -> tuple[str, bool]:
     """The verdict of a check's outcome, and whether it is a tension: a check that declares
     ``not_same`` (its figures are not provably the same quantity) is never inconsistent."""
@@ -401,7 +418,8 @@ def counts(results: Sequence[Result] | pd.DataFrame) -> dict[str, int]:
     """Counts for headlines: the verdicts of the evidence checks, and the other kinds apart.
 
     Keys: ``checks`` (all), ``evidence``, ``consistent``, ``within_rounding``, ``inconsistent``
-    (evidence only), ``trivial``, ``coincidence``, ``tension``, ``derived``, ``not_checkable``
+    (evidence only), ``trivial``, ``coincidence``, ``context``, ``derived``; ``tension`` (the
+    context checks that fail today) and ``context_holding`` (the others); ``not_checkable``
     (tension + derived)."""
     if isinstance(results, pd.DataFrame):
         rows = list(zip(results["verdict"], results["counts_as"]))
@@ -412,6 +430,8 @@ def counts(results: Sequence[Result] | pd.DataFrame) -> dict[str, int]:
         out[kind] = sum(k == kind for _, k in rows)
     for v in ("consistent", "within_rounding", "inconsistent"):
         out[v] = sum(vv == v and k == "evidence" for vv, k in rows)
+    out["tension"] = sum(vv == "not_checkable" and k == "context" for vv, k in rows)
+    out["context_holding"] = out["context"] - out["tension"]
     out["not_checkable"] = sum(vv == "not_checkable" for vv, _ in rows)
     return out
 

@@ -252,8 +252,10 @@ STATUS_ORDER = ("inconsistent", "tension", "within_rounding", "consistent", "not
 def counts(results: Sequence[Result]) -> dict[str, int]:
     """Counts for titles, from :func:`debao_audit.checks.counts` when the checks provide it:
     ``evidence`` checks by verdict (``inconsistent``, ``consistent``, ``within_rounding``),
-    ``trivial`` and ``coincidence`` apart (``not_evidence``), ``tension``, ``derived``; plus
-    ``failing`` (= inconsistent), ``holding`` and ``checkable`` (evidence + not evidence)."""
+    ``trivial`` and ``coincidence`` apart (``not_evidence``), ``context`` (figures that may not be
+    the same quantity: ``tension`` when they disagree, ``context_holding`` when not), ``derived``;
+    plus ``failing`` (= inconsistent), ``holding`` and ``checkable`` (evidence + not evidence +
+    context checks that hold)."""
     from .. import checks as _checks
 
     if hasattr(_checks, "counts") and all(hasattr(r, "counts_as") for r in results):
@@ -264,7 +266,9 @@ def counts(results: Sequence[Result]) -> dict[str, int]:
         n.update(evidence=len(checkable), trivial=0, coincidence=0, tension=0,
                  derived=len(results) - len(checkable), checks=len(results))
     n["not_evidence"] = n.get("trivial", 0) + n.get("coincidence", 0)
-    n["checkable"] = n["evidence"] + n["not_evidence"]
+    # context checks that hold are checkable relations too (drawn with their verdict), though
+    # never evidence; the failing ones are tensions
+    n["checkable"] = n["evidence"] + n["not_evidence"] + n.get("context_holding", 0)
     n["failing"] = n["inconsistent"]
     n["holding"] = n["consistent"] + n["within_rounding"]
     return n
