@@ -297,6 +297,40 @@ def test_a_what_if_does_not_move_a_check_between_counts(figs, claim_id, written,
     assert moved and all(k == "context" for _, k in moved)
 
 
+# -- one number formatter -------------------------------------------------------------------------
+
+def test_checks_table_shows_figures_as_written_and_numbers_one_way(figs):
+    """A reported figure that is one of the check's own figures is shown as written (9.2%, not
+    9.200 %); every other number has thousands separators and no float noise (7833.0)."""
+    import re
+    from debao_audit.numbers import group_written
+
+    results = checks.run(figs)
+    shown = 0
+    for r in results:
+        row, o = r.row(), r.outcome
+        for key in r.check.claims:
+            cl = figs.claims[key]
+            if o.reported is not None and cl.interval == o.reported and cl.number == o.reported_point:
+                text = row["reported"]
+                assert (cl.written if cl.reading.iso else group_written(cl.written)) in text, \
+                    (r.check.check_id, text)
+                shown += 1
+                break
+        for col in ("reported", "implied"):
+            text = re.sub(r"\d{4}-\d{2}-\d{2}|\d{4}年", "", row[col])  # dates and years
+            assert not re.search(r"(?<![\d,.])\d{4,}", text), (r.check.check_id, col, row[col])
+            assert not re.search(r"\d %", text), (r.check.check_id, col, row[col])  # 9.2%, not 9.2 %
+    assert shown > 20
+    # the same reported figure reads the same in every check that holds something against it
+    by_fig: dict[str, set[str]] = {}
+    for r in results:
+        for key in r.check.claims:
+            if r.outcome.reported is not None and figs.iv(key) == r.outcome.reported:
+                by_fig.setdefault(key, set()).add(r.row()["reported"])
+    assert all(len(v) == 1 for v in by_fig.values()), {k: v for k, v in by_fig.items() if len(v) > 1}
+
+
 # -- every reconciliation offered closes the gap -------------------------------------------------
 
 def test_every_offered_reconciliation_closes_the_gap(figs):

@@ -50,6 +50,7 @@ import pandas as pd
 
 from . import data as _data
 from .interval import Interval, plain
+from .numbers import bound, group_written, number
 from .written import DEFAULT, Conventions, Reading, ordinal_to_date
 
 VERDICTS = ("consistent", "within_rounding", "inconsistent", "not_checkable")
@@ -155,31 +156,64 @@ class Outcome:
     implied_centre: Decimal | None = None  #: the implied figure at the centre of every input's
     #: interval, when it differs from the one as written (an input written at an edge: 多, 近)
 
-    def show(self, iv: Interval | None, point: Decimal | None) -> str:
+    reported_written: str = ""         #: the reported figure as written (filled in by :func:`run`)
+
+    def show(self, iv: Interval | None, point: Decimal | None, written: str = "") -> str:
+        """A figure for the table, with the one formatter (:mod:`debao_audit.numbers`): a
+        reported figure as written (``written``), a derived one with ``places`` decimals and
+        thousands separators; an interval rounded outward with the same decimals."""
         if iv is None:
             return "—"
         if self.unit == "date":
             lo = ordinal_to_date(iv.lo).isoformat()  # type: ignore[arg-type]
             hi = ordinal_to_date(iv.hi).isoformat()  # type: ignore[arg-type]
-            return lo if lo == hi else f"[{lo}, {hi}]"
-        rng = iv.format(self.places, self.scale)
-        u = f" {self.unit}" if self.unit else ""
+            return written or lo if lo == hi else (
+                f"{written}, interval [{lo}, {hi}]" if written else f"[{lo}, {hi}]")
+        unit = {"yuan": "元"}.get(self.unit, self.unit)
+        sym = unit in ("%", "元", "万元")       # written onto each number, as the article does
+        b = unit if sym else ""                # on each bound
+        u = "" if sym or not unit else f" {unit}"  # after the whole figure or range
+        if written:
+            if iv.is_point:
+                return written
+            return f"{written}, interval {_range(iv, self.places, self.scale, b, exact=True)}{u}"
+        rng = _range(iv, self.places, self.scale, b)
         if point is None:
             return f"range {rng}{u}"
-        pt = _fmt(point / self.scale, self.places)
+        pt = _fmt(point / self.scale, self.places) + b
         if iv.is_point or pt == rng:
             return f"{rng}{u}"
         if self.relation == "none":
             # an open-ended range has no centre: give the range alone
-            return f"centre {pt}{u}, range {rng}" if iv.bounded else f"range {rng}{u}"
+            return f"centre {pt}{u}, range {rng}{u}" if iv.bounded else f"range {rng}{u}"
         if self.implied_centre is not None and iv is self.implied:
-            centre = _fmt(self.implied_centre / self.scale, self.places)
-            return f"{pt}{u} as written, centre {centre}{u}, interval {rng}"
-        return f"{pt}{u}, interval {rng}"
+            centre = _fmt(self.implied_centre / self.scale, self.places) + b
+            return f"{pt}{u} as written, centre {centre}{u}, interval {rng}{u}"
+        return f"{pt}{u}, interval {rng}{u}"
 
 
 def _fmt(x: Decimal, places: int) -> str:
-    return str(x.quantize(Decimal(1).scaleb(-places)))
+    return number(x, places)
+
+
+def _range(iv: Interval, places: int, scale: Decimal, unit: str = "", exact: bool = False) -> str:
+    """An interval in display units, its ends rounded outward (a point: rounded half up).
+    ``exact``: a reported figure's rounding interval, whose ends are short decimals, shown
+    exactly (``[9.15%, 9.25%)``) unless they need more than ``places + 2`` decimals."""
+    def end(x: Decimal | None, upper: bool) -> str:
+        if x is None:
+            return "∞" if upper else "−∞"
+        x = x / scale
+        if exact:
+            t = x.normalize()
+            dec = max(0, -t.as_tuple().exponent)  # type: ignore[operator]
+            if dec <= places + 2:
+                return number(x, dec) + unit
+        return bound(x, places, upper) + unit
+    if iv.is_point:
+        return _fmt(iv.lo / scale, places) + unit  # type: ignore[operator]
+    return (f"{'(' if iv.lo_open else '['}{end(iv.lo, False)}, {end(iv.hi, True)}"
+            f"{')' if iv.hi_open else ']'}")
 
 
 @dataclass(frozen=True)
@@ -338,7 +372,7 @@ class Result:
             "claims": ";".join(c.claims), "external": ";".join(c.external),
             "verdict": self.verdict,
             "reported": (f"{o.reported_label}: " if o.reported_label and o.reported is not None
-                         else "") + o.show(o.reported, o.reported_point),
+                         else "") + o.show(o.reported, o.reported_point, o.reported_written),
             "implied": o.show(o.implied, None if o.relation == "in" else o.implied_point),
             "relation": {"eq": "implied = reported", "le": "implied ≤ reported",
                          "ge": "implied ≥ reported", "in": "reported within implied range",
@@ -365,6 +399,8 @@ def run(figures: Figures, registry: Mapping[str, Check] | None = None) -> list[R
             o = replace(o, implied_point=centre)
         elif o.implied.bounded and o.relation != "in" and centre != o.implied_point:
             o = replace(o, implied_centre=centre)  # shown beside the figure as written
+        if o.reported is not None:
+            o = replace(o, reported_written=_written_form(figures, c, o))
         v, tension = judge(c, o)
         p, band = power(o)
         if v != "not_checkable" and c.strength:
@@ -388,6 +424,29 @@ def standing(c: Check, relation: str) -> str:
     if c.not_same:
         return "context"
     return c.strength or "evidence"
+
+
+def _written_form(figures: Figures, c: Check, o: Outcome) -> str:
+    """The reported figure as written, when it is one of the check's own figures (its interval
+    and value): the article's text (an override's own text), or an external row's; else ''
+    (a figure the check derived, shown by the formatter)."""
+    for key in c.claims + c.external:
+        try:
+            same = figures.iv(key) == o.reported and figures.pt(key) == o.reported_point
+        except KeyError:
+            continue
+        if not same:
+            continue
+        if key in figures.overrides:
+            ov = figures.overrides[key]
+            return group_written(ov.raw) if isinstance(ov, Reading) and not ov.iso else (
+                ov.raw if isinstance(ov, Reading) else "")
+        if key in figures.claims:
+            cl = figures.claims[key]
+            return cl.written if cl.reading.iso else group_written(cl.written)
+        e = figures.external[key]
+        return group_written(e.reading.raw) if e.reading is not None else ""
+    return ""
 
 
 def judge(c: Check, o: Outcome) -> tuple[str, bool]:
