@@ -331,6 +331,19 @@ def test_checks_table_shows_figures_as_written_and_numbers_one_way(figs):
     assert all(len(v) == 1 for v in by_fig.values()), {k: v for k, v in by_fig.items() if len(v) > 1}
 
 
+@pytest.mark.parametrize("gap", ["0.05", "0.15", "0.3", "0.6"])
+def test_power_of_an_inequality_does_not_depend_on_its_verdict(gap):
+    """Mirror images: implied below and above the bound by the same share get the same power."""
+    rep = D(100)
+    for rel in ("le", "ge"):
+        below = Outcome(rel, Interval.point(rep * (1 - D(gap))), rep * (1 - D(gap)),
+                        Interval.point(rep), rep)
+        above = Outcome(rel, Interval.point(rep * (1 + D(gap))), rep * (1 + D(gap)),
+                        Interval.point(rep), rep)
+        assert {verdict(below), verdict(above)} == {"consistent", "inconsistent"}
+        assert checks.power(below)[0] == checks.power(above)[0]
+
+
 # -- every reconciliation offered closes the gap -------------------------------------------------
 
 def test_every_offered_reconciliation_closes_the_gap(figs):

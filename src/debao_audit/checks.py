@@ -311,7 +311,11 @@ def verdict(o: Outcome) -> str:
 def power(o: Outcome) -> tuple[str, str]:
     """How much a check can tell: the band of agreement relative to the reported figure.
 
-    Returns (``high`` | ``medium`` | ``low`` | ``n/a``, the relative band as text)."""
+    Returns (``high`` | ``medium`` | ``low`` | ``n/a``, the relative band as text).  It is
+    computed from the intervals and the distance between the figures, never from the verdict:
+    an equality from the width of its band of agreement; an inequality from the distance to its
+    bound whichever side it falls (a passing and a failing inequality at the same distance get
+    the same label)."""
     if o.relation == "none" or o.reported is None:
         return "n/a", ""
     if o.relation == "in":
@@ -324,12 +328,16 @@ def power(o: Outcome) -> tuple[str, str]:
         rp = o.reported_point if o.reported_point is not None else o.reported.mid
         if rp in (None, 0) or o.unit == "date":
             return "low", "one-sided"
+        # The label depends on the distance from the bound only, not on its side, so power
+        # never follows the verdict: figures within 20% of the bound are ``medium`` (an error
+        # of modest size would flip the verdict), farther ones ``low`` either way (only a gross
+        # error would flip it).  The band says on which side the figures fall.
         signed = (rp - o.implied_point) if o.relation == "le" else (o.implied_point - rp)
         margin = abs(signed) / abs(rp)  # type: ignore[operator]
+        label = "low" if margin > D("0.2") else "medium"
         if signed < 0:
-            # violated: like statcheck's gross inconsistency, say by how much
-            return ("high" if margin > D("0.1") else "medium"), f"violated by {margin:.0%}"
-        return ("low" if margin > D("0.2") else "medium"), f"one-sided, margin {margin:.0%}"
+            return label, f"one-sided, violated by {margin:.0%}"
+        return label, f"one-sided, margin {margin:.0%}"
     ref = o.reported_point if o.reported_point not in (None, 0) else o.implied_point
     if not (o.reported.bounded and o.implied.bounded):
         return "low", "unbounded"
