@@ -51,6 +51,9 @@ def texts_of(monkeypatch: pytest.MonkeyPatch, name: str, figs, results, tmp_path
         seen["title"] = fig._suptitle.get_text() if fig._suptitle else ""
         seen["texts"] = [t.get_text() for t in fig.findobj(Text) if t.get_text()]
         seen["frame"] = frame
+        seen["legends"] = [[t.get_text() for t in ax.get_legend().get_texts()]
+                           for ax in fig.axes if ax.get_legend() is not None] + \
+            [[t.get_text() for t in lg.get_texts()] for lg in fig.legends]
         return real(fig, stem, frame, outdir)
 
     monkeypatch.setattr(common, "save", capture)
@@ -133,7 +136,43 @@ def test_scorecard_has_one_row_per_failing_check(results) -> None:
     tensions = [r.check.check_id for r in results if getattr(r, "tension", False)]
     assert list(frame["check_id"]) == failing + tensions
     assert list(frame["verdict"]) == ["inconsistent"] * len(failing) + ["tension"] * len(tensions)
-    assert frame[["stated", "implied", "gap"]].notna().all().all()
+    assert frame[["label", "checked_against", "others_give", "gap"]].notna().all().all()
+
+
+def test_scorecard_columns_true_for_every_row(figs, results) -> None:
+    """A figure marked 'article' is in the article's text; one marked 'independent' or
+    'derived' is not quoted from it; every date is ISO; every row has a short label."""
+    import re
+
+    from debao_audit import data
+    from debao_audit.figures import overview
+
+    article = (data.RAW / "article.txt").read_text(encoding="utf-8")
+    flat = article.replace(",", "")
+    rows = [overview.scorecard_row(figs, r) for r in overview._failing(results)]
+    assert rows
+    for row in rows:
+        assert row["label"] and len(row["label"]) <= 32, row
+        for value, where in ((row["checked_against"], row["against_source"]),
+                             (row["others_give"], row["others_source"])):
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                continue  # dates: one ISO format in every row
+            assert not re.search(r"\d{4}年\d", value), value
+            if where == "article":
+                assert value.replace(",", "") in flat, (value, row["check_id"])
+
+
+def test_scorecard_gap_is_centre_and_range_not_an_edge(figs, results) -> None:
+    """近200名 is [190, 200): against 134人 the gap is about +46% (42–49%), never the 49% of
+    the open upper edge."""
+    from debao_audit.figures import overview
+
+    row = overview.scorecard_row(figs, common.by_id(results)["medical_experts_within_professionals"])
+    assert row["gap"] == "46% over" and row["gap_range"] == "42–49%"
+    experts = common.by_id(results)["medical_experts_within_professionals"].outcome
+    assert checks.power(experts)[1] == "violated by 46% (range 42–49%)"
+    row = overview.scorecard_row(figs, common.by_id(results)["income_annual_vs_total_growth"])
+    assert row["gap"] == "+0.36 pp" and row["gap_range"] == "0.31–0.41 pp"
 
 
 def test_appendix_puts_failures_first_and_only_present_verdicts(results) -> None:
@@ -211,6 +250,9 @@ def test_income_texts_under_a_passing_override(monkeypatch, tmp_path, figs) -> N
         assert "does not" not in text and "不符" not in text and "gives only" not in text
         assert "odd one out" not in text
     assert "does compound" in seen["title"] and "相符" in seen["title"]
+    for entries in seen["legends"]:
+        assert len(entries) == len(set(entries)), f"a legend repeats an entry: {entries}"
+    assert any("9.56% a year" in entries for entries in seen["legends"])
 
 
 def test_income_texts_under_a_failing_override(monkeypatch, tmp_path, figs) -> None:
@@ -257,6 +299,17 @@ def test_poverty_texts_follow_the_verdict(monkeypatch, tmp_path, figs, results) 
     seen = texts_of(monkeypatch, "poverty_population", changed, res, tmp_path)
     assert "77,685" in seen["title"] and "cannot" not in seen["title"]
     assert "fit the" in seen["title"]
+
+
+def test_poverty_title_takes_one_measure_word(monkeypatch, tmp_path, figs) -> None:
+    """The Chinese title adds 名 to a bare count, never to one written with its own measure
+    word (7.77万人 → '7.77万人贫困人口', not '7.77万人名')."""
+    changed = figs.with_overrides({"poor_people_exited": read("7.77万人", "person")})
+    seen = texts_of(monkeypatch, "poverty_population", changed, checks.run(changed), tmp_path)
+    zh = seen["title"].split("\n")[0]
+    assert zh.startswith("7.77万人") and "万人名" not in zh
+    seen = texts_of(monkeypatch, "poverty_population", figs, checks.run(figs), tmp_path)
+    assert seen["title"].startswith("102,207名")
 
 
 # ---------------------------------------------------------------- one number formatter
@@ -363,3 +416,25 @@ def test_notebooks_embed_screen_resolution_images(nb: Path) -> None:
                 with Image.open(io.BytesIO(base64.b64decode(png))) as im:
                     assert im.width <= common.SCREEN_WIDTH
     assert payload < 250_000, f"{nb.name}: {payload} bytes of embedded images"
+
+
+def test_income_benchmarks_plot_every_row_of_a_series_whatever_its_id(figs) -> None:
+    """A series is chosen by geography and indicator, not by id prefix: the key counties'
+    2016 and 2019 rows (ids cn_key_county_…) join 2020 (cn_poor_county_…); every label
+    carries its unit; markers of one year never sit on top of each other."""
+    from debao_audit.figures import income
+
+    frame = income.benchmarks_frame(figs)
+    for geography, label in income.BENCHMARKS:
+        want = {eid for eid, e in figs.external.items()
+                if e.geography == geography and e.indicator == income.INDICATOR
+                and str(e.period).isdigit()}
+        assert set(frame[frame["series"] == label]["id"]) == want, label
+    key = frame[frame["series"] == income.BENCHMARKS[-1][1]]
+    assert len({i.rsplit("_", 1)[0] for i in key["id"]}) > 1, "the case this test is for"
+    assert all("元" in lab for lab in frame["label"])
+    span = frame["yuan"].max() - frame["yuan"].min()
+    pts = list(zip(frame["x"], frame["yuan"]))
+    for i, (x1, y1) in enumerate(pts):
+        for x2, y2 in pts[i + 1:]:
+            assert abs(x1 - x2) > 0.1 or abs(y1 - y2) / span >= income.DODGE_NEAR

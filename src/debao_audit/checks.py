@@ -336,7 +336,21 @@ def power(o: Outcome) -> tuple[str, str]:
         margin = abs(signed) / abs(rp)  # type: ignore[operator]
         label = "low" if margin > D("0.2") else "medium"
         if signed < 0:
-            return label, f"one-sided, violated by {margin:.0%}"
+            # violated: like statcheck's gross inconsistency, say by how much.  When every
+            # value the implied interval allows violates it, give its centre and range, not
+            # an edge a qualifier leaves open (近200 = [190, 200): 46%, range 42–49%, not 49%)
+            band = f"violated by {margin:.0%}"
+            iv = o.implied
+            if iv.bounded and o.implied_centre is not None:
+                ends = [(rp - x) if o.relation == "le" else (x - rp)  # type: ignore[operator]
+                        for x in (iv.lo, iv.hi)]
+                if all(e <= 0 for e in ends):
+                    ip = o.implied_centre
+                    centre = abs(rp - ip) / abs(rp)  # type: ignore[operator]
+                    lo, hi = sorted(f"{abs(e) / abs(rp):.0%}" for e in ends)  # type: ignore[operator]
+                    band = f"violated by {centre:.0%}" + (
+                        f" (range {lo[:-1]}–{hi})" if lo != hi else "")
+            return label, band
         return label, f"one-sided, margin {margin:.0%}"
     ref = o.reported_point if o.reported_point not in (None, 0) else o.implied_point
     if not (o.reported.bounded and o.implied.bounded):

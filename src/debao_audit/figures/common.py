@@ -118,6 +118,21 @@ def as_written(figs: Figures, cid: str) -> str:
     return number(figs.pt(cid))
 
 
+def with_measure(figs: Figures, cid: str, word: str) -> str:
+    """The figure *cid* as written, followed by the measure word *word* unless it already
+    carries one (``102207`` → ``102,207名``; an override ``7.77万人`` stays ``7.77万人``, never
+    ``7.77万人名``)."""
+    text = as_written(figs, cid)
+    o = figs.overrides.get(cid)
+    if isinstance(o, Reading):
+        has = bool(o.unit_word)
+    elif cid in figs.claims:
+        has = bool(figs.claims[cid].reading.unit_word)
+    else:
+        has = False
+    return text if has else text + word
+
+
 class WrittenMap(Mapping[str, str]):
     """Claim id → the figure as written (overrides included), to fill check templates."""
 
@@ -344,6 +359,26 @@ def label_at(ax: Axes, x: float, y: float, text: str, *, size: float = VALUE,
     return ax.annotate(text, xy=(x, y), xytext=(dx, 0), textcoords="offset points", va="center",
                        ha=ha, fontsize=size, fontweight="bold" if bold else "normal",
                        color=colour, **kw)
+
+
+def legend(ax: Axes, **kw: Any) -> Any:
+    """``ax.legend`` with one entry per distinct (label, colour): two series that say the
+    same (an override that makes the stated rate equal the implied one) show once."""
+    import matplotlib.colors as mcolors
+
+    handles, labels = ax.get_legend_handles_labels()
+    seen: set[tuple[str, str]] = set()
+    keep_h, keep_l = [], []
+    for h, lab in zip(handles, labels):
+        colour = h.get_color() if hasattr(h, "get_color") else h.get_facecolor()
+        key = (lab, mcolors.to_hex(colour if isinstance(colour, str) or len(colour) != 1
+                                   else colour[0]))
+        if key in seen:
+            continue
+        seen.add(key)
+        keep_h.append(h)
+        keep_l.append(lab)
+    return ax.legend(keep_h, keep_l, **kw)
 
 
 def rounded(frame: pd.DataFrame, digits: int = 4) -> pd.DataFrame:

@@ -154,7 +154,7 @@ def fig_income_growth(figs: Figures, results: list[Result], *,
     zx.set_ylabel(f"累计增长 growth since {start} (%)", fontsize=c.SMALL)
     zx.grid(axis="x", color="#EEEEEE")
     zx.set_title(f"复利 Compounding, year {n}", fontsize=c.LABEL)
-    zx.legend(loc="lower right", fontsize=c.SMALL, handlelength=1.4, borderaxespad=0.3)
+    c.legend(zx, loc="lower right", fontsize=c.SMALL, handlelength=1.4, borderaxespad=0.3)
     # ---- back-cast: start-year income implied by each growth figure, against the independent
     rows = [
         (f"{m['w_level']} ÷ (1+{m['w_total']})", m["by_total"]),
@@ -205,35 +205,50 @@ def fig_income_growth(figs: Figures, results: list[Result], *,
 # Benchmarks (seaborn)
 # ============================================================================================
 
+#: The benchmark series, chosen by the external rows' ``geography`` field (with the indicator
+#: below), never by their ids: one series may have rows filed under different id prefixes.
 BENCHMARKS: tuple[tuple[str, str], ...] = (
-    ("db_rural_income", "德保 Debao (independent)"),
-    ("cn_rural_income", "全国农村 national rural"),
-    ("gx_rural_income", "广西农村 Guangxi rural"),
-    ("bs_rural_income", "百色农村 Baise rural"),
-    ("cn_poor_county_rural_income", "重点县 key poverty counties"),
+    ("Debao", "德保 Debao (independent)"),
+    ("China", "全国农村 national rural"),
+    ("Guangxi", "广西农村 Guangxi rural"),
+    ("Baise", "百色农村 Baise rural"),
+    ("China (national key poverty-alleviation counties)", "重点县 key poverty counties"),
 )
+KEY_COUNTIES = BENCHMARKS[-1][0]
+INDICATOR = "rural per-capita disposable income"
 DEBAO_ARTICLE = "德保 Debao (article)"
 
 
-def _series(figs: Figures, prefix: str) -> list[tuple[int, str]]:
-    out = []
-    for eid in figs.external:
-        mm = re.fullmatch(re.escape(prefix) + r"_(\d{4})", eid)
-        if mm:
-            out.append((int(mm.group(1)), eid))
-    return sorted(out)
+def _series(figs: Figures, geography: str) -> list[tuple[int, str]]:
+    """(year, external id) of every yearly figure of :data:`INDICATOR` for *geography*."""
+    out: dict[int, str] = {}
+    for eid, e in figs.external.items():
+        if e.geography != geography or e.indicator != INDICATOR:
+            continue
+        if not re.fullmatch(r"\d{4}", str(e.period)):
+            continue
+        year = int(e.period)
+        if year in out:
+            raise ValueError(f"data/external: two rows give {INDICATOR} for {geography} in "
+                             f"{year}: {out[year]} and {eid}; keep one")
+        out[year] = eid
+    return sorted(out.items())
+
+
+def yuan(x: Decimal) -> str:
+    return c.number(x) + "元"
 
 
 def benchmarks_frame(figs: Figures) -> pd.DataFrame:
     """The tidy frame the benchmark chart plots: one row per (series, year); ``label`` (the
     hue) names the series with its last value."""
     rows = []
-    for prefix, label in BENCHMARKS:
-        pts = _series(figs, prefix)
+    for geography, label in BENCHMARKS:
+        pts = _series(figs, geography)
         if not pts:
             continue
         last_y, last_id = pts[-1]
-        hue = f"{label}: {c.number(figs.pt(last_id))} ({last_y})"
+        hue = f"{label}: {yuan(figs.pt(last_id))} ({last_y})"
         for y, eid in pts:
             rows.append({"series": label, "label": hue, "year": y, "yuan": float(figs.pt(eid)),
                          "id": eid})
@@ -241,12 +256,43 @@ def benchmarks_frame(figs: Figures) -> pd.DataFrame:
     rows.append({"series": DEBAO_ARTICLE,
                  "label": f"{DEBAO_ARTICLE}: {c.as_written(figs, LEVEL)} ({y_end})",
                  "year": y_end, "yuan": float(figs.pt(LEVEL)), "id": LEVEL})
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    return frame.assign(x=frame["year"] + _dodge(frame))
+
+
+#: How close two markers of one year may be (share of the plotted y-span) before they are
+#: moved apart sideways, and by how much (years).
+DODGE_NEAR, DODGE_STEP = 0.06, 0.14
+
+
+def _dodge(frame: pd.DataFrame) -> pd.Series:
+    """Sideways offsets that separate markers of the same year drawn on top of each other
+    (Debao 11,291元 and the key counties' 11,524元 in 2019); 0 for every other point."""
+    out = pd.Series(0.0, index=frame.index)
+    span = float(frame["yuan"].max() - frame["yuan"].min()) or 1.0
+    for _year, sub in frame.groupby("year"):
+        sub = sub.sort_values("yuan")
+        cluster: list[Any] = []
+        last = None
+        for idx, y in zip(sub.index, sub["yuan"]):
+            if last is not None and (y - last) / span >= DODGE_NEAR:
+                _spread(out, cluster)
+                cluster = []
+            cluster.append(idx)
+            last = y
+        _spread(out, cluster)
+    return out
+
+
+def _spread(out: pd.Series, cluster: list[Any]) -> None:
+    n = len(cluster)
+    for k, idx in enumerate(sorted(cluster)):
+        out[idx] = round((k - (n - 1) / 2) * DODGE_STEP, 4)
 
 
 def _county_ratio(figs: Figures) -> Decimal | None:
     y_end = c.claim_years(figs, LEVEL)[1]
-    for y, eid in _series(figs, "cn_poor_county_rural_income"):
+    for y, eid in _series(figs, KEY_COUNTIES):
         if y == y_end:
             return figs.pt(LEVEL) / figs.pt(eid) * HUNDRED
     return None
@@ -265,16 +311,15 @@ def titles_income_benchmarks(figs: Figures) -> tuple[str, str]:
 
 def finding_income_benchmarks(figs: Figures, results: Sequence[Result]) -> str:
     y_end = c.claim_years(figs, LEVEL)[1]
-    last = {prefix: eid for prefix, _ in BENCHMARKS for y, eid in _series(figs, prefix)
-            if y == y_end}
+    last = {geo: eid for geo, _ in BENCHMARKS for y, eid in _series(figs, geo) if y == y_end}
     text = f"Debao's {y_end} rural income, {c.as_written(figs, LEVEL)}"
     parts = []
-    for prefix, what in (("cn_poor_county_rural_income", "the key poverty counties'"),
-                         ("cn_rural_income", "the national rural")):
-        if prefix in last:
-            other = figs.pt(last[prefix])
+    for geo, what in ((KEY_COUNTIES, "the key poverty counties'"),
+                      ("China", "the national rural")):
+        if geo in last:
+            other = figs.pt(last[geo])
             parts.append(f"{c.pct(figs.pt(LEVEL) / other * HUNDRED, 0)} of {what} "
-                         f"{c.number(other)}")
+                         f"{yuan(other)}")
     return text + (" is " + " and ".join(parts) if parts else "")
 
 
@@ -285,24 +330,22 @@ def fig_income_benchmarks(figs: Figures, results: list[Result], *,
     zh, en = titles_income_benchmarks(figs)
     fig, ax = style.new_figure(
         c.title(zh, en),
-        c.wrap(finding_income_benchmarks(figs, results) + ". Nominal yuan per person.", 88),
+        c.wrap(finding_income_benchmarks(figs, results) + ". Nominal yuan per person; markers "
+               "of one year that would overlap are set slightly apart.", 88),
         figsize=(7.4, 5.8), title_size=c.TITLE - 2, subtitle_size=c.SMALL)
     colour_of = dict(zip([label for _, label in BENCHMARKS], [style.PALETTE[k] for k in (
         "blue", "black", "bluish_green", "orange", "reddish_purple")]))
     lines = frame[frame["series"] != DEBAO_ARTICLE]
     hues = list(dict.fromkeys(lines["label"]))
     palette = {h: colour_of[s] for h, s in zip(hues, dict.fromkeys(lines["series"]))}
-    sns.lineplot(data=lines, x="year", y="yuan", hue="label", hue_order=hues, palette=palette,
-                 style="label", style_order=hues, markers=True, dashes=False, linewidth=2.4,
-                 markersize=9, ax=ax)
+    # filled markers, one per series, so a one-point series (Baise) reads as well as a line
+    shapes = dict(zip(hues, ("o", "X", "s", "P", "D")))
+    sns.lineplot(data=lines, x="x", y="yuan", hue="label", hue_order=hues, palette=palette,
+                 style="label", style_order=hues, markers=shapes, dashes=False, linewidth=2.4,
+                 markersize=9, markeredgecolor="white", ax=ax)
     art = frame[frame["series"] == DEBAO_ARTICLE]
-    ax.scatter(art["year"], art["yuan"], s=420, marker="*", color=colour_of[BENCHMARKS[0][1]],
+    ax.scatter(art["x"], art["yuan"], s=420, marker="*", color=colour_of[BENCHMARKS[0][1]],
                edgecolor="white", linewidth=0.8, zorder=6, label=art["label"].iloc[0])
-    # the one-point series (e.g. the key counties in the last year) stay visible on top
-    for s_name, sub in lines.groupby("series", sort=False):
-        if len(sub) == 1:
-            ax.scatter(sub["year"], sub["yuan"], s=60, marker="D", color=colour_of[s_name],
-                       edgecolor="white", linewidth=0.8, zorder=7)
     ax.legend(title=None, fontsize=c.SMALL - 0.5, loc="upper left", handlelength=1.6)
     first, last = int(frame["year"].min()), int(frame["year"].max())
     ax.set_xlim(first - 0.3, last + 0.3)

@@ -13,6 +13,7 @@ and the appendix chart of every check.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -31,8 +32,19 @@ from .common import D, HUNDRED
 
 
 # ============================================================================================
-# One row of the scorecard: stated, implied, gap
+# One row of the scorecard: checked against, the others give, gap (centre and range)
 # ============================================================================================
+
+#: Short row labels (Chinese, English) that read at the README's 260 px thumbnail; the check's
+#: full title goes below in small type.  A failing check without one shows its title alone.
+SHORT_LABELS: dict[str, tuple[str, str]] = {
+    "income_annual_vs_total_growth": ("年均增速", "Annual income growth"),
+    "income_2015_implied_by_annual_growth": ("2015年收入", "2015 income"),
+    "poverty_count_vs_incidence_and_population": ("2015年贫困人口", "Poor people, 2015"),
+    "medical_experts_within_professionals": ("医疗专家人数", "Medical experts"),
+    "exit_approval_date_external": ("脱贫摘帽日期", "Exit approval date"),
+}
+
 
 def _claim_of(figs: Figures, r: Result) -> str | None:
     """The claim the check holds the others against, if its reported figure is a claim."""
@@ -56,47 +68,119 @@ def _claim_of_implied(figs: Figures, r: Result) -> str | None:
     return None
 
 
+def _places(o: Any) -> int:
+    return min(o.places, 2)
+
+
 def _show(o: Any, value: Decimal) -> str:
     """A point of an outcome in its display unit, through the one formatter."""
     if o.unit == "date":
         from ..written import ordinal_to_date
         return ordinal_to_date(value).isoformat()
-    places = min(o.places, 2)
     if o.unit == "%":
-        return c.pct(value / o.scale, places)
+        return c.pct(value / o.scale, _places(o))
     if o.unit == "万元":
-        return c.wan(value, places)
+        return c.wan(value, _places(o))
     v = value / o.scale
     unit = {"yuan": "元", "persons": "人"}.get(o.unit, f" {o.unit}" if o.unit else "")
-    return c.number(v, 0 if v >= 100 else places) + unit
+    return c.number(v, 0 if v >= 100 else _places(o)) + unit
+
+
+def _show_range(o: Any, iv: Any) -> str:
+    """An interval in the outcome's display unit, ``lo–hi`` with the unit once; '' when it
+    shows as one figure (or is unbounded, or a date)."""
+    if iv is None or not iv.bounded or o.unit == "date":
+        return ""
+    lo, hi = _show(o, iv.lo), _show(o, iv.hi)
+    if lo == hi:
+        return ""
+    unit = re.search(r"[^\d.,]*$", hi).group(0)  # type: ignore[union-attr]
+    if unit and lo.endswith(unit):
+        lo = lo[:-len(unit)]
+    return f"{lo}{c.EN_DASH}{hi}"
+
+
+def centre(o: Any) -> Decimal:
+    """The implied figure at the centre of every input's interval (the audit's rule: a derived
+    figure is reported by its centre and range, never an edge such as 近200's 200)."""
+    return o.implied_centre if o.implied_centre is not None else o.implied_point
+
+
+def gap(o: Any) -> tuple[str, str]:
+    """How far the implied figure is from the one it is held against: (centre, range).
+
+    Percentages that should be equal differ in percentage points; other figures by the
+    relative difference; dates in days.  The range runs over every value the rounded or
+    qualified inputs allow ('' when it shows as one figure)."""
+    rp = o.reported_point if o.reported_point is not None else o.reported.mid
+    if o.unit == "date":
+        return f"{c.number(centre(o) - rp, sign=True)} days", ""
+    if o.unit == "%" and o.relation == "eq":
+        iv = o.implied - o.reported
+        mid = c.pp(centre(o) - rp, 2)
+        lo, hi = (c.number(iv.lo, 2), c.number(iv.hi, 2)) if iv.bounded else ("", "")
+        return mid, (f"{lo}{c.EN_DASH}{hi} pp" if lo != hi and iv.bounded else "")
+    iv = (o.implied / o.reported - 1) * HUNDRED
+    rel = (centre(o) / rp - 1) * HUNDRED
+    places = 0 if o.relation in ("le", "ge") else 1
+    if iv.bounded:
+        lo, hi = sorted((abs(iv.lo), abs(iv.hi))) if o.relation in ("le", "ge") else (iv.lo, iv.hi)
+        lo_t, hi_t = c.number(lo, places), c.number(hi, places)
+        rng = f"{lo_t}{c.EN_DASH}{hi_t}%" if lo_t != hi_t else ""
+    else:
+        rng = ""
+    if o.relation in ("le", "ge"):
+        word = "over" if o.relation == "le" else "under"
+        return f"{c.pct(abs(rel), places)} {word}", rng
+    return c.pct(rel, places, sign=True), rng
+
+
+def _source_word(o: Any, is_claim: bool) -> str:
+    if o.reported_label:
+        return o.reported_label
+    return "article" if is_claim else "derived"
+
+
+SCORECARD_COLUMNS = ("check_id", "verdict", "power", "label", "title", "checked_against",
+                     "against_source", "others_give", "others_source", "others_range", "gap",
+                     "gap_range")
 
 
 def scorecard_row(figs: Figures, r: Result) -> dict[str, Any]:
-    """What the scorecard writes for one check: ``stated``, ``implied``, ``gap``."""
+    """What the scorecard writes for one check.
+
+    ``checked_against``: the figure the check holds the others against (the article's, or an
+    independent source's: ``against_source``); ``others_give``: what the other figures give,
+    as written when it is itself a claim, else the derived centre (``others_source``), with its
+    range; ``gap`` and ``gap_range``: centre and range of the difference."""
     o = r.outcome
     cid = _claim_of(figs, r)
-    if cid is not None:
-        stated = c.as_written(figs, cid)
-    elif o.reported_point is not None:
-        stated = _show(o, o.reported_point)
-    else:
-        stated = c.interval(o.reported, min(o.places, 2), o.scale)
-    if o.reported_label:
-        stated += f" ({o.reported_label})"
-    icid = _claim_of_implied(figs, r)
-    implied = c.as_written(figs, icid) if icid else _show(o, o.implied_point)
-    rp = o.reported_point if o.reported_point is not None else o.reported.mid
     if o.unit == "date":
-        gap = f"{c.number(o.implied_point - rp, sign=True)} days"
-    elif o.unit == "%" and o.relation == "eq":
-        gap = c.pp(o.implied_point - rp, 2)
-    elif o.relation in ("le", "ge"):
-        word = "over" if o.relation == "le" else "under"
-        gap = f"{c.pct(abs(o.implied_point / rp - 1) * HUNDRED, 0)} {word}"
+        against = _show(o, o.reported_point)
+    elif cid is not None:
+        against = c.as_written(figs, cid)
+    elif o.reported_point is not None:
+        against = _show(o, o.reported_point)
     else:
-        gap = c.pct((o.implied_point / rp - 1) * HUNDRED, 1, sign=True)
+        against = c.interval(o.reported, _places(o), o.scale)
+    icid = _claim_of_implied(figs, r)
+    if o.unit == "date":
+        others = _show(o, o.implied_point)
+    elif icid:
+        others = c.as_written(figs, icid)
+    else:
+        others = _show(o, centre(o))
+    g, g_range = gap(o)
+    short = SHORT_LABELS.get(r.check.check_id)
     return {"check_id": r.check.check_id, "verdict": c.status(r), "power": r.power,
-            "title": c.check_title(figs, r), "stated": stated, "implied": implied, "gap": gap}
+            "label": f"{short[0]} {short[1]}" if short else "",
+            "title": c.check_title(figs, r),
+            "checked_against": against,
+            "against_source": "independent" if o.reported_label else "article",
+            "others_give": others,
+            "others_source": "article" if icid else "derived",
+            "others_range": _show_range(o, o.implied),
+            "gap": g, "gap_range": g_range}
 
 
 def _failing(results: Sequence[Result]) -> list[Result]:
@@ -136,47 +220,60 @@ def fig_findings(figs: Figures, results: list[Result], *,
         (f",{t}处存在出入" if t else "")
     en = (f"{n['failing']} of {n['evidence']} checks fail" if n["failing"]
           else f"All {n['evidence']} evidence checks hold") + (f"; {t} tensions" if t else "")
-    row_h = 1.02
+    row_h = 1.35
     height = 2.0 + max(len(rows), 1) * row_h + 0.55
-    rest = (f"{n['holding']} hold. Each row: the figure a check holds the others against, what "
-            "the others imply, the gap. A tension: they disagree, but may not count the same "
-            "thing. " + (f"Not counted as evidence: {n['not_evidence']} trivial or coincidental "
-                         "checks" if n["not_evidence"] else "")
+    rest = (f"{n['holding']} hold. Each row: the figure a check is held against (the article's "
+            "or an independent source's), what the other figures give (centre; range in small "
+            "type), the gap (centre and range). A tension: they disagree, but may not count the "
+            "same thing. " + (f"Not counted as evidence: {n['not_evidence']} trivial or "
+                              "coincidental checks" if n["not_evidence"] else "")
             + (f"{' and' if n['not_evidence'] else 'Not counted as evidence:'} "
-               f"{n['context_holding']} that agree but may count different things"
+               f"{n['context_holding']} context checks"
                if n.get("context_holding") else "") + ("." if n["not_evidence"]
                                                       or n.get("context_holding") else ""))
-    fig, ax = style.new_figure(c.title(zh, en), c.wrap(rest, 74),
+    fig, ax = style.new_figure(c.title(zh, en), c.wrap(rest, 80),
                                figsize=(6.6, height), title_size=c.TITLE,
                                subtitle_size=c.SMALL)
     ax.set_axis_off()
     ax.set_xlim(0, 1)
-    ax.set_ylim(-len(rows) - 0.05, 0.55)
-    cols = (("stated", 0.0, "报告 stated"), ("implied", 0.41, "推算 implied"),
-            ("gap", 0.78, "差距 gap"))
-    for _key, x, head in cols:
-        ax.text(x, 0.38, head, fontsize=c.SMALL, color=style.MUTED_COLOUR, va="center")
+    ax.set_ylim(-len(rows) * 1.0 - 0.05, 0.45)
+    xs = (0.0, 0.36, 0.70)
+    for x, head in zip(xs, ("核对基准 checked against", "其他数字给出 the others give",
+                            "差距 gap")):
+        ax.text(x, 0.34, head, fontsize=c.SMALL, color=style.MUTED_COLOUR, va="center")
     for k, row in enumerate(rows):
-        verm = c.STATUS_COLOURS[row["verdict"]]
+        colour = c.STATUS_COLOURS[row["verdict"]]
         y = -k
-        ax.axhline(y + 0.18, color="#CCCCCC", linewidth=0.8)
-        tag = " (tension)" if row["verdict"] == "tension" else ""
-        ax.text(0, y + 0.03, c.wrap(row["title"] + tag, 58), fontsize=c.SMALL + 1.5, va="top",
-                fontweight="bold", color=style.TEXT_COLOUR, linespacing=1.1)
-        yv = y - 0.6
-        ax.text(0.0, yv, c.wrap(row["stated"], 17), fontsize=c.VALUE, va="center",
-                color=style.TEXT_COLOUR, linespacing=1.0)
-        ax.text(0.41, yv, row["implied"], fontsize=c.VALUE + 1, va="center", color=verm,
+        ax.axhline(y + 0.24, color="#CCCCCC", linewidth=0.8)
+        tag = " · 有出入 tension" if row["verdict"] == "tension" else ""
+        label = row["label"] or c.wrap(row["title"], 40)
+        ax.text(0, y + 0.16, label, fontsize=c.VALUE + 2, va="top", fontweight="bold",
+                color=style.TEXT_COLOUR, linespacing=1.05)
+        if tag:
+            ax.text(1.0, y + 0.16, tag.strip(" ·"), fontsize=c.SMALL, va="top", ha="right",
+                    color=colour, fontweight="bold")
+        yv = y - 0.36
+        ax.text(xs[0], yv, row["checked_against"], fontsize=c.VALUE + 2, va="center",
+                color=style.TEXT_COLOUR)
+        ax.text(xs[1], yv, row["others_give"], fontsize=c.VALUE + 2, va="center", color=colour,
                 fontweight="bold")
-        ax.text(0.78, yv, row["gap"], fontsize=c.VALUE + 1, va="center", color=verm,
+        ax.text(xs[2], yv, row["gap"], fontsize=c.VALUE + 2, va="center", color=colour,
                 fontweight="bold")
+        yd = y - 0.57
+        others = row["others_source"] + (f", range {row['others_range']}"
+                                         if row["others_range"] else "")
+        for x, text in zip(xs, (row["against_source"], others,
+                                f"range {row['gap_range']}" if row["gap_range"] else "")):
+            ax.text(x, yd, text, fontsize=c.SMALL, va="center", color=style.MUTED_COLOUR)
+        if row["label"]:
+            ax.text(0, y - 0.12, c.wrap(row["title"], 92), fontsize=c.SMALL - 1.5, va="center",
+                    color=style.MUTED_COLOUR, linespacing=1.0)
     if not rows:
         ax.text(0, -0.4, "—", fontsize=c.VALUE)
     style.add_source(fig, c.source(figs, sorted({e for r in _failing(results)
                                                   for e in r.check.external}), width=95),
                      size=c.SOURCE - 1.5)
-    frame = pd.DataFrame(rows, columns=["check_id", "verdict", "power", "title", "stated",
-                                        "implied", "gap"])
+    frame = pd.DataFrame(rows, columns=list(SCORECARD_COLUMNS))
     return c.save(fig, "findings", frame, outdir)
 
 

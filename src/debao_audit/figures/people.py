@@ -45,6 +45,14 @@ OTHER = "其他 other counts"
 CHECK = "medical_experts_within_professionals"
 
 
+def _centre(figs: Figures, cid: str):
+    """Where a count is drawn: the centre of its interval when a qualifier bounds it on both
+    sides (近200名: 190–200, centre 195), the figure as written when one side is open
+    (多, 以上: no centre), the figure itself when it is exact."""
+    iv = figs.iv(cid)
+    return iv.mid if iv.bounded and not iv.is_point else figs.pt(cid)
+
+
 def people_frame(figs: Figures) -> pd.DataFrame:
     """The tidy frame the chart plots: one row per count."""
     rows = []
@@ -53,7 +61,7 @@ def people_frame(figs: Figures) -> pd.DataFrame:
             claim, iv = figs.claims[cid], figs.iv(cid)
             rows.append({"channel": channel, "item": c.bilingual(label, 15), "claim": cid,
                          "kind": KINDS.get(claim.unit, OTHER), "written": c.as_written(figs, cid),
-                         "value": float(figs.pt(cid)), "lo": float(iv.lo),
+                         "value": float(_centre(figs, cid)), "lo": float(iv.lo),
                          "hi": float(iv.hi) if iv.hi is not None else float("nan")})
     return pd.DataFrame(rows)
 
@@ -108,7 +116,8 @@ def fig_people_channels(figs: Figures, results: list[Result], *,
     zh, en = titles(figs, results)
     style.add_titles(fig, c.title(zh, en),
                      c.wrap(finding_people_channels(figs, results) + ". Whiskers: the range "
-                            "多 (more than) or 近 (nearly) allows.", 84),
+                            "多 (more than) or 近 (nearly) allows; a bar with whiskers both sides stands at its "
+                            "centre.", 84),
                      title_size=c.TITLE - 2, subtitle_size=c.SMALL)
     fail_colour = c.STATUS_COLOURS[verdict] if not c.holds(verdict) else style.TEXT_COLOUR
     for ax, (channel, _items) in zip(g.axes.flat, CHANNELS):

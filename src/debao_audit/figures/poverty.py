@@ -32,7 +32,8 @@ def model(figs: Figures, results: Sequence[Result]) -> dict[str, Any]:
         "hh_size": res["poor_household_size"].outcome.implied_point,
         "year": c.claim_years(figs, INC)[0],
         "pop_period": figs.claims[POP].period,
-        "w_poor": c.as_written(figs, POOR), "w_pop": c.as_written(figs, POP),
+        "w_poor": c.as_written(figs, POOR),
+        "w_poor_zh": c.with_measure(figs, POOR, "名"), "w_pop": c.as_written(figs, POP),
         "w_inc": c.as_written(figs, INC), "w_hh": c.as_written(figs, HH),
     }
 
@@ -40,9 +41,9 @@ def model(figs: Figures, results: Sequence[Result]) -> dict[str, Any]:
 def titles(figs: Figures, results: Sequence[Result]) -> tuple[str, str]:
     m = model(figs, results)
     if c.holds(m["verdict"]):
-        return (f"{m['w_poor']}名贫困人口与{m['year']}年贫困发生率{m['w_inc']}相符",
+        return (f"{m['w_poor_zh']}贫困人口与{m['year']}年贫困发生率{m['w_inc']}相符",
                 f"{m['w_poor']} poor people fit the {m['year']} incidence of {m['w_inc']}")
-    return (f"{m['w_poor']}名脱贫人口不是{m['year']}年的贫困存量",
+    return (f"{m['w_poor_zh']}脱贫人口不是{m['year']}年的贫困存量",
             f"{m['w_poor']} people cannot be {m['year']}'s poor at {m['w_inc']}")
 
 
