@@ -21,8 +21,15 @@ own words or an indicator's definition say so) and no values inside their interv
 
 Power (``power`` column): ``high``/``medium``/``low`` from the band of agreement, or
 ``trivial`` (the check cannot fail given the article's wording) or ``coincidence`` (an equality
-the article never asserts).  Neither counts as evidence; :func:`counts_as` sorts every row into
-evidence, trivial, coincidence, tension or derived.
+the article never asserts).  Neither counts as evidence.
+
+What a check counts as (``counts_as`` column) follows from the check's *definition*, never from
+its outcome, so no change of a figure can move a check from one count to another:
+``derived`` (it only yields a figure: relation ``none``), ``context`` (it declares ``not_same``:
+its figures are not provably the same quantity, so it can end only as consistent or as a
+*tension*, never as inconsistent; since it cannot fail it is not evidence whatever it shows),
+``trivial``/``coincidence`` (its ``strength``), else ``evidence``.  A context check that fails
+is a *tension* (``Result.tension``); :func:`counts` gives the tensions among the context checks.
 
 Derived figures (relation ``none``) report the centre (computed from the centre of every
 figure's interval, so ``1400多户`` counts as 1450) and the range, not an edge.
@@ -43,6 +50,7 @@ import pandas as pd
 
 from . import data as _data
 from .interval import Interval, plain
+from .numbers import bound, group_written, number
 from .written import DEFAULT, Conventions, Reading, ordinal_to_date
 
 VERDICTS = ("consistent", "within_rounding", "inconsistent", "not_checkable")
@@ -148,31 +156,64 @@ class Outcome:
     implied_centre: Decimal | None = None  #: the implied figure at the centre of every input's
     #: interval, when it differs from the one as written (an input written at an edge: 多, 近)
 
-    def show(self, iv: Interval | None, point: Decimal | None) -> str:
+    reported_written: str = ""         #: the reported figure as written (filled in by :func:`run`)
+
+    def show(self, iv: Interval | None, point: Decimal | None, written: str = "") -> str:
+        """A figure for the table, with the one formatter (:mod:`debao_audit.numbers`): a
+        reported figure as written (``written``), a derived one with ``places`` decimals and
+        thousands separators; an interval rounded outward with the same decimals."""
         if iv is None:
             return "—"
         if self.unit == "date":
             lo = ordinal_to_date(iv.lo).isoformat()  # type: ignore[arg-type]
             hi = ordinal_to_date(iv.hi).isoformat()  # type: ignore[arg-type]
-            return lo if lo == hi else f"[{lo}, {hi}]"
-        rng = iv.format(self.places, self.scale)
-        u = f" {self.unit}" if self.unit else ""
+            return written or lo if lo == hi else (
+                f"{written}, interval [{lo}, {hi}]" if written else f"[{lo}, {hi}]")
+        unit = {"yuan": "元"}.get(self.unit, self.unit)
+        sym = unit in ("%", "元", "万元")       # written onto each number, as the article does
+        b = unit if sym else ""                # on each bound
+        u = "" if sym or not unit else f" {unit}"  # after the whole figure or range
+        if written:
+            if iv.is_point:
+                return written
+            return f"{written}, interval {_range(iv, self.places, self.scale, b, exact=True)}{u}"
+        rng = _range(iv, self.places, self.scale, b)
         if point is None:
             return f"range {rng}{u}"
-        pt = _fmt(point / self.scale, self.places)
+        pt = _fmt(point / self.scale, self.places) + b
         if iv.is_point or pt == rng:
             return f"{rng}{u}"
         if self.relation == "none":
             # an open-ended range has no centre: give the range alone
-            return f"centre {pt}{u}, range {rng}" if iv.bounded else f"range {rng}{u}"
+            return f"centre {pt}{u}, range {rng}{u}" if iv.bounded else f"range {rng}{u}"
         if self.implied_centre is not None and iv is self.implied:
-            centre = _fmt(self.implied_centre / self.scale, self.places)
-            return f"{pt}{u} as written, centre {centre}{u}, interval {rng}"
-        return f"{pt}{u}, interval {rng}"
+            centre = _fmt(self.implied_centre / self.scale, self.places) + b
+            return f"{pt}{u} as written, centre {centre}{u}, interval {rng}{u}"
+        return f"{pt}{u}, interval {rng}{u}"
 
 
 def _fmt(x: Decimal, places: int) -> str:
-    return str(x.quantize(Decimal(1).scaleb(-places)))
+    return number(x, places)
+
+
+def _range(iv: Interval, places: int, scale: Decimal, unit: str = "", exact: bool = False) -> str:
+    """An interval in display units, its ends rounded outward (a point: rounded half up).
+    ``exact``: a reported figure's rounding interval, whose ends are short decimals, shown
+    exactly (``[9.15%, 9.25%)``) unless they need more than ``places + 2`` decimals."""
+    def end(x: Decimal | None, upper: bool) -> str:
+        if x is None:
+            return "∞" if upper else "−∞"
+        x = x / scale
+        if exact:
+            t = x.normalize()
+            dec = max(0, -t.as_tuple().exponent)  # type: ignore[operator]
+            if dec <= places + 2:
+                return number(x, dec) + unit
+        return bound(x, places, upper) + unit
+    if iv.is_point:
+        return _fmt(iv.lo / scale, places) + unit  # type: ignore[operator]
+    return (f"{'(' if iv.lo_open else '['}{end(iv.lo, False)}, {end(iv.hi, True)}"
+            f"{')' if iv.hi_open else ']'}")
 
 
 @dataclass(frozen=True)
@@ -207,7 +248,7 @@ class Reconciliation:
 
 
 STRENGTHS = ("", "trivial", "coincidence")
-COUNTS_AS = ("evidence", "trivial", "coincidence", "tension", "derived")
+COUNTS_AS = ("evidence", "trivial", "coincidence", "context", "derived")
 
 
 REGISTRY: dict[str, Check] = {}
@@ -270,7 +311,11 @@ def verdict(o: Outcome) -> str:
 def power(o: Outcome) -> tuple[str, str]:
     """How much a check can tell: the band of agreement relative to the reported figure.
 
-    Returns (``high`` | ``medium`` | ``low`` | ``n/a``, the relative band as text)."""
+    Returns (``high`` | ``medium`` | ``low`` | ``n/a``, the relative band as text).  It is
+    computed from the intervals and the distance between the figures, never from the verdict:
+    an equality from the width of its band of agreement; an inequality from the distance to its
+    bound whichever side it falls (a passing and a failing inequality at the same distance get
+    the same label)."""
     if o.relation == "none" or o.reported is None:
         return "n/a", ""
     if o.relation == "in":
@@ -283,8 +328,13 @@ def power(o: Outcome) -> tuple[str, str]:
         rp = o.reported_point if o.reported_point is not None else o.reported.mid
         if rp in (None, 0) or o.unit == "date":
             return "low", "one-sided"
+        # The label depends on the distance from the bound only, not on its side, so power
+        # never follows the verdict: figures within 20% of the bound are ``medium`` (an error
+        # of modest size would flip the verdict), farther ones ``low`` either way (only a gross
+        # error would flip it).  The band says on which side the figures fall.
         signed = (rp - o.implied_point) if o.relation == "le" else (o.implied_point - rp)
         margin = abs(signed) / abs(rp)  # type: ignore[operator]
+        label = "low" if margin > D("0.2") else "medium"
         if signed < 0:
             # violated: like statcheck's gross inconsistency, say by how much.  When every
             # value the implied interval allows violates it, give its centre and range, not
@@ -296,12 +346,12 @@ def power(o: Outcome) -> tuple[str, str]:
                         for x in (iv.lo, iv.hi)]
                 if all(e <= 0 for e in ends):
                     ip = o.implied_centre
-                    margin = abs(rp - ip) / abs(rp)  # type: ignore[operator]
+                    centre = abs(rp - ip) / abs(rp)  # type: ignore[operator]
                     lo, hi = sorted(f"{abs(e) / abs(rp):.0%}" for e in ends)  # type: ignore[operator]
-                    band = f"violated by {margin:.0%}" + (
+                    band = f"violated by {centre:.0%}" + (
                         f" (range {lo[:-1]}–{hi})" if lo != hi else "")
-            return ("high" if margin > D("0.1") else "medium"), band
-        return ("low" if margin > D("0.2") else "medium"), f"one-sided, margin {margin:.0%}"
+            return label, band
+        return label, f"one-sided, margin {margin:.0%}"
     ref = o.reported_point if o.reported_point not in (None, 0) else o.implied_point
     if not (o.reported.bounded and o.implied.bounded):
         return "low", "unbounded"
@@ -332,12 +382,10 @@ class Result:
 
     @property
     def counts_as(self) -> str:
-        """evidence | trivial | coincidence | tension | derived (see the module docstring)."""
-        if self.tension:
-            return "tension"
-        if self.verdict == "not_checkable":
-            return "derived"
-        return self.check.strength or "evidence"
+        """evidence | trivial | coincidence | context | derived: from the check's definition
+        (its relation, ``not_same`` and ``strength``), never from the verdict (see the module
+        docstring)."""
+        return standing(self.check, self.outcome.relation)
 
     def row(self) -> dict[str, str]:
         c, o = self.check, self.outcome
@@ -346,7 +394,7 @@ class Result:
             "claims": ";".join(c.claims), "external": ";".join(c.external),
             "verdict": self.verdict,
             "reported": (f"{o.reported_label}: " if o.reported_label and o.reported is not None
-                         else "") + o.show(o.reported, o.reported_point),
+                         else "") + o.show(o.reported, o.reported_point, o.reported_written),
             "implied": o.show(o.implied, None if o.relation == "in" else o.implied_point),
             "relation": {"eq": "implied = reported", "le": "implied ≤ reported",
                          "ge": "implied ≥ reported", "in": "reported within implied range",
@@ -373,6 +421,8 @@ def run(figures: Figures, registry: Mapping[str, Check] | None = None) -> list[R
             o = replace(o, implied_point=centre)
         elif o.implied.bounded and o.relation != "in" and centre != o.implied_point:
             o = replace(o, implied_centre=centre)  # shown beside the figure as written
+        if o.reported is not None:
+            o = replace(o, reported_written=_written_form(figures, c, o))
         v, tension = judge(c, o)
         p, band = power(o)
         if v != "not_checkable" and c.strength:
@@ -384,6 +434,41 @@ def run(figures: Figures, registry: Mapping[str, Check] | None = None) -> list[R
                           c.formula.format_map(written), c.assumption.format_map(written),
                           tension, c.not_same.format_map(written)))
     return out
+
+
+def standing(c: Check, relation: str) -> str:
+    """What a check counts as, from its definition alone: ``derived`` for a relation that only
+    yields a figure, ``context`` for a check whose figures may not be the same quantity (it
+    can end only as consistent or tension, so it is never evidence), its ``strength``
+    (``trivial``/``coincidence``), else ``evidence``."""
+    if relation == "none":
+        return "derived"
+    if c.not_same:
+        return "context"
+    return c.strength or "evidence"
+
+
+def _written_form(figures: Figures, c: Check, o: Outcome) -> str:
+    """The reported figure as written, when it is one of the check's own figures (its interval
+    and value): the article's text (an override's own text), or an external row's; else ''
+    (a figure the check derived, shown by the formatter)."""
+    for key in c.claims + c.external:
+        try:
+            same = figures.iv(key) == o.reported and figures.pt(key) == o.reported_point
+        except KeyError:
+            continue
+        if not same:
+            continue
+        if key in figures.overrides:
+            ov = figures.overrides[key]
+            return group_written(ov.raw) if isinstance(ov, Reading) and not ov.iso else (
+                ov.raw if isinstance(ov, Reading) else "")
+        if key in figures.claims:
+            cl = figures.claims[key]
+            return cl.written if cl.reading.iso else group_written(cl.written)
+        e = figures.external[key]
+        return group_written(e.reading.raw) if e.reading is not None else ""
+    return ""
 
 
 def judge(c: Check, o: Outcome) -> tuple[str, bool]:
@@ -414,7 +499,8 @@ def counts(results: Sequence[Result] | pd.DataFrame) -> dict[str, int]:
     """Counts for headlines: the verdicts of the evidence checks, and the other kinds apart.
 
     Keys: ``checks`` (all), ``evidence``, ``consistent``, ``within_rounding``, ``inconsistent``
-    (evidence only), ``trivial``, ``coincidence``, ``tension``, ``derived``, ``not_checkable``
+    (evidence only), ``trivial``, ``coincidence``, ``context``, ``derived``; ``tension`` (the
+    context checks that fail today) and ``context_holding`` (the others); ``not_checkable``
     (tension + derived)."""
     if isinstance(results, pd.DataFrame):
         rows = list(zip(results["verdict"], results["counts_as"]))
@@ -425,6 +511,8 @@ def counts(results: Sequence[Result] | pd.DataFrame) -> dict[str, int]:
         out[kind] = sum(k == kind for _, k in rows)
     for v in ("consistent", "within_rounding", "inconsistent"):
         out[v] = sum(vv == v and k == "evidence" for vv, k in rows)
+    out["tension"] = sum(vv == "not_checkable" and k == "context" for vv, k in rows)
+    out["context_holding"] = out["context"] - out["tension"]
     out["not_checkable"] = sum(vv == "not_checkable" for vv, _ in rows)
     return out
 

@@ -414,8 +414,11 @@ def _never_decreased(f: Figures):
        explanation="A non-decreasing path bounds the fiscal part of the total from both sides: at "
                    "least the last two years, at most four years at the 2019 level plus 2020. The "
                    "total is cut at November 2020, which can only lower it.",
-       not_same="'各类帮扶资金' may include donations and other funds that no 只增不减 bounds, so "
-                "a total above the fiscal path would not contradict the article.",
+       not_same="'各类帮扶资金' (all kinds of funds) includes donations and other funds that no "
+                "只增不减 bounds, while the path is fiscal funds only, so a total above it would "
+                "not contradict the article; and the lower end takes zero fiscal funds in "
+                "2016–2018 and all of 2020 inside a total cut at November 2020, so a total below "
+                "it would not either. Not a fair test either way: context, not evidence.",
        title="Does the {aid_total_cumulative} total fit a fiscal path that only ever increased?")
 def _fits_path(f: Figures):
     y2019, p2019 = f.before_growth("fiscal_aid_2020", "fiscal_aid_growth_2020")

@@ -31,6 +31,7 @@ from matplotlib.transforms import Bbox
 from .. import data, style
 from ..checks import Figures, Result
 from ..interval import Interval
+from ..numbers import group_written, number  # noqa: F401  (the one formatter, re-exported)
 from ..written import Reading
 
 D = Decimal
@@ -73,23 +74,6 @@ THEMES: dict[str, str] = {
 # The one number formatter
 # ============================================================================================
 
-def number(x: Any, places: int = 0, *, sign: bool = False) -> str:
-    """*x* rounded half up to *places* decimals, with thousands separators and a true minus.
-
-    ``sign=True`` writes a ``+`` before a positive number.  Floats are taken through their
-    shortest repr (plot coordinates); figures themselves are Decimals."""
-    if not isinstance(x, (Decimal, int)):
-        x = float(x)  # numpy scalars, plot coordinates
-        if math.isnan(x) or math.isinf(x):
-            raise ValueError(f"cannot format {x!r} as a number")
-        x = D(repr(x))
-    q = D(x).quantize(D(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    text = f"{abs(q):,.{places}f}"
-    if q < 0 and q != 0:
-        return MINUS + text
-    return ("+" + text) if sign and q > 0 else text
-
-
 def pct(x: Decimal, places: int = 2, *, sign: bool = False) -> str:
     """A percentage: ``number(x) + "%"``."""
     return number(x, places, sign=sign) + "%"
@@ -110,21 +94,6 @@ def interval(iv: Interval, places: int = 0, scale: Decimal = D(1)) -> str:
     lo = "−∞" if iv.lo is None else number(iv.lo / scale, places)
     hi = "∞" if iv.hi is None else number(iv.hi / scale, places)
     return f"{lo}{EN_DASH}{hi}"
-
-
-_NUMERAL = re.compile(r"(?<![\d.])(\d+)(\.\d+)?")
-
-
-def group_written(raw: str) -> str:
-    """A figure as written, with its first numeral's thousands grouped like :func:`number`.
-
-    Only the grouping changes: decimals, qualifiers and measure words stay as written
-    (``6102万元`` → ``6,102万元``, ``9.56%`` → ``9.56%``, ``近200名`` → ``近200名``)."""
-    m = _NUMERAL.search(raw)
-    if not m:
-        return raw
-    whole = f"{int(m.group(1)):,}" if len(m.group(1)) > 3 else m.group(1)
-    return raw[:m.start()] + whole + (m.group(2) or "") + raw[m.end():]
 
 
 def as_written(figs: Figures, cid: str) -> str:
@@ -267,8 +236,10 @@ STATUS_ORDER = ("inconsistent", "tension", "within_rounding", "consistent", "not
 def counts(results: Sequence[Result]) -> dict[str, int]:
     """Counts for titles, from :func:`debao_audit.checks.counts` when the checks provide it:
     ``evidence`` checks by verdict (``inconsistent``, ``consistent``, ``within_rounding``),
-    ``trivial`` and ``coincidence`` apart (``not_evidence``), ``tension``, ``derived``; plus
-    ``failing`` (= inconsistent), ``holding`` and ``checkable`` (evidence + not evidence)."""
+    ``trivial`` and ``coincidence`` apart (``not_evidence``), ``context`` (figures that may not be
+    the same quantity: ``tension`` when they disagree, ``context_holding`` when not), ``derived``;
+    plus ``failing`` (= inconsistent), ``holding`` and ``checkable`` (evidence + not evidence +
+    context checks that hold)."""
     from .. import checks as _checks
 
     if hasattr(_checks, "counts") and all(hasattr(r, "counts_as") for r in results):
@@ -279,7 +250,9 @@ def counts(results: Sequence[Result]) -> dict[str, int]:
         n.update(evidence=len(checkable), trivial=0, coincidence=0, tension=0,
                  derived=len(results) - len(checkable), checks=len(results))
     n["not_evidence"] = n.get("trivial", 0) + n.get("coincidence", 0)
-    n["checkable"] = n["evidence"] + n["not_evidence"]
+    # context checks that hold are checkable relations too (drawn with their verdict), though
+    # never evidence; the failing ones are tensions
+    n["checkable"] = n["evidence"] + n["not_evidence"] + n.get("context_holding", 0)
     n["failing"] = n["inconsistent"]
     n["holding"] = n["consistent"] + n["within_rounding"]
     return n

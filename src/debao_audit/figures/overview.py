@@ -197,6 +197,9 @@ def _count_text(results: Sequence[Result]) -> str:
         text += f" ({n['within_rounding']} only within rounding)"
     if n.get("tension"):
         text += f"; {n['tension']} more are tensions (the figures disagree but may count different things)"
+    if n.get("context_holding"):
+        text += (f"; {n['context_holding']} more agree but may count different things, so are "
+                 "not counted as evidence either")
     if n["not_evidence"]:
         text += (f"; {n['not_evidence']} could hardly fail (trivial or coincidence) and are "
                  "not counted as evidence")
@@ -223,7 +226,11 @@ def fig_findings(figs: Figures, results: list[Result], *,
             "or an independent source's), what the other figures give (centre; range in small "
             "type), the gap (centre and range). A tension: they disagree, but may not count the "
             "same thing. " + (f"Not counted as evidence: {n['not_evidence']} trivial or "
-                              "coincidental checks." if n["not_evidence"] else ""))
+                              "coincidental checks" if n["not_evidence"] else "")
+            + (f"{' and' if n['not_evidence'] else 'Not counted as evidence:'} "
+               f"{n['context_holding']} context checks"
+               if n.get("context_holding") else "") + ("." if n["not_evidence"]
+                                                      or n.get("context_holding") else ""))
     fig, ax = style.new_figure(c.title(zh, en), c.wrap(rest, 80),
                                figsize=(6.6, height), title_size=c.TITLE,
                                subtitle_size=c.SMALL)
