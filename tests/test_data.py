@@ -119,7 +119,7 @@ def _set(row_index, column, value):
     (_set(2, "id", "Not Snake"), 3, "id", "snake_case"),
     (_set(9, "quote", "2020年农村居民人均可支配收入完成12365元"), 10, "quote", "verbatim substring"),
     (_set(9, "written", "12,364元"), 10, "written", "inside the quote"),
-    (_set(10, "written", "增长57.84"), 11, "written", "readable figure"),
+    (_set(10, "written", "年增长57.84"), 11, "written", "readable figure"),
     (_set(9, "unit", "rmb"), 10, "unit", "vocabulary"),
     (_set(9, "value", "12365"), 10, "value", "12364"),
     (_set(18, "value", "2.24e8x"), 19, "value", "decimal number"),

@@ -404,13 +404,54 @@ def _summary(tree):
 def test_summary_lists_every_failing_check_with_links_to_its_figures(tree, inputs):
     _, _, results = inputs
     failing = [r for r in results if r.verdict == "inconsistent"]
-    items = {li.get("id"): li for li in _summary(tree).iter("li")}
+    items = {li.get("id"): li for li in _summary(tree).iter("li")
+             if li.get("id").startswith("finding-")}
     assert set(items) == {f"finding-{r.check.check_id}" for r in failing}
     for r in failing:
         hrefs = {a.get("href") for a in items[f"finding-{r.check.check_id}"].iter("a")}
         assert f"#check-{r.check.check_id}" in hrefs
         assert {f"#claim-{c}" for c in r.check.claims} <= hrefs
-    assert f"{len(failing)} of the {len(results)} checks fail" in "".join(_summary(tree).itertext())
+    assert page.counts_sentence(checks.counts(results)) in "".join(_summary(tree).itertext())
+
+
+def test_summary_counts_are_the_audits_counts(tree, inputs):
+    """The page counts checks exactly as the README and the figures do (checks.counts): the
+    numbers in its headline are the evidence failures, evidence checks, tensions, ...; not the
+    total number of checks as the count of failures' denominator."""
+    _, _, results = inputs
+    n = checks.counts(results)
+    count = next(p for p in _summary(tree).iter("p") if p.get("class") == "count")
+    text = "".join(count.itertext())
+    assert text.startswith(f"{n['inconsistent']} of {n['evidence']} evidence checks fail"
+                           if n["inconsistent"] else f"None of the {n['evidence']} evidence")
+    if n["tension"]:
+        assert f"{n['tension']} more " in text
+    assert f"({n['checks']} checks in all)" in text
+    numbers = [int(x) for x in re.findall(r"\d+", text)]
+    assert numbers == [n["inconsistent"], n["evidence"], n["consistent"] + n["within_rounding"],
+                       n["tension"], n["trivial"] + n["coincidence"], n["trivial"],
+                       n["coincidence"], n["derived"], n["checks"]]
+
+
+def test_counts_sentence_can_differ():
+    base = dict(checks=10, evidence=6, consistent=4, within_rounding=0, inconsistent=2,
+                trivial=1, coincidence=0, tension=1, derived=2, not_checkable=3)
+    assert page.counts_sentence(base).startswith("2 of 6 evidence checks fail and 4 hold; "
+                                                 "1 more is a tension")
+    assert page.counts_sentence({**base, "inconsistent": 0, "consistent": 6}).startswith(
+        "None of the 6 evidence checks fails")
+
+
+def test_summary_lists_tensions_apart_with_links_to_their_figures(tree, inputs):
+    _, _, results = inputs
+    tensions = [r for r in results if r.counts_as == "tension"]
+    items = {li.get("id"): li for li in _summary(tree).iter("li")}
+    assert {i for i in items if i.startswith("tension-")} == {
+        f"tension-{r.check.check_id}" for r in tensions}
+    for r in tensions:
+        assert r.verdict != "inconsistent"
+        hrefs = {a.get("href") for a in items[f"tension-{r.check.check_id}"].iter("a")}
+        assert {f"#check-{r.check.check_id}"} | {f"#claim-{c}" for c in r.check.claims} <= hrefs
 
 
 def test_attribution_follows_the_independent_figures(inputs):
@@ -479,10 +520,21 @@ def test_a_confirmed_figure_is_not_marked_as_failing(tree, inputs):
 def test_table_lists_failures_first(tree, inputs):
     _, _, results = inputs
     table = next(t for t in tree.iter("table") if t.get("class") == "all")
-    order = [tr.get("class")[2:] for tr in table.iter("tr") if tr.get("id")]
+    rows = [tr for tr in table.iter("tr") if tr.get("id")]
+    order = [tr.get("class")[2:] for tr in rows]
     assert len(order) == len(results)
-    assert order == sorted(order, key=page.SEVERITY.index)
-    assert order[0] == "inconsistent" or "inconsistent" not in order
+    kinds = ["failure" if v == "inconsistent" else
+             "tension" if tr.get("data-counts-as") == "tension" else "rest"
+             for v, tr in zip(order, rows)]
+    assert kinds == sorted(kinds, key=["failure", "tension", "rest"].index)
+    assert kinds.count("tension") == sum(r.counts_as == "tension" for r in results)
+    rest = [v for v, k in zip(order, kinds) if k == "rest"]
+    assert rest == sorted(rest, key=page.SEVERITY.index)
+    by_id = {r.check.check_id: r for r in results}
+    assert [tr.get("id")[len("check-"):] for tr in rows] == [
+        r.check.check_id for r in page.table_order(results)]
+    assert all(tr.get("data-counts-as") == by_id[tr.get("id")[len("check-"):]].counts_as
+               for tr in rows)
 
 
 def test_skip_link_comes_first_and_targets_the_table(tree):

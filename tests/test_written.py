@@ -1,5 +1,6 @@
 """The reader of numbers as written: known cases, errors and properties (hypothesis)."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -336,7 +337,8 @@ QUALIFIER_WORDS = ["多", "余", "近", "将近", "约", "大约", "以上", "�
 UNIT_WORDS = ["元", "万元", "亿元", "人", "户", "%", "％", "个", "名", "人次", "批次", "个百分点",
               "百分点", "倍", "成", "年", "月", "日", "级"]
 PUNCTUATION = [",", ".", "，", "、", "-", "至", "到", "~", "～", "—", " "]
-TOKENS = NUMERALS + QUALIFIER_WORDS + UNIT_WORDS + PUNCTUATION
+DIRECTION_WORDS = ["下降", "减少", "降低", "增长", "增加"]
+TOKENS = NUMERALS + QUALIFIER_WORDS + DIRECTION_WORDS + UNIT_WORDS + PUNCTUATION
 
 
 def _closure_contains(iv: Interval, x: Decimal) -> bool:
@@ -443,3 +445,59 @@ def test_cn2an_alone_misreads_what_the_reader_reads_by_hand():
         cn2an.cn2an("百十一", "normal")                        # a crash, not a reason
     with pytest.raises(ReadError):
         read("百十一")
+
+
+# -- signed changes: 下降/减少/降低 (a fall) and 增长/增加 (a rise) before a figure ------------------
+
+@pytest.mark.parametrize("word", ["下降", "减少", "降低"])
+@pytest.mark.parametrize("figure, unit", [("10.3%", "percent"), ("近10%", "percent"),
+                                          ("200余万元", "yuan"), ("3个百分点", "percentage_point")])
+def test_a_fall_is_the_negated_reading(word, figure, unit):
+    plain, fall = read(figure, unit), read(word + figure, unit)
+    assert fall.value == -plain.value
+    assert fall.interval == -plain.interval
+    assert fall.rule == "signed_change" and fall.raw == word + figure
+
+
+@pytest.mark.parametrize("word", ["增长", "增加"])
+def test_a_rise_written_out_is_the_plain_reading(word):
+    assert read(word + "10.3%", "percent").interval == read("10.3%", "percent").interval
+    assert read(word + "10.3%", "percent").value == Decimal("10.3")
+
+
+def test_signed_changes_convention_switches_them_off():
+    off = DEFAULT.with_(signed_changes=False)
+    with pytest.raises(ReadError, match="signed_changes=False"):
+        read("下降10.3%", "percent", off)
+    assert read("下降10.3%", "percent").interval.hi < 0
+
+
+def test_the_minus_sign_hint_names_a_form_that_reads():
+    """The refusal of -10.3% suggests writing the fall in words: that form must read."""
+    with pytest.raises(ReadError) as e:
+        read("-10.3%", "percent")
+    suggested = re.search(r"下降\S+%", str(e.value)).group(0)
+    assert read(suggested, "percent").interval.hi < 0
+
+
+@pytest.mark.parametrize("raw", ["下降下降3%", "下降2020年", "下降", "增长-3%"])
+def test_malformed_signed_changes_are_read_errors(raw):
+    with pytest.raises(ReadError):
+        read(raw)
+
+
+def test_signed_changes_leave_every_claim_unchanged():
+    """The article's own figures carry no direction word: every claim's reading (interval, value,
+    rule) is the same with signed changes on and off, and no claim reads as a signed change."""
+    from debao_audit import data
+    on = data.load_claims(conventions=DEFAULT)
+    off = data.load_claims(conventions=DEFAULT.with_(signed_changes=False))
+    assert [(c.id, c.reading) for c in on] == [(c.id, c.reading) for c in off]
+    assert all(c.reading.rule != "signed_change" for c in on)
+
+
+def test_a_what_if_can_write_a_fall():
+    from debao_audit import checks, whatif
+    figs = checks.load_figures()
+    r = whatif.read_overrides({"fiscal_aid_growth_2020": "下降10.3%"}, figs)
+    assert r["fiscal_aid_growth_2020"].interval == -figs.claims["fiscal_aid_growth_2020"].interval

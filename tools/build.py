@@ -22,6 +22,15 @@ All or nothing
     SIGTERM are held off while moving).  Stale staging directories and temporary files left by
     killed runs are removed at the start of every run.
 
+The manifest (committed)
+    What each step last read and wrote, as content hashes, is kept in ``build-manifest.json``
+    at the repository root, which is committed with the outputs: a fresh clone whose outputs are
+    current runs nothing.  The runner trusts a step's record only when every hash in it matches
+    the checkout (and the record's own checksum matches, so a line-wise merge that mixed two
+    records is not trusted); otherwise the step runs.  It is written only when it changes, and
+    only after a successful commit (a failed or killed run leaves it as it was, so the next run
+    simply re-runs what it cannot vouch for).
+
 Usage: ``tools/build.py [--force] [--jobs N]``.  Output: one line per notebook and a summary.
 """
 
@@ -46,7 +55,8 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 ROOT = Path(__file__).resolve().parents[1]
 STATE_DIR = ROOT / ".build"
-STATE = STATE_DIR / "state.json"
+#: The committed manifest: per step, the hashes of its inputs and outputs (see the docstring).
+STATE = ROOT / "build-manifest.json"
 JOURNAL = STATE_DIR / "commit.json"
 LOCK = STATE_DIR / "lock"
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -110,19 +120,41 @@ def tree_hash(rels: tuple[str, ...]) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# State (untracked, in .build/)
+# The manifest (committed: build-manifest.json)
 # --------------------------------------------------------------------------------------------
 
+def _record_check(record: dict) -> str:
+    body = {k: v for k, v in record.items() if k != "check"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
 def load_state() -> dict:
+    """The manifest; a record whose checksum does not match (hand-edited, mixed by a merge) is
+    dropped, and an unreadable manifest (e.g. merge conflict markers) counts as empty."""
     try:
-        return json.loads(STATE.read_text(encoding="utf-8"))
+        state = json.loads(STATE.read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
         return {}
+    if not isinstance(state, dict):
+        return {}
+    steps = state.get("steps")
+    state["steps"] = {name: r for name, r in steps.items()
+                      if isinstance(r, dict) and r.get("check") == _record_check(r)
+                      } if isinstance(steps, dict) else {}
+    return state
 
 
 def save_state(state: dict) -> None:
-    tmp = STATE.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
+    """Write the manifest (deterministically: sorted, one hash a line) only if it changed."""
+    for record in state.get("steps", {}).values():
+        record["check"] = _record_check(record)
+    text = json.dumps(state, indent=1, sort_keys=True) + "\n"
+    with contextlib.suppress(FileNotFoundError):
+        if STATE.read_text(encoding="utf-8") == text:
+            return
+    tmp = STATE.with_name(f".{STATE.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.chmod(tmp, OUTPUT_MODE)
     os.replace(tmp, STATE)
 
 

@@ -48,7 +48,8 @@ from .style import FONT_FILES, VERDICT_COLOURS, VERDICT_LABELS
 
 __all__ = ["DEFAULT_PATH", "ICONS", "PAGE_FONT", "SEVERITY", "Attribution", "Mark", "attribute",
            "body_bounds", "build_page", "claim_verdicts", "confirming_checks", "font_css",
-           "locate_marks", "mark_verdict", "subset_woff2", "worst", "write_page"]
+           "counts_sentence", "locate_marks", "mark_verdict", "subset_woff2", "table_order",
+           "worst", "write_page"]
 
 DEFAULT_PATH = _data.FIGURES / "annotated_article.html"
 
@@ -280,7 +281,7 @@ def font_css(regular_chars: Iterable[str], bold_chars: Iterable[str]) -> str:
 
 #: Elements set in bold (the CSS gives weight 700 to these only): their text decides the bold
 #: subset.  Tags, and classes of <span>/<p>.
-BOLD_TAGS = ("h1", "h2", "th", "strong", "b")
+BOLD_TAGS = ("h1", "h2", "h3", "th", "strong", "b")
 BOLD_CLASSES = ("pfig", "pt", "ft")
 
 
@@ -363,7 +364,7 @@ _CSS = """
 html{font-size:106.25%;-webkit-text-size-adjust:100%}
 body{margin:0;color:var(--text);background:#fff;line-height:1.6;font-family:"FONT",sans-serif;
  font-weight:400;font-synthesis:none}
-h1,h2,th,strong,b,.pfig,.pt,.ft{font-weight:700}
+h1,h2,h3,th,strong,b,.pfig,.pt,.ft{font-weight:700}
 .wrap{max-width:46rem;margin:0 auto;padding:1.5rem 1.25rem 2rem}
 .wide{max-width:72rem}
 .skip{position:absolute;left:.5rem;top:-10rem;background:#fff;color:#0a4f86;padding:.5rem .8rem;
@@ -392,6 +393,7 @@ code{font-family:inherit;font-size:.9em;background:#f2f2f2;padding:0 .2em;border
 .summary{border:2px solid #D55E00;border-radius:6px;padding:.4rem 1rem .6rem;margin:1.2rem 0 0;background:#fff}
 .summary h2{font-size:1.25rem;margin:.4rem 0 .2rem}
 .summary>p{margin:.3rem 0}
+.summary h3{font-size:1.05rem;margin:.7rem 0 .1rem}
 .summary ol{padding-left:1.4rem;margin:.4rem 0}
 .summary li{margin:.55rem 0}
 .summary li p{margin:.1rem 0}
@@ -647,10 +649,42 @@ def _point(shown: str) -> str:
     return shown.split(", interval ")[0]
 
 
+def counts_sentence(n: Mapping[str, int]) -> str:
+    """The page's headline count, from :func:`checks.counts` (the same counting as the README
+    and the findings figure): failures among the evidence checks, then tensions, then the
+    checks that are not evidence (trivial or coincidence) and those yielding derived figures."""
+    fail, ev = n["inconsistent"], n["evidence"]
+    hold = n["consistent"] + n["within_rounding"]
+    head = (f"{fail} of {ev} evidence checks fail and {hold} hold" if fail
+            else f"None of the {ev} evidence checks fails")
+    parts = [head]
+    if n["tension"]:
+        parts.append(f"{n['tension']} more {'are tensions' if n['tension'] != 1 else 'is a tension'}"
+                     " (the figures disagree but may count different things)")
+    weak = n["trivial"] + n["coincidence"]
+    if weak:
+        parts.append(f"{weak} could hardly fail ({n['trivial']} trivial, {n['coincidence']} "
+                     "coincidence) and are not counted as evidence")
+    if n["derived"]:
+        parts.append(f"{n['derived']} only yield derived figures")
+    return "; ".join(parts) + f" ({n['checks']} checks in all)"
+
+
+def _tension_item(r: _checks.Result, claims: Mapping[str, _data.Claim]) -> str:
+    row, cid = r.row(), r.check.check_id
+    return (f'<li id="tension-{_e(cid)}"><p class="ft">{_badge(r.verdict)} '
+            f'<a href="#check-{_e(cid)}">{_e(r.title)}</a></p>'
+            f'<p>reported: {_e(row["reported"])}; implied: {_e(row["implied"])}</p>'
+            f'<p><span class="role set">the figures</span> '
+            + ", ".join(_fig_link(c, claims) for c in r.check.claims)
+            + f"</p><p>Why it is not called inconsistent: {_e(r.not_same)}</p></li>")
+
+
 def _summary_html(results: Sequence[_checks.Result], claims: Mapping[str, _data.Claim],
                   attributions: Mapping[str, Attribution]) -> str:
     failing = [a for a in attributions.values()]
-    n = len(results)
+    tensions = [r for r in results if r.counts_as == "tension"]
+    n = _checks.counts(results)
     items = []
     for a in failing:
         r, row = a.result, a.result.row()
@@ -684,23 +718,43 @@ def _summary_html(results: Sequence[_checks.Result], claims: Mapping[str, _data.
             f'<a href="#check-{_e(cid)}">{_e(r.title)}</a></p>'
             f'<p>reported: {_e(row["reported"])}; implied: {_e(row["implied"])}</p>'
             + "".join(f"<p>{x}</p>" for x in roles) + "</li>")
-    count = (f"{len(failing)} of the {n} checks fail" if failing
-             else f"None of the {n} checks fails")
     return (
         '<section class="summary" aria-labelledby="summary-h" lang="en">\n'
         '<h2 id="summary-h">What the audit found</h2>\n'
-        f"<p>{count}. Each link below jumps to the figure in the text and opens its details.</p>\n"
-        + ("<ol>" + "".join(items) + "</ol>\n" if items else "")
+        f'<p class="count">{_e(counts_sentence(n))}. Each link below jumps to the figure in the '
+        "text and opens its details.</p>\n"
+        + (f'<h3 id="failures-h">Failures ({len(failing)})</h3>\n'
+           '<ol aria-labelledby="failures-h">' + "".join(items) + "</ol>\n" if items else "")
+        + (f'<h3 id="tensions-h">Tensions ({len(tensions)}): not proven inconsistent</h3>\n'
+           '<ol aria-labelledby="tensions-h">'
+           + "".join(_tension_item(r, claims) for r in tensions) + "</ol>\n" if tensions else "")
         + '<p class="rule">How the likely error is picked: a figure that agrees with an '
         "independent source (a passing check of equality against it) is taken as right; when "
         "exactly one figure of a failing set is left unconfirmed, it is the likely error. "
         "Otherwise the set is flagged as a whole.</p>\n"
-        '<p><a href="#all-checks">All checks, failures first</a></p>\n'
+        '<p><a href="#all-checks">All checks, failures and tensions first</a></p>\n'
         "</section>\n")
 
 
+def table_order(results: Sequence[_checks.Result]) -> list[_checks.Result]:
+    """The checks table's order: failures, then tensions, then the rest by :data:`SEVERITY`
+    (registry order within each)."""
+    def key(r: _checks.Result) -> int:
+        if r.verdict == "inconsistent":
+            return 0
+        if r.counts_as == "tension":
+            return 1
+        return 2 + SEVERITY.index(r.verdict)
+    return sorted(results, key=key)
+
+
+_COUNTS_AS_NOTE = {"tension": "tension: the figures disagree but may count different things",
+                   "trivial": "trivial: could hardly fail; not evidence",
+                   "coincidence": "coincidence: an equality the article never asserts; not evidence"}
+
+
 def _table_html(results: Sequence[_checks.Result]) -> str:
-    ordered = sorted(results, key=lambda r: SEVERITY.index(r.verdict))
+    ordered = table_order(results)
     rows = []
     for r in ordered:
         row = r.row()
@@ -709,15 +763,17 @@ def _table_html(results: Sequence[_checks.Result]) -> str:
         ext = (f'<br><span class="n">external: {", ".join(_id(x) for x in r.check.external)}</span>'
                if r.check.external else "")
         rows.append(
-            f'<tr id="check-{_e(cid)}" class="v-{r.verdict}"><td>{_id(cid)}</td>'
-            f'<td>{_e(r.title)}</td>'
-            f'<td class="v">{_badge(r.verdict)} {_e(_label(r.verdict))}</td>'
+            f'<tr id="check-{_e(cid)}" class="v-{r.verdict}" data-counts-as="{_e(r.counts_as)}">'
+            f'<td>{_id(cid)}</td><td>{_e(r.title)}</td>'
+            f'<td class="v">{_badge(r.verdict)} {_e(_label(r.verdict))}'
+            + (f'<br><span class="n">{_e(_COUNTS_AS_NOTE[r.counts_as])}</span>'
+               if r.counts_as in _COUNTS_AS_NOTE else "") + "</td>"
             f'<td>{_e(row["reported"])}</td>'
             f'<td>{_e(row["implied"])}<br><span class="n">{_e(_RELATION_WORDS[r.outcome.relation])}</span></td>'
             f'<td class="claims">{links}{ext}</td></tr>')
     return ('<div class="scroll"><table class="all"><caption>Every check: failures first, then '
-            'within rounding, consistent and not checkable (registry order within each). A claim '
-            'link jumps to the figure in the article and opens its details.</caption>\n'
+            'tensions, then within rounding, consistent and not checkable (registry order '
+            'within each). A claim link jumps to the figure in the article and opens its details.</caption>\n'
             '<colgroup><col style="width:17%"><col style="width:20%"><col style="width:14%">'
             '<col style="width:14%"><col style="width:15%"><col style="width:20%"></colgroup>\n'
             '<thead><tr><th scope="col">check</th><th scope="col">title</th>'

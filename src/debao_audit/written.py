@@ -9,7 +9,10 @@ it rejects with the reason.
 
 The grammar (each part optional except the numeral)::
 
-    [qualifier] [百分之] numeral [多|余] [万|亿] [measure word] [以上|以下|以内|左右|上下]
+    [direction] [qualifier] [百分之] numeral [多|余] [万|亿] [measure word] [以上|以下|以内|左右|上下]
+
+* direction (a signed change, ``Conventions.signed_changes``): 下降 减少 降低 (a fall: the figure
+  is negated, 下降10.3% → −10.3%) or 增长 增加 (a rise, written explicitly: +10.3%)
 
 * qualifier before: 约 大约 近 将近 超过 超 逾 不到 不足 至少 多达
 * numeral: Arabic (``2.24``, ``1,400``), Chinese (``五``, ``一万二千``, ``三点五``), a pair of
@@ -145,6 +148,9 @@ TAIL_QUALIFIERS: dict[str, str] = {
 #: Every qualifier word and its meaning.
 QUALIFIERS: dict[str, str] = {**PRE_QUALIFIERS, **POST_QUALIFIERS, **TAIL_QUALIFIERS}
 
+#: Words before a figure that make it a signed change: -1 a fall, +1 a rise.
+DIRECTION_WORDS: dict[str, int] = {"下降": -1, "减少": -1, "降低": -1, "增长": 1, "增加": 1}
+
 #: Range separators: 3至5万, 3到5万, 3-5万, 3~5万 (fullwidth ～ and － are read as ~ and -).
 RANGE_SEPARATORS = "至到-~—–"
 
@@ -169,6 +175,11 @@ class Conventions:
       percent, 倍) like its Arabic twin: ``三万五千`` like ``3.5万``, at its last written digit (the
       千); ``百分之五十`` like ``50%``, at the unit ([49.5, 50.5)).  True rounds every Chinese numeral
       at its last written digit, the way 多/余 count (``百分之五十`` → [45, 55)).
+    * ``signed_changes``: True (the default) reads a direction word before a figure as a signed
+      change: 下降/减少/降低 N is a fall, the negated reading of N (``下降10.3%`` → (−10.35, −10.25]),
+      增长/增加 N a rise, N's reading unchanged (``增长10.3%`` = ``10.3%``).  The article writes
+      every change as a magnitude with its direction in the surrounding words (同比增长10.3%), so
+      its own claims are unaffected; this lets a what-if write a fall.  False rejects the words.
     """
 
     near_band: Decimal = Decimal("0.05")
@@ -179,6 +190,7 @@ class Conventions:
     few_digits: tuple[int, int] = (2, 9)
     range_rounded_ends: bool = False
     cn_round_at_last_digit: bool = False
+    signed_changes: bool = True
 
     def __post_init__(self) -> None:
         for name in ("near_band", "about_band", "under_band"):
@@ -248,13 +260,18 @@ RULES: dict[str, str] = {
     "few": "几/数: a digit from {few_lo} to {few_hi} (few_digits), closed like a pair",
     "range": "a至b, a-b, a到b: the scale written at the end applies to both ends; {range_how}",
     "date": "a date stands for every day it names",
+    "signed_change": ("下降/减少/降低 N: a fall, the negated reading of N; 增长/增加 N: a rise, N's "
+                      "reading (signed_changes={signed_changes}); N: {inner}"),
 }
 
 
-def describe_rule(rule: str, conventions: Conventions = DEFAULT) -> str:
-    """The sentence for a rule key, with the conventions' values filled in."""
+def describe_rule(rule: str, conventions: Conventions = DEFAULT, inner: str = "") -> str:
+    """The sentence for a rule key, with the conventions' values filled in (``inner``: for a
+    signed change, the rule key of the figure's own reading)."""
     c = conventions
     return RULES[rule].format(
+        signed_changes=c.signed_changes,
+        inner=describe_rule(inner, c) if inner else "read as written",
         exact_integer_counts=c.exact_integer_counts, near_band=c.near_band,
         about_pct=_plain(c.about_band * 100), percent_cap=c.percent_cap,
         under_from="0" if c.under_band is None else f"N·(1 − {c.under_band})",
@@ -326,9 +343,14 @@ def read(raw: str, unit: str | None = None, conventions: Conventions = DEFAULT) 
         return read_date(text)
     if not text:
         raise ReadError("an empty string: no figure is written")
+    direction = next((w for w in DIRECTION_WORDS if text.startswith(w)), None)
+    if direction:
+        return _signed(raw, text, direction, unit, conventions)
     if text[0] in "-—–~" or text.startswith("负"):
         raise ReadError(f"cannot read {raw!r}: a negative figure (or a range with no start); "
-                        "the article writes a fall in words (下降3%)")
+                        + ("write a fall in words, 下降3% (Conventions.signed_changes)"
+                           if conventions.signed_changes else
+                           "signed changes are off (Conventions.signed_changes=False)"))
     for ch, why in (("，", "a fullwidth comma ， separates clauses, not thousands (1,400 uses ',')"),
                     ("、", "the enumeration comma 、 lists several figures: read each one")):
         if ch in text:
@@ -433,6 +455,33 @@ def read(raw: str, unit: str | None = None, conventions: Conventions = DEFAULT) 
     return Reading(raw=raw, digits=num.digits, value=value, unit_word=word, decimals=num.decimals,
                    scale=num.scale, qualifier=qualifier, exact=exact and qualifier is None,
                    interval=interval, form="number", rule=rule, place=step, canonical=canonical)
+
+
+def _negate(d: Decimal | None) -> Decimal | None:
+    return None if d is None else (-d if d else Decimal(0))
+
+
+def _signed(raw: str, text: str, word: str, unit: str | None, conventions: Conventions) -> Reading:
+    """``下降10.3%``: the reading of ``10.3%``, negated for a fall (see Conventions.signed_changes)."""
+    if not conventions.signed_changes:
+        raise ReadError(f"cannot read {raw!r}: {word} makes it a signed change, and signed changes "
+                        "are off (Conventions.signed_changes=False); write the magnitude alone")
+    rest = text[len(word):]
+    if any(rest.startswith(w) for w in DIRECTION_WORDS):
+        raise ReadError(f"{raw!r} has more than one direction word; only one is read")
+    if unit == "date" or _DATE_RE.match(rest):
+        raise ReadError(f"{raw!r}: a date cannot rise or fall")
+    try:
+        r = read(rest, unit, conventions)
+    except ReadError as e:
+        raise ReadError(f"cannot read {raw!r} as {word} and a figure: {e}") from None
+    sign = DIRECTION_WORDS[word]
+    iv = r.interval
+    if sign < 0:
+        iv = Interval(_negate(iv.hi), _negate(iv.lo), iv.hi_open, iv.lo_open)
+    return replace(r, raw=raw, value=r.value if sign > 0 else _negate(r.value),
+                   interval=iv, rule="signed_change", notes=(*r.notes, f"inner_rule:{r.rule}"),
+                   canonical=f"{word}{r.canonical}")
 
 
 _CANONICAL_PRE = {"nearly": "近", "more_than": "超过", "about": "约", "below": "不到",
@@ -807,6 +856,9 @@ FORM_EXAMPLES: tuple[tuple[str, str, str | None], ...] = (
     ("成", "三成", "percent"),
     ("成", "七成以上", "percent"),
     ("以下/以内", "200人以下", "person"),
+    ("signed change", "下降10.3%", "percent"),
+    ("signed change", "减少200余万元", "yuan"),
+    ("signed change", "增长9.2%", "percent"),
 )
 
 #: Examples of what the reader refuses, each with the reason it gives: (family, as written, unit).
@@ -828,6 +880,7 @@ REJECTED_EXAMPLES: tuple[tuple[str, str, str | None], ...] = (
     ("enumeration", "三、四人", None),
     ("leading zero", "007人", None),
     ("calendar years", "2016-2020年", None),
+    ("minus sign", "-10.3%", "percent"),
 )
 
 
@@ -843,7 +896,8 @@ def forms_table(conventions: Conventions = DEFAULT) -> "pd.DataFrame":  # noqa: 
         r = read(raw, unit, conventions)
         reading = (_date_text(r.interval) if r.form == "date" else str(r.interval))
         rows.append({"family": family, "written": raw, "unit": unit or "(from the word)",
-                     "reads as": reading, "because": describe_rule(r.rule, conventions),
+                     "reads as": reading,
+                     "because": describe_rule(r.rule, conventions, _inner_rule(r)),
                      "kind": "in this article" if family in ARTICLE_FAMILIES else "new form"})
     for family, raw, unit in REJECTED_EXAMPLES:
         try:
@@ -855,6 +909,10 @@ def forms_table(conventions: Conventions = DEFAULT) -> "pd.DataFrame":  # noqa: 
         rows.append({"family": family, "written": raw, "unit": unit or "(from the word)",
                      "reads as": "ReadError", "because": reason, "kind": "rejected"})
     return pd.DataFrame.from_records(rows)
+
+
+def _inner_rule(r: Reading) -> str:
+    return next((n.split(":", 1)[1] for n in r.notes if n.startswith("inner_rule:")), "")
 
 
 def _date_text(iv: Interval) -> str:
