@@ -53,8 +53,31 @@ def test_styles_are_inline_with_no_style_block(frame):
     assert "<style" not in html
     assert re.search(r'<table id="T_inline" style="[^"]*border-collapse', html)
     assert re.search(r'<caption style="[^"]*">A caption</caption>', html)
-    for td in re.findall(r"<td [^>]*>", html):
-        assert 'style="' in td and "text-align" in td
+    # the prose column (note) is left-aligned on every cell; verdicts carry their colour
+    rows = re.findall(r"<tr>(.*?)</tr>", html.split("<tbody>")[1])
+    for row in rows:
+        cells = re.findall(r"<td[^>]*>", row)
+        assert "border-left" in cells[1] and "text-align:left" in cells[2]
+
+
+def test_widths_sit_once_on_the_columns_not_on_every_cell(frame):
+    html = tables.show(frame, "widths", widths={"note": "20em"}).to_html()
+    assert "<colgroup><col><col><col style=\"width:20em\"><col></colgroup><thead>" in html
+    assert "max-width:20em" not in html and html.count("20em") == 1
+
+
+def test_tensions_do_not_hide_among_the_rows_that_cannot_be_checked():
+    f = pd.DataFrame({
+        "check_id": ["derived", "trivial", "evidence_ok", "tension", "failed", "close"],
+        "verdict": ["not_checkable", "consistent", "consistent", "not_checkable",
+                    "inconsistent", "within_rounding"],
+        "counts_as": ["derived", "trivial", "evidence", "tension", "evidence", "evidence"]})
+    out = tables.show(f, "standing")
+    assert out.frame["check_id"].tolist() == ["failed", "tension", "close", "evidence_ok",
+                                              "trivial", "derived"]
+    f.loc[0, "counts_as"] = "maybe"
+    with pytest.raises(ValueError, match="'maybe'"):
+        tables.failures_first(f)
 
 
 def test_verdicts_in_the_figures_palette(frame):
@@ -76,7 +99,7 @@ def test_numbers_right_aligned_and_decimals_exact():
     t = tables.show(pd.DataFrame({"x": ["a"], "n": [12364], "d": [Decimal("0.10")]}), "nums",
                     verdict=None)
     html = t.to_html()
-    n_cell = re.findall(r"<td [^>]*>", re.search(r"<tbody>.*?</tr>", html, re.S).group(0))[1]
+    n_cell = re.findall(r"<td[^>]*>", re.search(r"<tbody>.*?</tr>", html, re.S).group(0))[1]
     assert "text-align:right" in n_cell
     assert ">0.10</td>" in html
 

@@ -95,3 +95,45 @@ def test_html_tables_stay_light():
                 html = "".join(o.get("data", {}).get("text/html", ""))
                 if "<table" in html:
                     assert len(html.encode()) < 60_000, f"{p.name}: a {len(html.encode())}-byte table"
+
+
+#: A stored notebook a reader clones, opens and diffs: under about 300 KB each (issue 10), all
+#: outputs included (figures, HTML tables and their text twins), not just the images.
+MAX_NOTEBOOK_BYTES = 300_000
+
+
+#: Known over the limit because of one figure, not its tables (figs' part): notebook 02's
+#: checks-by-band PNG alone is ~144 KB stored.  Strict: the day it fits, this must be removed.
+OVER_BY_FIGURES = {"02-check-every-relation.ipynb"}
+#: What is not an image (HTML tables, text twins, sources, prints) in one stored notebook.
+MAX_NON_IMAGE_BYTES = 150_000
+
+ALL_STORED = NOTEBOOKS + sorted(SOLUTIONS.glob("*.ipynb"))
+
+
+def _params():
+    for p in ALL_STORED:
+        marks = [pytest.mark.xfail(strict=True, reason="its figures alone are too heavy "
+                                   "(figs' part, issue 10)")] if p.name in OVER_BY_FIGURES else []
+        yield pytest.param(p, marks=marks, id=p.name)
+
+
+@pytest.mark.parametrize("path", list(_params()))
+def test_every_stored_notebook_is_small(path):
+    size = path.stat().st_size
+    assert size < MAX_NOTEBOOK_BYTES, (
+        f"{path.relative_to(ROOT)} is {size:,} bytes stored (limit {MAX_NOTEBOOK_BYTES:,}): "
+        "lighten its tables or figures")
+
+
+@pytest.mark.parametrize("path", ALL_STORED, ids=lambda p: p.name)
+def test_tables_and_text_of_every_notebook_are_light(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            for mime in [m for m in out.get("data", {}) if m.startswith("image/")]:
+                del out["data"][mime]
+    size = len(json.dumps(nb, ensure_ascii=False, indent=1).encode())
+    assert size < MAX_NON_IMAGE_BYTES, (
+        f"{path.relative_to(ROOT)}: {size:,} bytes without its images (limit "
+        f"{MAX_NON_IMAGE_BYTES:,}): lighten its tables (fewer columns or rows, no text twin)")

@@ -12,7 +12,7 @@ import pytest
 
 import debao_audit
 from debao_audit import checks
-from debao_audit.whatif import UnknownFigure, UnreadableFigure, what_if
+from debao_audit.whatif import DuplicateFigure, UnknownFigure, UnreadableFigure, what_if, worded_title
 
 ROOT = Path(__file__).resolve().parents[1]
 SKIP_DIRS = {".git", ".venv", "__pycache__", ".hypothesis", ".pytest_cache", ".ipynb_checkpoints"}
@@ -129,6 +129,9 @@ def test_cli_text_output_names_the_figure_as_written():
     (["rural_income_growth=9.56%"], "'rural_income_growth'; closest: rural_income_growth_total"),
     (["population_total=9.56%"], "population_total=9.56%: '9.56%' is written with '%'"),
     (["rural_income_growth_annual"], "expected ID=WRITTEN"),
+    (["rural_income_growth_annual=9.56%", "rural_income_growth_annual=9.2%"],
+     "rural_income_growth_annual is given more than once (rural_income_growth_annual=9.56%, "
+     "rural_income_growth_annual=9.2%)"),
 ])
 def test_cli_bad_input_fails_naming_it(args, message):
     before = _snapshot()
@@ -137,3 +140,37 @@ def test_cli_bad_input_fails_naming_it(args, message):
     assert message in p.stderr
     assert p.stdout == ""
     assert _snapshot() == before
+
+
+def test_an_id_given_twice_is_refused_not_merged(figs):
+    with pytest.raises(DuplicateFigure, match="rural_income_growth_annual is given more than once"):
+        what_if([("rural_income_growth_annual", "9.56%"), ("rural_income_growth_annual", "9.2%")],
+                figures=figs)
+    # pairs without a repeat are fine
+    t = what_if([("rural_income_growth_annual", "9.56%")], figures=figs)
+    assert "income_annual_vs_total_growth" in set(t[t["changed"]]["check_id"])
+
+
+def _title(table, check_id):
+    return table.set_index("check_id").loc[check_id, "title"]
+
+
+def test_titles_are_worded_from_the_verdict_both_ways(figs):
+    cid = "medical_experts_within_professionals"
+    template = next(r.check.title for r in checks.run(figs) if r.check.check_id == cid)
+    assert ", but " in template and template.endswith("?")  # the check's own doubt
+    # the figures agree: no doubt voiced, the figures as the user wrote them
+    agree = what_if({"medical_experts": "近130名"}, figures=figs)
+    row = agree.set_index("check_id").loc[cid]
+    assert row["after"] == "consistent"
+    assert row["title"] == "近130名 medical experts; 134人 professionals in all"
+    # still in tension: the doubt stays
+    doubt = what_if({"medical_experts": "近190名"}, figures=figs)
+    row = doubt.set_index("check_id").loc[cid]
+    assert row["after"] != "consistent"
+    assert row["title"] == "近190名 medical experts, but 134人 professionals in all?"
+    w = {"a": "1", "b": "2"}
+    assert worded_title("{a} x, but {b} y?", w, "inconsistent", False) == "1 x, but 2 y?"
+    assert worded_title("{a} x, but {b} y?", w, "consistent", True) == "1 x, but 2 y?"
+    assert worded_title("{a} x, but {b} y?", w, "consistent", False) == "1 x; 2 y"
+    assert worded_title("{a} within {b}", w, "consistent", False) == "1 within 2"

@@ -27,12 +27,12 @@ def _assignment(text: str) -> tuple[str, str]:
 
 
 def _what_if(args: argparse.Namespace) -> int:
-    from .whatif import UnknownFigure, UnreadableFigure, what_if
+    from .whatif import DuplicateFigure, UnknownFigure, UnreadableFigure, as_mapping, what_if
 
-    overrides = dict(args.overrides)
     try:
+        overrides = as_mapping(args.overrides)
         table = what_if(overrides)
-    except (UnknownFigure, UnreadableFigure) as e:
+    except (DuplicateFigure, UnknownFigure, UnreadableFigure) as e:
         print(f"what-if: {e}", file=sys.stderr)
         return 2
     changed = table[table["changed"]]

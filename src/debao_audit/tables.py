@@ -5,9 +5,12 @@ printed text.
 
 * verdicts coloured in the figures' palette (:data:`debao_audit.style.VERDICT_COLOURS`), as a
   tinted cell with a coloured edge and the verdict in words (colour is never the only cue),
-  failures first (inconsistent, within rounding, consistent, not checkable);
+  failures first (inconsistent, within rounding, consistent, not checkable; with a
+  ``counts_as`` column: inconsistent, tension, consistent evidence, trivial or coincidence,
+  derived);
 * long text wraps inside its column, so a table fits a 1280 px JupyterLab without sideways
-  scrolling;
+  scrolling; column widths sit once on the table's ``<col>`` elements, not on every cell, so a
+  stored notebook stays small;
 * every cell escaped, and the HTML deterministic: the Styler's uuid is fixed from the table's
   name (:meth:`pandas.io.formats.style.Styler.set_uuid`), so a fresh run stores exactly the same
   output and nbval stays strict;
@@ -33,6 +36,9 @@ from .style import VERDICT_COLOURS
 
 #: Verdicts in the order a reader should see them: failures first.
 VERDICT_ORDER = ("inconsistent", "within_rounding", "consistent", "not_checkable")
+#: With a ``counts_as`` column (checks.csv): what a row counts as, in the order a reader should
+#: see it (after the inconsistent rows, which come first whatever they count as).
+STANDING_ORDER = ("tension", "evidence", "trivial", "coincidence", "derived")
 #: A table with more rows than this also gets a plain-text twin.
 LONG = 20
 #: Columns whose text is long prose: given more room, still wrapped.
@@ -62,16 +68,29 @@ def verdict_css(verdict: object) -> str:
         return ""
     weight = "font-weight: bold; " if verdict == "inconsistent" else ""
     colour = colour.lower()  # JupyterLab's style sanitizer accepts lower-case hex only
-    return (f"{weight}background-color: {colour}26; border-left: 0.35em solid {colour}; "
-            "white-space: nowrap;")
+    # no nowrap needed: verdict cells get no <wbr>, so a verdict never breaks
+    return f"{weight}background: {colour}26; border-left: 0.35em solid {colour};"
 
 
-def failures_first(frame: pd.DataFrame, column: str = "verdict") -> pd.DataFrame:
-    """Rows ordered by verdict, failures first, keeping the order within each verdict."""
+def failures_first(frame: pd.DataFrame, column: str = "verdict",
+                   standing: str | None = "counts_as") -> pd.DataFrame:
+    """Rows ordered by verdict, failures first, keeping the order within each verdict.
+
+    If the frame has a ``standing`` column (``counts_as`` of checks.csv), that comes first
+    after the inconsistent rows: inconsistent, then tensions (whatever their verdict), then
+    the evidence by verdict, then trivial and coincidental agreements, then derived figures
+    (:data:`STANDING_ORDER`) — so no tension hides among the rows that cannot be checked."""
     unknown = set(frame[column]) - set(VERDICT_ORDER)
     if unknown:
         raise ValueError(f"column {column!r} holds values that are not verdicts: {sorted(unknown)}")
     rank = frame[column].map(VERDICT_ORDER.index)
+    if standing and standing in frame.columns:
+        odd = set(frame[standing]) - set(STANDING_ORDER)
+        if odd:
+            raise ValueError(f"column {standing!r} holds values that are not standings: "
+                             f"{sorted(map(str, odd))}; expected one of {', '.join(STANDING_ORDER)}")
+        failed = frame[column] == "inconsistent"
+        rank = (~failed) * (1 + frame[standing].map(STANDING_ORDER.index)) * len(VERDICT_ORDER) + rank
     return frame.iloc[rank.argsort(kind="stable")]
 
 
@@ -134,12 +153,17 @@ class Table:
     """A DataFrame as Jupyter shows it: HTML from a Styler, text as a summary or a twin."""
 
     def __init__(self, frame: pd.DataFrame, styler: Styler, name: str, caption: str | None,
-                 text_twin: bool):
+                 text_twin: bool, col_widths: Sequence[str | None] = ()):
         self.frame, self.styler, self.name, self.caption = frame, styler, name, caption
-        self.text_twin = text_twin
+        self.text_twin, self.col_widths = text_twin, list(col_widths)
 
     def to_html(self) -> str:
         html = inline_styles(self.styler.to_html(), self.name)
+        if any(self.col_widths):
+            # one width per column, on its <col> (JupyterLab keeps inline styles there too)
+            cols = "".join(f'<col style="width:{w}">' if w else "<col>" for w in self.col_widths)
+            at = html.index("<thead>")
+            html = f"{html[:at]}<colgroup>{cols}</colgroup>{html[at:]}"
         # one line per row: stored notebooks stay small (nbformat stores a string per line)
         return re.sub(r">\s+<", "><", html).replace("</tr>", "</tr>\n").rstrip("\n") + "\n"
 
@@ -182,32 +206,39 @@ def show(frame: pd.DataFrame, name: str, *, caption: str | None = None,
     shown = failures_first(frame, colour) if (colour and sort) else frame
     shown = shown.reset_index(drop=True)
     widths = dict(widths or {})
-    # Only what JupyterLab's own table style lacks: inline on every cell, so kept short.
+    # Only what JupyterLab's own table style lacks, kept short: it is inline on every cell.
     styles = [
         {"selector": "", "props": "border-collapse: collapse; max-width: 100%;"},
         {"selector": "caption", "props": "caption-side: top; text-align: left; font-weight: bold;"},
         {"selector": "th", "props": "text-align: left; vertical-align: bottom;"},
-        {"selector": "td", "props": "text-align: left;"},
     ]
+    col_widths: list[str | None] = []
     for i, col in enumerate(shown.columns):
-        if col in nowrap:
-            css = "white-space: nowrap;"
-        else:
-            # prose wraps at a readable width; short columns (and ids, which wrap at their
-            # underscores) take what they need
-            width = widths.get(col, "26em" if col in PROSE else None)
-            css = f"max-width: {width};" if width else ""
-        if css:
-            styles.append({"selector": f"td.col{i}", "props": css})
-        if pd.api.types.is_numeric_dtype(shown[col]) and not pd.api.types.is_bool_dtype(shown[col]):
-            styles.append({"selector": f"td.col{i}, th.col{i}",
-                           "props": "text-align: right;"})
+        numeric = (pd.api.types.is_numeric_dtype(shown[col])
+                   and not pd.api.types.is_bool_dtype(shown[col]))
+        # prose wraps at a readable width (set once, on the column's <col>); short columns
+        # (and ids, which wrap at their underscores) take what they need
+        width = None if col in nowrap else widths.get(col, "26em" if col in PROSE else None)
+        col_widths.append(width)
+        if numeric:
+            styles.append({"selector": f"td.col{i}, th.col{i}", "props": "text-align: right;"})
+        elif col in coloured:
+            pass  # a verdict cell carries its own style; one word needs no alignment
+        elif col in nowrap:
+            styles.append({"selector": f"td.col{i}", "props": "text-align: left; white-space: nowrap;"})
+        elif width:
+            # text that wraps reads left-aligned (JupyterLab right-aligns cells); a short
+            # one-line column keeps the notebook's own alignment, saving a style on every cell
+            styles.append({"selector": f"td.col{i}", "props": "text-align: left;"})
+    plain = [c for c in shown.columns if c not in coloured]
     styler = (shown.style.set_uuid(name).hide(axis="index")
-              .format(_html_cell).format_index(escape="html", axis=1)
+              .format(_html_cell, subset=plain)
+              .format(lambda x: _html.escape(_cell(x), quote=False), subset=coloured)
+              .format_index(escape="html", axis=1)
               .set_table_styles(styles, overwrite=True))
     if caption:
         styler = styler.set_caption(caption)
     if coloured:
         styler = styler.map(verdict_css, subset=coloured)
     twin = len(shown) > LONG if text_twin is None else text_twin
-    return Table(shown, styler, name, caption, twin)
+    return Table(shown, styler, name, caption, twin, col_widths)

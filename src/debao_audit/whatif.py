@@ -14,7 +14,8 @@ are only read: the overrides live in a :class:`~debao_audit.checks.Figures` obje
 from __future__ import annotations
 
 import difflib
-from typing import Mapping
+import re
+from typing import Iterable, Mapping, Union
 
 import pandas as pd
 
@@ -39,13 +40,39 @@ class UnknownFigure(KeyError):
         return self.args[0]
 
 
+class DuplicateFigure(ValueError):
+    """The same id given twice: which of the two figures was meant is not ours to guess."""
+
+    def __init__(self, key: str, values: list[str]):
+        self.key = key
+        super().__init__(f"{key} is given more than once ({', '.join(f'{key}={v}' for v in values)});"
+                         " give each figure once")
+
+
+#: Overrides: a mapping, or ``(id, written)`` pairs (as typed on the command line), in which an
+#: id given twice is an error rather than silently the last one.
+Overrides = Union[Mapping[str, str], Iterable[tuple[str, str]]]
+
+
+def as_mapping(overrides: Overrides) -> dict[str, str]:
+    """The overrides as a dict; :class:`DuplicateFigure` if an id is given twice."""
+    pairs = list(overrides.items()) if isinstance(overrides, Mapping) else list(overrides)
+    out: dict[str, str] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DuplicateFigure(key, [v for k, v in pairs if k == key])
+        out[key] = value
+    return out
+
+
 class UnreadableFigure(ValueError):
     """An override the reader cannot read (the reader's own reason is kept)."""
 
 
-def read_overrides(overrides: Mapping[str, str], figures: checks.Figures,
+def read_overrides(overrides: Overrides, figures: checks.Figures,
                    conventions: Conventions = DEFAULT) -> dict[str, Reading]:
     """Each override read as its figure would be: with that figure's unit."""
+    overrides = as_mapping(overrides)
     known = sorted({*figures.claims, *figures.external})
     out = {}
     for key, written in overrides.items():
@@ -62,12 +89,30 @@ def read_overrides(overrides: Mapping[str, str], figures: checks.Figures,
     return out
 
 
+#: A rhetorical title: a statement, then ", but …?" doubting it (``{a} experts, but {b} in all?``).
+_DOUBT = re.compile(r"^(?P<first>.+?),\s*but\s+(?P<second>.+?)\?$")
+
+
+def worded_title(template: str, written: Mapping[str, str], verdict: str, tension: bool) -> str:
+    """A check's title filled with the figures as written, worded for its verdict.
+
+    A check has one title template; a rhetorical one (``"…, but …?"``) voices the doubt the
+    check exists to test, which is right while the check fails or is in tension, and false once
+    the figures agree.  Then the doubt is dropped and the two statements are put side by side
+    (``"近130名 medical experts; 134人 professionals in all"``).  Other titles are neutral already."""
+    title = template.format_map(written)
+    m = _DOUBT.match(title)
+    if m and verdict != "inconsistent" and not tension:
+        return f"{m['first']}; {m['second']}"
+    return title
+
+
 def _titles(results: list[checks.Result], written: Mapping[str, str]) -> list[str]:
-    return [r.check.title.format_map(written) if r.check.title else r.check.check_id
-            for r in results]
+    return [worded_title(r.check.title, written, r.verdict, bool(getattr(r, "tension", False)))
+            if r.check.title else r.check.check_id for r in results]
 
 
-def what_if(overrides: Mapping[str, str], conventions: Conventions = DEFAULT,
+def what_if(overrides: Overrides, conventions: Conventions = DEFAULT,
             figures: checks.Figures | None = None) -> pd.DataFrame:
     """Every check's verdict before and after replacing figures, changed verdicts first.
 
@@ -75,8 +120,10 @@ def what_if(overrides: Mapping[str, str], conventions: Conventions = DEFAULT,
     would write it, e.g. ``{"rural_income_growth_annual": "9.56%"}``.  Returns a DataFrame with
     columns ``check_id, title, before, after, changed, reported, implied`` (the last two: the
     check's figures after the change), one row per check, changed rows first, each group in the
-    registry's order.  Raises :class:`UnknownFigure` (with the closest ids) or
+    registry's order.  ``overrides`` may also be ``(id, written)`` pairs; an id given twice
+    raises :class:`DuplicateFigure`.  Raises :class:`UnknownFigure` (with the closest ids) or
     :class:`UnreadableFigure` (with the reader's reason).  Reads the data; writes nothing."""
+    overrides = as_mapping(overrides)
     base = figures if figures is not None else checks.load_figures(conventions)
     readings = read_overrides(overrides, base, conventions)
     before = checks.run(base)
