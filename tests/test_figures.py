@@ -438,3 +438,28 @@ def test_income_benchmarks_plot_every_row_of_a_series_whatever_its_id(figs) -> N
     for i, (x1, y1) in enumerate(pts):
         for x2, y2 in pts[i + 1:]:
             assert abs(x1 - x2) > 0.1 or abs(y1 - y2) / span >= income.DODGE_NEAR
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_nothing_is_cut_at_the_figure_sides(name) -> None:
+    """The committed PNG's outer columns are background: no glyph runs into a side (the
+    checks_by_kind label '外部来源 external source' once lost its first stroke)."""
+    import matplotlib.image as mpimg
+
+    img = mpimg.imread(COMMITTED / f"{name}.png")[..., :3]
+    bg = img[0, 0]
+    for col in (0, 1, img.shape[1] - 2, img.shape[1] - 1):
+        assert (abs(img[:, col] - bg) < 0.02).all(), f"{name}: something drawn at column {col}"
+
+
+def test_funding_increase_every_value_axis_has_its_unit(monkeypatch, tmp_path, figs, results) -> None:
+    seen: dict = {}
+    real = common.save
+
+    def capture(fig, stem, frame, outdir):
+        seen["ylabels"] = [ax.get_ylabel() for ax in fig.axes if ax.get_yticks().size]
+        return real(fig, stem, frame, outdir)
+
+    monkeypatch.setattr(common, "save", capture)
+    figures.FIGURES["funding_increase"][0](figs, list(results), outdir=tmp_path)
+    assert len(seen["ylabels"]) == 2 and all("万元" in y for y in seen["ylabels"]), seen

@@ -110,6 +110,7 @@ def fig_funding_increase(figs: Figures, results: list[Result], *,
     bx.set_xticks([0], ["只增不减的范围\nnever-falling range"], fontsize=c.SMALL)
     bx.yaxis.set_major_formatter(lambda v, _p: c.number(v))
     bx.set_title("累计 Total vs range", fontsize=c.LABEL)
+    bx.set_ylabel("万元 (10,000 yuan), cumulative", fontsize=c.SMALL)
     records.append({"panel": "cumulative", "year": m["y1"], "kind": "range a never-falling path allows",
                     "bottom_wan_yuan": lo, "value_wan_yuan": hi - lo, "lo_wan_yuan": lo,
                     "hi_wan_yuan": hi})

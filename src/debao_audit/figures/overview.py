@@ -341,6 +341,8 @@ def fig_checks_by_kind(figs: Figures, results: list[Result], *,
     sns.histplot(data=tidy, y="kind", hue="verdict", hue_order=order, palette=palette,
                  multiple="stack", discrete=True, shrink=0.75, alpha=1.0, linewidth=0.8,
                  edgecolor="white", ax=ax, legend=True)
+    # two-line kind labels (Chinese, then English) so the longest fits the left margin
+    ax.set_yticks(range(len(kinds)), [c.bilingual(k, 18) for k in kinds])
     totals = frame["kind"].value_counts()
     fails = frame[frame["verdict_key"] == "inconsistent"]["kind"].value_counts()
     tens = frame[frame["verdict_key"] == "tension"]["kind"].value_counts()
