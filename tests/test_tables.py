@@ -68,13 +68,16 @@ def test_widths_sit_once_on_the_columns_not_on_every_cell(frame):
 
 def test_tensions_do_not_hide_among_the_rows_that_cannot_be_checked():
     f = pd.DataFrame({
-        "check_id": ["derived", "trivial", "evidence_ok", "tension", "failed", "close"],
+        "check_id": ["derived", "trivial", "evidence_ok", "tension", "failed", "close",
+                     "context_ok", "context_fails"],
         "verdict": ["not_checkable", "consistent", "consistent", "not_checkable",
-                    "inconsistent", "within_rounding"],
-        "counts_as": ["derived", "trivial", "evidence", "tension", "evidence", "evidence"]})
+                    "inconsistent", "within_rounding", "consistent", "not_checkable"],
+        "counts_as": ["derived", "trivial", "evidence", "tension", "evidence", "evidence",
+                      "context", "context"]})
     out = tables.show(f, "standing")
-    assert out.frame["check_id"].tolist() == ["failed", "tension", "close", "evidence_ok",
-                                              "trivial", "derived"]
+    # a context check that fails is a tension: second, beside the other tensions
+    assert out.frame["check_id"].tolist() == ["failed", "tension", "context_fails", "close",
+                                              "evidence_ok", "context_ok", "trivial", "derived"]
     f.loc[0, "counts_as"] = "maybe"
     with pytest.raises(ValueError, match="'maybe'"):
         tables.failures_first(f)

@@ -38,7 +38,7 @@ from .style import VERDICT_COLOURS
 VERDICT_ORDER = ("inconsistent", "within_rounding", "consistent", "not_checkable")
 #: With a ``counts_as`` column (checks.csv): what a row counts as, in the order a reader should
 #: see it (after the inconsistent rows, which come first whatever they count as).
-STANDING_ORDER = ("tension", "evidence", "trivial", "coincidence", "derived")
+STANDING_ORDER = ("tension", "evidence", "context", "trivial", "coincidence", "derived")
 #: A table with more rows than this also gets a plain-text twin.
 LONG = 20
 #: Columns whose text is long prose: given more room, still wrapped.
@@ -77,8 +77,9 @@ def failures_first(frame: pd.DataFrame, column: str = "verdict",
     """Rows ordered by verdict, failures first, keeping the order within each verdict.
 
     If the frame has a ``standing`` column (``counts_as`` of checks.csv), that comes first
-    after the inconsistent rows: inconsistent, then tensions (whatever their verdict), then
-    the evidence by verdict, then trivial and coincidental agreements, then derived figures
+    after the inconsistent rows: inconsistent, then tensions (context checks that fail), then
+    the evidence by verdict, then context checks that agree, then trivial and coincidental
+    agreements, then derived figures
     (:data:`STANDING_ORDER`) — so no tension hides among the rows that cannot be checked."""
     unknown = set(frame[column]) - set(VERDICT_ORDER)
     if unknown:
@@ -90,7 +91,10 @@ def failures_first(frame: pd.DataFrame, column: str = "verdict",
             raise ValueError(f"column {standing!r} holds values that are not standings: "
                              f"{sorted(map(str, odd))}; expected one of {', '.join(STANDING_ORDER)}")
         failed = frame[column] == "inconsistent"
-        rank = (~failed) * (1 + frame[standing].map(STANDING_ORDER.index)) * len(VERDICT_ORDER) + rank
+        # a context check (its figures may not be the same quantity) that fails is a tension
+        effective = frame[standing].where(
+            ~((frame[standing] == "context") & (frame[column] == "not_checkable")), "tension")
+        rank = (~failed) * (1 + effective.map(STANDING_ORDER.index)) * len(VERDICT_ORDER) + rank
     return frame.iloc[rank.argsort(kind="stable")]
 
 
