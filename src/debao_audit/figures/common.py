@@ -50,7 +50,7 @@ VALUE = 15.0
 SMALL = 11.0
 SOURCE = 9.5
 #: Screen width (px) of the images the notebooks embed; the print PNG stays in figures/.
-SCREEN_WIDTH = 720
+SCREEN_WIDTH = 640
 
 VERDICT_ORDER = ("inconsistent", "within_rounding", "consistent", "not_checkable")
 #: Checks whose power says they are not evidence either way (issue 8): counted apart.
@@ -415,7 +415,7 @@ def save(fig: Figure, name: str, frame: pd.DataFrame, outdir: Path | None) -> di
 
 
 def screen_png(path: Path | str, width: int = SCREEN_WIDTH) -> bytes:
-    """The print PNG at *path* scaled to *width* pixels and reduced to a 64-colour palette:
+    """The print PNG at *path* scaled to *width* pixels and reduced to a 32-colour palette:
     what a notebook embeds (deterministic bytes; the print PNG and SVG stay in figures/)."""
     from PIL import Image  # matplotlib's own dependency
 
@@ -423,7 +423,7 @@ def screen_png(path: Path | str, width: int = SCREEN_WIDTH) -> bytes:
         im = im.convert("RGB")
         if im.width > width:
             im = im.resize((width, round(im.height * width / im.width)), Image.LANCZOS)
-        im = im.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        im = im.quantize(colors=32, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
         buf = io.BytesIO()
         im.save(buf, format="PNG", optimize=True)
     return buf.getvalue()
