@@ -4,8 +4,26 @@ Hypothesis runs derandomized (the same examples on every machine, so a CI failur
 reproduced) and without a per-example deadline (CI machines are slower and noisier than a
 laptop; the properties, not the timings, are under test)."""
 
+import shutil
+from pathlib import Path
+
+import pytest
 from hypothesis import settings
 
 settings.register_profile("project", derandomize=True, deadline=None, max_examples=200,
                           database=None)
 settings.load_profile("project")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium driven by the pinned playwright (no browser download); the
+    page, axe-core and site tests share it.  Skips, saying why, where chromium is missing."""
+    exe = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if exe is None:
+        pytest.skip("chromium not installed: apt-get install chromium (done by .ci/run)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (pinned) not installed")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=["--no-sandbox", "--disable-gpu"])
+        yield b
+        b.close()

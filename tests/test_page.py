@@ -581,16 +581,7 @@ def test_embedded_font_holds_only_what_the_page_uses(html, tree):
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    exe = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-    if exe is None:
-        pytest.skip("chromium not installed: apt-get install chromium (done by .ci/run)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (pinned) not installed")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
+# the headless Chromium fixture `browser` is shared: tests/conftest.py
 
 
 @pytest.fixture()

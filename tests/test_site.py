@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import shutil
 import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -101,16 +100,7 @@ def test_build_replaces_the_site_only_when_complete(site, tmp_path, monkeypatch)
 
 # --------------------------------------------------------------------------------- browser
 
-@pytest.fixture(scope="module")
-def browser():
-    exe = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-    if exe is None:
-        pytest.skip("chromium not installed: apt-get install chromium (done by .ci/run)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (pinned) not installed")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
+# the headless Chromium fixture `browser` is shared: tests/conftest.py
 
 
 _COLLECT = """() => ({
