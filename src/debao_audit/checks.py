@@ -12,9 +12,9 @@ Verdicts (see :func:`verdict`):
   figure's rounding interval, or satisfies the inequality);
 * ``within_rounding``: they agree only once each figure is read as its interval;
 * ``inconsistent``: no values inside the intervals make them agree, under the assumption;
-* ``not_checkable``: the relation only yields a derived figure, with nothing to hold it against;
-  or the figures disagree but are not provably the same quantity (a *tension*, explained: a
-  check that declares ``not_same`` is never called inconsistent).
+* ``tension``: the figures disagree, but the check is a *context* check (its figures may not be
+  the same quantity, see :data:`RULES`): shown to the reader, never counted as a fail;
+* ``not_checkable``: the relation only yields a derived figure, with nothing to hold it against.
 
 ``inconsistent`` therefore means: the figures provably describe the same quantity (the article's
 own words or an indicator's definition say so) and no values inside their intervals agree.
@@ -23,13 +23,12 @@ Power (``power`` column): ``high``/``medium``/``low`` from the band of agreement
 ``trivial`` (the check cannot fail given the article's wording) or ``coincidence`` (an equality
 the article never asserts).  Neither counts as evidence.
 
-What a check counts as (``counts_as`` column) follows from the check's *definition*, never from
-its outcome, so no change of a figure can move a check from one count to another:
-``derived`` (it only yields a figure: relation ``none``), ``context`` (it declares ``not_same``:
-its figures are not provably the same quantity, so it can end only as consistent or as a
-*tension*, never as inconsistent; since it cannot fail it is not evidence whatever it shows),
-``trivial``/``coincidence`` (its ``strength``), else ``evidence``.  A context check that fails
-is a *tension* (``Result.tension``); :func:`counts` gives the tensions among the context checks.
+What a check weighs (``counts_as`` column: evidence, context, trivial, coincidence, derived)
+follows the written rules of :data:`RULES`, applied by :func:`classify` to the check's declared
+rule inputs (``not_same``, ``inclusion``, ``assumes``, ``strength``, ``restates``), to the
+periods of its claims (``data/claims.csv``) and to a computation (can the check fail at all?).
+It is decided on the article as published, never on a what-if's figures, so no change of a
+figure can move a check from one count to another.  A context check that fails is a *tension*.
 
 Derived figures (relation ``none``) report the centre (computed from the centre of every
 figure's interval, so ``1400多户`` counts as 1450) and the range, not an edge.
@@ -53,7 +52,7 @@ from .interval import Interval, plain
 from .numbers import bound, group_written, number
 from .written import DEFAULT, Conventions, Reading, ordinal_to_date
 
-VERDICTS = ("consistent", "within_rounding", "inconsistent", "not_checkable")
+VERDICTS = ("consistent", "within_rounding", "inconsistent", "tension", "not_checkable")
 RELATIONS = ("eq", "le", "ge", "in", "none")
 D = Decimal
 
@@ -107,16 +106,24 @@ class Figures:
         raise KeyError(f"no claim or external figure with id {key!r}")
 
     def pt(self, key: str) -> Decimal:
-        """The figure as written (for an override: its midpoint or lower bound)."""
+        """The figure as written (for an override: its midpoint or lower bound); for a
+        qualified figure whose written number lies outside its reading, the reading's centre."""
         if key in self.overrides:
             iv = self.overrides[key]
             if isinstance(iv, Reading):
                 return iv.value
             return iv.mid if iv.bounded else iv.lo  # type: ignore[return-value]
         if key in self.claims:
-            return self.claims[key].number
-        e = self.external[key]
-        return e.reading.value if e.reading is not None else e.interval.lo  # type: ignore[return-value]
+            value, iv = self.claims[key].number, self.claims[key].interval
+        else:
+            e = self.external[key]
+            value = e.reading.value if e.reading is not None else e.interval.lo  # type: ignore[assignment]
+            iv = e.interval
+        # A qualified figure (近200, 1400多, 200余万) is judged over its reading, never at its
+        # round number, which lies outside it: where one value is needed, the reading's centre.
+        if value not in iv and iv.bounded:
+            return iv.mid  # type: ignore[return-value]
+        return value  # type: ignore[return-value]
 
     # -- derived figures, each as (interval, point as written) ---------------------------------
     def ratio(self, num: str, den: str, factor: Decimal = Decimal(1)) -> tuple[Interval, Decimal]:
@@ -234,6 +241,10 @@ class Check:
     strength_reason: str = ""  #: why the check cannot fail / why the equality is not asserted
     not_same: str = ""        #: why the figures may not be the same quantity: a failure is a tension
     reconciliations: tuple["Reconciliation", ...] = ()
+    inclusion: str = ""       #: part-whole checks: 'stated', 'definition' or 'not_stated'
+    inclusion_reason: str = ""  #: the words that state it, or why it is not stated
+    assumes: tuple[str, ...] = ()  #: checks whose questioned reading this check presupposes
+    restates: str = ""        #: why the check only restates one sentence (it cannot fail apart)
 
 
 @dataclass(frozen=True)
@@ -247,7 +258,8 @@ class Reconciliation:
     external: tuple[str, ...] = ()
 
 
-STRENGTHS = ("", "trivial", "coincidence")
+STRENGTHS = ("", "coincidence")
+INCLUSION = ("stated", "definition", "not_stated")
 COUNTS_AS = ("evidence", "trivial", "coincidence", "context", "derived")
 
 
@@ -258,24 +270,34 @@ def check(check_id: str, *, kind: str, theme: str, claims: Iterable[str],
           external: Iterable[str] = (), formula: str, assumption: str, explanation: str,
           title: str = "", reconcile: Callable[[Figures], str] | None = None,
           strength: str = "", strength_reason: str = "", not_same: str = "",
-          reconciliations: Iterable[Reconciliation] = ()):
+          reconciliations: Iterable[Reconciliation] = (), inclusion: str = "",
+          inclusion_reason: str = "", assumes: Iterable[str] = (), restates: str = ""):
     """Register a check (decorates its compute function).
 
-    ``strength``: 'trivial' or 'coincidence' (with ``strength_reason``) for checks that are
-    not evidence; ``not_same``: why the figures may describe different quantities (a failure is
-    then reported as a tension, not an inconsistency); ``reconciliations``: computed readings
-    under which the figures would agree; ``reconcile``: further text (what is ruled out)."""
+    The rule inputs (see :data:`RULES`): ``strength='coincidence'`` (with ``strength_reason``)
+    for an equality the article never asserts; ``not_same``: why the figures may describe
+    different quantities; ``inclusion`` (required for a part-whole check) with
+    ``inclusion_reason``; ``assumes``: the checks whose questioned reading this one presupposes;
+    ``restates``: why the check only compares a sentence with itself.  Triviality is computed,
+    never declared.  ``reconciliations``: computed readings under which the figures would agree;
+    ``reconcile``: further text (what is ruled out)."""
     if strength not in STRENGTHS:
         raise ValueError(f"{check_id}: strength must be one of {STRENGTHS}, not {strength!r}")
     if bool(strength) != bool(strength_reason):
-        raise ValueError(f"{check_id}: a trivial or coincidental check needs its reason")
+        raise ValueError(f"{check_id}: a coincidental check needs its reason")
+    if inclusion not in ("",) + INCLUSION or bool(inclusion) != bool(inclusion_reason):
+        raise ValueError(f"{check_id}: inclusion must be one of {INCLUSION}, with its reason")
+    if kind == "part_whole" and not inclusion:
+        raise ValueError(f"{check_id}: a part-whole check must say whether the article states "
+                         f"the inclusion (inclusion=...)")
 
     def deco(fn: Callable[[Figures], Outcome]) -> Callable[[Figures], Outcome]:
         if check_id in REGISTRY:
             raise ValueError(f"duplicate check id {check_id!r}")
         REGISTRY[check_id] = Check(check_id, kind, theme, tuple(claims), tuple(external),
                                    formula, assumption, explanation, fn, reconcile, title,
-                                   strength, strength_reason, not_same, tuple(reconciliations))
+                                   strength, strength_reason, not_same, tuple(reconciliations),
+                                   inclusion, inclusion_reason, tuple(assumes), restates)
         return fn
     return deco
 
@@ -366,6 +388,215 @@ def power(o: Outcome) -> tuple[str, str]:
     return label, f"±{rel / 2:.2%}"
 
 
+# --------------------------------------------------------------------------------------------
+# What a check weighs: written rules, applied by code
+# --------------------------------------------------------------------------------------------
+
+#: A figure is widened by this share of itself either way (dates by TRIVIAL_DAYS) to ask
+#: whether a check could fail at all: one that holds for every such value is trivial.
+TRIVIAL_MARGIN = D("0.5")
+TRIVIAL_DAYS = D(183)
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    counts_as: str
+    statement: str
+
+
+#: The rules, in the order they are applied: the first that matches decides what a check
+#: weighs.  README and notebook 02 render this table; :func:`classify` applies it.
+RULES: tuple[Rule, ...] = (
+    Rule("derived", "derived",
+         "The relation only yields a figure (an implied base year, a per-unit value): nothing "
+         "to hold it against."),
+    Rule("asserted", "coincidence",
+         "An equality the article never asserts: two counts that happen to match."),
+    Rule("same_quantity", "context",
+         "The figures are not provably the same quantity (persons against person-times, two "
+         "acts with two dates, a flow against a stock)."),
+    Rule("inclusion", "context",
+         "A part held against a whole that the article never says contains it."),
+    Rule("own_reconciliation", "context",
+         "The check holds only under the reading another check questions (it assumes its own "
+         "reconciliation)."),
+    Rule("period", "context",
+         "The periods do not line up: a part counted over a period its whole does not cover "
+         "(a 'to date' figure against a calendar year), or an equality of different periods."),
+    Rule("cannot_fail", "trivial",
+         f"It holds for every value of its figures' readings widened by "
+         f"{TRIVIAL_MARGIN:.0%} either way (dates by {TRIVIAL_DAYS} days): only a gross error "
+         f"could make it fail."),
+    Rule("restatement", "trivial",
+         "It compares a figure with what the same sentence lists: it cannot fail apart from "
+         "that sentence."),
+    Rule("evidence", "evidence",
+         "Otherwise: the same quantity, over aligned periods, in a relation that can fail."),
+)
+RULE_NAMES = tuple(r.name for r in RULES)
+_RULE = {r.name: r for r in RULES}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What a check weighs, the rule that decided it, and the reason in words."""
+    counts_as: str
+    rule: str
+    reason: str
+
+
+_QUANTITY_SKIP = ("percent", "date", "year")
+
+
+def period_span(period: str, published: _dt.date | None) -> tuple[_dt.date | None, _dt.date] | None:
+    """A claim's ``period`` as (first day or None, last day); None when unstated.
+
+    ``2020`` → the calendar year; ``2016-09–2020-11`` → from the first to the last day of the
+    months; ``2017–publication`` → to the publication date; ``publication`` → cumulative to the
+    publication date from an unstated start (None)."""
+    if period == "unstated" or not period:
+        return None
+
+    def first(x: str) -> _dt.date:
+        y, _, m = x.partition("-")
+        return _dt.date(int(y), int(m or 1), 1)
+
+    def last(x: str) -> _dt.date:
+        y, _, m = x.partition("-")
+        if not m:
+            return _dt.date(int(y), 12, 31)
+        nxt = _dt.date(int(y) + (m == "12"), 1 if m == "12" else int(m) + 1, 1)
+        return nxt - _dt.timedelta(days=1)
+
+    pub = published or _dt.date.max
+    if period == "publication":
+        return None, pub
+    a, _, b = period.partition("–")
+    return first(a), (pub if b == "publication" else last(b or a))
+
+
+def _within(a: tuple[_dt.date | None, _dt.date], b: tuple[_dt.date | None, _dt.date]) -> bool:
+    """Whether period a lies inside period b (an unstated start is as early as need be for b,
+    unknown for a)."""
+    if a[1] > b[1]:
+        return False
+    if b[0] is None:
+        return True
+    return a[0] is not None and a[0] >= b[0]
+
+
+def sides(c: Check, f: Figures) -> dict[str, str]:
+    """Which side of the relation each figure is on ('implied', 'reported' or 'both'), found
+    by moving one figure at a time and seeing which side moves."""
+    base = c.compute(f)
+    out: dict[str, str] = {}
+    for k in c.claims + c.external:
+        iv = f.iv(k)
+        x = f.pt(k)
+        moved = x + 40 if _unit(f, k) == "date" else x * D("1.37") + 1
+        try:
+            o = c.compute(f.with_overrides({k: Interval.point(moved)}))
+        except (ArithmeticError, ValueError, KeyError):
+            continue
+        imp, rep = o.implied != base.implied, o.reported != base.reported
+        if imp or rep:
+            out[k] = "both" if imp and rep else "implied" if imp else "reported"
+        del iv
+    return out
+
+
+def _unit(f: Figures, key: str) -> str:
+    return f.claims[key].unit if key in f.claims else f.external[key].unit
+
+
+def period_mismatch(c: Check, f: Figures, relation: str) -> str:
+    """'' when the periods of the check's claims line up, else the reason (see the rule
+    ``period``): in a part-whole relation each part's period lies in its whole's; in an
+    equality both periods are the same.  Claims with an unstated period, rates and dates are
+    left out."""
+    if relation not in ("le", "ge", "eq"):
+        return ""
+    where = sides(c, f)
+    spans = {}
+    for k in c.claims:
+        cl = f.claims[k]
+        sp = period_span(cl.period, f.published)
+        if sp is not None and cl.unit not in _QUANTITY_SKIP and where.get(k) in ("implied", "reported"):
+            spans[k] = sp
+    part_side = "implied" if relation in ("le", "eq") else "reported"
+    parts = [k for k in spans if where[k] == part_side]
+    wholes = [k for k in spans if where[k] != part_side]
+    for p in parts:
+        for w in wholes:
+            pc, wc = f.claims[p], f.claims[w]
+            ok = (spans[p] == spans[w] if relation == "eq" else _within(spans[p], spans[w]))
+            if not ok:
+                return (f"{pc.written} ({p}) is counted over {pc.period}, "
+                        f"{wc.written} ({w}) over {wc.period}")
+    return ""
+
+
+def _corners(iv: Interval, date: bool) -> tuple[Decimal, Decimal]:
+    """The two ends of a reading widened by the triviality margin (an open end at ten times
+    the other)."""
+    lo, hi = iv.lo, iv.hi
+    if date:
+        return lo - TRIVIAL_DAYS, hi + TRIVIAL_DAYS  # type: ignore[operator]
+    if hi is None:
+        hi = lo * 10  # type: ignore[operator]
+    if lo is None:
+        lo = hi / 10
+    m = TRIVIAL_MARGIN
+    return (lo * (1 - m) if lo >= 0 else lo * (1 + m)), (hi * (1 + m) if hi >= 0 else hi * (1 - m))
+
+
+def can_fail(c: Check, f: Figures) -> bool:
+    """Whether any values of the check's figures, each anywhere in its reading widened by
+    :data:`TRIVIAL_MARGIN` (dates by :data:`TRIVIAL_DAYS`), make the relation fail.  The
+    relations are monotone in each figure, so the corners of the widened box decide."""
+    import itertools
+    keys = list(c.claims + c.external)
+    ends = [_corners(f.iv(k), _unit(f, k) == "date") for k in keys]
+    for combo in itertools.product(*ends):
+        try:
+            o = c.compute(f.with_overrides({k: Interval.point(v) for k, v in zip(keys, combo)}))
+        except (ArithmeticError, ValueError):
+            return True  # a figure driven to an impossible value: the check can break
+        if verdict(o) == "inconsistent":
+            return True
+    return False
+
+
+def classify(c: Check, f: Figures) -> Standing:
+    """Apply :data:`RULES` to one check on the figures as published (no overrides)."""
+    o = c.compute(f)
+    written = {k: cl.written for k, cl in f.claims.items()}
+
+    def st(rule: str, reason: str) -> Standing:
+        return Standing(_RULE[rule].counts_as, rule, reason.format_map(written))
+
+    if o.relation == "none":
+        return st("derived", "a derived figure")
+    if c.strength == "coincidence":
+        return st("asserted", c.strength_reason)
+    if c.not_same:
+        return st("same_quantity", c.not_same)
+    if c.inclusion == "not_stated":
+        return st("inclusion", c.inclusion_reason)
+    if c.assumes:
+        return st("own_reconciliation",
+                  f"it assumes the reading that {', '.join(c.assumes)} questions")
+    mismatch = period_mismatch(c, f, o.relation)
+    if mismatch:
+        return st("period", mismatch)
+    if not can_fail(c, f):
+        return st("cannot_fail", _RULE["cannot_fail"].statement)
+    if c.restates:
+        return st("restatement", c.restates)
+    return st("evidence", "")
+
+
 @dataclass(frozen=True)
 class Result:
     check: Check
@@ -377,15 +608,22 @@ class Result:
     title: str = ""    #: the check's title with the claims as the article writes them
     formula: str = ""  #: the formula, likewise filled in
     assumption: str = ""  #: the assumption, likewise filled in
-    tension: bool = False  #: the relation fails but the figures are not provably the same quantity
-    not_same: str = ""     #: the check's not_same, filled in with the claims as written
+    standing: Standing = Standing("evidence", "evidence", "")
 
     @property
     def counts_as(self) -> str:
-        """evidence | trivial | coincidence | context | derived: from the check's definition
-        (its relation, ``not_same`` and ``strength``), never from the verdict (see the module
-        docstring)."""
-        return standing(self.check, self.outcome.relation)
+        """evidence | context | trivial | coincidence | derived (see :data:`RULES`)."""
+        return self.standing.counts_as
+
+    @property
+    def tension(self) -> bool:
+        """The figures disagree but the check is a context check."""
+        return self.verdict == "tension"
+
+    @property
+    def not_same(self) -> str:
+        """Why a context check's figures may not be the same quantity (its rule's reason)."""
+        return self.standing.reason if self.counts_as == "context" else ""
 
     def row(self) -> dict[str, str]:
         c, o = self.check, self.outcome
@@ -404,17 +642,33 @@ class Result:
                              if self.tension else "")
                             + (o.note + " " if o.note else "") + c.explanation),
             "reconcile": self.reconcile, "power": self.power, "band": self.band,
-            "counts_as": self.counts_as,
+            "counts_as": self.counts_as, "rule": self.standing.rule,
+            "rule_reason": self.standing.reason,
         }
+
+
+def published(figures: Figures) -> Figures:
+    """The same claims and external figures without overrides: the article as published."""
+    return Figures(list(figures.claims.values()), list(figures.external.values()), {},
+                   figures.published, figures.text)
+
+
+def standings(figures: Figures, registry: Mapping[str, Check] | None = None) -> dict[str, Standing]:
+    """What every check weighs, decided on the article as published."""
+    base = published(figures)
+    return {cid: classify(c, base) for cid, c in (registry or REGISTRY).items()}
 
 
 def run(figures: Figures, registry: Mapping[str, Check] | None = None) -> list[Result]:
     """Run every check.  Titles are templates such as ``{medical_experts} medical experts``,
-    filled with the claims as the article writes them (``近200名``), so no figure is typed in."""
+    filled with the claims as the article writes them (``近200名``), so no figure is typed in.
+    What a check weighs is decided on the article as published (:func:`standings`)."""
+    reg = registry or REGISTRY
     written = {k: c.written for k, c in figures.claims.items()}
+    weighs = standings(figures, reg)
     out = []
     centred = figures.centred()
-    for c in (registry or REGISTRY).values():
+    for c in reg.values():
         o = c.compute(figures)
         centre = c.compute(centred).implied_point
         if o.relation == "none":  # a derived figure: reported by its centre, not an edge
@@ -423,29 +677,17 @@ def run(figures: Figures, registry: Mapping[str, Check] | None = None) -> list[R
             o = replace(o, implied_centre=centre)  # shown beside the figure as written
         if o.reported is not None:
             o = replace(o, reported_written=_written_form(figures, c, o))
-        v, tension = judge(c, o)
+        s = weighs[c.check_id]
+        v = judge(o, s.counts_as)
         p, band = power(o)
-        if v != "not_checkable" and c.strength:
-            p, band = c.strength, c.strength_reason
-        elif tension:
+        if s.counts_as in ("trivial", "coincidence") and v != "not_checkable":
+            p, band = s.counts_as, s.reason
+        elif v == "tension":
             p = "n/a"
-        rec = reconcile_text(c, figures) if v == "inconsistent" or tension else ""
+        rec = reconcile_text(c, figures) if v in ("inconsistent", "tension") else ""
         out.append(Result(c, o, v, p, band, rec, c.title.format_map(written),
-                          c.formula.format_map(written), c.assumption.format_map(written),
-                          tension, c.not_same.format_map(written)))
+                          c.formula.format_map(written), c.assumption.format_map(written), s))
     return out
-
-
-def standing(c: Check, relation: str) -> str:
-    """What a check counts as, from its definition alone: ``derived`` for a relation that only
-    yields a figure, ``context`` for a check whose figures may not be the same quantity (it
-    can end only as consistent or tension, so it is never evidence), its ``strength``
-    (``trivial``/``coincidence``), else ``evidence``."""
-    if relation == "none":
-        return "derived"
-    if c.not_same:
-        return "context"
-    return c.strength or "evidence"
 
 
 def _written_form(figures: Figures, c: Check, o: Outcome) -> str:
@@ -471,19 +713,17 @@ def _written_form(figures: Figures, c: Check, o: Outcome) -> str:
     return ""
 
 
-def judge(c: Check, o: Outcome) -> tuple[str, bool]:
-    """The verdict of a check's outcome, and whether it is a tension: a check that declares
-    ``not_same`` (its figures are not provably the same quantity) is never inconsistent."""
+def judge(o: Outcome, counts_as: str) -> str:
+    """The verdict of a check's outcome: a context check whose figures disagree is a
+    ``tension``, never ``inconsistent``."""
     v = verdict(o)
-    if v == "inconsistent" and c.not_same:
-        return "not_checkable", True
-    return v, False
+    return "tension" if v == "inconsistent" and counts_as == "context" else v
 
 
 def check_verdict(check_id: str, figures: Figures) -> str:
     """The final verdict of one registered check on the given figures."""
     c = REGISTRY[check_id]
-    return judge(c, c.compute(figures))[0]
+    return judge(c.compute(figures), classify(c, published(figures)).counts_as)
 
 
 def reconcile_text(c: Check, figures: Figures) -> str:
@@ -500,8 +740,8 @@ def counts(results: Sequence[Result] | pd.DataFrame) -> dict[str, int]:
 
     Keys: ``checks`` (all), ``evidence``, ``consistent``, ``within_rounding``, ``inconsistent``
     (evidence only), ``trivial``, ``coincidence``, ``context``, ``derived``; ``tension`` (the
-    context checks that fail today) and ``context_holding`` (the others); ``not_checkable``
-    (tension + derived)."""
+    context checks that fail) and ``context_holding`` (the others); ``not_checkable`` (the
+    derived figures)."""
     if isinstance(results, pd.DataFrame):
         rows = list(zip(results["verdict"], results["counts_as"]))
     else:
@@ -511,7 +751,7 @@ def counts(results: Sequence[Result] | pd.DataFrame) -> dict[str, int]:
         out[kind] = sum(k == kind for _, k in rows)
     for v in ("consistent", "within_rounding", "inconsistent"):
         out[v] = sum(vv == v and k == "evidence" for vv, k in rows)
-    out["tension"] = sum(vv == "not_checkable" and k == "context" for vv, k in rows)
+    out["tension"] = sum(vv == "tension" for vv, _ in rows)
     out["context_holding"] = out["context"] - out["tension"]
     out["not_checkable"] = sum(vv == "not_checkable" for vv, _ in rows)
     return out
@@ -519,7 +759,7 @@ def counts(results: Sequence[Result] | pd.DataFrame) -> dict[str, int]:
 
 CHECKS_COLUMNS = ("check_id", "title", "claims", "external", "verdict", "reported", "implied",
                   "assumption", "explanation", "kind", "theme", "relation", "formula",
-                  "power", "band", "reconcile", "counts_as")
+                  "power", "band", "reconcile", "counts_as", "rule", "rule_reason")
 
 
 def results_frame(results: Sequence[Result]) -> pd.DataFrame:

@@ -54,3 +54,13 @@ def group_written(raw: str) -> str:
         return raw
     whole = f"{int(m.group(1)):,}" if len(m.group(1)) > 3 else m.group(1)
     return raw[:m.start()] + whole + (m.group(2) or "") + raw[m.end():]
+
+
+def pct(x: Any, places: int = 2, *, sign: bool = False) -> str:
+    """A percentage: ``number(x) + "%"``."""
+    return number(x, places, sign=sign) + "%"
+
+
+def pp(x: Any, places: int = 2) -> str:
+    """A difference of percentages, in percentage points."""
+    return number(x, places, sign=True) + " pp"

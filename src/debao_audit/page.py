@@ -39,11 +39,17 @@ import tempfile
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Iterable, Mapping, Sequence
 
 from . import __version__
 from . import checks as _checks
 from . import data as _data
+from . import findings as _findings
+from .findings import Attribution, attribute, confirming_checks  # noqa: F401  (re-exported)
+if TYPE_CHECKING:
+    import pandas as pd
+
 from .style import FONT_FILES, VERDICT_COLOURS, VERDICT_LABELS
 
 __all__ = ["DEFAULT_PATH", "ICONS", "PAGE_FONT", "SEVERITY", "Attribution", "Mark", "attribute",
@@ -54,12 +60,13 @@ __all__ = ["DEFAULT_PATH", "ICONS", "PAGE_FONT", "SEVERITY", "Attribution", "Mar
 DEFAULT_PATH = _data.FIGURES / "annotated_article.html"
 
 #: Verdicts from most to least serious: a claim's mark takes the first that applies.
-SEVERITY = ("inconsistent", "within_rounding", "consistent", "not_checkable")
+SEVERITY = ("inconsistent", "tension", "within_rounding", "consistent", "not_checkable")
 #: The verdict shown without colour: an SVG path (16 x 16 box, stroked) per verdict.
 ICONS: dict[str, str] = {
     "consistent": "M3 8.6 6.4 12 13 4.4",                                    # a tick
     "within_rounding": "M2.5 6.2c2-2 3.5-2 5.5 0s3.5 2 5.5 0M2.5 11.2c2-2 3.5-2 5.5 0s3.5 2 5.5 0",
     "inconsistent": "M3.8 3.8 12.2 12.2M12.2 3.8 3.8 12.2",                 # a cross
+    "tension": "M8 2.6 14 13.4H2zM8 6.6v3.4M8 11.8v.2",                      # a warning triangle
     "not_checkable": "M5.2 5.8a2.8 2.8 0 1 1 3.9 2.6c-.8.3-1.1.9-1.1 1.6v.6M8 13v.2",  # ?
     "none": "M8 3.6a4.4 4.4 0 1 0 .01 0z",                                  # a ring
 }
@@ -157,69 +164,6 @@ def worst(verdicts: Sequence[str]) -> str:
 # --------------------------------------------------------------------------------------------
 # Which figure of a failing set is the likely error
 # --------------------------------------------------------------------------------------------
-
-def confirming_checks(results: Sequence[_checks.Result]) -> dict[str, list[_checks.Result]]:
-    """Per claim id, the checks that *confirm* it against an independent figure.
-
-    A check confirms its claims when it holds them against an external figure (the check lists
-    external rows), tests an equality (not a one-sided inequality, which lets almost anything
-    pass), has some power (``high`` or ``medium``) and passes (``consistent`` or
-    ``within_rounding``)."""
-    out: dict[str, list[_checks.Result]] = {}
-    for r in results:
-        if (r.check.external and r.outcome.relation == "eq" and r.power in ("high", "medium")
-                and r.verdict in ("consistent", "within_rounding")):
-            for cid in r.check.claims:
-                out.setdefault(cid, []).append(r)
-    return out
-
-
-@dataclass(frozen=True)
-class Attribution:
-    """What the audit can say about one failing check's figures.
-
-    ``suspects`` are its claims that no independent figure confirms; ``likely`` is the one
-    suspect when there is exactly one (else empty: the audit cannot tell which figure is off);
-    ``against`` are its claims confirmed independently, with ``confirmed_by`` the confirming
-    checks; ``external`` is set when the check's reported figure is itself an independent one."""
-
-    result: _checks.Result
-    suspects: tuple[str, ...]
-    likely: tuple[str, ...]
-    against: tuple[str, ...]
-    confirmed_by: Mapping[str, tuple[_checks.Result, ...]]
-    external: bool
-
-    @property
-    def check_id(self) -> str:
-        return self.result.check.check_id
-
-
-def attribute(results: Sequence[_checks.Result]) -> dict[str, Attribution]:
-    """For every inconsistent check (registry order), which figure is the likely error.
-
-    The rule (statcheck flags the set; this narrows it only where other data allow): a figure
-    confirmed by an independent source (:func:`confirming_checks`) is taken as right, so among
-    the figures of a failing set, those left unconfirmed are the suspects; one suspect is the
-    likely error, and the confirmed figures (or the independent figure the check holds the
-    claim against) are what it was checked against.  Several suspects: the set is flagged as a
-    whole, as the check alone does."""
-    confirmed = confirming_checks(results)
-    out: dict[str, Attribution] = {}
-    for r in results:
-        if r.verdict != "inconsistent":
-            continue
-        claims = r.check.claims
-        against = tuple(c for c in claims if c in confirmed)
-        suspects = tuple(c for c in claims if c not in confirmed)
-        external = bool(r.check.external and r.outcome.reported_label)
-        anchored = bool(against) or external
-        likely = suspects if (len(suspects) == 1 and anchored) else ()
-        out[r.check.check_id] = Attribution(
-            r, suspects, likely, against,
-            {c: tuple(confirmed[c]) for c in against}, external)
-    return out
-
 
 def mark_verdict(claim_id: str, used: Sequence[_checks.Result],
                  attributions: Mapping[str, Attribution]) -> str:
@@ -681,53 +625,35 @@ def _tension_item(r: _checks.Result, claims: Mapping[str, _data.Claim]) -> str:
 
 
 def _summary_html(results: Sequence[_checks.Result], claims: Mapping[str, _data.Claim],
-                  attributions: Mapping[str, Attribution]) -> str:
-    failing = [a for a in attributions.values()]
-    tensions = [r for r in results if r.counts_as == "tension"]
+                  attributions: Mapping[str, Attribution], found: "pd.DataFrame") -> str:
+    """The summary, rendered from the findings table: its headline sentence, then one item per
+    finding (its statement in English and Chinese), each failing check's roles inside it."""
+    by_id = {r.check.check_id: r for r in results}
     n = _checks.counts(results)
     items = []
-    for a in failing:
-        r, row = a.result, a.result.row()
-        cid = a.check_id
-        if a.likely:
-            roles = [f'<span class="role likely">likely error</span> '
-                     + ", ".join(_fig_link(c, claims) for c in a.likely)]
-            refs = []
-            own = _point(row["reported"])
-            if a.external:
-                refs.append(f"the independent figure ({_e(own)})")
-            for c in a.against:
-                by = "; ".join(
-                    f'<a href="#check-{_e(x.check.check_id)}">{_e(x.title)}</a> ('
-                    + ("the same independent figure" if a.external and _point(x.row()["reported"]) == own
-                       else _e(_point(x.row()["reported"]))) + ")"
-                    for x in a.confirmed_by[c])
-                refs.append(f"{_fig_link(c, claims)}, confirmed by {by}")
-            roles.append('<span class="role against">checked against</span> ' + "; and ".join(refs))
-        else:
-            roles = [f'<span class="role set">the set</span> '
-                     + ", ".join(_fig_link(c, claims) for c in r.check.claims)
-                     + (": the audit cannot tell which of "
-                        + ", ".join(_fig_link(c, claims) for c in a.suspects) + " is off"
-                        if len(a.suspects) > 1 else "")]
-            if a.against:
-                roles.append('<span class="role against">confirmed independently</span> '
-                             + ", ".join(_fig_link(c, claims) for c in a.against))
-        items.append(
-            f'<li id="finding-{_e(cid)}"><p class="ft">{_badge(r.verdict)} '
-            f'<a href="#check-{_e(cid)}">{_e(r.title)}</a></p>'
-            f'<p>reported: {_e(row["reported"])}; implied: {_e(row["implied"])}</p>'
-            + "".join(f"<p>{x}</p>" for x in roles) + "</li>")
+    tension_items = []
+    for f in found.to_dict("records"):
+        ids = str(f["checks"]).split(";")
+        statement = (f'<p class="st">{_e(f["statement_en"])}</p>'
+                     f'<p class="st" lang="zh-Hans">{_e(f["statement_zh"])}</p>')
+        if f["kind"] == "tension":
+            tension_items.append(
+                f'<li id="finding-{_e(f["finding_id"])}">{statement}<ol>'
+                + "".join(_tension_item(by_id[c], claims) for c in ids) + "</ol></li>")
+            continue
+        inner = "".join(_failure_item(attributions[c], claims) for c in ids)
+        items.append(f'<li id="finding-{_e(f["finding_id"])}">{statement}<ol>{inner}</ol></li>')
+    headline = _findings.headline_sentence(found, _checks.results_frame(results))
     return (
         '<section class="summary" aria-labelledby="summary-h" lang="en">\n'
         '<h2 id="summary-h">What the audit found</h2>\n'
-        f'<p class="count">{_e(counts_sentence(n))}. Each link below jumps to the figure in the '
-        "text and opens its details.</p>\n"
-        + (f'<h3 id="failures-h">Failures ({len(failing)})</h3>\n'
+        f'<p class="count">{_e(headline[0].upper() + headline[1:])}. {_e(counts_sentence(n))}. '
+        "Each link below jumps to the figure in the text and opens its details.</p>\n"
+        + (f'<h3 id="failures-h">Likely errors and failing sets ({len(items)})</h3>\n'
            '<ol aria-labelledby="failures-h">' + "".join(items) + "</ol>\n" if items else "")
-        + (f'<h3 id="tensions-h">Tensions ({len(tensions)}): not proven inconsistent</h3>\n'
-           '<ol aria-labelledby="tensions-h">'
-           + "".join(_tension_item(r, claims) for r in tensions) + "</ol>\n" if tensions else "")
+        + (f'<h3 id="tensions-h">Tensions ({len(tension_items)}): not proven inconsistent</h3>\n'
+           '<ol aria-labelledby="tensions-h">' + "".join(tension_items) + "</ol>\n"
+           if tension_items else "")
         + '<p class="rule">How the likely error is picked: a figure that agrees with an '
         "independent source (a passing check of equality against it) is taken as right; when "
         "exactly one figure of a failing set is left unconfirmed, it is the likely error. "
@@ -736,16 +662,54 @@ def _summary_html(results: Sequence[_checks.Result], claims: Mapping[str, _data.
         "</section>\n")
 
 
+def _failure_item(a: Attribution, claims: Mapping[str, _data.Claim]) -> str:
+    """One failing check inside its finding: the figures' roles."""
+    r, row = a.result, a.result.row()
+    cid = a.check_id
+    if a.likely:
+        roles = [f'<span class="role likely">likely error</span> '
+                 + ", ".join(_fig_link(c, claims) for c in a.likely)]
+        refs = []
+        own = _point(row["reported"])
+        if a.external:
+            refs.append(f"the independent figure ({_e(own)})")
+        for c in a.against:
+            by = "; ".join(
+                f'<a href="#check-{_e(x.check.check_id)}">{_e(x.title)}</a> ('
+                + ("the same independent figure" if a.external and _point(x.row()["reported"]) == own
+                   else _e(_point(x.row()["reported"]))) + ")"
+                for x in a.confirmed_by[c])
+            refs.append(f"{_fig_link(c, claims)}, confirmed by {by}")
+        roles.append('<span class="role against">checked against</span> ' + "; and ".join(refs))
+    else:
+        roles = [f'<span class="role set">the set</span> '
+                 + ", ".join(_fig_link(c, claims) for c in r.check.claims)
+                 + (": the audit cannot tell which of "
+                    + ", ".join(_fig_link(c, claims) for c in a.suspects) + " is off"
+                    if len(a.suspects) > 1 else "")]
+        if a.against:
+            roles.append('<span class="role against">confirmed independently</span> '
+                         + ", ".join(_fig_link(c, claims) for c in a.against))
+    return (f'<li id="failing-{_e(cid)}"><p class="ft">{_badge(r.verdict)} '
+            f'<a href="#check-{_e(cid)}">{_e(r.title)}</a></p>'
+            f'<p>reported: {_e(row["reported"])}; implied: {_e(row["implied"])}</p>'
+            + "".join(f"<p>{x}</p>" for x in roles) + "</li>")
+
+
 def table_order(results: Sequence[_checks.Result]) -> list[_checks.Result]:
     """The checks table's order: failures, then tensions, then the rest by :data:`SEVERITY`
     (registry order within each)."""
     def key(r: _checks.Result) -> int:
         if r.verdict == "inconsistent":
             return 0
-        if r.counts_as == "tension":
+        if r.verdict == "tension":
             return 1
         return 2 + SEVERITY.index(r.verdict)
     return sorted(results, key=key)
+
+
+def _note_key(r: _checks.Result) -> str:
+    return "tension" if r.verdict == "tension" else r.counts_as
 
 
 _COUNTS_AS_NOTE = {"tension": "tension: the figures disagree but may count different things",
@@ -766,8 +730,8 @@ def _table_html(results: Sequence[_checks.Result]) -> str:
             f'<tr id="check-{_e(cid)}" class="v-{r.verdict}" data-counts-as="{_e(r.counts_as)}">'
             f'<td>{_id(cid)}</td><td>{_e(r.title)}</td>'
             f'<td class="v">{_badge(r.verdict)} {_e(_label(r.verdict))}'
-            + (f'<br><span class="n">{_e(_COUNTS_AS_NOTE[r.counts_as])}</span>'
-               if r.counts_as in _COUNTS_AS_NOTE else "") + "</td>"
+            + (f'<br><span class="n">{_e(_COUNTS_AS_NOTE[_note_key(r)])}</span>'
+               if _note_key(r) in _COUNTS_AS_NOTE else "") + "</td>"
             f'<td>{_e(row["reported"])}</td>'
             f'<td>{_e(row["implied"])}<br><span class="n">{_e(_RELATION_WORDS[r.outcome.relation])}</span></td>'
             f'<td class="claims">{links}{ext}</td></tr>')
@@ -783,13 +747,19 @@ def _table_html(results: Sequence[_checks.Result]) -> str:
 
 
 def build_page(text: str, claims: Sequence[_data.Claim], results: Sequence[_checks.Result],
-               meta: Mapping[str, object] | None = None, *, embed_font: bool = True) -> str:
+               meta: Mapping[str, object] | None = None, *, embed_font: bool = True,
+               found: "pd.DataFrame | None" = None,
+               figures: "_checks.Figures | None" = None) -> str:
     """The annotated article as one self-contained HTML5 document (a str ending in a newline).
 
     ``text`` is the raw article, ``claims`` from :func:`data.load_claims`, ``results`` from
     :func:`checks.run`; ``meta`` defaults to ``data/raw/article.meta.json``.  ``embed_font=False``
-    leaves the font out (for tests that show what the font changes)."""
+    leaves the font out (for tests that show what the font changes).  ``found`` is the
+    findings table (:func:`debao_audit.findings.build` of ``figures`` and ``results`` by
+    default): the summary renders from it."""
     meta = dict(_data.article_meta() if meta is None else meta)
+    if found is None:
+        found = _findings.build(figures or _checks.load_figures(), results)
     by_id = {c.id: c for c in claims}
     used = claim_verdicts(claims, results)
     attributions = attribute(results)
@@ -813,7 +783,7 @@ def build_page(text: str, claims: Sequence[_data.Claim], results: Sequence[_chec
         f'<p class="meta">{_e(meta.get("producer", ""))}{dot}<span lang="en">published</span> '
         f'<time datetime="{_e(published)}">{_e(published[:16].replace("T", " "))}</time>'
         f'{dot}{_e(authors)}{dot}<a href="{_e(url)}">{_e(url)}</a></p>\n'
-        + _summary_html(results, by_id, attributions)
+        + _summary_html(results, by_id, attributions, found)
         + f'<p class="hint" lang="en">{len(claims)} figures of the article are highlighted and '
         f"{n_checks} checks relate them. Click a figure, or move to it with the Tab key, "
         "to see what it stands for and every check it takes part in; Esc closes the details. "
@@ -858,7 +828,7 @@ def write_page(path: Path | None = None) -> Path:
     figs = _checks.load_figures()
     text = figs.text
     claims = list(figs.claims.values())
-    html = build_page(text, claims, _checks.run(figs))
+    html = build_page(text, claims, _checks.run(figs), figures=figs)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

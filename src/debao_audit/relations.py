@@ -250,10 +250,7 @@ def _incidence_ext(f: Figures):
        assumption="the incidence kept falling after the end of 2019",
        explanation="An independent report gives the end-2019 incidence; the article's figure for "
                    "2020 must not exceed it.",
-       title="Incidence {poverty_incidence_2020} in 2020 against the independent end-2019 figure",
-       strength="trivial",
-       strength_reason="cannot fail: the article's 降至0 is the lowest incidence there is, below "
-                       "any independent end-2019 figure")
+       title="Incidence {poverty_incidence_2020} in 2020 against the independent end-2019 figure",)
 def _incidence_zero(f: Figures):
     return le(f.iv("poverty_incidence_2020"), f.pt("poverty_incidence_2020"),
               f.iv("db_poverty_incidence_2019"), f.pt("db_poverty_incidence_2019"), reported_label="independent", unit="%", places=2)
@@ -313,6 +310,7 @@ def _clinics(f: Figures):
 
 
 @check("paired_villages_within_poor_villages", kind="part_whole", theme="people",
+       inclusion="definition", inclusion_reason="the 55 paired villages are called 贫困村 (poor villages), and the 89 are all of Debao's poor villages (全县…89个贫困村)",
        claims=("paired_poor_villages", "poor_villages_exited"),
        formula="paired poor villages ≤ all poor villages",
        assumption="the {paired_poor_villages} paired villages are among the county's {poor_villages_exited} poor villages",
@@ -324,6 +322,7 @@ def _paired_villages(f: Figures):
 
 
 @check("beneficiaries_within_poor_people", kind="part_whole", theme="poverty",
+       inclusion="definition", inclusion_reason="the beneficiaries are 建档立卡贫困人口 (registered poor people), and {poor_people_exited} are all the county's registered poor lifted out (全县)",
        claims=("beneficiaries_registered_poor", "poor_people_exited"),
        formula="registered poor benefiting ({beneficiaries_registered_poor}) ≤ registered poor lifted out ({poor_people_exited})",
        assumption="the beneficiaries are registered poor people of the county",
@@ -335,6 +334,7 @@ def _beneficiaries(f: Figures):
 
 
 @check("industry_lifted_within_county", kind="part_whole", theme="poverty",
+       inclusion="stated", inclusion_reason="{poor_households_exited} are the whole county's (全县) poor households lifted out",
        claims=("industry_households_lifted", "poor_households_exited"),
        formula="households lifted by the bases / all poor households lifted ≤ 100%",
        assumption="the households helped by the bases are among those the county lifted out",
@@ -375,6 +375,7 @@ def _donations_2019(f: Figures):
 
 
 @check("aid_2020_within_cumulative_total", kind="part_whole", theme="funding",
+       inclusion="stated", inclusion_reason="'各类帮扶资金' (all kinds of assistance funds) covers the fiscal funds and the donations the paragraph lists",
        claims=("fiscal_aid_2020", "social_donations_2020", "aid_total_cumulative"),
        formula="fiscal_2020 + donations_2020 ≤ cumulative total",
        assumption="both 2020 flows are part of 'all kinds of assistance funds' Nanshan put in",
@@ -395,11 +396,7 @@ def _aid_2020_share(f: Figures):
        assumption="'只增不减' is said of Nanshan's funds, of which (其中) the fiscal funds are "
                   "given; social donations are brought in separately (同时积极引导社会帮扶资金)",
        explanation="'Only ever increased' needs growth into 2020 to be positive.",
-       title="'Funding only ever increased': 2019 against 2020",
-       strength="trivial",
-       strength_reason="cannot fail: a stated positive growth rate makes the implied 2019 level "
-                       "smaller by construction; the article gives no earlier year to test "
-                       "只增不减 against")
+       title="'Funding only ever increased': 2019 against 2020",)
 def _never_decreased(f: Figures):
     y2019, p2019 = f.before_growth("fiscal_aid_2020", "fiscal_aid_growth_2020")
     return le(y2019, p2019, f.iv("fiscal_aid_2020"), f.pt("fiscal_aid_2020"), unit="万元",
@@ -435,6 +432,7 @@ def _fits_path(f: Figures):
 
 
 @check("named_investments_within_total", kind="part_whole", theme="funding",
+       inclusion="stated", inclusion_reason="the {aid_total_cumulative} is said to have funded education, health and industry projects (重点实施了教育、医疗卫生、产业…等扶贫项目), and the equipment was bought with fiscal and social assistance funds (通过财政帮扶资金、社会帮扶资金)",
        claims=("industry_sericulture_citrus_investment", "industry_camellia_investment",
                "disability_base_investment", "school_investment", "medical_equipment_value",
                "aid_total_cumulative"),
@@ -453,6 +451,7 @@ def _named(f: Figures):
 
 
 @check("consumption_2020_within_five_years", kind="share", theme="funding",
+       inclusion="stated", inclusion_reason="5年来累计 (cumulative over the five years) includes 2020",
        claims=("consumption_aid_2020", "consumption_aid_cumulative"),
        formula="consumption_2020 ≤ five-year total; 2016–2019 = total − 2020",
        assumption="the five-year total includes 2020",
@@ -569,6 +568,7 @@ def _per_project(f: Figures):
 # ============================================================================================
 
 @check("public_welfare_posts_filled", kind="part_whole", theme="people",
+       inclusion="stated", inclusion_reason="the {public_welfare_employed} are employed in the posts just named (开发1000个临时公益性岗位，帮助…974人…就业)",
        claims=("public_welfare_employed", "public_welfare_posts"),
        formula="people employed in the posts ≤ posts created",
        assumption="one person per post",
@@ -610,7 +610,7 @@ VISITS_READING = Reconciliation(
                   "Nanshan sent in the five years",
        explanation="A part cannot exceed its whole, if it is a part.",
        title="{medical_experts} medical experts, but {professionals_sent} professionals in all?",
-       not_same="the article never says the experts are among the professionals: 选派…专业技术人员 "
+       inclusion="not_stated", inclusion_reason="the article never says the experts are among the professionals: 选派…专业技术人员 "
                 "are staff selected and seconded, while 派出医疗卫生专家…开展义诊、坐诊、巡回医疗 "
                 "are experts sent for clinics and tours, which may be short visits counted apart.",
        reconciliations=(VISITS_READING,))
@@ -628,7 +628,7 @@ def _experts(f: Figures):
        explanation="Parts in person-times must fit in the total in person-times. 送教帮扶 is left "
                    "out: it counts the teachers Nanshan sent (providers), not Debao teachers who "
                    "benefited.",
-       not_same="两地开展…培训交流 may count teachers of both places, so the figure need not be a "
+       inclusion="not_stated", inclusion_reason="两地开展…培训交流 may count teachers of both places, so the figure need not be a "
                 "part of the Debao teachers who benefited.",
        title="Teacher training within the teachers who benefited")
 def _teachers(f: Figures):
@@ -661,6 +661,7 @@ def _per_session(f: Figures):
 
 
 @check("pairing_units_within_pairs", kind="part_whole", theme="people",
+       inclusion="stated", inclusion_reason="the {pairs_total} pairings list the kinds 村村、村企、街镇 (village, enterprise and sub-district pairings)",
        claims=("nanshan_subdistricts", "nanshan_communities", "nanshan_enterprises", "pairs_total"),
        formula="sub-districts + communities + enterprises paired with villages ≤ all pairings",
        assumption="each Nanshan unit pairing with a poor village is one of the {pairs_total} pairings",
@@ -690,6 +691,7 @@ def _partners(f: Figures):
 
 
 @check("pairing_levels_named", kind="qualitative", theme="people",
+       restates="三级 and the three levels it counts (贫困县、贫困乡镇、贫困村) are in one sentence",
        claims=("pairing_levels",),
        formula="三级 = number of levels the sentence names (贫困县、贫困乡镇、贫困村)",
        assumption="the three levels are those listed before '结对帮扶的三级覆盖'",
@@ -705,6 +707,7 @@ def _levels(f: Figures):
 
 
 @check("labour_employed_vs_public_posts", kind="part_whole", theme="people",
+       inclusion="not_stated", inclusion_reason="different channels",
        claims=("public_welfare_employed", "workshop_jobs", "disability_jobs", "labour_coop_employed"),
        formula="local jobs ({public_welfare_employed} + {workshop_jobs} + {disability_jobs}) vs workers employed through cross-regional labour "
                "cooperation (7264)",
@@ -722,6 +725,7 @@ def _channels(f: Figures):
 
 
 @check("covid_donations_within_2020_donations", kind="part_whole", theme="funding",
+       inclusion="not_stated", inclusion_reason="the article never says the epidemic supplies (疫情防控物资和设备) are counted in 2020's donations (捐款捐物折款)",
        claims=("covid_donation_value", "social_donations_2020"),
        formula="epidemic supplies donated ({covid_donation_value}) ≤ all donations in cash and kind in 2020",
        assumption="the epidemic supplies were donated in 2020 and are counted in the 2020 "
@@ -735,6 +739,7 @@ def _covid_within(f: Figures):
 
 
 @check("mask_purchase_within_covid_donations", kind="part_whole", theme="people",
+       inclusion="stated", inclusion_reason="在这过程中 (in the course of this) places the cadre's donation within the drive",
        claims=("mask_purchase_cost", "covid_donation_value"),
        formula="one cadre's mask purchase ({mask_purchase_cost}) ≤ value of all epidemic supplies donated",
        assumption="the cadre's donated masks are among the epidemic supplies the article totals",
@@ -746,6 +751,7 @@ def _mask_within(f: Figures):
 
 
 @check("employed_within_registered_poor", kind="part_whole", theme="people",
+       inclusion="definition", inclusion_reason="each channel counts registered poor people (贫困劳动力, 贫困人口, 建档立卡贫困户), and {poor_people_exited} are all of them",
        claims=("labour_coop_employed", "public_welfare_employed", "workshop_jobs",
                "poor_people_exited"),
        formula="poor people employed through the three channels ≤ registered poor people",
@@ -844,6 +850,7 @@ def _exit(f: Figures):
 
 
 @check("exit_reply_after_meeting", kind="timeline", theme="timeline",
+       assumes=("exit_approval_date_external",),
        claims=("exit_approval_date",), external=("db_poverty_exit_meeting",),
        formula="date of the formal reply ({exit_approval_date}) ≥ date of the executive meeting's approval",
        assumption="the written reply (正式批复) follows the meeting that approved Debao's exit",
@@ -892,6 +899,7 @@ def _exit_after(f: Figures):
 # ============================================================================================
 
 @check("township_clinics_within_townships", kind="part_whole", theme="people",
+       inclusion="definition", inclusion_reason="a township has one township health centre (乡镇卫生院)",
        claims=("township_clinics",), external=("db_townships",),
        formula="township health centres built or equipped ({township_clinics}) ≤ townships in Debao",
        assumption="a township has one township health centre (乡镇卫生院), so the centres Nanshan "
@@ -905,6 +913,7 @@ def _township_clinics(f: Figures):
 
 
 @check("poor_villages_within_admin_villages", kind="part_whole", theme="poverty",
+       inclusion="definition", inclusion_reason="a poor village is an administrative village",
        claims=("poor_villages_exited",), external=("db_admin_villages",),
        formula="poor villages ({poor_villages_exited}) ≤ administrative villages and communities in Debao",
        assumption="the poor villages are among the county's administrative villages",
@@ -918,6 +927,7 @@ def _poor_in_admin(f: Figures):
 
 
 @check("village_clinics_within_admin_villages", kind="part_whole", theme="people",
+       inclusion="definition", inclusion_reason="a village clinic (村级卫生室) serves one administrative village",
        claims=("village_clinics",), external=("db_admin_villages",),
        formula="village clinics built or equipped ({village_clinics}) ≤ administrative villages and communities",
        assumption="a village has one village clinic (村级卫生室), so the clinics Nanshan helped "
@@ -930,6 +940,7 @@ def _clinics_in_admin(f: Figures):
 
 
 @check("villages_exited_by_2019_within_all", kind="part_whole", theme="poverty",
+       inclusion="definition", inclusion_reason="villages that exited by the end of 2019 are among those that exited over the 十三五",
        claims=("poor_villages_exited",), external=("db_poor_villages_exited_2019",),
        formula="poor villages exited by the end of 2019 ≤ poor villages exited over the 十三五 ({poor_villages_exited})",
        assumption="the end-2019 count (China Ethnic News) is part of the 十三五 total",
@@ -943,6 +954,7 @@ def _villages_2019(f: Figures):
 
 
 @check("people_lifted_by_2019_within_all", kind="part_whole", theme="poverty",
+       inclusion="definition", inclusion_reason="people lifted out by the end of 2019 are among those lifted out by 2020, if both count from the same start",
        claims=("poor_people_exited",), external=("db_people_lifted_2019",),
        formula="people lifted out by the end of 2019 (independent) ≤ people lifted out over the 十三五 ({poor_people_exited})",
        assumption="the end-2019 count is part of the 十三五 count",
@@ -990,15 +1002,13 @@ def _remaining(f: Figures):
 
 
 @check("industry_people_within_beneficiaries", kind="part_whole", theme="poverty",
+       inclusion="not_stated", inclusion_reason="the article never says the industrial bases are among the 73 projects whose beneficiaries it counts",
        claims=("industry_people_lifted", "beneficiaries_registered_poor"),
        formula="people lifted by the industrial bases ({industry_people_lifted}) ≤ registered poor benefiting from the 73 projects ({beneficiaries_registered_poor})",
        assumption="the industrial bases are among the projects Nanshan organised, so the people "
                   "they lifted out are among the projects' registered poor beneficiaries",
        explanation="A part cannot exceed its whole.",
-       title="{industry_people_lifted} people lifted by industry within {beneficiaries_registered_poor} beneficiaries",
-       strength="trivial",
-       strength_reason="cannot fail: 以上 leaves the beneficiaries unbounded above, so no part "
-                       "can be proven larger than them (at worst within rounding)")
+       title="{industry_people_lifted} people lifted by industry within {beneficiaries_registered_poor} beneficiaries",)
 def _industry_in_beneficiaries(f: Figures):
     return le(f.iv("industry_people_lifted"), f.pt("industry_people_lifted"),
               f.iv("beneficiaries_registered_poor"), f.pt("beneficiaries_registered_poor"),
@@ -1041,6 +1051,7 @@ def _mixed_units(f: Figures):
 
 
 @check("consumption_aid_outside_funding_total", kind="part_whole", theme="funding",
+       inclusion="not_stated", inclusion_reason="consumption assistance is purchases, not assistance funds",
        claims=("consumption_aid_cumulative", "industry_sericulture_citrus_investment",
                "industry_camellia_investment", "disability_base_investment", "school_investment",
                "aid_total_cumulative"),
@@ -1062,6 +1073,7 @@ def _consumption_outside(f: Figures):
 
 
 @check("people_sent_within_exchange_person_times", kind="part_whole", theme="people",
+       inclusion="not_stated", inclusion_reason="the article never says the seconded cadres, the professionals and the Debao staff are counted in the 干部交流和专业人才支援及培训 person-times: they are reported in another section",
        claims=("cadres_seconded", "professionals_sent", "debao_staff_shadowing",
                "cadre_exchange_training"),
        formula="cadres seconded ({cadres_seconded}) + professionals ({professionals_sent}) + Debao staff learning in Nanshan ({debao_staff_shadowing}) ≤ cadre exchange, professional support and training ({cadre_exchange_training})",
@@ -1108,6 +1120,7 @@ def _from_2017(f: Figures):
 
 
 @check("fiscal_path_with_shenzhen_2016_2017", kind="part_whole", theme="funding",
+       inclusion="not_stated", inclusion_reason="the 1000万元 are Shenzhen municipal funds",
        claims=("fiscal_aid_2020", "fiscal_aid_growth_2020", "aid_total_cumulative"),
        external=("sz_fiscal_per_poor_county_2016", "sz_fiscal_per_poor_county_2017"),
        formula="2016 + 2017 (independent) + 2018 (≥ 2017) + 2019 (implied) + 2020 fiscal funds ≤ {aid_total_cumulative}",

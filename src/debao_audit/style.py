@@ -100,6 +100,7 @@ VERDICT_COLOURS: dict[str, str] = {
     "consistent": PALETTE["blue"],
     "within_rounding": PALETTE["sky_blue"],
     "inconsistent": PALETTE["vermillion"],
+    "tension": PALETTE["orange"],
     "not_checkable": PALETTE["grey"],
 }
 
@@ -108,6 +109,7 @@ VERDICT_LABELS: dict[str, str] = {
     "consistent": "一致 consistent",
     "within_rounding": "舍入范围内一致 within rounding",
     "inconsistent": "不一致 inconsistent",
+    "tension": "有出入 tension",
     "not_checkable": "无法核验 not checkable",
 }
 

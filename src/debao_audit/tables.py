@@ -35,7 +35,7 @@ from pandas.io.formats.style import Styler
 from .style import VERDICT_COLOURS
 
 #: Verdicts in the order a reader should see them: failures first.
-VERDICT_ORDER = ("inconsistent", "within_rounding", "consistent", "not_checkable")
+VERDICT_ORDER = ("inconsistent", "tension", "within_rounding", "consistent", "not_checkable")
 #: With a ``counts_as`` column (checks.csv): what a row counts as, in the order a reader should
 #: see it (after the inconsistent rows, which come first whatever they count as).
 STANDING_ORDER = ("tension", "evidence", "context", "trivial", "coincidence", "derived")
@@ -91,9 +91,8 @@ def failures_first(frame: pd.DataFrame, column: str = "verdict",
             raise ValueError(f"column {standing!r} holds values that are not standings: "
                              f"{sorted(map(str, odd))}; expected one of {', '.join(STANDING_ORDER)}")
         failed = frame[column] == "inconsistent"
-        # a context check (its figures may not be the same quantity) that fails is a tension
-        effective = frame[standing].where(
-            ~((frame[standing] == "context") & (frame[column] == "not_checkable")), "tension")
+        # a context check whose figures disagree (verdict tension) sorts with the tensions
+        effective = frame[standing].where(frame[column] != "tension", "tension")
         rank = (~failed) * (1 + effective.map(STANDING_ORDER.index)) * len(VERDICT_ORDER) + rank
     return frame.iloc[rank.argsort(kind="stable")]
 

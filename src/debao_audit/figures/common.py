@@ -31,7 +31,7 @@ from matplotlib.transforms import Bbox
 from .. import data, style
 from ..checks import Figures, Result
 from ..interval import Interval
-from ..numbers import group_written, number  # noqa: F401  (the one formatter, re-exported)
+from ..numbers import group_written, number, pct, pp  # noqa: F401  (the one formatter, re-exported)
 from ..written import Reading
 
 D = Decimal
@@ -73,16 +73,6 @@ THEMES: dict[str, str] = {
 # ============================================================================================
 # The one number formatter
 # ============================================================================================
-
-def pct(x: Decimal, places: int = 2, *, sign: bool = False) -> str:
-    """A percentage: ``number(x) + "%"``."""
-    return number(x, places, sign=sign) + "%"
-
-
-def pp(x: Decimal, places: int = 2) -> str:
-    """A difference of percentages, in percentage points."""
-    return number(x, places, sign=True) + " pp"
-
 
 def wan(x_yuan: Decimal, places: int = 0) -> str:
     """An amount in yuan written in 万元 (ten thousand yuan), the article's unit."""
@@ -222,14 +212,13 @@ def by_id(results: Sequence[Result]) -> dict[str, Result]:
 
 
 def status(r: Result) -> str:
-    """The verdict, with a failing check whose figures may not be the same quantity marked
-    ``tension`` (``checks`` reports it as not checkable)."""
-    return "tension" if getattr(r, "tension", False) else r.verdict
+    """The verdict (one of :data:`debao_audit.checks.VERDICTS`)."""
+    return r.verdict
 
 
-#: Colours by status: the verdict colours, plus orange for a tension.
-STATUS_COLOURS: dict[str, str] = {**style.VERDICT_COLOURS, "tension": style.PALETTE["orange"]}
-STATUS_LABELS: dict[str, str] = {**style.VERDICT_LABELS, "tension": "有出入 tension"}
+#: Colours by verdict (orange for a tension).
+STATUS_COLOURS: dict[str, str] = dict(style.VERDICT_COLOURS)
+STATUS_LABELS: dict[str, str] = dict(style.VERDICT_LABELS)
 STATUS_ORDER = ("inconsistent", "tension", "within_rounding", "consistent", "not_checkable")
 
 

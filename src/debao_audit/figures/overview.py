@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -187,7 +188,7 @@ def _failing(results: Sequence[Result]) -> list[Result]:
     """The failing checks, then the tensions (they fail, but the figures may not be the same
     quantity)."""
     return ([r for r in results if r.verdict == "inconsistent"]
-            + [r for r in results if c.status(r) == "tension"])
+            + [r for r in results if r.verdict == "tension"])
 
 
 def _count_text(results: Sequence[Result]) -> str:
@@ -196,41 +197,70 @@ def _count_text(results: Sequence[Result]) -> str:
     if n["within_rounding"]:
         text += f" ({n['within_rounding']} only within rounding)"
     if n.get("tension"):
-        text += f"; {n['tension']} more are tensions (the figures disagree but may count different things)"
+        text += f"; {n['tension']} tensions (the figures disagree but may count different things)"
     if n.get("context_holding"):
-        text += (f"; {n['context_holding']} more agree but may count different things, so are "
-                 "not counted as evidence either")
+        text += f"; {n['context_holding']} context checks agree (not evidence)"
     if n["not_evidence"]:
-        text += (f"; {n['not_evidence']} could hardly fail (trivial or coincidence) and are "
-                 "not counted as evidence")
-    return text + f"; {n.get('derived', 0)} only yield derived figures"
+        text += f"; {n['not_evidence']} trivial or coincidental (not evidence)"
+    return text + f"; {n.get('derived', 0)} derived figures"
+
+
+def _found(figs: Figures, results: Sequence[Result], found: pd.DataFrame | None) -> pd.DataFrame:
+    from .. import findings
+    return findings.build(figs, results) if found is None else found
 
 
 def finding_findings(figs: Figures, results: Sequence[Result]) -> str:
-    return _count_text(results)
+    """The findings figure's finding: the headline sentence of the findings table."""
+    from .. import checks as _checks, findings
+    text = findings.headline_sentence(_found(figs, results, None),
+                                      _checks.results_frame(results))
+    return text[0].upper() + text[1:]
 
 
-def fig_findings(figs: Figures, results: list[Result], *,
+def fig_findings(figs: Figures, results: list[Result], found: pd.DataFrame | None = None, *,
                  outdir: Path | None = None) -> dict[str, Path]:
-    """The scorecard: one row per failing check, in large type."""
-    rows = [scorecard_row(figs, r) for r in _failing(results)]
+    """The scorecard, rendered from the findings table: one row per finding (a wrong figure
+    once, however many checks it fails), tagged in words, in large type."""
+    from .. import findings
+    found = _found(figs, results, found)
+    by_id = c.by_id(results)
     n = c.counts(results)
-    t = n.get("tension", 0)
-    zh = (f"{n['failing']}处数字互相矛盾" if n["failing"] else "没有相互矛盾的数字") + \
-        (f",{t}处存在出入" if t else "")
-    en = (f"{n['failing']} of {n['evidence']} checks fail" if n["failing"]
-          else f"All {n['evidence']} evidence checks hold") + (f"; {t} tensions" if t else "")
+    h = findings.headline(found, pd.DataFrame({"verdict": [r.verdict for r in results],
+                                               "counts_as": [r.counts_as for r in results]}))
+    rows, tags = [], []
+    for f in found.to_dict("records"):
+        ids = str(f["checks"]).split(";")
+        row = scorecard_row(figs, by_id[ids[0]])
+        row["finding_id"] = f["finding_id"]
+        row["checks_in_finding"] = f["checks"]
+        rows.append(row)
+        k = int(f["n_checks"])
+        if f["kind"] == "likely_error":
+            tags.append(f"很可能有误 likely wrong · {k} check{'s' if k != 1 else ''} "
+                        f"fail{'' if k != 1 else 's'}")
+        elif f["kind"] == "set":
+            tags.append(f"不一致 fails · {k} check{'s' if k != 1 else ''}")
+        else:
+            tags.append("有出入 tension · not proven wrong")
+    lw, t = h["likely_wrong"], h["tensions"]
+    zh = ((f"{lw}个数字很可能有误（{'、'.join(h['likely_written'])}）" if lw
+           else "没有查出很可能有误的数字")
+          + (f"，{h['sets']}组数字相互矛盾" if h["sets"] else "")
+          + (f"；{t}处有出入" if t else ""))
+    en = ((f"{lw} figure{'s' if lw != 1 else ''} likely wrong "
+           f"({', '.join(h['likely_written'])})" if lw else
+           f"{h['failing_checks']} of {h['evidence']} evidence checks fail")
+          + (f"; {t} tension{'s' if t != 1 else ''}" if t else ""))
     row_h = 1.35
     height = 2.0 + max(len(rows), 1) * row_h + 0.55
-    rest = (f"{n['holding']} hold. Each row: the figure a check is held against (the article's "
-            "or an independent source's), what the other figures give (centre; range in small "
-            "type), the gap (centre and range). A tension: they disagree, but may not count the "
-            "same thing. " + (f"Not counted as evidence: {n['not_evidence']} trivial or "
-                              "coincidental checks" if n["not_evidence"] else "")
-            + (f"{' and' if n['not_evidence'] else 'Not counted as evidence:'} "
-               f"{n['context_holding']} context checks"
-               if n.get("context_holding") else "") + ("." if n["not_evidence"]
-                                                      or n.get("context_holding") else ""))
+    rest = (f"{h['failing_checks']} of {h['evidence']} evidence checks fail, {n['holding']} "
+            "hold. Each row is one finding: the figure a check "
+            "holds the others against, what the other figures give (centre; range in small "
+            "type), the gap. A tension: the figures disagree, but may not count the same thing. "
+            f"Not evidence: {n['not_evidence']} trivial or coincidental checks, "
+            f"{n.get('context_holding', 0)} agreeing context checks, {n.get('derived', 0)} "
+            "derived figures.")
     fig, ax = style.new_figure(c.title(zh, en), c.wrap(rest, 80),
                                figsize=(6.6, height), title_size=c.TITLE,
                                subtitle_size=c.SMALL)
@@ -241,17 +271,15 @@ def fig_findings(figs: Figures, results: list[Result], *,
     for x, head in zip(xs, ("核对基准 checked against", "其他数字给出 the others give",
                             "差距 gap")):
         ax.text(x, 0.34, head, fontsize=c.SMALL, color=style.MUTED_COLOUR, va="center")
-    for k, row in enumerate(rows):
+    for k, (row, tag) in enumerate(zip(rows, tags)):
         colour = c.STATUS_COLOURS[row["verdict"]]
         y = -k
         ax.axhline(y + 0.24, color="#CCCCCC", linewidth=0.8)
-        tag = " · 有出入 tension" if row["verdict"] == "tension" else ""
         label = row["label"] or c.wrap(row["title"], 40)
         ax.text(0, y + 0.16, label, fontsize=c.VALUE + 2, va="top", fontweight="bold",
                 color=style.TEXT_COLOUR, linespacing=1.05)
-        if tag:
-            ax.text(1.0, y + 0.16, tag.strip(" ·"), fontsize=c.SMALL, va="top", ha="right",
-                    color=colour, fontweight="bold")
+        ax.text(1.0, y - 0.12, tag, fontsize=c.SMALL, va="center", ha="right",
+                color=colour, fontweight="bold")
         yv = y - 0.36
         ax.text(xs[0], yv, row["checked_against"], fontsize=c.VALUE + 2, va="center",
                 color=style.TEXT_COLOUR)
@@ -266,14 +294,15 @@ def fig_findings(figs: Figures, results: list[Result], *,
                                 f"range {row['gap_range']}" if row["gap_range"] else "")):
             ax.text(x, yd, text, fontsize=c.SMALL, va="center", color=style.MUTED_COLOUR)
         if row["label"]:
-            ax.text(0, y - 0.12, c.wrap(row["title"], 92), fontsize=c.SMALL - 1.5, va="center",
+            ax.text(0, y - 0.12, textwrap.shorten(row["title"], 58, placeholder="…"), fontsize=c.SMALL - 1.5, va="center",
                     color=style.MUTED_COLOUR, linespacing=1.0)
     if not rows:
         ax.text(0, -0.4, "—", fontsize=c.VALUE)
     style.add_source(fig, c.source(figs, sorted({e for r in _failing(results)
                                                   for e in r.check.external}), width=95),
                      size=c.SOURCE - 1.5)
-    frame = pd.DataFrame(rows, columns=list(SCORECARD_COLUMNS))
+    frame = pd.DataFrame(rows, columns=["finding_id", "checks_in_finding"]
+                         + list(SCORECARD_COLUMNS))
     return c.save(fig, "findings", frame, outdir)
 
 

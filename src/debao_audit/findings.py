@@ -1,0 +1,332 @@
+"""The findings: the figures the checks put in doubt, one row each (``data/processed/findings.csv``).
+
+A *finding* is a figure, or a set of figures, that the checks put in doubt:
+
+* ``likely_error``: one or more checks are *inconsistent*, and exactly one of their figures is
+  left unconfirmed by an independent source (see :func:`attribute`): that figure is the likely
+  error, and all the failing checks it takes part in are one finding (a wrong figure is counted
+  once, however many checks it fails);
+* ``set``: checks are inconsistent, but the audit cannot tell which figure is off: the set is
+  flagged as a whole (like statcheck);
+* ``tension``: a context check whose figures disagree, though they may not be the same
+  quantity (its rule's reason says why).
+
+Every surface that states the findings (README, the annotated page, the findings figure,
+notebook 02, the site's index) renders them from this table, and tests hold each to it.
+Statements are written from the table's own columns: no figure is typed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Mapping, Sequence
+
+import pandas as pd
+
+from . import checks as _checks
+from .checks import HUNDRED, Figures, Result
+from .numbers import group_written, number, pct, pp
+
+EN_DASH = "\N{EN DASH}"
+
+FINDINGS_COLUMNS = ("finding_id", "kind", "verdict", "figures", "written", "likely_error",
+                    "likely_written", "checks", "n_checks", "checked_against", "against_written",
+                    "implied", "gap", "gap_range", "statement_en", "statement_zh")
+
+#: Why a tension's figures may differ, in Chinese, by the rule that made the check context.
+_ZH_REASON = {
+    "same_quantity": "二者可能并非同一数量",
+    "inclusion": "文章并未说明前者包含在后者之中",
+    "own_reconciliation": "此项核验依赖另一项核验所质疑的解读",
+    "period": "二者的统计时期不同",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Which figure of a failing set is the likely error
+# --------------------------------------------------------------------------------------------
+
+def confirming_checks(results: Sequence[Result]) -> dict[str, list[Result]]:
+    """Per claim id, the checks that *confirm* it against an independent figure.
+
+    A check confirms its claims when it holds them against an external figure (the check lists
+    external rows), tests an equality (not a one-sided inequality, which lets almost anything
+    pass), has some power (``high`` or ``medium``), counts as evidence and passes
+    (``consistent`` or ``within_rounding``)."""
+    out: dict[str, list[Result]] = {}
+    for r in results:
+        if (r.check.external and r.outcome.relation == "eq" and r.power in ("high", "medium")
+                and r.counts_as == "evidence"
+                and r.verdict in ("consistent", "within_rounding")):
+            for cid in r.check.claims:
+                out.setdefault(cid, []).append(r)
+    return out
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """What the audit can say about one failing check's figures.
+
+    ``suspects`` are its claims that no independent figure confirms; ``likely`` is the one
+    suspect when there is exactly one (else empty: the audit cannot tell which figure is off);
+    ``against`` are its claims confirmed independently, with ``confirmed_by`` the confirming
+    checks; ``external`` is set when the check's reported figure is itself an independent one."""
+
+    result: Result
+    suspects: tuple[str, ...]
+    likely: tuple[str, ...]
+    against: tuple[str, ...]
+    confirmed_by: Mapping[str, tuple[Result, ...]]
+    external: bool
+
+    @property
+    def check_id(self) -> str:
+        return self.result.check.check_id
+
+
+def attribute(results: Sequence[Result]) -> dict[str, Attribution]:
+    """For every inconsistent check (registry order), which figure is the likely error.
+
+    The rule (statcheck flags the set; this narrows it only where other data allow): a figure
+    confirmed by an independent source (:func:`confirming_checks`) is taken as right, so among
+    the figures of a failing set, those left unconfirmed are the suspects; one suspect is the
+    likely error, and the confirmed figures (or the independent figure the check holds the
+    claim against) are what it was checked against.  Several suspects: the set is flagged as a
+    whole, as the check alone does."""
+    confirmed = confirming_checks(results)
+    out: dict[str, Attribution] = {}
+    for r in results:
+        if r.verdict != "inconsistent":
+            continue
+        claims = r.check.claims
+        against = tuple(c for c in claims if c in confirmed)
+        suspects = tuple(c for c in claims if c not in confirmed)
+        external = bool(r.check.external and r.outcome.reported_label)
+        anchored = bool(against) or external
+        likely = suspects if (len(suspects) == 1 and anchored) else ()
+        out[r.check.check_id] = Attribution(
+            r, suspects, likely, against,
+            {c: tuple(confirmed[c]) for c in against}, external)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# The size of a gap
+# --------------------------------------------------------------------------------------------
+
+def centre(o: Any) -> Decimal:
+    """The implied figure at the centre of every input's interval (a derived figure is
+    reported by its centre and range, never an edge such as 近200's 200)."""
+    return o.implied_centre if o.implied_centre is not None else o.implied_point
+
+
+def gap(o: Any) -> tuple[str, str]:
+    """How far the implied figure is from the one it is held against: (centre, range).
+
+    Percentages that should be equal differ in percentage points; other figures by the
+    relative difference; dates in days.  The range runs over every value the rounded or
+    qualified inputs allow ('' when it shows as one figure)."""
+    rp = o.reported_point if o.reported_point is not None else o.reported.mid
+    if o.unit == "date":
+        return f"{number(centre(o) - rp, sign=True)} days", ""
+    if o.unit == "%" and o.relation == "eq":
+        iv = o.implied - o.reported
+        mid = pp(centre(o) - rp, 2)
+        lo, hi = (number(iv.lo, 2), number(iv.hi, 2)) if iv.bounded else ("", "")
+        return mid, (f"{lo}{EN_DASH}{hi} pp" if lo != hi and iv.bounded else "")
+    iv = (o.implied / o.reported - 1) * HUNDRED
+    rel = (centre(o) / rp - 1) * HUNDRED
+    places = 0 if o.relation in ("le", "ge") else 1
+    if iv.bounded:
+        lo, hi = sorted((abs(iv.lo), abs(iv.hi))) if o.relation in ("le", "ge") else (iv.lo, iv.hi)
+        lo_t, hi_t = number(lo, places), number(hi, places)
+        rng = f"{lo_t}{EN_DASH}{hi_t}%" if lo_t != hi_t else ""
+    else:
+        rng = ""
+    if o.relation in ("le", "ge"):
+        word = "over" if o.relation == "le" else "under"
+        return f"{pct(abs(rel), places)} {word}", rng
+    return pct(rel, places, sign=True), rng
+
+
+def _gap_zh(g: str) -> str:
+    for en, zh in ((" over", "超出"), (" under", "不足")):
+        if g.endswith(en):
+            return zh + g[: -len(en)]
+    return g.replace(" pp", "个百分点").replace(" days", "天")
+
+
+# --------------------------------------------------------------------------------------------
+# The table
+# --------------------------------------------------------------------------------------------
+
+def _written(figs: Figures, key: str) -> str:
+    if key in figs.claims:
+        cl = figs.claims[key]
+        return cl.written if cl.reading.iso else group_written(cl.written)
+    e = figs.external[key]
+    return group_written(e.reading.raw) if e.reading is not None else key
+
+
+def _point(shown: str) -> str:
+    """A figure as shown by :meth:`checks.Outcome.show`, without its interval or centre."""
+    return shown.split(", interval ")[0].split(" as written")[0].split(", range ")[0]
+
+
+def _implied(r: Result) -> str:
+    """What the other figures imply: the centre of the implied interval, formatted."""
+    o = r.outcome
+    return _point(o.show(o.implied, centre(o)))
+
+
+def _gap_text(g: str, rng: str) -> str:
+    return g + (f", range {rng}" if rng else "")
+
+
+def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
+    """The findings table (:data:`FINDINGS_COLUMNS`), likely errors first, then sets whose
+    error cannot be placed, then tensions, each in registry order of its first check."""
+    atts = attribute(results)
+    rows: list[dict[str, Any]] = []
+    groups: dict[tuple[str, ...], list[Attribution]] = {}
+    for a in atts.values():
+        key = a.likely if a.likely else tuple(a.result.check.claims)
+        groups.setdefault(key, []).append(a)
+    for key, group in groups.items():
+        first = group[0]
+        r, o = first.result, first.result.outcome
+        likely = bool(first.likely)
+        against = sorted({c for a in group for c in a.against}, key=list(figs.claims).index)
+        confirming = [x for a in group for c in a.against for x in a.confirmed_by[c]]
+        ext = sorted({e for x in confirming for e in x.check.external}
+                     | {e for a in group if a.external for e in a.result.check.external})
+        figures = sorted({c for a in group for c in a.result.check.claims},
+                         key=list(figs.claims).index)
+        g, rng = gap(o)
+        n = len(group)
+        implied = _implied(r)
+        lw = _written(figs, key[0]) if likely else ""
+        against_w = [_written(figs, c) for c in against]
+        ext_w = [_written(figs, e) for e in ext]
+        checks_word = f"{n} check{'s' if n != 1 else ''} fail{'s' if n == 1 else ''}"
+        if likely:
+            cl = figs.claims[key[0]]
+            en = (f"{lw} ({cl.en}) is likely wrong: {checks_word}; "
+                  + (f"{' and '.join(against_w)}, which agree with an independent figure "
+                     f"({', '.join(ext_w)}), imply {implied}" if against_w
+                     else f"the independent figure ({', '.join(ext_w)}) gives {implied}")
+                  + f" (gap {_gap_text(g, rng)}).")
+            zh = (f"“{lw}”很可能有误：{n}项核验不成立；"
+                  + (f"与独立来源（{'、'.join(ext_w)}）相符的{'和'.join(against_w)}推算出{implied}"
+                     if against_w else f"独立来源（{'、'.join(ext_w)}）为{implied}")
+                  + f"，相差{_gap_zh(g)}" + (f"（范围{_gap_zh(rng)}）" if rng else "") + "。")
+        else:
+            ws = [_written(figs, c) for c in figures]
+            en = (f"{', '.join(ws)} do not agree: {checks_word} ({implied} implied against "
+                  f"{_point(r.row()['reported'])}, gap {_gap_text(g, rng)}); the audit cannot "
+                  f"tell which figure is off.")
+            zh = (f"{'、'.join(ws)}相互矛盾：{n}项核验不成立（推算为{implied}，相差{_gap_zh(g)}）；"
+                  f"无法判断哪一个数字有误。")
+        rows.append({
+            "kind": "likely_error" if likely else "set", "verdict": "inconsistent",
+            "figures": ";".join(figures), "written": ";".join(_written(figs, c) for c in figures),
+            "likely_error": key[0] if likely else "", "likely_written": lw,
+            "checks": ";".join(a.check_id for a in group), "n_checks": n,
+            "checked_against": ";".join(against + ext),
+            "against_written": ";".join(against_w + ext_w),
+            "implied": implied, "gap": g, "gap_range": rng,
+            "statement_en": en, "statement_zh": zh})
+    for r in results:
+        if r.verdict != "tension":
+            continue
+        o, row = r.outcome, r.row()
+        g, rng = gap(o)
+        figures = list(r.check.claims)
+        against = _point(row["reported"])
+        implied = _implied(r)
+        ws = [_written(figs, c) for c in figures]
+        reason = r.standing.reason.rstrip(".")
+        en = (f"A tension, not a proven error: {', '.join(ws)} imply {implied} against "
+              f"{against} (gap {_gap_text(g, rng)}), but {reason[0].lower() + reason[1:]}.")
+        zh = (f"有出入，但未证实为错误：{'、'.join(ws)}推算为{implied}，而对照数字为{against}"
+              f"（相差{_gap_zh(g)}）；{_ZH_REASON[r.standing.rule]}。")
+        rows.append({
+            "kind": "tension", "verdict": "tension", "figures": ";".join(figures),
+            "written": ";".join(ws), "likely_error": "", "likely_written": "",
+            "checks": r.check.check_id, "n_checks": 1,
+            "checked_against": ";".join(r.check.external),
+            "against_written": ";".join(_written(figs, e) for e in r.check.external),
+            "implied": implied, "gap": g, "gap_range": rng,
+            "statement_en": en, "statement_zh": zh})
+    frame = pd.DataFrame(rows, columns=[c for c in FINDINGS_COLUMNS if c != "finding_id"])
+    frame.insert(0, "finding_id", [f"F{i + 1}" for i in range(len(frame))])
+    return frame
+
+
+def headline(findings: pd.DataFrame, checks: pd.DataFrame) -> dict[str, Any]:
+    """The numbers every surface states, from the two tables: figures likely wrong (and which),
+    sets flagged as a whole, failing checks, tensions, and the check counts of
+    :func:`debao_audit.checks.counts`."""
+    n = _checks.counts(checks)
+    likely = findings[findings["kind"] == "likely_error"]
+    return {**n,
+            "likely_wrong": len(likely),
+            "likely_written": list(likely["likely_written"]),
+            "sets": int((findings["kind"] == "set").sum()),
+            "failing_checks": n["inconsistent"],
+            "tensions": int((findings["kind"] == "tension").sum())}
+
+
+def headline_sentence(findings: pd.DataFrame, checks: pd.DataFrame) -> str:
+    """'1 figure is likely wrong (9.2%); 2 checks fail; 3 tensions', from the tables."""
+    h = headline(findings, checks)
+    parts = []
+    k = h["likely_wrong"]
+    if k:
+        parts.append(f"{k} figure{'s are' if k != 1 else ' is'} likely wrong "
+                     f"({', '.join(h['likely_written'])})")
+    if h["sets"]:
+        parts.append(f"{h['sets']} set{'s' if h['sets'] != 1 else ''} of figures disagree "
+                     "with no single figure to blame")
+    f = h["failing_checks"]
+    parts.append(f"{f} of {h['evidence']} evidence checks fail" if f
+                 else f"none of the {h['evidence']} evidence checks fails")
+    t = h["tensions"]
+    if t:
+        parts.append(f"{t} tension{'s' if t != 1 else ''} (figures that disagree but may not "
+                     "count the same thing)")
+    return "; ".join(parts)
+
+
+def load(path: Any = None) -> pd.DataFrame:
+    """The committed findings table (``data/processed/findings.csv``), as text."""
+    from . import data as _data
+    return pd.read_csv(path or _data.PROCESSED / "findings.csv", dtype=str,
+                       keep_default_na=False)
+
+
+#: The Data Package describing the derived tables (checks.csv and findings.csv).
+OUTPUT_PACKAGE_NAME = "outputs.datapackage.json"
+
+
+def write_tables(checks_table: pd.DataFrame, findings_table: pd.DataFrame) -> None:
+    """Write ``checks.csv`` and ``findings.csv`` into the output's ``data/processed/``, each
+    first checked against its schema in ``data/outputs.datapackage.json`` (written to a
+    temporary directory and validated there, so a table that breaks its schema is never
+    written)."""
+    import json
+    import tempfile
+    from pathlib import Path
+
+    from . import data as _data
+    from . import validate as _validate
+
+    desc = json.loads((_data.DATA / OUTPUT_PACKAGE_NAME).read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        _data.write_csv(checks_table, base / "processed" / "checks.csv")
+        _data.write_csv(findings_table, base / "processed" / "findings.csv")
+        _validate.check_tables(desc, base)
+    _data.write_csv(checks_table, _data.PROCESSED / "checks.csv")
+    _data.write_csv(findings_table, _data.PROCESSED / "findings.csv")
