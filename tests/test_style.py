@@ -36,7 +36,7 @@ def _demo_figure() -> tuple[plt.Figure, pd.DataFrame]:
     data = pd.DataFrame({
         "verdict": list(style.VERDICT_COLOURS),
         "label": list(style.VERDICT_LABELS.values()),
-        "n": [12, 5, -3, 4],
+        "n": [12, 5, -3, 2, 4],
     })
     fig, ax = style.new_figure("多数数字经得起核验 Most figures check out",
                                "按结论统计 Claims by verdict")
@@ -181,7 +181,7 @@ def test_titles_on_a_seaborn_grid(tmp_path: Path) -> None:
 
 
 def test_verdict_colours_distinct_and_complete() -> None:
-    keys = {"consistent", "within_rounding", "inconsistent", "not_checkable"}
+    keys = {"consistent", "within_rounding", "inconsistent", "tension", "not_checkable"}
     assert set(style.VERDICT_COLOURS) == keys
     assert set(style.VERDICT_LABELS) == keys
     colours = {to_hex(c) for c in style.VERDICT_COLOURS.values()}

@@ -16,6 +16,19 @@ from debao_audit import checks, figures
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 START, END = "<!-- gallery -->", "<!-- /gallery -->"
+FSTART, FEND = "<!-- findings -->", "<!-- /findings -->"
+
+
+def findings_block() -> str:
+    """README "What the notebooks find", rendered by findings.readme_block from the same
+    tables notebook 02 writes (computed here; tests hold them equal to data/processed/)."""
+    from debao_audit import data, findings
+
+    figs = checks.load_figures()
+    results = checks.run(figs)
+    block = findings.readme_block(findings.build(figs, results), checks.results_frame(results))
+    return "\n".join([FSTART, "", block.replace("{claims}", str(len(data.load_claims()))),
+                       "", FEND])
 
 
 def gallery() -> str:
@@ -36,12 +49,16 @@ def gallery() -> str:
     return "\n".join(lines)
 
 
-def render(readme: str) -> str:
-    head, _, rest = readme.partition(START)
-    _, _, tail = rest.partition(END)
+def _between(readme: str, start: str, end: str, block: str) -> str:
+    head, _, rest = readme.partition(start)
+    _, _, tail = rest.partition(end)
     if not rest:
-        raise SystemExit(f"{README}: no {START} marker")
-    return head + gallery() + tail
+        raise SystemExit(f"{README}: no {start} marker")
+    return head + block + tail
+
+
+def render(readme: str) -> str:
+    return _between(_between(readme, START, END, gallery()), FSTART, FEND, findings_block())
 
 
 if __name__ == "__main__":

@@ -363,11 +363,11 @@ def power(o: Outcome) -> tuple[str, str]:
             # an edge a qualifier leaves open (近200 = [190, 200): 46%, range 42–49%, not 49%)
             band = f"violated by {margin:.0%}"
             iv = o.implied
-            if iv.bounded and o.implied_centre is not None:
+            if iv.bounded:
                 ends = [(rp - x) if o.relation == "le" else (x - rp)  # type: ignore[operator]
                         for x in (iv.lo, iv.hi)]
                 if all(e <= 0 for e in ends):
-                    ip = o.implied_centre
+                    ip = o.implied_centre if o.implied_centre is not None else o.implied_point
                     centre = abs(rp - ip) / abs(rp)  # type: ignore[operator]
                     lo, hi = sorted(f"{abs(e) / abs(rp):.0%}" for e in ends)  # type: ignore[operator]
                     band = f"violated by {centre:.0%}" + (

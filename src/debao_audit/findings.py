@@ -150,6 +150,13 @@ def gap(o: Any) -> tuple[str, str]:
     return pct(rel, places, sign=True), rng
 
 
+def _zh_units(x: str) -> str:
+    for en, zh in ((" person-times", "人次"), (" persons", "人"), (" years", "年"),
+                   (" days", "天")):
+        x = x.replace(en, zh)
+    return x
+
+
 def _gap_zh(g: str) -> str:
     for en, zh in ((" over", "超出"), (" under", "不足")):
         if g.endswith(en):
@@ -171,7 +178,8 @@ def _written(figs: Figures, key: str) -> str:
 
 def _point(shown: str) -> str:
     """A figure as shown by :meth:`checks.Outcome.show`, without its interval or centre."""
-    return shown.split(", interval ")[0].split(" as written")[0].split(", range ")[0]
+    shown = shown.split(", interval ")[0].split(" as written")[0].split(", range ")[0]
+    return shown.split(": ", 1)[1] if shown.startswith(("independent: ", "centre ")) else shown
 
 
 def _implied(r: Result) -> str:
@@ -212,13 +220,14 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
         checks_word = f"{n} check{'s' if n != 1 else ''} fail{'s' if n == 1 else ''}"
         if likely:
             cl = figs.claims[key[0]]
-            en = (f"{lw} ({cl.en}) is likely wrong: {checks_word}; "
+            gloss = cl.en.rsplit(":", 1)[0] if lw in cl.en or cl.written in cl.en else cl.en
+            en = (f"{lw} ({gloss[0].lower() + gloss[1:]}) is likely wrong: {checks_word}; "
                   + (f"{' and '.join(against_w)}, which agree with an independent figure "
                      f"({', '.join(ext_w)}), imply {implied}" if against_w
                      else f"the independent figure ({', '.join(ext_w)}) gives {implied}")
                   + f" (gap {_gap_text(g, rng)}).")
             zh = (f"“{lw}”很可能有误：{n}项核验不成立；"
-                  + (f"与独立来源（{'、'.join(ext_w)}）相符的{'和'.join(against_w)}推算出{implied}"
+                  + (f"与独立来源（{'、'.join(ext_w)}）相符的{'和'.join(against_w)}推算出{_zh_units(implied)}"
                      if against_w else f"独立来源（{'、'.join(ext_w)}）为{implied}")
                   + f"，相差{_gap_zh(g)}" + (f"（范围{_gap_zh(rng)}）" if rng else "") + "。")
         else:
@@ -249,7 +258,7 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
         reason = r.standing.reason.rstrip(".")
         en = (f"A tension, not a proven error: {', '.join(ws)} imply {implied} against "
               f"{against} (gap {_gap_text(g, rng)}), but {reason[0].lower() + reason[1:]}.")
-        zh = (f"有出入，但未证实为错误：{'、'.join(ws)}推算为{implied}，而对照数字为{against}"
+        zh = (f"有出入，但未证实为错误：{'、'.join(ws)}推算为{_zh_units(implied)}，而对照数字为{against}"
               f"（相差{_gap_zh(g)}）；{_ZH_REASON[r.standing.rule]}。")
         rows.append({
             "kind": "tension", "verdict": "tension", "figures": ";".join(figures),
@@ -330,3 +339,31 @@ def write_tables(checks_table: pd.DataFrame, findings_table: pd.DataFrame) -> No
         _validate.check_tables(desc, base)
     _data.write_csv(checks_table, _data.PROCESSED / "checks.csv")
     _data.write_csv(findings_table, _data.PROCESSED / "findings.csv")
+
+
+def readme_block(found: pd.DataFrame, checks_table: pd.DataFrame) -> str:
+    """The README's "What the notebooks find", rendered from the two tables: the headline,
+    one bullet per finding, the counts of what the checks weigh, and the rules table."""
+    n = _checks.counts(checks_table)
+    head = headline_sentence(found, checks_table)
+    lines = [f"**{head[0].upper() + head[1:]}.**", ""]
+    for f in found.to_dict("records"):
+        tag = {"likely_error": "likely error", "set": "inconsistent set",
+               "tension": "tension"}[f["kind"]]
+        lines.append(f"- **{f['finding_id']} ({tag})**: {f['statement_en']}  ")
+        lines.append(f"  {f['statement_zh']}")
+    lines += ["",
+              f"The article makes **{{claims}} quantitative statements**; **{n['checks']} "
+              f"relations** between them are checked. What each check weighs follows the rules "
+              f"below, applied by code: **{n['evidence']} are evidence** ({n['consistent']} "
+              f"*consistent*, {n['within_rounding']} *within rounding*, **{n['inconsistent']} "
+              f"*inconsistent***); {n['context']} *context* checks ({n['tension']} *tensions*, "
+              f"{n['context_holding']} agree); {n['trivial']} *trivial*; {n['coincidence']} "
+              f"*coincidences*; {n['derived']} *derived* figures (*not checkable*).",
+              "",
+              "| rule | counts as | when | checks |", "|---|---|---|---|"]
+    by_rule = checks_table["rule"].value_counts()
+    for r in _checks.RULES:
+        lines.append(f"| `{r.name}` | {r.counts_as} | {r.statement} | "
+                     f"{int(by_rule.get(r.name, 0))} |")
+    return "\n".join(lines)

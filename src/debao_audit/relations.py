@@ -597,10 +597,14 @@ def _experts_with_visits(f: Figures):
 VISITS_READING = Reconciliation(
     "short visits counted apart", _experts_with_visits,
     lambda f: (f"Even the low end of {_w(f, 'medical_experts')} ({_n(f.iv('medical_experts').lo, 0)}) "  # type: ignore[arg-type]
-               f"exceeds the {_w(f, 'professionals_sent')} professionals. If at least "
-               f"{_n(_visits_needed(f), 0)} of the experts came on short visits for free clinics "
-               f"and tours (派出…义诊、巡回医疗) rather than as seconded staff (选派), the rest fit "
-               f"within the {_w(f, 'professionals_sent')}."))
+               f"exceeds the {_w(f, 'professionals_sent')} professionals. It could be that some "
+               f"experts came on short visits for free clinics and tours (派出…义诊、巡回医疗) "
+               f"rather than as seconded staff (选派): at least "
+               f"{_n(f.iv('medical_experts').lo - f.pt('professionals_sent'), 0)} of them "  # type: ignore[operator]
+               f"(if there were {_n(f.iv('medical_experts').lo, 0)}), fewer than "  # type: ignore[arg-type]
+               f"{_n(_visits_needed(f), 0)} for any count under "
+               f"{_n(f.iv('medical_experts').hi, 0)}, and the rest would fit within the "  # type: ignore[arg-type]
+               f"{_w(f, 'professionals_sent')}."))
 
 
 @check("medical_experts_within_professionals", kind="part_whole", theme="people",

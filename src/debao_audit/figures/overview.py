@@ -250,7 +250,8 @@ def fig_findings(figs: Figures, results: list[Result], found: pd.DataFrame | Non
           + (f"；{t}处有出入" if t else ""))
     en = ((f"{lw} figure{'s' if lw != 1 else ''} likely wrong "
            f"({', '.join(h['likely_written'])})" if lw else
-           f"{h['failing_checks']} of {h['evidence']} evidence checks fail")
+           f"{h['failing_checks']} of {h['evidence']} evidence checks fail"
+           if h["failing_checks"] else f"All {h['evidence']} evidence checks hold")
           + (f"; {t} tension{'s' if t != 1 else ''}" if t else ""))
     row_h = 1.35
     height = 2.0 + max(len(rows), 1) * row_h + 0.55
