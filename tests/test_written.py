@@ -666,10 +666,9 @@ def test_any_figure_with_a_traditional_magnitude_reads_as_its_simplified_form(ca
     assert "萬" in traditional or "億" in traditional
     try:
         s = read(simplified)
-    except ReadError as e:
-        with pytest.raises(ReadError) as t:
+    except ReadError:
+        with pytest.raises(ReadError):      # refused alike
             read(traditional)
-        assert str(t.value).replace(traditional, simplified) or str(e)
         return
     assert replace(read(traditional), raw=simplified) == s
 
