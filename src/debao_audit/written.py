@@ -373,6 +373,12 @@ def known_units(conventions: "Conventions | None" = None) -> dict[str, frozenset
     return dict(_vocab((conventions or DEFAULT).units).measure_words)
 
 
+def base_units(conventions: "Conventions | None" = None) -> frozenset[str]:
+    """The base unit names a figure may carry under ``conventions``: :data:`UNITS` plus the
+    units it adds (what a claims table's ``unit`` column may hold for that case)."""
+    return _vocab((conventions or DEFAULT).units).units
+
+
 DEFAULT = Conventions()
 
 
