@@ -1,6 +1,7 @@
 """The reader of numbers as written: known cases, errors and properties (hypothesis)."""
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -501,3 +502,293 @@ def test_a_what_if_can_write_a_fall():
     figs = checks.load_figures()
     r = whatif.read_overrides({"fiscal_aid_growth_2020": "下降10.3%"}, figs)
     assert r["fiscal_aid_growth_2020"].interval == -figs.claims["fiscal_aid_growth_2020"].interval
+
+
+# -- long inputs: the reader is linear (issue 16 item 7) -----------------------------------------
+# 100,000-character inputs of several shapes each end, in well under 0.2 s of CPU, in the
+# package's own ReadError (or a value, where the long input is a valid figure), with a message
+# that stays one short line.  Before the fix, "1至" + "十"*N + "x" took seconds (quadratic).
+
+LONG = 100_000
+LONG_INPUTS = {
+    "range, long Chinese right end, garbage after": "1至" + "十" * LONG + "x",
+    "range, long run of 万 then 十": "1至" + "万" * LONG + "十x",
+    "range, long Chinese right end": "1至" + "十" * LONG,
+    "range, long Chinese left end": "十" * LONG + "至1万",
+    "range, long digit ends": "1" * LONG + "至" + "2" * LONG + "万元",
+    "range, long digits then garbage": "1至" + "2" * LONG + "x",
+    "long run of 十": "十" * LONG,
+    "long run of 一": "一" * LONG,
+    "long run of neighbouring pairs": "一二" * (LONG // 2) + "x",
+    "pair then a long run of places": "一二" + "十" * LONG,
+    "pair then a long run of places, garbage": "一二" + "万" * LONG + "千x",
+    "long digit string": "1" * LONG,
+    "long digit string, garbage after": "1" * LONG + "x",
+    "long decimal, garbage after": "1." + "1" * LONG + "x",
+    "long thousands groups, garbage after": "1" + ",000" * (LONG // 4) + "x",
+    "long garbage": "x" * LONG,
+    "long CJK garbage": "公" * LONG,
+    "long run of qualifiers": "近" * LONG + "1",
+    "long run of units": "1" + "元" * LONG,
+    "long run of tail qualifiers": "1" + "以上" * (LONG // 2),
+    "long run of separators": "1" + "至" * LONG + "2",
+    "long run of 百分之": "百分之" * (LONG // 3) + "五",
+    "long run of direction words": "下降" * (LONG // 2) + "1%",
+    "long traditional run": "萬" * LONG + "x",
+    "long date-like": "2020年" + "1" * LONG + "月",
+}
+
+
+def _cpu_seconds(f, *args):
+    import time
+    t = time.process_time()
+    try:
+        return f(*args), time.process_time() - t
+    except ReadError as e:
+        return e, time.process_time() - t
+
+
+@pytest.mark.parametrize("name", list(LONG_INPUTS))
+def test_long_inputs_are_read_in_linear_time(name):
+    raw = LONG_INPUTS[name]
+    out, seconds = _cpu_seconds(read, raw)
+    assert isinstance(out, ReadError), f"{name}: read as {out!r}"
+    assert seconds < 0.2, f"{name}: {seconds:.3f} s of CPU for {len(raw)} characters"
+    assert len(str(out)) < 600, f"{name}: a {len(str(out))}-character message"
+
+
+def test_a_long_valid_figure_reads_in_linear_time():
+    raw = " " * LONG + "1400多户" + " " * LONG
+    r, seconds = _cpu_seconds(read, raw, "household")
+    assert r.interval == Interval(D(1400), D(1500), True, True)
+    assert seconds < 0.2
+
+
+def test_reading_time_grows_linearly():
+    """Doubling the input at most roughly doubles the time (quadratic would quadruple it)."""
+    def worst(n):
+        return min(_cpu_seconds(read, "1至" + "十" * n + "x")[1] for _ in range(3))
+    small, big = worst(20_000), worst(160_000)
+    assert big < 0.2 and big < 16 * small + 0.05, (small, big)      # 8× the input; quadratic: 64×
+
+
+# -- traditional characters (issue 17 item 5) ---------------------------------------------------
+# One table, written.TRADITIONAL, drives both the reader's folding and these tests: every
+# traditional character the reader folds, its simplified form, and a real figure that uses it.
+
+from debao_audit.written import COMMON_UNITS, TRADITIONAL, Conventions  # noqa: E402
+
+WITH_COMMON_UNITS = DEFAULT.with_(units=COMMON_UNITS)
+
+
+def _traditional(s: str, simplified: str, traditional: str) -> str:
+    return s.replace(simplified, traditional)
+
+
+def test_the_traditional_table_is_well_formed():
+    trad = [t for t, _, _ in TRADITIONAL]
+    assert len(trad) == len(set(trad))
+    for t, s, example in TRADITIONAL:
+        assert len(t) == len(s) == 1 and t != s, (t, s)
+        assert s in example, (t, s, example)
+    # the five characters issue 17 names
+    assert {"億", "萬", "個", "戶", "過"} <= set(trad)
+
+
+def test_every_folded_character_belongs_to_the_readers_vocabulary():
+    """Only characters the reader understands are folded: numerals, magnitudes, qualifiers,
+    direction words, measure words (the default ones and COMMON_UNITS)."""
+    from debao_audit import written as w
+    vocabulary = "".join([*"零〇一二两三四五六七八九十百千万亿几数点", *w.PRE_QUALIFIERS, *w.POST_QUALIFIERS,
+                          *w.TAIL_QUALIFIERS, *w.DIRECTION_WORDS, *w.MEASURE_WORDS, *COMMON_UNITS])
+    for t, s, _ in TRADITIONAL:
+        assert s in vocabulary, (t, s)
+        assert t not in vocabulary, (t, s)
+
+
+@pytest.mark.parametrize("trad, simp, example", TRADITIONAL, ids=[f"{t}→{s}" for t, s, _ in TRADITIONAL])
+def test_a_traditional_character_reads_as_its_simplified_form(trad, simp, example):
+    written_trad = _traditional(example, simp, trad)
+    assert written_trad != example
+    simplified = read(example, None, WITH_COMMON_UNITS)
+    traditional = read(written_trad, None, WITH_COMMON_UNITS)
+    assert traditional.raw == written_trad                 # the raw string is kept as written
+    assert replace(traditional, raw=example) == simplified  # everything else is the same reading
+
+
+@pytest.mark.parametrize("trad, simp", [
+    ("2.24億元", "2.24亿元"), ("832.2萬元", "832.2万元"), ("1400多戶", "1400多户"), ("89個", "89个"),
+    ("超過70%", "超过70%"), ("兩三萬人", "两三万人"), ("200餘萬元", "200余万元"), ("約200人", "约200人"),
+    ("5.8萬人以上", "5.8万人以上"), ("3.5個百分點", "3.5个百分点"), ("百分之三十五點八", "百分之三十五点八"),
+    ("一萬二千人", "一万二千人"), ("兩到三萬", "两到三万"), ("減少200餘萬元", "减少200余万元"),
+    ("數十人", "数十人"), ("將近200人", "将近200人"), ("多達2.24億元", "多达2.24亿元"), ("萬餘人", "万余人"),
+])
+def test_the_articles_forms_in_traditional_characters(trad, simp):
+    t, s = read(trad), read(simp)
+    def parts(r):
+        return r.value, r.interval, r.qualifier, r.rule, r.canonical
+    assert parts(t) == parts(s)
+
+
+def test_traditional_characters_outside_the_table_still_say_why():
+    with pytest.raises(ReadError, match="廠"):
+        read("5廠")
+
+
+@st.composite
+def written_with_traditional_magnitudes(draw):
+    """A figure written with 萬/億 (and, sometimes, 兩/餘/個/戶/點 …), and its simplified twin."""
+    style = draw(st.sampled_from(["arabic", "chinese"]))
+    if style == "arabic":
+        n = D(draw(st.integers(min_value=1, max_value=10**6))).scaleb(-draw(st.integers(0, 3)))
+        numeral = f"{n:f}" + draw(st.sampled_from(["万", "亿"]))
+    else:
+        import cn2an
+        numeral = cn2an.an2cn(draw(st.integers(min_value=10**4, max_value=10**12)))
+        if draw(st.booleans()):
+            numeral = numeral.replace("二", "两", 1) if numeral.startswith("二") else numeral
+    post = draw(st.sampled_from(["", "多", "余"])) if style == "arabic" and "." not in numeral else ""
+    if post:
+        numeral = numeral[:-1] + post + numeral[-1]             # 200余万
+    pre = draw(st.sampled_from(["", "约", "近", "超过", "多达", "将近"])) if not post else ""
+    unit = draw(st.sampled_from(["元", "人", "户", "个", "人次", "个百分点", ""]))
+    tail = draw(st.sampled_from(["", "以上", "以内"])) if not (pre or post) else ""
+    simplified = f"{pre}{numeral}{unit}{tail}"
+    table = {s: t for t, s, _ in TRADITIONAL}
+    assert "万" in simplified or "亿" in simplified
+    traditional = "".join(table[c] if c in table and (c in "万亿" or draw(st.booleans())) else c
+                          for c in simplified)
+    return traditional, simplified
+
+
+@given(written_with_traditional_magnitudes())
+def test_any_figure_with_a_traditional_magnitude_reads_as_its_simplified_form(case):
+    traditional, simplified = case
+    assert "萬" in traditional or "億" in traditional
+    try:
+        s = read(simplified)
+    except ReadError:
+        with pytest.raises(ReadError):      # refused alike
+            read(traditional)
+        return
+    assert replace(read(traditional), raw=simplified) == s
+
+
+# -- units extensible per case (issue 17 item 5) -------------------------------------------------
+
+def test_the_default_units_are_unchanged():
+    from debao_audit import written as w
+    assert DEFAULT.units == ()
+    assert set(w.MEASURE_WORDS) == {"元", "%", "成", "个百分点", "百分点", "倍", "人次", "人", "名", "户",
+                                    "个", "场", "次", "期", "家", "对", "批次", "年", "级", ""}
+    for raw in ("5公里", "300亩", "2.5平方公里", "12吨", "40套"):
+        with pytest.raises(ReadError, match="unknown unit"):
+            read(raw)
+
+
+@pytest.mark.parametrize("raw, unit, interval", [
+    ("5公里", "kilometre", Interval(D("4.5"), D("5.5"), hi_open=True)),          # a measurement rounds
+    ("2.5平方公里", "square_kilometre", Interval(D("2.45"), D("2.55"), hi_open=True)),
+    ("300亩", "mu", Interval(D("299.5"), D("300.5"), hi_open=True)),
+    ("1.2万吨", "tonne", Interval(D(11500), D(12500), hi_open=True)),
+    ("近5000吨", "tonne", Interval(D(4750), D(5000), hi_open=True)),
+    ("3至5公里", "kilometre", Interval.closed(3, 5)),
+    ("40套", "set", Interval.point(40)),                                              # a count is exact
+    ("1400多套", "set", Interval(D(1400), D(1500), True, True)),
+    ("120辆", "vehicle", Interval.point(120)),
+    ("5公頃", "hectare", Interval(D("4.5"), D("5.5"), hi_open=True)),               # folded: 頃 → 顷
+    ("300畝以上", "mu", Interval(D("299.5"), None)),
+])
+def test_a_case_can_add_units(raw, unit, interval):
+    r = read(raw, unit, WITH_COMMON_UNITS)
+    assert r.interval == interval
+    assert read(raw, None, WITH_COMMON_UNITS).interval == interval      # the word alone names the unit
+
+
+def test_extra_units_are_plain_data_passed_per_call():
+    mine = Conventions(units={"吨": "tonne", "套": ("set", "count"), "位": "person"})
+    assert read("12吨", "tonne", mine).interval == Interval(D("11.5"), D("12.5"), hi_open=True)
+    assert read("12套", "set", mine).interval == Interval.point(12)
+    assert read("12位", "person", mine).interval == Interval.point(12)  # a default unit keeps its kind
+    with pytest.raises(ReadError, match="unknown unit"):
+        read("12吨", "tonne")                                             # nothing leaked into DEFAULT
+    with pytest.raises(ReadError, match="does not fit unit"):
+        read("12吨", "person", mine)
+    assert mine == Conventions(units={"套": ("set", "count"), "位": "person", "吨": "tonne"})
+    assert hash(mine) == hash(mine.with_(near_band=D("0.05")))
+    assert mine.with_(about_band=D("0.1")).units == mine.units
+
+
+def test_the_base_units_of_a_case():
+    from debao_audit.written import UNITS, base_units, known_units
+    assert base_units() == set(UNITS) and base_units(DEFAULT) == set(UNITS)
+    assert base_units(WITH_COMMON_UNITS) == set(UNITS) | {n for n, _ in COMMON_UNITS.values()}
+    assert known_units(WITH_COMMON_UNITS)["公里"] == {"kilometre"}
+    assert "kilometre" in known_units(WITH_COMMON_UNITS)[""]     # a bare number may be any unit
+    assert "公里" not in known_units()
+
+
+def test_extra_units_leave_the_articles_readings_unchanged():
+    from debao_audit import data
+    plain = data.load_claims(conventions=DEFAULT)
+    wider = data.load_claims(conventions=WITH_COMMON_UNITS)
+    assert [(c.id, c.reading) for c in plain] == [(c.id, c.reading) for c in wider]
+
+
+@pytest.mark.parametrize("units, why", [
+    ({"": "tonne"}, "empty"),
+    ({"万吨": "tonne"}, "starts with"),
+    ({"5吨": "tonne"}, "starts with"),
+    ({"多": "tonne"}, "starts with"),
+    ({"以上": "tonne"}, "qualifier"),
+    ({"吨": "Tonne!"}, "name"),
+    ({"吨": "date"}, "date"),
+    ({"吨": ("tonne", "heavy")}, "measured"),
+    ({"位": ("person", "measured")}, "count"),
+    ({"至吨": "tonne"}, "separator"),
+])
+def test_malformed_extra_units_are_refused(units, why):
+    with pytest.raises(ValueError, match=why):
+        Conventions(units=units)
+
+
+# -- errors say which character, where, and why (issue 17 item 5) --------------------------------
+
+@pytest.mark.parametrize("raw, conventions, char, position, why", [
+    ("5公里", DEFAULT, "公", 2, "unknown unit"),
+    ("约5公里", DEFAULT, "公", 3, "unknown unit"),
+    ("  5公里", DEFAULT, "公", 4, "unknown unit"),
+    ("3至5公里", DEFAULT, "公", 4, "unknown unit"),
+    ("下降5公里", DEFAULT, "公", 4, "unknown unit"),
+    ("5x元", DEFAULT, "x", 2, "not part of a numeral"),
+    ("大概200人", DEFAULT, "大", 1, "qualifier"),
+    ("5廠", WITH_COMMON_UNITS, "廠", 2, "unknown unit"),
+    ("1，400户", DEFAULT, "，", 2, "comma"),
+    ("三、四人", DEFAULT, "、", 2, "enumeration"),
+    ("-10.3%", DEFAULT, "-", 1, "negative"),
+    ("1至" + "十" * 1000 + "x", DEFAULT, "x", 1003, "unknown unit"),
+])
+def test_a_read_error_names_the_character_its_position_and_why(raw, conventions, char, position, why):
+    with pytest.raises(ReadError) as e:
+        read(raw, None, conventions)
+    err = e.value
+    assert (err.char, err.position) == (char, position)
+    assert raw[err.index] == char and err.index == position - 1
+    assert why in err.why and why in str(err)
+    assert f"cannot read {char!r} at position {position} of " in str(err)
+
+
+def test_an_unknown_unit_error_lists_the_known_units():
+    with pytest.raises(ReadError) as e:
+        read("5公里")
+    assert "known units: 元, %" in str(e.value) and "人次" in str(e.value)
+    assert str(e.value).startswith("cannot read '公' at position 2 of '5公里': unknown unit")
+    with pytest.raises(ReadError) as e:
+        read("5廠", None, WITH_COMMON_UNITS)
+    assert "公里" in str(e.value)                  # the extra units are listed too
+
+
+def test_errors_without_one_culprit_character_have_no_position():
+    with pytest.raises(ReadError) as e:
+        read("近约200人")
+    assert e.value.position is None and e.value.char is None

@@ -18,7 +18,16 @@ The grammar (each part optional except the numeral)::
 * numeral: Arabic (``2.24``, ``1,400``), Chinese (``五``, ``一万二千``, ``三点五``), a pair of
   neighbouring digits (``两三万``, ``十二三``), a vague digit (``几十``, ``数百``, ``十几``), or a
   range of two plain figures (``3至5万``, ``3-5万``, ``两到三万``; no qualifier on a range);
-* measure word: 元 % ％ 人 名 户 个 人次 批次 场 次 期 家 对 年 级 倍 成 (个)百分点.
+* measure word: 元 % ％ 人 名 户 个 人次 批次 场 次 期 家 对 年 级 倍 成 (个)百分点, and the words a
+  case adds as data (``Conventions(units={"公里": "kilometre", "套": ("set", "count")})``;
+  :data:`COMMON_UNITS` offers 公里 平方公里 亩 吨 套 …; none by default).
+
+Traditional characters of that vocabulary (萬 億 兩 個 戶 過 餘 約 點 …, the table
+:data:`TRADITIONAL`) are read as their simplified forms, one character for one.  A figure that
+cannot be read raises :class:`ReadError`; when one character is at fault it names the character,
+its position and why (``cannot read '公' at position 2 of '5公里': unknown unit; known units: …``).
+Reading takes time linear in the length of the text (no regular expression backtracks over it
+twice): a 100,000-character input is refused in milliseconds.
 
 What cn2an (0.5.24, pinned) does and does not do, and what is written here by hand
 -----------------------------------------------------------------------------------
@@ -56,6 +65,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -123,6 +133,82 @@ MEASURE_WORDS: dict[str, frozenset[str]] = {
     "": frozenset(UNITS) - {"date"},  # a bare number (e.g. "3800贫困人口"): the row decides
 }
 
+#: Measure words a case may add to the defaults, as data (``Conventions(units=COMMON_UNITS)``,
+#: or any subset or mapping of its own): measure word → (base unit, kind).  A *measured* unit
+#: rounds at its last written digit like money (``5公里`` → [4.5, 5.5) km); a *count* is exact like
+#: persons (``40套`` → 40).  None of them is read by default: this article needs none.
+COMMON_UNITS: dict[str, tuple[str, str]] = {
+    "公里": ("kilometre", "measured"),
+    "平方公里": ("square_kilometre", "measured"),
+    "米": ("metre", "measured"),
+    "平方米": ("square_metre", "measured"),
+    "立方米": ("cubic_metre", "measured"),
+    "亩": ("mu", "measured"),
+    "公顷": ("hectare", "measured"),
+    "吨": ("tonne", "measured"),
+    "公斤": ("kilogram", "measured"),
+    "斤": ("jin", "measured"),
+    "套": ("set", "count"),
+    "辆": ("vehicle", "count"),
+    "台": ("machine", "count"),
+    "座": ("structure", "count"),
+    "所": ("institution", "count"),
+    "间": ("room", "count"),
+    "头": ("head_of_livestock", "count"),
+    "只": ("animal", "count"),
+}
+
+#: Traditional characters read as their simplified forms: (traditional, simplified, a figure
+#: written with the simplified one).  Only characters of the reader's own vocabulary are folded:
+#: numerals and magnitudes, qualifiers, direction words, measure words (the defaults and
+#: COMMON_UNITS).  The folding is one character for one, so positions in errors stay those of
+#: the text as written; the Reading keeps ``raw`` as written and everything else simplified.
+TRADITIONAL: tuple[tuple[str, str, str], ...] = (
+    # numerals and magnitudes
+    ("萬", "万", "832.2万元"),
+    ("億", "亿", "2.24亿元"),
+    ("兩", "两", "两三万人"),
+    ("數", "数", "数十人"),
+    ("幾", "几", "几十人"),
+    ("點", "点", "百分之三十五点八"),
+    # qualifiers
+    ("餘", "余", "200余万元"),
+    ("約", "约", "大约3.5万元"),
+    ("將", "将", "将近200人"),
+    ("過", "过", "超过70%"),
+    ("達", "达", "多达200人"),
+    ("內", "内", "200人以内"),
+    # direction words
+    ("減", "减", "减少200余万元"),
+    ("長", "长", "增长9.2%"),
+    # measure words
+    ("個", "个", "3.5个百分点"),
+    ("戶", "户", "1400多户"),
+    ("場", "场", "20余场"),
+    ("對", "对", "12对"),
+    ("級", "级", "三级"),
+    # measure words of COMMON_UNITS
+    ("裡", "里", "5公里"),
+    ("裏", "里", "5公里"),
+    ("畝", "亩", "300亩"),
+    ("頃", "顷", "5公顷"),
+    ("噸", "吨", "1.2万吨"),
+    ("輛", "辆", "120辆"),
+    ("臺", "台", "30台"),
+    ("間", "间", "40间"),
+    ("頭", "头", "500头"),
+    ("隻", "只", "500只"),
+)
+
+# Fullwidth digits and signs are read as their ASCII forms (the fullwidth comma ， is not: in
+# Chinese text it separates clauses, not thousands), and traditional characters as their
+# simplified forms: one character for one.
+_FOLD = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)},
+                       "％": "%", "～": "~", "－": "-", "．": ".",
+                       **{t: simp for t, simp, _ in TRADITIONAL}})
+#: Characters that belong to a numeral (Arabic or Chinese, with 万/亿 and 多/余).
+_NUMERAL_CHARS = frozenset("0123456789.,零〇一二两三四五六七八九十百千万亿几数点多余")
+
 #: A measure word that multiplies: 三成 = 30%.
 UNIT_FACTORS: dict[str, int] = {"成": 10}
 
@@ -175,6 +261,14 @@ class Conventions:
       percent, 倍) like its Arabic twin: ``三万五千`` like ``3.5万``, at its last written digit (the
       千); ``百分之五十`` like ``50%``, at the unit ([49.5, 50.5)).  True rounds every Chinese numeral
       at its last written digit, the way 多/余 count (``百分之五十`` → [45, 55)).
+    * ``units``: measure words added to the defaults (:data:`MEASURE_WORDS`), as plain data: a
+      mapping measure word → base unit name, or → (base unit name, ``"measured"`` | ``"count"``),
+      e.g. ``Conventions(units={"公里": "kilometre", "套": ("set", "count")})`` or
+      ``Conventions(units=COMMON_UNITS)``.  A bare name is *measured* (rounds at its last digit,
+      the safe reading: an integer count lies in its own rounding interval), unless it names a
+      default unit, whose kind it keeps (``{"位": "person"}`` counts persons).  Stored as a sorted
+      tuple of (word, unit, kind), so conventions stay hashable and comparable; the default adds
+      none.  A case (an article folder) passes its own.
     * ``signed_changes``: True (the default) reads a direction word before a figure as a signed
       change: 下降/减少/降低 N is a fall, the negated reading of N (``下降10.3%`` → (−10.35, −10.25]),
       增长/增加 N a rise, N's reading unchanged (``增长10.3%`` = ``10.3%``).  The article writes
@@ -191,8 +285,10 @@ class Conventions:
     range_rounded_ends: bool = False
     cn_round_at_last_digit: bool = False
     signed_changes: bool = True
+    units: tuple[tuple[str, str, str], ...] = ()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "units", _normalise_units(self.units))
         for name in ("near_band", "about_band", "under_band"):
             v = getattr(self, name)
             if v is not None and not (isinstance(v, Decimal) and 0 <= v < 1):
@@ -205,11 +301,126 @@ class Conventions:
         return replace(self, **kw)  # type: ignore[arg-type]
 
 
+_UNIT_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _normalise_units(units: object) -> tuple[tuple[str, str, str], ...]:
+    """``Conventions.units`` as a sorted tuple of (measure word, base unit, kind); ValueError
+    for a word the reader could not tell from the figure, or a name or kind it does not know."""
+    if isinstance(units, tuple) and all(isinstance(u, tuple) and len(u) == 3 for u in units):
+        items = [(w, (n, k)) for w, n, k in units]
+    elif hasattr(units, "items"):
+        items = list(units.items())  # type: ignore[attr-defined]
+    else:
+        raise ValueError(f"Conventions.units must be a mapping measure word → base unit, got {units!r}")
+    out = {}
+    for word, spec in items:
+        name, kind = (spec, None) if isinstance(spec, str) else (tuple(spec) + (None, None))[:2]
+        if not isinstance(word, str) or not word.strip():
+            raise ValueError(f"Conventions.units: an empty measure word ({word!r})")
+        word = word.translate(_FOLD)
+        if word[0] in _NUMERAL_CHARS or word[0] in "-~—–":
+            raise ValueError(f"Conventions.units: {word!r} starts with {word[0]!r}, which the reader "
+                             "reads as part of the figure (a digit, 万/亿, 多/余)")
+        if word in QUALIFIERS or word in DIRECTION_WORDS or word in ("百分之", "月", "日"):
+            raise ValueError(f"Conventions.units: {word!r} is a qualifier or a word the reader already reads")
+        if any(c in RANGE_SEPARATORS for c in word):
+            raise ValueError(f"Conventions.units: {word!r} contains a range separator")
+        if not isinstance(name, str) or not _UNIT_NAME_RE.match(name):
+            raise ValueError(f"Conventions.units: the base unit name for {word!r} must be snake_case "
+                             f"ASCII (e.g. 'kilometre'), got {name!r}")
+        if name == "date":
+            raise ValueError(f"Conventions.units: {word!r} cannot name the unit 'date' (dates are read apart)")
+        default_kind = (None if name not in UNITS else "measured" if name in MEASURED_UNITS else "count")
+        if kind is None:
+            kind = default_kind or "measured"
+        if kind not in ("measured", "count"):
+            raise ValueError(f"Conventions.units: the kind of {word!r} is 'measured' or 'count', got {kind!r}")
+        if default_kind and kind != default_kind:
+            raise ValueError(f"Conventions.units: {name!r} is a default unit, a {default_kind}; "
+                             f"{word!r} cannot make it a {kind}")
+        out[word] = (word, name, kind)
+    return tuple(sorted(out.values()))
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    """The measure words and units in force: the defaults plus ``Conventions.units``."""
+
+    measure_words: dict[str, frozenset[str]]
+    unit_words: tuple[str, ...]       # longest first, for matching at the end of a figure
+    units: frozenset[str]             # base unit names a claim may carry
+    measured: frozenset[str]
+
+
+@functools.lru_cache(maxsize=32)
+def _vocab(extra: tuple[tuple[str, str, str], ...]) -> _Vocab:
+    words = {w: set(u) for w, u in MEASURE_WORDS.items()}
+    units, measured = set(UNITS), set(MEASURED_UNITS)
+    for word, name, kind in extra:
+        words.setdefault(word, set()).add(name)
+        words[""].add(name)
+        units.add(name)
+        if kind == "measured":
+            measured.add(name)
+    return _Vocab(measure_words={w: frozenset(u) for w, u in words.items()},
+                  unit_words=tuple(sorted((w for w in words if w), key=len, reverse=True)),
+                  units=frozenset(units), measured=frozenset(measured))
+
+
+def known_units(conventions: "Conventions | None" = None) -> dict[str, frozenset[str]]:
+    """Measure word → the base units it admits, under ``conventions`` (defaults plus its units)."""
+    return dict(_vocab((conventions or DEFAULT).units).measure_words)
+
+
+def base_units(conventions: "Conventions | None" = None) -> frozenset[str]:
+    """The base unit names a figure may carry under ``conventions``: :data:`UNITS` plus the
+    units it adds (what a claims table's ``unit`` column may hold for that case)."""
+    return _vocab((conventions or DEFAULT).units).units
+
+
 DEFAULT = Conventions()
 
 
 class ReadError(ValueError):
-    """A written figure the reader cannot read."""
+    """A written figure the reader cannot read.
+
+    When one character is at fault, the error names it: ``char``, its ``position`` in the text
+    as written (counted from 1, as a reader counts: ``'公'`` is at position 2 of ``'5公里'``),
+    ``index`` (the same, from 0: ``text[index] == char``), ``text`` and ``why``.  Otherwise those
+    are None and the message says what is wrong with the figure as a whole."""
+
+    def __init__(self, message: str, *, text: str | None = None, index: int | None = None,
+                 why: str | None = None) -> None:
+        super().__init__(message)
+        self.text, self.index, self.why = text, index, why
+
+    @classmethod
+    def at(cls, text: str, index: int, why: str) -> "ReadError":
+        """``cannot read '公' at position 2 of '5公里': unknown unit; …``"""
+        return cls(f"cannot read {text[index]!r} at position {index + 1} of {_q(text, index)}: {why}",
+                   text=text, index=index, why=why)
+
+    @property
+    def char(self) -> str | None:
+        return None if self.text is None or self.index is None else self.text[self.index]
+
+    @property
+    def position(self) -> int | None:
+        return None if self.index is None else self.index + 1
+
+
+def _q(text: str, index: int | None = None) -> str:
+    """A figure quoted in an error: as written when short; a window around ``index`` (or its
+    two ends) and its length when long, so that every message stays one short line."""
+    if len(text) <= 60:
+        return repr(text)
+    if index is None or index < 40:
+        shown = text[:40] + "…" + text[-12:]
+    else:
+        lo = index - 20
+        shown = "…" + text[lo:index + 12] + ("…" if index + 12 < len(text) else "")
+    return f"{shown!r} ({len(text)} characters)"
 
 
 @dataclass(frozen=True)
@@ -287,16 +498,11 @@ def describe_rule(rule: str, conventions: Conventions = DEFAULT, inner: str = ""
 # Reading
 # --------------------------------------------------------------------------------------------
 
-# Fullwidth digits and signs are read as their ASCII forms; the fullwidth comma ， is not
-# (in Chinese text it separates clauses, not thousands).
-_FULLWIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)},
-                            "％": "%", "～": "~", "－": "-", "．": "."})
 _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
              "七": 7, "八": 8, "九": 9}
 _CN_WRITE = "零一二三四五六七八九"
 _PLACES = "十百千万亿"
 _NEXT_LOWER = {"百": "十", "千": "百", "万": "千", "亿": "千万"}
-_UNIT_WORDS = sorted((w for w in MEASURE_WORDS if w), key=len, reverse=True)
 _MAX_DIGITS = 30   # far beyond any written figure; keeps every product exact in _CTX
 _CTX = decimal.Context(prec=80, traps=[decimal.InvalidOperation, decimal.Overflow,
                                        decimal.DivisionByZero])
@@ -336,25 +542,27 @@ def read(raw: str, unit: str | None = None, conventions: Conventions = DEFAULT) 
     agree with the measure word.  Raises :class:`ReadError` with the reason, and nothing else."""
     if not isinstance(raw, str):
         raise ReadError(f"a written figure is a string, got {type(raw).__name__}")
-    text = raw.strip().translate(_FULLWIDTH)
-    if unit is not None and unit not in UNITS:
-        raise ReadError(f"unknown unit {unit!r}; expected one of {sorted(UNITS)}")
+    text = raw.strip().translate(_FOLD)           # one character for one: positions are kept
+    lead = len(raw) - len(raw.lstrip())           # where ``text`` starts in ``raw``
+    vocab = _vocab(conventions.units)
+    if unit is not None and unit not in vocab.units:
+        raise ReadError(f"unknown unit {unit!r}; expected one of {sorted(vocab.units)}")
     if unit == "date" or (unit is None and _DATE_RE.match(text)):
         return read_date(text)
     if not text:
         raise ReadError("an empty string: no figure is written")
     direction = next((w for w in DIRECTION_WORDS if text.startswith(w)), None)
     if direction:
-        return _signed(raw, text, direction, unit, conventions)
+        return _signed(raw, text, lead, direction, unit, conventions)
     if text[0] in "-—–~" or text.startswith("负"):
-        raise ReadError(f"cannot read {raw!r}: a negative figure (or a range with no start); "
-                        + ("write a fall in words, 下降3% (Conventions.signed_changes)"
-                           if conventions.signed_changes else
-                           "signed changes are off (Conventions.signed_changes=False)"))
+        raise ReadError.at(raw, lead, "a negative figure (or a range with no start); "
+                           + ("write a fall in words, 下降3% (Conventions.signed_changes)"
+                              if conventions.signed_changes else
+                              "signed changes are off (Conventions.signed_changes=False)"))
     for ch, why in (("，", "a fullwidth comma ， separates clauses, not thousands (1,400 uses ',')"),
                     ("、", "the enumeration comma 、 lists several figures: read each one")):
         if ch in text:
-            raise ReadError(f"cannot read {raw!r}: {why}")
+            raise ReadError.at(raw, lead + text.index(ch), why)
 
     # -- peel the qualifiers and the measure word off both ends -----------------------------
     rest = text
@@ -366,37 +574,38 @@ def read(raw: str, unit: str | None = None, conventions: Conventions = DEFAULT) 
         rest = rest[:-len(tail)]
     if (any(rest.startswith(w) for w in PRE_QUALIFIERS) or any(rest.endswith(w) for w in TAIL_QUALIFIERS)
             or (pre and tail)):
-        raise ReadError(f"{raw!r} has more than one qualifier; only one is read")
+        raise ReadError(f"{_q(raw)} has more than one qualifier; only one is read")
     percent_words = rest.startswith("百分之")
     if percent_words:
         rest = rest[3:]
-    word = next((w for w in _UNIT_WORDS if rest.endswith(w)), "")
+    at = lead + len(pre or "") + 3 * percent_words    # where ``rest`` starts in ``raw``
+    word = next((w for w in vocab.unit_words if rest.endswith(w)), "")
     if word:
         rest = rest[:-len(word)]
     if percent_words:
         if word:
-            raise ReadError(f"{raw!r} writes the unit twice (百分之 and {word!r})")
+            raise ReadError(f"{_q(raw)} writes the unit twice (百分之 and {word!r})")
         word = "%"
     if not rest:
-        raise ReadError(f"cannot read {raw!r}: no numeral is written")
-    if unit is not None and unit not in MEASURE_WORDS[word]:
-        raise ReadError(f"{raw!r} is written with {word or 'no measure word'!r}, "
-                        f"which does not fit unit {unit!r} (fits {sorted(MEASURE_WORDS[word])})")
-    effective_unit = unit or _unit_guess(word)
+        raise ReadError(f"cannot read {_q(raw)}: no numeral is written")
+    if unit is not None and unit not in vocab.measure_words[word]:
+        raise ReadError(f"{_q(raw)} is written with {word or 'no measure word'!r}, "
+                        f"which does not fit unit {unit!r} (fits {sorted(vocab.measure_words[word])})")
+    effective_unit = unit or _unit_guess(word, vocab)
     factor = UNIT_FACTORS.get(word, 1)
     qualifier = QUALIFIERS[pre] if pre else QUALIFIERS[tail] if tail else None
 
     # -- a range: two figures and a separator -------------------------------------------------
     seps = [c for c in rest if c in RANGE_SEPARATORS]
     if seps:
-        return _read_range(raw, rest, seps, word, effective_unit, factor, qualifier, conventions)
+        return _read_range(raw, rest, at, seps, word, effective_unit, factor, qualifier, conventions)
 
-    num = _numeral(raw, rest, conventions)
+    num = _numeral(raw, rest, conventions, at, word)
     if num.post and qualifier:
-        raise ReadError(f"{raw!r} has more than one qualifier; only one is read")
+        raise ReadError(f"{_q(raw)} has more than one qualifier; only one is read")
     if num.form != "number":
         if num.post or qualifier:
-            raise ReadError(f"{raw!r}: {num.digits!r} is already an approximate figure "
+            raise ReadError(f"{_q(raw)}: {num.digits!r} is already an approximate figure "
                             f"({num.form} digits); a qualifier on top of it is not read")
         lo, hi = _tidy(_mul(num.lo, num.scale * factor)), _tidy(_mul(num.hi, num.scale * factor))
         return Reading(raw=raw, digits=num.digits, value=_tidy((lo + hi) / 2), unit_word=word,
@@ -406,13 +615,13 @@ def read(raw: str, unit: str | None = None, conventions: Conventions = DEFAULT) 
                        canonical=f"{rest}{word}")
     if num.post:
         if num.lo == 0:
-            raise ReadError(f"{raw!r}: {num.post} after zero says nothing (0多 is not a figure)")
+            raise ReadError(f"{_q(raw)}: {num.post} after zero says nothing (0多 is not a figure)")
         qualifier = POST_QUALIFIERS[num.post]
 
     value = _tidy(_mul(num.lo, num.scale * factor))
     step = _mul(num.step, num.scale * factor)
     sig_step = _mul(num.sig_step, num.scale * factor)
-    measured = effective_unit in MEASURED_UNITS or num.scaled or num.decimals > 0
+    measured = effective_unit in vocab.measured or num.scaled or num.decimals > 0
     exact = not measured and conventions.exact_integer_counts
     if value == 0:
         exact = True  # "降至0": none at all; a rounding interval would reach below zero
@@ -427,7 +636,7 @@ def read(raw: str, unit: str | None = None, conventions: Conventions = DEFAULT) 
                 else "rounding")
 
     cap = _cap(effective_unit, conventions)
-    what = f"{raw!r} read as {qualifier}"
+    what = f"{_q(raw)} read as {qualifier}"
     if qualifier == "more_than_below_next_step":
         # 1400多 → (1400, 1500); 200余万 → (200万, 300万); 20余 → (20, 30)
         interval = _interval(what, value, value + sig_step, True, True)
@@ -461,20 +670,23 @@ def _negate(d: Decimal | None) -> Decimal | None:
     return None if d is None else (-d if d else Decimal(0))
 
 
-def _signed(raw: str, text: str, word: str, unit: str | None, conventions: Conventions) -> Reading:
+def _signed(raw: str, text: str, lead: int, word: str, unit: str | None,
+            conventions: Conventions) -> Reading:
     """``下降10.3%``: the reading of ``10.3%``, negated for a fall (see Conventions.signed_changes)."""
     if not conventions.signed_changes:
-        raise ReadError(f"cannot read {raw!r}: {word} makes it a signed change, and signed changes "
+        raise ReadError(f"cannot read {_q(raw)}: {word} makes it a signed change, and signed changes "
                         "are off (Conventions.signed_changes=False); write the magnitude alone")
     rest = text[len(word):]
     if any(rest.startswith(w) for w in DIRECTION_WORDS):
-        raise ReadError(f"{raw!r} has more than one direction word; only one is read")
+        raise ReadError(f"{_q(raw)} has more than one direction word; only one is read")
     if unit == "date" or _DATE_RE.match(rest):
-        raise ReadError(f"{raw!r}: a date cannot rise or fall")
+        raise ReadError(f"{_q(raw)}: a date cannot rise or fall")
     try:
         r = read(rest, unit, conventions)
     except ReadError as e:
-        raise ReadError(f"cannot read {raw!r} as {word} and a figure: {e}") from None
+        if e.index is not None and e.why is not None:   # the same character, in the whole figure
+            raise ReadError.at(raw, lead + len(word) + e.index, e.why) from None
+        raise ReadError(f"cannot read {_q(raw)} as {word} and a figure: {e}") from None
     sign = DIRECTION_WORDS[word]
     iv = r.interval
     if sign < 0:
@@ -489,33 +701,37 @@ _CANONICAL_PRE = {"nearly": "近", "more_than": "超过", "about": "约", "below
 _CANONICAL_TAIL = {"at_least": "以上", "at_most": "以下"}
 
 
-def _read_range(raw: str, rest: str, seps: list[str], word: str, effective_unit: str | None,
+def _read_range(raw: str, rest: str, at: int, seps: list[str], word: str, effective_unit: str | None,
                 factor: int, qualifier: str | None, conventions: Conventions) -> Reading:
     if len(seps) > 1:
-        raise ReadError(f"{raw!r} has more than one range separator ({''.join(seps)})")
+        first = next(i for i, c in enumerate(rest) if c in RANGE_SEPARATORS)
+        second = next(i for i, c in enumerate(rest) if c in RANGE_SEPARATORS and i > first)
+        raise ReadError.at(raw, at + second, f"a second range separator (after {seps[0]!r}); "
+                           "a range is two figures and one separator")
     if qualifier:
-        raise ReadError(f"{raw!r}: a range already says how approximate the figure is; "
+        raise ReadError(f"{_q(raw)}: a range already says how approximate the figure is; "
                         "a qualifier on top of it is not read")
     left, right = rest.split(seps[0])
     if not left or not right:
-        raise ReadError(f"{raw!r}: a range needs a figure on each side of {seps[0]!r}")
+        raise ReadError(f"{_q(raw)}: a range needs a figure on each side of {seps[0]!r}")
+    starts = (at, at + len(left) + 1)
     left = _inherit_scale(left, right)
     ends = []
-    for side in (left, right):
-        n = _numeral(raw, side, conventions)
+    for side, start in zip((left, right), starts):
+        n = _numeral(raw, side, conventions, start, word)
         if n.form != "number" or n.post:
-            raise ReadError(f"{raw!r}: a range's ends are plain figures, not {side!r}")
+            raise ReadError(f"{_q(raw)}: a range's ends are plain figures, not {side!r}")
         ends.append(n)
     a, b = ends
     lo, hi = _tidy(_mul(a.lo, a.scale * factor)), _tidy(_mul(b.lo, b.scale * factor))
     if not lo < hi:
-        raise ReadError(f"{raw!r}: the range runs backwards or is empty ({_plain(lo)} to {_plain(hi)})")
+        raise ReadError(f"{_q(raw)}: the range runs backwards or is empty ({_plain(lo)} to {_plain(hi)})")
     if word == "年" and lo >= 1000:
-        raise ReadError(f"{raw!r} looks like a span of calendar years (a period), not a number of years")
+        raise ReadError(f"{_q(raw)} looks like a span of calendar years (a period), not a number of years")
     if conventions.range_rounded_ends:
         def rounded(n: _Num) -> Interval:
             v = _mul(n.lo, n.scale * factor)
-            measured = effective_unit in MEASURED_UNITS or n.scaled or n.decimals > 0
+            measured = effective_unit in _vocab(conventions.units).measured or n.scaled or n.decimals > 0
             if not measured and conventions.exact_integer_counts:
                 return Interval(v, v)
             return _half_step(v, _mul(n.step if measured else n.count_step, n.scale * factor))
@@ -530,33 +746,56 @@ def _read_range(raw: str, rest: str, seps: list[str], word: str, effective_unit:
 
 def _inherit_scale(left: str, right: str) -> str:
     """In ``3至5万`` the 万 written after the second figure applies to the first too."""
-    trail = re.search(r"[十百千万亿]*$", right)
-    suffix = trail.group(0) if trail else ""
+    # (string scans, not regular expressions anchored at the end: ``re.search("[…]*$")`` retries
+    # from every position and was quadratic on long inputs, issue 16)
+    suffix = right[len(right.rstrip(_PLACES)):]
     if not suffix or left[-1] in "万亿多余":
         return left
     if left[-1].isdigit():                      # Arabic 3 → 3万 (only 万/亿 follow Arabic digits)
-        big = re.search(r"[万亿]+$", suffix)
-        return left + big.group(0) if big else left
+        big = suffix[len(suffix.rstrip("万亿")):]
+        return left + big
     if left[-1] in _CN_DIGIT or left[-1] in "几数":  # 两 → 两万, 三 → 三千
         return left + suffix
-    big = re.search(r"[万亿].*$", suffix)        # 十 → 十万 (the left already has its small place)
-    if big and not re.search(r"[万亿]", left):
-        return left + big.group(0)
+    first_big = min((i for i in (suffix.find("万"), suffix.find("亿")) if i >= 0), default=-1)
+    if first_big >= 0 and "万" not in left and "亿" not in left:   # 十 → 十万
+        return left + suffix[first_big:]
     return left
 
 
-def _numeral(raw: str, text: str, conventions: Conventions) -> _Num:
+def _numeral(raw: str, text: str, conventions: Conventions, at: int = 0, word: str = "") -> _Num:
+    """The numeral ``text``, which starts at ``at`` in ``raw`` and is followed by the measure word
+    ``word`` (if any)."""
     m = _ARABIC_RE.match(text)
     if m:
         return _arabic(raw, m)
+    culprit = next((i for i, c in enumerate(text) if c not in _NUMERAL_CHARS), None)
+    if culprit is not None:
+        raise ReadError.at(raw, at + culprit, _why_not_numeral(text, culprit, word, conventions))
     if "," in text and re.match(r"^[0-9,]", text):
-        raise ReadError(f"cannot read {raw!r}: misplaced thousands separator "
+        raise ReadError(f"cannot read {_q(raw)}: misplaced thousands separator "
                         "(groups of three digits: 1,400 or 1,234,567)")
     m = _CHINESE_RE.match(text)
     if m:
         return _chinese(raw, m, conventions)
-    raise ReadError(f"cannot read {raw!r} as a number as written (expected e.g. '2.24亿元', "
+    raise ReadError(f"cannot read {_q(raw)} as a number as written (expected e.g. '2.24亿元', "
                     "'1400多户', '近200名', '5.8万人以上', '五年', '两三万人', '3至5万元')")
+
+
+def _why_not_numeral(text: str, i: int, word: str, conventions: Conventions) -> str:
+    """Why ``text[i]``, the first character of ``text`` outside any numeral, cannot be read there."""
+    vocab = _vocab(conventions.units)
+    after = text[i:]
+    if i == 0:
+        return ("a figure starts with a numeral (2.24, 五) or a qualifier; known qualifiers: "
+                + ", ".join(PRE_QUALIFIERS))
+    if word or any(c in _NUMERAL_CHARS for c in after):
+        return ("not part of a numeral (a figure is written [qualifier] numeral [多/余] [万/亿] "
+                "[measure word] [以上/左右 …])")
+    placed = next((w for w in vocab.unit_words if after.startswith(w)), None)
+    if placed:
+        return f"the measure word {placed!r} is followed by {after[len(placed):]!r}, which is not read"
+    return ("unknown unit; known units: " + ", ".join(w for w in vocab.measure_words if w)
+            + " (a case adds its own with Conventions(units={…}))")
 
 
 def _arabic(raw: str, m: re.Match[str]) -> _Num:
@@ -564,11 +803,11 @@ def _arabic(raw: str, m: re.Match[str]) -> _Num:
     plain = num.replace(",", "")
     int_part = plain.split(".")[0]
     if len(int_part) > 1 and int_part[0] == "0":
-        raise ReadError(f"cannot read {raw!r}: a leading zero ({num!r}) is not how a figure is written")
+        raise ReadError(f"cannot read {_q(raw)}: a leading zero ({num!r}) is not how a figure is written")
     if sum(c.isdigit() for c in plain) > _MAX_DIGITS:
-        raise ReadError(f"{raw!r} has more than {_MAX_DIGITS} digits: not a written figure")
+        raise ReadError(f"{_q(raw)} has more than {_MAX_DIGITS} digits: not a written figure")
     if m["s1"] and m["s2"]:
-        raise ReadError(f"{raw!r} has two scales")
+        raise ReadError(f"{_q(raw)} has two scales")
     number = D(plain)
     decimals = len(plain.split(".")[1]) if "." in plain else 0
     scale = SCALES.get(m["s1"] or m["s2"] or "", 1)
@@ -582,16 +821,16 @@ def _arabic(raw: str, m: re.Match[str]) -> _Num:
 def _chinese(raw: str, m: re.Match[str], conventions: Conventions) -> _Num:
     digits_int, frac = m["int"], m["frac"]
     if m["s1"] and m["s2"]:
-        raise ReadError(f"{raw!r} has two scales")
+        raise ReadError(f"{_q(raw)} has two scales")
     if len(digits_int) + len(frac or "") > _MAX_DIGITS:
-        raise ReadError(f"{raw!r} is too long to be a written figure")
+        raise ReadError(f"{_q(raw)} is too long to be a written figure")
     lo, hi, form = _cn_integer(raw, digits_int, conventions)
     decimals = 0
     if frac is not None:
         if form != "number":
-            raise ReadError(f"{raw!r}: an approximate numeral has no decimals")
+            raise ReadError(f"{_q(raw)}: an approximate numeral has no decimals")
         if re.search(r"[万亿]", digits_int):
-            raise ReadError(f"{raw!r}: decimals after a numeral with 万/亿 inside are not read")
+            raise ReadError(f"{_q(raw)}: decimals after a numeral with 万/亿 inside are not read")
         decimals = len(frac)
         f = D("0." + "".join(str(_CN_DIGIT[c]) for c in frac))
         lo = hi = D(lo) + f
@@ -616,7 +855,7 @@ def _cn_integer(raw: str, s: str, conventions: Conventions) -> tuple[int, int, s
     vague = [c for c in s if c in "几数"]
     if vague:
         if len(vague) > 1:
-            raise ReadError(f"{raw!r}: more than one vague digit (几/数) in {s!r}")
+            raise ReadError(f"{_q(raw)}: more than one vague digit (几/数) in {s!r}")
         a, b = conventions.few_digits
         lo = _cn_plain(raw, s.replace(vague[0], _CN_WRITE[a]))
         hi = _cn_plain(raw, s.replace(vague[0], _CN_WRITE[b]))
@@ -624,14 +863,14 @@ def _cn_integer(raw: str, s: str, conventions: Conventions) -> tuple[int, int, s
     if re.search(r"[一二两三四五六七八九]{2}", s):
         pm = _PAIR_RE.match(s)
         if not pm:
-            raise ReadError(f"{raw!r}: digits side by side in {s!r} are not a numeral; only one "
+            raise ReadError(f"{_q(raw)}: digits side by side in {s!r} are not a numeral; only one "
                             "pair of neighbours (两三, 十二三, 三四万) at the last written place is read")
         a, b = _CN_DIGIT[pm["a"]], _CN_DIGIT[pm["b"]]
         if "两" in pm["a"] + pm["b"] and (pm["prefix"] or (pm["b"] == "两" and pm["place"][:1] == "十")):
-            raise ReadError(f"{raw!r}: {s!r} is not a well-formed paired numeral (两 pairs only at the "
+            raise ReadError(f"{_q(raw)}: {s!r} is not a well-formed paired numeral (两 pairs only at the "
                             "start: 一两, 两三, 一两百, 两三十; after 十 the digit is 二: 十二三, 十一二)")
         if b != a + 1:
-            raise ReadError(f"{raw!r}: the digits {pm['a']}{pm['b']} side by side are not neighbours "
+            raise ReadError(f"{_q(raw)}: the digits {pm['a']}{pm['b']} side by side are not neighbours "
                             "(一两, 两三 … 八九), so they are neither a paired approximation nor a numeral")
         lo = _cn_plain(raw, pm["prefix"] + _CN_WRITE[a] + pm["place"])
         hi = _cn_plain(raw, pm["prefix"] + _CN_WRITE[b] + pm["place"])
@@ -643,7 +882,7 @@ def _cn_integer(raw: str, s: str, conventions: Conventions) -> tuple[int, int, s
 def _cn_plain(raw: str, s: str) -> int:
     """A standard Chinese numeral's value, through cn2an's strict mode after the by-hand steps
     it lacks (两, 〇, the implied 一 of 万余, the ellipsis of 三万五)."""
-    bad = f"{raw!r}: {s!r} is not a well-formed Chinese numeral"
+    bad = f"{_q(raw)}: {s!r} is not a well-formed Chinese numeral"
     for i, c in enumerate(s):
         if c == "两" and not (s == "两" or (i + 1 < len(s) and s[i + 1] in "百千万亿")):
             raise ReadError(f"{bad} (两 is written alone or before 百/千/万/亿: 二十 and 十二, not 两十 or 十两)")
@@ -668,9 +907,9 @@ def read_date(raw: str) -> Reading:
     """``2016年9月`` → the interval of its days, as proleptic ordinals (``date.toordinal()``)."""
     if not isinstance(raw, str):
         raise ReadError(f"a written date is a string, got {type(raw).__name__}")
-    m = _DATE_RE.match(raw.strip().translate(_FULLWIDTH))
+    m = _DATE_RE.match(raw.strip().translate(_FOLD))
     if not m:
-        raise ReadError(f"cannot read {raw!r} as a date (expected 'YYYY年', 'YYYY年M月' or 'YYYY年M月D日')")
+        raise ReadError(f"cannot read {_q(raw)} as a date (expected 'YYYY年', 'YYYY年M月' or 'YYYY年M月D日')")
     y = int(m["y"])
     try:
         if m["d"]:
@@ -685,7 +924,7 @@ def read_date(raw: str) -> Reading:
             first, last = _dt.date(y, 1, 1), _dt.date(y, 12, 31)
             iso = f"{y:04d}"
     except (ValueError, OverflowError) as e:
-        raise ReadError(f"{raw!r} is not a calendar date: {e}") from None
+        raise ReadError(f"{_q(raw)} is not a calendar date: {e}") from None
     return Reading(raw=raw, digits=raw, value=D(first.toordinal()), unit_word="", decimals=0,
                    scale=1, qualifier=None, exact=first == last,
                    interval=Interval(D(first.toordinal()), D(last.toordinal())), iso=iso,
@@ -758,8 +997,8 @@ def _cap(unit: str | None, conventions: Conventions) -> Decimal | None:
     return conventions.percent_cap if unit == "percent" else None
 
 
-def _unit_guess(word: str) -> str | None:
-    units = MEASURE_WORDS.get(word, frozenset())
+def _unit_guess(word: str, vocab: _Vocab | None = None) -> str | None:
+    units = (vocab or _vocab(())).measure_words.get(word, frozenset())
     return next(iter(units)) if len(units) == 1 else None
 
 
@@ -859,6 +1098,19 @@ FORM_EXAMPLES: tuple[tuple[str, str, str | None], ...] = (
     ("signed change", "下降10.3%", "percent"),
     ("signed change", "减少200余万元", "yuan"),
     ("signed change", "增长9.2%", "percent"),
+    ("traditional characters", "2.24億元", "yuan"),
+    ("traditional characters", "1400多戶", "household"),
+    ("traditional characters", "兩三萬人", "person"),
+    ("traditional characters", "超過70%", "percent"),
+)
+
+#: Examples of measure words a case adds (read with :data:`COMMON_UNITS` added to the
+#: conventions' own units): (family, as written, unit).
+CASE_UNIT_EXAMPLES: tuple[tuple[str, str, str | None], ...] = (
+    ("units a case adds", "5公里", "kilometre"),
+    ("units a case adds", "1.2万吨", "tonne"),
+    ("units a case adds", "300多亩", "mu"),
+    ("units a case adds", "40套", "set"),
 )
 
 #: Examples of what the reader refuses, each with the reason it gives: (family, as written, unit).
@@ -881,6 +1133,7 @@ REJECTED_EXAMPLES: tuple[tuple[str, str, str | None], ...] = (
     ("leading zero", "007人", None),
     ("calendar years", "2016-2020年", None),
     ("minus sign", "-10.3%", "percent"),
+    ("unit not declared", "5公里", None),
 )
 
 
@@ -892,12 +1145,17 @@ def forms_table(conventions: Conventions = DEFAULT) -> "pd.DataFrame":  # noqa: 
     import pandas as pd
 
     rows = []
-    for family, raw, unit in FORM_EXAMPLES:
-        r = read(raw, unit, conventions)
+    with_case_units = conventions.with_(units={**COMMON_UNITS, **{w: (n, k) for w, n, k in conventions.units}})
+    for (family, raw, unit), conv in ([(x, conventions) for x in FORM_EXAMPLES]
+                                      + [(x, with_case_units) for x in CASE_UNIT_EXAMPLES]):
+        r = read(raw, unit, conv)
         reading = (_date_text(r.interval) if r.form == "date" else str(r.interval))
+        because = describe_rule(r.rule, conventions, _inner_rule(r))
+        if conv is with_case_units:
+            word, name, kind = next(u for u in conv.units if u[0] == r.unit_word)
+            because += f"; {word} → {name} ({kind}), a unit the case adds (Conventions(units=…))"
         rows.append({"family": family, "written": raw, "unit": unit or "(from the word)",
-                     "reads as": reading,
-                     "because": describe_rule(r.rule, conventions, _inner_rule(r)),
+                     "reads as": reading, "because": because,
                      "kind": "in this article" if family in ARTICLE_FAMILIES else "new form"})
     for family, raw, unit in REJECTED_EXAMPLES:
         try:
@@ -905,7 +1163,7 @@ def forms_table(conventions: Conventions = DEFAULT) -> "pd.DataFrame":  # noqa: 
         except ReadError as e:
             reason = str(e)
         else:
-            raise AssertionError(f"{raw!r} was expected to be rejected and reads")  # pragma: no cover
+            raise AssertionError(f"{_q(raw)} was expected to be rejected and reads")  # pragma: no cover
         rows.append({"family": family, "written": raw, "unit": unit or "(from the word)",
                      "reads as": "ReadError", "because": reason, "kind": "rejected"})
     return pd.DataFrame.from_records(rows)
