@@ -429,8 +429,8 @@ RULES: tuple[Rule, ...] = (
          f"{TRIVIAL_MARGIN:.0%} either way (dates by {TRIVIAL_DAYS} days): only a gross error "
          f"could make it fail."),
     Rule("restatement", "trivial",
-         "It compares a figure with what the same sentence lists: it cannot fail apart from "
-         "that sentence."),
+         "It compares a figure with a restatement of itself (what the same sentence lists, or "
+         "another publication repeating the same source text): it cannot fail independently."),
     Rule("evidence", "evidence",
          "Otherwise: the same quantity, over aligned periods, in a relation that can fail."),
 )

@@ -341,9 +341,11 @@ def write_tables(checks_table: pd.DataFrame, findings_table: pd.DataFrame) -> No
     _data.write_csv(findings_table, _data.PROCESSED / "findings.csv")
 
 
-def readme_block(found: pd.DataFrame, checks_table: pd.DataFrame) -> str:
+def readme_block(found: pd.DataFrame, checks_table: pd.DataFrame,
+                 context: Sequence[str] = ()) -> str:
     """The README's "What the notebooks find", rendered from the two tables: the headline,
-    one bullet per finding, the counts of what the checks weigh, and the rules table."""
+    one bullet per finding, the derived figures named in ``context`` (their notes, from the
+    checks table's explanation), the counts of what the checks weigh, and the rules table."""
     n = _checks.counts(checks_table)
     head = headline_sentence(found, checks_table)
     lines = [f"**{head[0].upper() + head[1:]}.**", ""]
@@ -352,6 +354,10 @@ def readme_block(found: pd.DataFrame, checks_table: pd.DataFrame) -> str:
                "tension": "tension"}[f["kind"]]
         lines.append(f"- **{f['finding_id']} ({tag})**: {f['statement_en']}  ")
         lines.append(f"  {f['statement_zh']}")
+    rows = checks_table.set_index("check_id")
+    for cid in context:
+        r = rows.loc[cid]
+        lines.append(f"- **Context ({r['title']})**: {r['explanation'].split('. A derived')[0]}.")
     lines += ["",
               f"The article makes **{{claims}} quantitative statements**; **{n['checks']} "
               f"relations** between them are checked. What each check weighs follows the rules "

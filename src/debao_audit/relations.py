@@ -56,9 +56,10 @@ def _reconcile_annual(f: Figures) -> str:
     g, t = _w(f, "rural_income_growth_annual"), _w(f, "rural_income_growth_total")
     return (f"Ruled out: another whole number of years ({g} needs {_n(years)} years to compound "
             f"to +{t}); a real rate (deflated by the national CPI, 2016–2020 prices "
-            f"×{_n(cpi, 4)}, +{t} is {_n(real_annual)}% a year, not {g}). Most plausible: {t} "
-            f"and {_w(f, 'rural_income_2020')} agree with the independent 2015 figure, so the "
-            f"{g} is the odd one out (another base, or a plan target).")
+            f"×{_n(cpi, 4)}, +{t} is {_n(real_annual)}% a year, not {g}). {t} and "
+            f"{_w(f, 'rural_income_2020')} agree with the independent 2015 figure, so the {g} "
+            f"is the odd one out; it could be an average from another base year (2016, above) "
+            f"or a plan target.")
 
 
 def _annual_with_total_rate(f: Figures):
@@ -78,6 +79,40 @@ def _annual_with_other_base(f: Figures):
     return _income_annual(g)
 
 
+def _base_2016(f: Figures) -> Decimal:
+    """The 2016 income that 9.2% a year over the four rises 2016→2020 needs."""
+    return f.pt("rural_income_2020") / (1 + f.pt("rural_income_growth_annual") / HUNDRED) ** 4
+
+
+def _annual_over_four_years(f: Figures):
+    """Reading 3: the annual rate is an average over the four yearly rises from 2016, from
+    the 2016 income it needs (no independent 2016 figure exists to hold it against)."""
+    base = Interval.point(_base_2016(f))
+    iv = ((f.iv("rural_income_2020") / base) ** (D(1) / 4) - ONE) * HUNDRED
+    pt = ((f.pt("rural_income_2020") / base.lo) ** (D(1) / 4) - 1) * HUNDRED  # type: ignore[operator]
+    return eq(iv, pt, f.iv("rural_income_growth_annual"), f.pt("rural_income_growth_annual"),
+              unit="%", places=3)
+
+
+def _four_years_text(f: Figures) -> str:
+    base = _base_2016(f)
+    rise = (base / f.pt("db_rural_income_2015") - 1) * HUNDRED
+    baise = f.pt("bs_rural_income_growth_2016")
+    y2019 = f.pt("rural_income_2020") / (1 + f.pt("rural_income_growth_annual") / HUNDRED)
+    gap2019 = (y2019 / f.pt("db_rural_income_2019") - 1) * HUNDRED
+    return (f"If {_w(f, 'rural_income_growth_annual')} is an average over the four rises "
+            f"2016→2020, the 2016 income must have been {_n(base, 0)} yuan: a rise of "
+            f"{_n(rise, 1)}% on the independent {f.pt('db_rural_income_2015')} yuan of 2015, "
+            f"against {f.external['bs_rural_income_growth_2016'].reading.raw} "  # type: ignore[union-attr]
+            f"for Baise's rural income that year; and 2019 would be {_n(y2019, 0)} yuan, "
+            f"{_n(gap2019, 1)}% from the independent {f.pt('db_rural_income_2019')}. No Debao "
+            f"2016 figure was found to settle it; the rise it needs is "
+            + (f"{_n(rise - baise, 1)} points above Baise's, so the independent figures do "
+               f"not rule this reading out." if abs(rise - baise) < 2 else
+               f"{_n(abs(rise - baise), 1)} points {'above' if rise > baise else 'below'} "
+               f"Baise's, which makes this reading unlikely."))
+
+
 INCOME_RECONCILIATIONS = (
     Reconciliation(
         "annual rate mis-stated", _annual_with_total_rate,
@@ -92,12 +127,16 @@ INCOME_RECONCILIATIONS = (
                    f"yuan (+{_n(((1 + f.pt('rural_income_growth_annual') / HUNDRED) ** 5 - 1) * HUNDRED)}% "
                    f"in total), not the independent {f.pt('db_rural_income_2015')} yuan."),
         external=("db_rural_income_2015",)),
+    Reconciliation(
+        "a 2016 base", _annual_over_four_years, _four_years_text,
+        external=("db_rural_income_2015", "db_rural_income_2019", "bs_rural_income_growth_2016")),
 )
 
 
 @check("income_annual_vs_total_growth", kind="growth", theme="income",
        claims=("rural_income_growth_total", "rural_income_growth_annual"),
-       external=("db_rural_income_2015",) + CPI_YEARS,  # read by the reconciliation texts
+       external=("db_rural_income_2015", "db_rural_income_2019", "bs_rural_income_growth_2016")
+       + CPI_YEARS,  # read by the reconciliation texts
        formula="annual = (1 + total)^(1/5) − 1",
        assumption="both rates are nominal and cover the same five years, 2015→2020, compounded "
                   "(the article states both in one sentence: 同比2015年增长…,年均增长…)",
@@ -1188,3 +1227,192 @@ def _dividend_share(f: Figures):
     iv = f.iv("industry_dividends_cumulative") / inv * HUNDRED
     pt = f.pt("industry_dividends_cumulative") / p_inv * HUNDRED
     return derived(iv, pt, unit="%", places=1)
+
+
+# ============================================================================================
+# More relations: the pairing's coverage, Shenzhen-wide totals, per-person and per-year figures
+# ============================================================================================
+
+def _each_level_reached(f: Figures):
+    return le(f.iv("paired_poor_villages"), f.pt("paired_poor_villages"),
+              f.iv("poor_villages_exited"), f.pt("poor_villages_exited"), unit="villages", places=0)
+
+
+EACH_LEVEL = Reconciliation(
+    "each level reached", _each_level_reached,
+    lambda f: (f"If 三级覆盖 means that the pairing reaches each level (poor counties, townships "
+               f"and villages), the {_w(f, 'paired_poor_villages')} paired villages, part of the "
+               f"{_w(f, 'poor_villages_exited')}, fulfil it; the other "
+               f"{_n(f.pt('poor_villages_exited') - f.pt('paired_poor_villages'), 0)} could be "
+               f"paired through the 村村 and 村企 pairings among the {_w(f, 'pairs_total')}, which "
+               f"the article does not break down."))
+
+
+@check("village_pairing_three_level_coverage", kind="qualitative", theme="people",
+       claims=("paired_poor_villages", "poor_villages_exited", "pairing_levels"),
+       formula="poor villages paired ({paired_poor_villages}) = all poor villages ({poor_villages_exited}), if 三级覆盖 covers every poor village",
+       assumption="'三级覆盖' (coverage at three levels) means every poor county, township and "
+                  "village is paired",
+       explanation="Full coverage at village level would pair every poor village; the article "
+                   "names {paired_poor_villages} pairs with villages, and other pairings (村村、村企) "
+                   "may cover the rest.",
+       not_same="三级覆盖 may mean that pairing reaches each of the three levels, not that every "
+                "poor village has a partner; the {paired_poor_villages} are the villages paired "
+                "with Nanshan's sub-districts, communities and enterprises, not every pairing.",
+       title="Three-level coverage, but {paired_poor_villages} of {poor_villages_exited} poor villages paired?",
+       reconciliations=(EACH_LEVEL,))
+def _coverage(f: Figures):
+    return eq(f.iv("paired_poor_villages"), f.pt("paired_poor_villages"),
+              f.iv("poor_villages_exited"), f.pt("poor_villages_exited"), unit="villages",
+              places=0, note=f"{_n(f.pt('paired_poor_villages') / f.pt('poor_villages_exited') * HUNDRED, 0)}% "
+                             "of the poor villages are named as paired.")
+
+
+@check("aid_total_share_of_shenzhen", kind="share", theme="funding",
+       claims=("aid_total_cumulative",),
+       external=("sz_ea_funds_total_2020", "sz_ea_counties_2020"),
+       formula="{aid_total_cumulative} / Shenzhen's total for its assisted counties (independent)",
+       assumption="the two totals cover the same years (from 2016 to November 2020) and the "
+                  "same kinds of funds (fiscal and social)",
+       explanation="A derived share: nothing says Debao should receive an even share of the "
+                   "counties' total (Nanshan also assisted Tianyang).",
+       title="Debao's share of Shenzhen's assistance to its counties in Guangxi")
+def _sz_share(f: Figures):
+    iv, pt = f.ratio("aid_total_cumulative", "sz_ea_funds_total_2020", HUNDRED)
+    even = HUNDRED / f.pt("sz_ea_counties_2020")
+    return derived(iv, pt, unit="%", places=1,
+                   note=f"An even share of {f.pt('sz_ea_counties_2020')} counties would be "
+                        f"{_n(even, 1)}%.")
+
+
+@check("cadres_within_shenzhen_cadres", kind="part_whole", theme="people",
+       claims=("cadres_seconded",), external=("sz_ea_cadres_total_2020",),
+       inclusion="definition", inclusion_reason="Debao is one of the counties whose seconded cadres Shenzhen counts (选派干部)",
+       formula="cadres seconded to Debao ({cadres_seconded}) ≤ cadres Shenzhen seconded to its assisted counties (independent)",
+       assumption="both count persons seconded from 2016 to late 2020",
+       explanation="A part cannot exceed its whole.",
+       title="{cadres_seconded} cadres in Debao within Shenzhen's total")
+def _sz_cadres(f: Figures):
+    share = f.pt("cadres_seconded") / f.pt("sz_ea_cadres_total_2020") * HUNDRED
+    return le(f.iv("cadres_seconded"), f.pt("cadres_seconded"), f.iv("sz_ea_cadres_total_2020"),
+              f.pt("sz_ea_cadres_total_2020"), unit="persons", places=0, reported_label="independent",
+              note=f"Debao has {_n(share, 1)}% of them.")
+
+
+@check("professionals_within_shenzhen_person_times", kind="part_whole", theme="people",
+       claims=("professionals_sent",), external=("sz_ea_professionals_total_2020",),
+       inclusion="definition", inclusion_reason="Debao is one of the counties whose professional support Shenzhen counts (专业人才)",
+       formula="professionals sent to Debao ({professionals_sent}, persons) ≤ professional person-times Shenzhen sent to its counties (independent)",
+       assumption="each person counts at least once in person-times; Shenzhen's 专业人才 include "
+                  "Nanshan's 专业技术人员 in Debao",
+       explanation="Persons bound person-times from below; they are never added to them.",
+       title="{professionals_sent} professionals in Debao within Shenzhen's person-times")
+def _sz_professionals(f: Figures):
+    return le(f.iv("professionals_sent"), f.pt("professionals_sent"),
+              f.iv("sz_ea_professionals_total_2020"), f.pt("sz_ea_professionals_total_2020"),
+              unit="person-times", places=0, reported_label="independent")
+
+
+@check("dividends_per_person_lifted", kind="per_unit", theme="funding",
+       claims=("industry_dividends_cumulative", "industry_people_lifted", "pairing_start_date"),
+       formula="dividends paid ({industry_dividends_cumulative}) / people lifted out ({industry_people_lifted}), and per year since the pairing began",
+       assumption="the dividends went to the {industry_people_lifted} people, paid from the start of the "
+                  "pairing to publication (the article gives no start for the dividends)",
+       explanation="A derived figure: no benchmark for enclave-base dividends is at hand.",
+       title="Dividends per person lifted out, and per year")
+def _dividends_person(f: Figures):
+    iv, pt = f.ratio("industry_dividends_cumulative", "industry_people_lifted")
+    pub = D(f.published.toordinal())  # type: ignore[union-attr]
+    years = (pub - f.pt("pairing_start_date")) / YEAR_DAYS
+    return derived(iv, pt, unit="yuan", places=0,
+                   note=f"Over the {_n(years, 1)} years from the pairing's start to publication, "
+                        f"{_n(pt / years, 0)} yuan per person a year.")
+
+
+@check("consumption_2020_against_funds_2020", kind="share", theme="funding",
+       claims=("consumption_aid_2020", "fiscal_aid_2020", "social_donations_2020"),
+       formula="consumption assistance in 2020 ({consumption_aid_2020}) / fiscal funds + donations in 2020 ({fiscal_aid_2020} + {social_donations_2020})",
+       assumption="consumption assistance (purchases of Debao's products) is a separate channel, "
+                  "not part of the funds",
+       explanation="A derived ratio: purchases are not assistance funds, so nothing says how "
+                   "they should compare.",
+       title="2020's consumption assistance against 2020's funds")
+def _consumption_vs_funds(f: Figures):
+    funds, p_funds = f.total("fiscal_aid_2020", "social_donations_2020")
+    iv = f.iv("consumption_aid_2020") / funds
+    pt = f.pt("consumption_aid_2020") / p_funds
+    return derived(iv, pt, unit="×", places=2,
+                   note=f"Funds in 2020: {_n(p_funds / WAN, 0)}万元.")
+
+
+@check("deep_poverty_counties_external", kind="external", theme="poverty",
+       claims=("gx_deep_poverty_counties",), external=("gx_deep_poverty_counties_2018",),
+       formula="article's count of Guangxi's deep-poverty counties ({gx_deep_poverty_counties}) = independent count",
+       assumption="both count Guangxi's 深度贫困县 (the independent source, end of 2018, also "
+                  "names Debao as one of them)",
+       explanation="An independent source gives the count; a different list or date would differ.",
+       title="Guangxi's {gx_deep_poverty_counties} deep-poverty counties against an independent count")
+def _deep_counties(f: Figures):
+    return eq(f.iv("gx_deep_poverty_counties"), f.pt("gx_deep_poverty_counties"),
+              f.iv("gx_deep_poverty_counties_2018"), f.pt("gx_deep_poverty_counties_2018"),
+              unit="counties", places=0, reported_label="independent")
+
+
+@check("population_total_external", kind="external", theme="poverty",
+       claims=("population_total",), external=("db_population_total_2019",),
+       formula="article's total population ({population_total}) = the figure another publication gives",
+       assumption="both are Debao's total population (总人口), basis not stated",
+       explanation="The only other figures found repeat the county's own description word for "
+                   "word; no census figure for Debao was found in text.",
+       restates="the other publication repeats the county's own description (德保县地处桂西南…"
+                "总人口36.8万), the same text the article draws on: it restates, it cannot check",
+       title="Total population {population_total} against another publication")
+def _population_ext(f: Figures):
+    return eq(f.iv("population_total"), f.pt("population_total"),
+              f.iv("db_population_total_2019"), f.pt("db_population_total_2019"),
+              unit="persons", places=0, reported_label="other publication")
+
+
+@check("income_2016_needed_for_four_year_average", kind="base_year", theme="income",
+       claims=("rural_income_2020", "rural_income_growth_annual"),
+       external=("db_rural_income_2015", "bs_rural_income_growth_2016"),
+       formula="income_2016 = income_2020 / (1 + annual)^4, then its rise on the independent 2015 income",
+       assumption="{rural_income_growth_annual} is an average over the four yearly rises 2016→2020, not the five from 2015",
+       explanation="A derived figure: no Debao 2016 income was found to hold it against; Baise's "
+                   "rural income rose 10.6% in 2016.",
+       title="The 2016 income {rural_income_growth_annual} a year from 2016 would need")
+def _needed_2016(f: Figures):
+    factor = Interval.point(1) + f.iv("rural_income_growth_annual") / HUNDRED
+    iv = f.iv("rural_income_2020") / factor ** 4
+    pt = _base_2016(f)
+    rise = (pt / f.pt("db_rural_income_2015") - 1) * HUNDRED
+    return derived(iv, pt, unit="yuan", places=0,
+                   note=f"A rise of {_n(rise, 1)}% on the independent 2015 income "
+                        f"({f.pt('db_rural_income_2015')} yuan), against "
+                        f"{f.external['bs_rural_income_growth_2016'].reading.raw} for Baise.")  # type: ignore[union-attr]
+
+
+@check("income_growth_vs_key_counties", kind="external", theme="income",
+       claims=("rural_income_2020",),
+       external=("db_rural_income_2015", "db_rural_income_2019", "cn_key_county_rural_income_2016",
+                 "cn_key_county_rural_income_2019", "cn_poor_county_rural_income_2020"),
+       formula="Debao's annual growth 2015→2019 and 2019→2020 against the national key poverty counties' 2016→2019 and 2019→2020",
+       assumption="the same income definition; no Debao 2016 figure was found, so the first "
+                  "comparison starts a year apart",
+       explanation="A derived comparison for context: nothing says Debao should grow like its class.",
+       title="Debao's rural income growth against the national key poverty counties'")
+def _growth_vs_key(f: Figures):
+    db = ((f.pt("db_rural_income_2019") / f.pt("db_rural_income_2015")) ** (D(1) / 4) - 1) * HUNDRED
+    key = ((f.pt("cn_key_county_rural_income_2019") / f.pt("cn_key_county_rural_income_2016"))
+           ** (D(1) / 3) - 1) * HUNDRED
+    r = f.iv("rural_income_2020") / f.iv("db_rural_income_2019")
+    iv = (r - ONE) * HUNDRED
+    db20 = (f.pt("rural_income_2020") / f.pt("db_rural_income_2019") - 1) * HUNDRED
+    key20 = (f.pt("cn_poor_county_rural_income_2020") / f.pt("cn_key_county_rural_income_2019") - 1) * HUNDRED
+    level = f.pt("rural_income_2020") / f.pt("cn_poor_county_rural_income_2020") * HUNDRED
+    slower = "more slowly" if db < key else "faster"
+    return derived(iv, db20, unit="%", places=2,
+                   note=f"Up to 2019 Debao's rural income grew {slower} than the key poverty "
+                        f"counties' ({_n(db)}% a year 2015→2019 against {_n(key)}% a year "
+                        f"2016→2019); in 2020 it grew {_n(db20)}% against their {_n(key20)}%, "
+                        f"ending at {_n(level, 0)}% of their level.")

@@ -44,6 +44,7 @@ SHORT_LABELS: dict[str, tuple[str, str]] = {
     "poverty_count_vs_incidence_and_population": ("2015年贫困人口", "Poor people, 2015"),
     "medical_experts_within_professionals": ("医疗专家人数", "Medical experts"),
     "exit_approval_date_external": ("脱贫摘帽日期", "Exit approval date"),
+    "village_pairing_three_level_coverage": ("结对三级覆盖", "Villages paired"),
 }
 
 
