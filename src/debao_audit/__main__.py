@@ -4,6 +4,10 @@
     Re-run every check with figures replaced as the article would write them and show the
     verdicts that change (see :func:`debao_audit.what_if`).  Reads the data, writes nothing.
 
+``audit FOLDER [--out DIR]``
+    Audit any article laid out as a case folder (see :mod:`debao_audit.case`): validation,
+    checks, findings, annotated page; prints the findings.
+
 Each subcommand is one ``add_*`` function registering its parser and its handler, so that
 another subcommand can be added beside it without touching the others.
 """
@@ -63,7 +67,59 @@ def add_what_if(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_what_if)
 
 
-SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_what_if]
+def _audit(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from . import case as _case
+    from . import checks, data, findings, page
+
+    try:
+        c = _case.load(args.folder)
+        figs = checks.load_figures(case=c)
+        excl = data.load_exclusions(c.excluded, article=figs.text)
+        loose = data.uncovered_tokens(figs.text[slice(*page.body_bounds(figs.text, c.structure))],
+                                      list(figs.claims.values()), excl)
+        if loose:
+            off, tok, ctx = loose[0]
+            raise data.DataError(c.excluded, None, "context", "every number token of the body "
+                                 f"in a claim's quote or an exclusion ({len(loose)} are not)",
+                                 f"{tok} in '{ctx}'")
+        results = checks.run(figs)
+        table = checks.results_frame(results)
+        found = findings.build(figs, results)
+    except (_case.CaseError, data.DataError, ValueError) as e:
+        print(f"audit: {e}", file=sys.stderr)
+        return 2
+    out = Path(args.out) if args.out else Path("build") / "cases" / c.slug
+    out.mkdir(parents=True, exist_ok=True)
+    data.write_csv(table, out / "checks.csv")
+    data.write_csv(found, out / "findings.csv")
+    page_path = page.write_page(out / "annotated_article.html", case=c)
+    n = checks.counts(results)
+    print(f"{c.slug}: {len(figs.claims)} claims, {n['checks']} checks "
+          f"({n['evidence']} evidence, {n['context']} context, {n['trivial']} trivial, "
+          f"{n['coincidence']} coincidence, {n['derived']} derived)")
+    head = findings.headline_sentence(found, table)
+    print(head[0].upper() + head[1:] + ".")
+    for f in found.itertuples():
+        print(f"  {f.finding_id} [{f.kind}] {f.statement_en}")
+    print(f"written: {out / 'checks.csv'}, {out / 'findings.csv'}, {page_path}")
+    return 0
+
+
+def add_audit(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "audit", help="validate a case folder, run its checks, write its findings and page",
+        description="Audit any article laid out as a case folder (case.json, article, claims, "
+                    "excluded tokens, external figures, relations.csv): validation, checks, "
+                    "findings, annotated page. Prints the findings.")
+    p.add_argument("folder", help="the case folder, e.g. cases/practice-lanshan")
+    p.add_argument("--out", help="where to write checks.csv, findings.csv and the page "
+                                 "(default build/cases/SLUG)")
+    p.set_defaults(handler=_audit)
+
+
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_what_if, add_audit]
 
 
 def parser() -> argparse.ArgumentParser:

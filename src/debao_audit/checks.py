@@ -1,6 +1,8 @@
 """The checks: every relation between the article's figures, with rounding-aware verdicts.
 
-One registry (:data:`REGISTRY`).  A check declares the claims and external rows it uses, its
+A case's checks live in its own :class:`Registry` (``case.registry()``); the engine holds
+none, and importing it registers nothing (``checks.REGISTRY`` is the default case's registry,
+compiled on first use).  A check declares the claims and external rows it uses, its
 formula, the assumption it relies on and what could explain a disagreement; its ``compute``
 function derives an *implied* interval from the figures' intervals (exact arithmetic, outward
 rounding where an operation is inexact) and the *implied point* from the figures as written,
@@ -68,7 +70,8 @@ class Figures:
 
     def __init__(self, claims: Sequence[_data.Claim], external: Sequence[_data.External],
                  overrides: Mapping[str, Interval | Reading] | None = None,
-                 published: _dt.date | None = None, text: str = ""):
+                 published: _dt.date | None = None, text: str = "", case: object = None):
+        self.case = case  #: the :class:`debao_audit.case.Case` the figures come from
         self.claims = {c.id: c for c in claims}
         self.external = {e.id: e for e in external}
         self.overrides = dict(overrides or {})
@@ -79,7 +82,7 @@ class Figures:
         """The same figures with some replaced: a Reading (from ``written.read``) keeps its
         value as written, a bare Interval is taken at its midpoint."""
         return Figures(list(self.claims.values()), list(self.external.values()),
-                       {**self.overrides, **overrides}, self.published, self.text)
+                       {**self.overrides, **overrides}, self.published, self.text, self.case)
 
     def centred(self) -> "Figures":
         """The same figures with every bounded, non-date figure taken at the centre of its
@@ -263,16 +266,46 @@ INCLUSION = ("stated", "definition", "not_stated")
 COUNTS_AS = ("evidence", "trivial", "coincidence", "context", "derived")
 
 
-REGISTRY: dict[str, Check] = {}
+class Registry(dict):
+    """One case's checks, by id, in the order they are added.  ``registry.check(...)``
+    decorates a compute function (see :func:`make_check` for the arguments)."""
+
+    def add(self, c: Check) -> Check:
+        if c.check_id in self:
+            raise ValueError(f"duplicate check id {c.check_id!r}")
+        self[c.check_id] = c
+        return c
+
+    def check(self, check_id: str, **kw):
+        def deco(fn: Callable[[Figures], Outcome]) -> Callable[[Figures], Outcome]:
+            self.add(make_check(check_id, compute=fn, **kw))
+            return fn
+        return deco
 
 
-def check(check_id: str, *, kind: str, theme: str, claims: Iterable[str],
+def __getattr__(name: str):
+    # ``checks.REGISTRY``: the default case's checks, compiled on first use (never at import)
+    if name == "REGISTRY":
+        from . import case as _case
+        return _case.default().registry()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def registry_of(figures: "Figures | None") -> Mapping[str, Check]:
+    """The checks of the case the figures come from (the default case if none is named)."""
+    from . import case as _case
+    c = getattr(figures, "case", None) or _case.default()
+    return c.registry()
+
+
+def make_check(check_id: str, *, kind: str, theme: str, claims: Iterable[str],
           external: Iterable[str] = (), formula: str, assumption: str, explanation: str,
           title: str = "", reconcile: Callable[[Figures], str] | None = None,
           strength: str = "", strength_reason: str = "", not_same: str = "",
           reconciliations: Iterable[Reconciliation] = (), inclusion: str = "",
-          inclusion_reason: str = "", assumes: Iterable[str] = (), restates: str = ""):
-    """Register a check (decorates its compute function).
+          inclusion_reason: str = "", assumes: Iterable[str] = (), restates: str = "",
+          compute: Callable[[Figures], Outcome] | None = None) -> Check:
+    """A check, its arguments checked.
 
     The rule inputs (see :data:`RULES`): ``strength='coincidence'`` (with ``strength_reason``)
     for an equality the article never asserts; ``not_same``: why the figures may describe
@@ -291,15 +324,10 @@ def check(check_id: str, *, kind: str, theme: str, claims: Iterable[str],
         raise ValueError(f"{check_id}: a part-whole check must say whether the article states "
                          f"the inclusion (inclusion=...)")
 
-    def deco(fn: Callable[[Figures], Outcome]) -> Callable[[Figures], Outcome]:
-        if check_id in REGISTRY:
-            raise ValueError(f"duplicate check id {check_id!r}")
-        REGISTRY[check_id] = Check(check_id, kind, theme, tuple(claims), tuple(external),
-                                   formula, assumption, explanation, fn, reconcile, title,
-                                   strength, strength_reason, not_same, tuple(reconciliations),
-                                   inclusion, inclusion_reason, tuple(assumes), restates)
-        return fn
-    return deco
+    return Check(check_id, kind, theme, tuple(claims), tuple(external), formula, assumption,
+                 explanation, compute, reconcile, title,  # type: ignore[arg-type]
+                 strength, strength_reason, not_same, tuple(reconciliations),
+                 inclusion, inclusion_reason, tuple(assumes), restates)
 
 
 def verdict(o: Outcome) -> str:
@@ -609,6 +637,7 @@ class Result:
     formula: str = ""  #: the formula, likewise filled in
     assumption: str = ""  #: the assumption, likewise filled in
     standing: Standing = Standing("evidence", "evidence", "")
+    explanation: str = ""  #: the check's explanation, filled in with the claims as written
 
     @property
     def counts_as(self) -> str:
@@ -640,30 +669,40 @@ class Result:
             "formula": self.formula, "assumption": self.assumption,
             "explanation": ((f"Tension, not a proven inconsistency: {self.not_same} "
                              if self.tension else "")
-                            + (o.note + " " if o.note else "") + c.explanation),
+                            + (o.note + " " if o.note else "")
+                            + (self.explanation or c.explanation)),
             "reconcile": self.reconcile, "power": self.power, "band": self.band,
             "counts_as": self.counts_as, "rule": self.standing.rule,
             "rule_reason": self.standing.reason,
         }
 
 
+class _Keep(dict):
+    """A format mapping that leaves unknown ``{names}`` as they are (explanations may hold
+    braces of their own)."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
 def published(figures: Figures) -> Figures:
     """The same claims and external figures without overrides: the article as published."""
     return Figures(list(figures.claims.values()), list(figures.external.values()), {},
-                   figures.published, figures.text)
+                   figures.published, figures.text, figures.case)
 
 
 def standings(figures: Figures, registry: Mapping[str, Check] | None = None) -> dict[str, Standing]:
     """What every check weighs, decided on the article as published."""
     base = published(figures)
-    return {cid: classify(c, base) for cid, c in (registry or REGISTRY).items()}
+    reg = registry if registry is not None else registry_of(figures)
+    return {cid: classify(c, base) for cid, c in reg.items()}
 
 
 def run(figures: Figures, registry: Mapping[str, Check] | None = None) -> list[Result]:
     """Run every check.  Titles are templates such as ``{medical_experts} medical experts``,
     filled with the claims as the article writes them (``近200名``), so no figure is typed in.
     What a check weighs is decided on the article as published (:func:`standings`)."""
-    reg = registry or REGISTRY
+    reg = registry if registry is not None else registry_of(figures)
     written = {k: c.written for k, c in figures.claims.items()}
     weighs = standings(figures, reg)
     out = []
@@ -686,7 +725,8 @@ def run(figures: Figures, registry: Mapping[str, Check] | None = None) -> list[R
             p = "n/a"
         rec = reconcile_text(c, figures) if v in ("inconsistent", "tension") else ""
         out.append(Result(c, o, v, p, band, rec, c.title.format_map(written),
-                          c.formula.format_map(written), c.assumption.format_map(written), s))
+                          c.formula.format_map(written), c.assumption.format_map(written), s,
+                          c.explanation.format_map(_Keep(written))))
     return out
 
 
@@ -722,7 +762,7 @@ def judge(o: Outcome, counts_as: str) -> str:
 
 def check_verdict(check_id: str, figures: Figures) -> str:
     """The final verdict of one registered check on the given figures."""
-    c = REGISTRY[check_id]
+    c = registry_of(figures)[check_id]
     return judge(c.compute(figures), classify(c, published(figures)).counts_as)
 
 
@@ -766,18 +806,28 @@ def results_frame(results: Sequence[Result]) -> pd.DataFrame:
     return pd.DataFrame([r.row() for r in results], columns=list(CHECKS_COLUMNS))
 
 
-def load_figures(conventions: Conventions = DEFAULT,
-                 overrides: Mapping[str, Interval] | None = None) -> Figures:
-    text = _data.load_article()
-    claims = _data.load_claims(article=text, conventions=conventions)
-    external = _data.load_external()
-    published = _dt.date.fromisoformat(_data.article_meta()["date_published"][:10])
-    return Figures(claims, external, overrides, published, text)
+def load_figures(conventions: Conventions | None = None,
+                 overrides: Mapping[str, Interval] | None = None, case: object = None) -> Figures:
+    """A case's figures (default: this repository's article), validated as they load.
+    ``conventions`` default to the case's (the reader's, with the case's own units)."""
+    from . import case as _case
+    c = case if case is not None else _case.default()
+    if conventions is None:
+        conventions = c.conventions  # type: ignore[attr-defined]
+    elif c.units:  # type: ignore[attr-defined]
+        conventions = conventions.with_(units=dict(c.units))  # type: ignore[attr-defined]
+    text = _data.load_article(c.article, c.meta)  # type: ignore[attr-defined]
+    claims = _data.load_claims(c.claims, article=text, conventions=conventions,  # type: ignore[attr-defined]
+                               meta=c.meta, section_names=c.structure.sections)  # type: ignore[attr-defined]
+    external = [e for p in c.external  # type: ignore[attr-defined]
+                for e in _data.load_external(p, conventions)]
+    published = _dt.date.fromisoformat(_data.article_meta(c.meta)["date_published"][:10])  # type: ignore[attr-defined]
+    return Figures(claims, external, overrides, published, text, c)
 
 
-def build(conventions: Conventions = DEFAULT) -> pd.DataFrame:
+def build(conventions: Conventions | None = None, case: object = None) -> pd.DataFrame:
     """All checks under the given conventions, as the ``data/processed/checks.csv`` table."""
-    return results_frame(run(load_figures(conventions)))
+    return results_frame(run(load_figures(conventions, case=case)))
 
 
 def coverage(claims: Sequence[_data.Claim], results: Sequence[Result]) -> pd.DataFrame:
@@ -830,6 +880,3 @@ def derived(implied: Interval, point: Decimal, **kw) -> Outcome:
 def _n(x: Decimal, places: int = 2) -> str:
     return _fmt(x, places)
 
-
-# the checks themselves live in a module of their own, registered on import
-from . import relations as _relations  # noqa: E402,F401

@@ -21,7 +21,8 @@ from typing import Iterable, Sequence
 import pandas as pd
 
 from .interval import Interval
-from .written import DEFAULT, UNITS, Conventions, ReadError, Reading, iso_to_interval, read
+from .written import (DEFAULT, UNITS, Conventions, ReadError, Reading, base_units,
+                      iso_to_interval, read)
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
@@ -195,18 +196,42 @@ def load_article(path: Path = ARTICLE, meta: Path = ARTICLE_META) -> str:
     return text
 
 
-def sections(text: str) -> list[tuple[str, int, int]]:
+#: This article's structure (its case, ``data/case.json``, says the same; a test keeps them equal).
+DATELINE = "中新网广西新闻2月6日电"
+END_MARK = "(完)"
+
+
+def sections(text: str, structure: object = None,
+             path: Path = ARTICLE) -> list[tuple[str, int, int]]:
     """The article's sections as (heading, start, end) character offsets into ``text``.
 
-    The body runs from the dateline to "(完)"; headings are lines that are exactly one of
-    :data:`SECTIONS`."""
-    start = text.index("中新网广西新闻2月6日电")
-    end = text.index("(完)") + len("(完)")
+    ``structure`` (a :class:`debao_audit.case.Structure`; default: this article's) gives the
+    dateline, the heading lines and the end mark.  The body runs from the dateline (or the
+    text's start when there is none) to the end mark (or the text's end); headings are lines
+    that are exactly one of the headings.  A missing part is one DataError naming it."""
+    if structure is None:
+        dateline, headings, end_mark = DATELINE, SECTIONS[1:], END_MARK
+    else:
+        dateline = structure.dateline  # type: ignore[attr-defined]
+        headings, end_mark = structure.headings, structure.end_mark  # type: ignore[attr-defined]
+    if dateline:
+        start = text.find(dateline)
+        if start < 0:
+            raise DataError(path, None, None, f"the dateline '{dateline}' in the text")
+    else:
+        start = 0
+    if end_mark:
+        end = text.find(end_mark, start)
+        if end < 0:
+            raise DataError(path, None, None, f"the end mark '{end_mark}' after the dateline")
+        end += len(end_mark)
+    else:
+        end = len(text)
     bounds = [("intro", start)]
-    for heading in SECTIONS[1:]:
+    for heading in headings:
         m = re.search(r"^\s*" + re.escape(heading) + r"\s*$", text, flags=re.M)
         if not m:
-            raise DataError(ARTICLE, None, None, f"a section heading line '{heading}'")
+            raise DataError(path, None, None, f"a section heading line '{heading}'")
         bounds.append((heading, m.end()))
     out = []
     for i, (h, s) in enumerate(bounds):
@@ -363,7 +388,8 @@ def _check_claim_period(path: Path, i: int, r: dict[str, str], published, line: 
 
 
 def load_claims(path: Path = CLAIMS, article: str | None = None,
-                conventions: Conventions = DEFAULT, meta: Path = ARTICLE_META) -> list[Claim]:
+                conventions: Conventions = DEFAULT, meta: Path = ARTICLE_META,
+                section_names: Sequence[str] = SECTIONS) -> list[Claim]:
     """Load and validate ``data/claims.csv``: columns, unique snake_case ids, known sections,
     units and measures, a quote that is a verbatim substring of the article, a written figure
     inside its quote, readable, and a ``value`` equal to what the reader gets from it."""
@@ -379,16 +405,17 @@ def load_claims(path: Path = CLAIMS, article: str | None = None,
         if cid in seen:
             raise DataError(path, i, "id", f"a unique id (already used in row {seen[cid]})", cid)
         seen[cid] = i
-        if r["section"] not in SECTIONS:
-            raise DataError(path, i, "section", f"one of the article's headings {SECTIONS}",
-                            r["section"])
+        if r["section"] not in section_names:
+            raise DataError(path, i, "section", f"one of the article's headings "
+                            f"{tuple(section_names)}", r["section"])
         if not r["quote"] or r["quote"] not in text:
             raise DataError(path, i, "quote", "a verbatim substring of the article", r["quote"])
         if not r["written"] or r["written"] not in r["quote"]:
             raise DataError(path, i, "written", "the figure as written, inside the quote",
                             r["written"])
-        if r["unit"] not in UNITS:
-            raise DataError(path, i, "unit", f"a unit from the vocabulary {sorted(UNITS)}",
+        units = base_units(conventions)
+        if r["unit"] not in units:
+            raise DataError(path, i, "unit", f"a unit from the vocabulary {sorted(units)}",
                             r["unit"])
         if r["measure"] not in MEASURES:
             raise DataError(path, i, "measure", f"one of {MEASURES}", r["measure"])
@@ -529,7 +556,8 @@ class External:
         return iso_to_interval(self.period)
 
 
-def _external_reading(path: Path, i: int, r: dict[str, str]) -> Reading:
+def _external_reading(path: Path, i: int, r: dict[str, str],
+                      conventions: Conventions = DEFAULT) -> Reading:
     """An external figure read like a claim: from ``written`` (the figure as the source writes
     it, a substring of its quote) where given, else from ``value`` with its written decimals
     (for quotes that write the figure differently, e.g. "11,567 yuan")."""
@@ -538,7 +566,7 @@ def _external_reading(path: Path, i: int, r: dict[str, str]) -> Reading:
         if written not in r["quote"]:
             raise DataError(path, i, "written", "the figure as written, inside the quote", written)
         try:
-            reading = read(written, r["unit"])
+            reading = read(written, r["unit"], conventions)
         except ReadError as e:
             raise DataError(path, i, "written", f"a readable figure ({e})", written) from None
         try:
@@ -551,7 +579,7 @@ def _external_reading(path: Path, i: int, r: dict[str, str]) -> Reading:
         return reading
     suffix = {"percent": "%", "yuan": "元"}.get(r["unit"], "")
     try:
-        reading = read(r["value"] + suffix, r["unit"])
+        reading = read(r["value"] + suffix, r["unit"], conventions)
     except ReadError as e:
         raise DataError(path, i, "value", f"a number ({e})", r["value"]) from None
     # Without 'written', the value must still be what the quote says: one of the quote's
@@ -564,7 +592,8 @@ def _external_reading(path: Path, i: int, r: dict[str, str]) -> Reading:
     return reading
 
 
-def load_external(path: Path = EXTERNAL / "reference_figures.csv") -> list[External]:
+def load_external(path: Path = EXTERNAL / "reference_figures.csv",
+                  conventions: Conventions = DEFAULT) -> list[External]:
     """Third-party figures, each sourced (``source``, ``source_url``, verbatim ``quote``) and read
     like the article's figures, so that ``2596万元`` stands for [2595.5万, 2596.5万) and ``2.0%``
     for [1.95, 2.05); a date row keeps its date in ``period``."""
@@ -600,9 +629,10 @@ def load_external(path: Path = EXTERNAL / "reference_figures.csv") -> list[Exter
                 raise DataError(path, i, "period", "an ISO date for a date row", r["period"]) from None
             reading = None
         else:
-            if r["unit"] not in UNITS:
-                raise DataError(path, i, "unit", f"a unit from {sorted(UNITS)}", r["unit"])
-            reading = _external_reading(path, i, r)
+            units = base_units(conventions)
+            if r["unit"] not in units:
+                raise DataError(path, i, "unit", f"a unit from {sorted(units)}", r["unit"])
+            reading = _external_reading(path, i, r, conventions)
         out.append(External(id=r["id"], geography=r.get("geography", ""),
                             indicator=r.get("indicator", ""), period=r["period"],
                             value=r["value"], unit=r["unit"], source=r["source"],

@@ -94,9 +94,10 @@ class Mark:
     claims: list[str] = field(default_factory=list)
 
 
-def body_bounds(text: str) -> tuple[int, int]:
-    """Character offsets of the article body: from the dateline to the end of the closing mark."""
-    secs = _data.sections(text)
+def body_bounds(text: str, structure: object = None) -> tuple[int, int]:
+    """Character offsets of the article body: from the dateline to the end of the closing mark
+    (``structure``: a case's, default this article's)."""
+    secs = _data.sections(text, structure)
     return secs[0][1], secs[-1][2]
 
 
@@ -127,10 +128,11 @@ def _figure_span(text: str, claim: _data.Claim, lo: int, hi: int) -> tuple[int, 
     return next((s for s in found if whole(s)), found[0])
 
 
-def locate_marks(text: str, claims: Sequence[_data.Claim]) -> list[Mark]:
+def locate_marks(text: str, claims: Sequence[_data.Claim],
+                 structure: object = None) -> list[Mark]:
     """The marks, in text order.  Claims whose figures are the same span share one mark;
     figures that overlap partially are merged into one mark over their union."""
-    lo, hi = body_bounds(text)
+    lo, hi = body_bounds(text, structure)
     spans = sorted(((*_figure_span(text, c, lo, hi), i, c.id) for i, c in enumerate(claims)))
     marks: list[Mark] = []
     for a, b, _, cid in spans:
@@ -536,9 +538,10 @@ def _mark_html(text: str, mark: Mark, claims: Mapping[str, _data.Claim],
 
 def _article_html(text: str, marks: Sequence[Mark], claims: Mapping[str, _data.Claim],
                   used: Mapping[str, Sequence[_checks.Result]],
-                  attributions: Mapping[str, Attribution]) -> str:
-    lo, hi = body_bounds(text)
-    headings = set(_data.SECTIONS[1:])
+                  attributions: Mapping[str, Attribution], structure: object = None) -> str:
+    lo, hi = body_bounds(text, structure)
+    headings = set(structure.headings if structure is not None  # type: ignore[attr-defined]
+                   else _data.SECTIONS[1:])
     out: list[str] = []
     placed = 0
     pos = lo
@@ -757,13 +760,19 @@ def build_page(text: str, claims: Sequence[_data.Claim], results: Sequence[_chec
     leaves the font out (for tests that show what the font changes).  ``found`` is the
     findings table (:func:`debao_audit.findings.build` of ``figures`` and ``results`` by
     default): the summary renders from it."""
-    meta = dict(_data.article_meta() if meta is None else meta)
+    if figures is None:
+        figures = _checks.load_figures()
+    case = figures.case
+    structure = case.structure if case is not None else None
+    if meta is None:
+        meta = _data.article_meta(case.meta) if case is not None else _data.article_meta()
+    meta = dict(meta)
     if found is None:
-        found = _findings.build(figures or _checks.load_figures(), results)
+        found = _findings.build(figures, results)
     by_id = {c.id: c for c in claims}
     used = claim_verdicts(claims, results)
     attributions = attribute(results)
-    marks = locate_marks(text, claims)
+    marks = locate_marks(text, claims, structure)
     lic = meta.get("license") or {}
     assert isinstance(lic, dict)
     authors = ", ".join(str(a) for a in meta.get("authors", []))  # type: ignore[union-attr]
@@ -790,7 +799,8 @@ def build_page(text: str, claims: Sequence[_data.Claim], results: Sequence[_chec
         "Symbol and colour give the most serious verdict among its checks.</p>\n"
         + _legend_html(claims, results, used, attributions) + "\n</header>\n")
     article = ('<main class="wrap">\n<article lang="zh-Hans" aria-label="The article">\n'
-               + _article_html(text, marks, by_id, used, attributions) + "\n</article>\n</main>\n")
+               + _article_html(text, marks, by_id, used, attributions, structure)
+               + "\n</article>\n</main>\n")
     table = ('<section class="wrap wide checks" lang="en" aria-labelledby="all-checks">\n'
              '<h2 id="all-checks" tabindex="-1">All checks</h2>\n' + _table_html(results)
              + "\n</section>\n")
@@ -821,11 +831,11 @@ def build_page(text: str, claims: Sequence[_data.Claim], results: Sequence[_chec
         + body + f"<script>\n{_SCRIPT}</script>\n</body>\n</html>\n")
 
 
-def write_page(path: Path | None = None) -> Path:
+def write_page(path: Path | None = None, case: object = None) -> Path:
     """Build the page from the project's data and write it atomically (default
     ``figures/annotated_article.html``).  Returns the path written."""
     path = DEFAULT_PATH if path is None else Path(path)
-    figs = _checks.load_figures()
+    figs = _checks.load_figures(case=case)
     text = figs.text
     claims = list(figs.claims.values())
     html = build_page(text, claims, _checks.run(figs), figures=figs)

@@ -11,9 +11,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .checks import (HUNDRED, ONE, Figures, Interval, Reconciliation, derived, eq, ge, le, pct,
-                     check, within, _n)
+from .checks import (HUNDRED, ONE, Figures, Interval, Reconciliation, Registry, derived, eq,
+                     ge, le, pct, within, _n)
 from .written import read
+
+#: This article's checks that need code (the case's module; ``data/case.json`` names it).
+CHECKS = Registry()
+check = CHECKS.check
+
+
+def register(registry: Registry) -> None:
+    """Add this article's code checks to a case registry (after those declared as data)."""
+    for c in CHECKS.values():
+        registry.add(c)
+
 
 D = Decimal
 FIVE = D(5)
@@ -272,29 +283,6 @@ def _incidence(f: Figures):
     return eq(iv, pt, f.iv("poverty_incidence_2015"), f.pt("poverty_incidence_2015"), unit="%", places=2)
 
 
-@check("poverty_incidence_2015_external", kind="external", theme="poverty",
-       claims=("poverty_incidence_2015",), external=("db_poverty_incidence_2015",),
-       formula="article {poverty_incidence_2015} = independent figure for 2015",
-       assumption="both are Debao's 2015 incidence, the independent one rounded to a whole percent",
-       explanation="An independent report gives the same figure, rounded to a whole percent.",
-       title="2015 incidence against an independent report")
-def _incidence_ext(f: Figures):
-    return eq(f.iv("poverty_incidence_2015"), f.pt("poverty_incidence_2015"),
-              f.iv("db_poverty_incidence_2015"), f.pt("db_poverty_incidence_2015"), reported_label="independent", unit="%", places=2)
-
-
-@check("poverty_incidence_fell_to_zero", kind="external", theme="poverty",
-       claims=("poverty_incidence_2020",), external=("db_poverty_incidence_2019",),
-       formula="incidence_2020 ≤ incidence_2019",
-       assumption="the incidence kept falling after the end of 2019",
-       explanation="An independent report gives the end-2019 incidence; the article's figure for "
-                   "2020 must not exceed it.",
-       title="Incidence {poverty_incidence_2020} in 2020 against the independent end-2019 figure",)
-def _incidence_zero(f: Figures):
-    return le(f.iv("poverty_incidence_2020"), f.pt("poverty_incidence_2020"),
-              f.iv("db_poverty_incidence_2019"), f.pt("db_poverty_incidence_2019"), reported_label="independent", unit="%", places=2)
-
-
 @check("poor_household_size", kind="per_unit", theme="poverty",
        claims=("poor_people_exited", "poor_households_exited"),
        formula="persons per household = poor people / poor households",
@@ -321,17 +309,6 @@ def _hh_industry(f: Figures):
                    note=f"The county's poor households average {_n(county)} persons.")
 
 
-@check("poor_villages_stated_twice", kind="same_quantity", theme="poverty",
-       claims=("poor_villages_exited", "beneficiary_villages"),
-       formula="{poor_villages_exited} poor villages (intro) = {beneficiary_villages} poor villages covered (产业合作)",
-       assumption="'全县{beneficiary_villages}贫困村' is the same set as the {poor_villages_exited} villages lifted out",
-       explanation="The same quantity stated in two places must agree.",
-       title="The county's poor villages, stated twice")
-def _villages_twice(f: Figures):
-    return eq(f.iv("beneficiary_villages"), f.pt("beneficiary_villages"),
-              f.iv("poor_villages_exited"), f.pt("poor_villages_exited"), unit="villages", places=0)
-
-
 @check("village_clinics_per_poor_village", kind="per_unit", theme="people",
        claims=("village_clinics", "poor_villages_exited"),
        formula="village clinics built = poor villages",
@@ -346,30 +323,6 @@ def _villages_twice(f: Figures):
 def _clinics(f: Figures):
     return eq(f.iv("village_clinics"), f.pt("village_clinics"),
               f.iv("poor_villages_exited"), f.pt("poor_villages_exited"), unit="", places=0)
-
-
-@check("paired_villages_within_poor_villages", kind="part_whole", theme="people",
-       inclusion="definition", inclusion_reason="the 55 paired villages are called 贫困村 (poor villages), and the 89 are all of Debao's poor villages (全县…89个贫困村)",
-       claims=("paired_poor_villages", "poor_villages_exited"),
-       formula="paired poor villages ≤ all poor villages",
-       assumption="the {paired_poor_villages} paired villages are among the county's {poor_villages_exited} poor villages",
-       explanation="A part cannot exceed its whole.",
-       title="Paired villages are a part of the poor villages")
-def _paired_villages(f: Figures):
-    return le(f.iv("paired_poor_villages"), f.pt("paired_poor_villages"),
-              f.iv("poor_villages_exited"), f.pt("poor_villages_exited"), unit="villages", places=0)
-
-
-@check("beneficiaries_within_poor_people", kind="part_whole", theme="poverty",
-       inclusion="definition", inclusion_reason="the beneficiaries are 建档立卡贫困人口 (registered poor people), and {poor_people_exited} are all the county's registered poor lifted out (全县)",
-       claims=("beneficiaries_registered_poor", "poor_people_exited"),
-       formula="registered poor benefiting ({beneficiaries_registered_poor}) ≤ registered poor lifted out ({poor_people_exited})",
-       assumption="the beneficiaries are registered poor people of the county",
-       explanation="A part cannot exceed its whole; the check is weak because 以上 has no upper bound.",
-       title="Project beneficiaries are a part of the registered poor")
-def _beneficiaries(f: Figures):
-    return le(f.iv("beneficiaries_registered_poor"), f.pt("beneficiaries_registered_poor"),
-              f.iv("poor_people_exited"), f.pt("poor_people_exited"), unit="persons", places=0)
 
 
 @check("industry_lifted_within_county", kind="part_whole", theme="poverty",
@@ -662,23 +615,6 @@ def _experts(f: Figures):
               f.pt("professionals_sent"), unit="persons", places=0)
 
 
-@check("teacher_training_within_beneficiaries", kind="part_whole", theme="people",
-       claims=("teacher_training_exchange", "teachers_benefited"),
-       formula="training & exchange ({teacher_training_exchange}) ≤ teachers directly benefiting ({teachers_benefited})",
-       assumption="the person-times of training and exchange are Debao teachers' and are included "
-                  "in the {teachers_benefited} (两地 may include Nanshan teachers, which only makes "
-                  "the Debao part smaller)",
-       explanation="Parts in person-times must fit in the total in person-times. 送教帮扶 is left "
-                   "out: it counts the teachers Nanshan sent (providers), not Debao teachers who "
-                   "benefited.",
-       inclusion="not_stated", inclusion_reason="两地开展…培训交流 may count teachers of both places, so the figure need not be a "
-                "part of the Debao teachers who benefited.",
-       title="Teacher training within the teachers who benefited")
-def _teachers(f: Figures):
-    return le(f.iv("teacher_training_exchange"), f.pt("teacher_training_exchange"),
-              f.iv("teachers_benefited"), f.pt("teachers_benefited"), unit="person-times", places=0)
-
-
 @check("teachers_reached_per_teacher_sent", kind="per_unit", theme="people",
        claims=("teachers_benefited", "teaching_support"),
        formula="Debao teachers benefiting per Nanshan teacher sent = {teachers_benefited} / {teaching_support}",
@@ -903,17 +839,6 @@ def _exit_after_meeting(f: Figures):
     return _exit_reply_after_meeting(f)
 
 
-@check("labour_count_starts_after_pairing", kind="timeline", theme="timeline",
-       claims=("labour_coop_start", "pairing_start_date"),
-       formula="start of the labour count ({labour_coop_start}) ≥ start of the pairing ({pairing_start_date})",
-       assumption="the labour-cooperation count starts with or after the pairing",
-       explanation="A count cannot start before the programme it counts.",
-       title="The labour count starts after the pairing began")
-def _labour_start(f: Figures):
-    return ge(f.iv("labour_coop_start"), f.pt("labour_coop_start"), f.iv("pairing_start_date"),
-              f.pt("pairing_start_date"), unit="date")
-
-
 @check("cutoff_before_publication", kind="timeline", theme="timeline",
        claims=("aid_total_cutoff_date", "exit_approval_date"),
        formula="funding cut-off ({aid_total_cutoff_date}) and exit approval ({exit_approval_date}) ≤ publication date",
@@ -926,34 +851,9 @@ def _cutoff(f: Figures):
     return le(latest, latest.hi, pub, pub.lo, unit="date")  # type: ignore[arg-type]
 
 
-@check("exit_after_pairing_start", kind="timeline", theme="timeline",
-       claims=("exit_approval_date", "pairing_start_date"),
-       formula="exit approval ≥ pairing start",
-       assumption="the exit the article credits to the pairing came after it began",
-       explanation="The credited outcome must follow the programme.",
-       title="Exit approved after the pairing began")
-def _exit_after(f: Figures):
-    return ge(f.iv("exit_approval_date"), f.pt("exit_approval_date"), f.iv("pairing_start_date"),
-              f.pt("pairing_start_date"), unit="date")
-
-
 # ============================================================================================
-# Relations found reading the article paragraph by paragraph (issue 8)
+# Relations found reading the article paragraph by paragraph (a close reading, paragraph by paragraph)
 # ============================================================================================
-
-@check("township_clinics_within_townships", kind="part_whole", theme="people",
-       inclusion="definition", inclusion_reason="a township has one township health centre (乡镇卫生院)",
-       claims=("township_clinics",), external=("db_townships",),
-       formula="township health centres built or equipped ({township_clinics}) ≤ townships in Debao",
-       assumption="a township has one township health centre (乡镇卫生院), so the centres Nanshan "
-                  "helped build are at most one per township",
-       explanation="A part cannot exceed its whole. Equality means every township's centre was "
-                   "helped, which is what the article's number says.",
-       title="{township_clinics} township health centres against Debao's townships")
-def _township_clinics(f: Figures):
-    return le(f.iv("township_clinics"), f.pt("township_clinics"), f.iv("db_townships"),
-              f.pt("db_townships"), unit="", places=0, reported_label="independent")
-
 
 @check("poor_villages_within_admin_villages", kind="part_whole", theme="poverty",
        inclusion="definition", inclusion_reason="a poor village is an administrative village",
@@ -1042,20 +942,6 @@ def _remaining(f: Figures):
                    f"is at most {_n(stock.hi, 0)}, so the two agree only if the end-2019 count "  # type: ignore[arg-type]
                    f"({f.external['db_people_lifted_2019'].reading.raw}) was at least "  # type: ignore[union-attr]
                    f"{_n(needed, 0)}.")
-
-
-@check("industry_people_within_beneficiaries", kind="part_whole", theme="poverty",
-       inclusion="not_stated", inclusion_reason="the article never says the industrial bases are among the 73 projects whose beneficiaries it counts",
-       claims=("industry_people_lifted", "beneficiaries_registered_poor"),
-       formula="people lifted by the industrial bases ({industry_people_lifted}) ≤ registered poor benefiting from the 73 projects ({beneficiaries_registered_poor})",
-       assumption="the industrial bases are among the projects Nanshan organised, so the people "
-                  "they lifted out are among the projects' registered poor beneficiaries",
-       explanation="A part cannot exceed its whole.",
-       title="{industry_people_lifted} people lifted by industry within {beneficiaries_registered_poor} beneficiaries",)
-def _industry_in_beneficiaries(f: Figures):
-    return le(f.iv("industry_people_lifted"), f.pt("industry_people_lifted"),
-              f.iv("beneficiaries_registered_poor"), f.pt("beneficiaries_registered_poor"),
-              unit="persons", places=0)
 
 
 @check("covid_donations_vs_donations_rise", kind="share", theme="funding",
@@ -1299,20 +1185,6 @@ def _sz_cadres(f: Figures):
               note=f"Debao has {_n(share, 1)}% of them.")
 
 
-@check("professionals_within_shenzhen_person_times", kind="part_whole", theme="people",
-       claims=("professionals_sent",), external=("sz_ea_professionals_total_2020",),
-       inclusion="definition", inclusion_reason="Debao is one of the counties whose professional support Shenzhen counts (专业人才)",
-       formula="professionals sent to Debao ({professionals_sent}, persons) ≤ professional person-times Shenzhen sent to its counties (independent)",
-       assumption="each person counts at least once in person-times; Shenzhen's 专业人才 include "
-                  "Nanshan's 专业技术人员 in Debao",
-       explanation="Persons bound person-times from below; they are never added to them.",
-       title="{professionals_sent} professionals in Debao within Shenzhen's person-times")
-def _sz_professionals(f: Figures):
-    return le(f.iv("professionals_sent"), f.pt("professionals_sent"),
-              f.iv("sz_ea_professionals_total_2020"), f.pt("sz_ea_professionals_total_2020"),
-              unit="person-times", places=0, reported_label="independent")
-
-
 @check("dividends_per_person_lifted", kind="per_unit", theme="funding",
        claims=("industry_dividends_cumulative", "industry_people_lifted", "pairing_start_date"),
        formula="dividends paid ({industry_dividends_cumulative}) / people lifted out ({industry_people_lifted}), and per year since the pairing began",
@@ -1343,19 +1215,6 @@ def _consumption_vs_funds(f: Figures):
     pt = f.pt("consumption_aid_2020") / p_funds
     return derived(iv, pt, unit="×", places=2,
                    note=f"Funds in 2020: {_n(p_funds / WAN, 0)}万元.")
-
-
-@check("deep_poverty_counties_external", kind="external", theme="poverty",
-       claims=("gx_deep_poverty_counties",), external=("gx_deep_poverty_counties_2018",),
-       formula="article's count of Guangxi's deep-poverty counties ({gx_deep_poverty_counties}) = independent count",
-       assumption="both count Guangxi's 深度贫困县 (the independent source, end of 2018, also "
-                  "names Debao as one of them)",
-       explanation="An independent source gives the count; a different list or date would differ.",
-       title="Guangxi's {gx_deep_poverty_counties} deep-poverty counties against an independent count")
-def _deep_counties(f: Figures):
-    return eq(f.iv("gx_deep_poverty_counties"), f.pt("gx_deep_poverty_counties"),
-              f.iv("gx_deep_poverty_counties_2018"), f.pt("gx_deep_poverty_counties_2018"),
-              unit="counties", places=0, reported_label="independent")
 
 
 @check("population_total_external", kind="external", theme="poverty",

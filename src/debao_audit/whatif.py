@@ -113,7 +113,7 @@ def _titles(results: list[checks.Result], written: Mapping[str, str]) -> list[st
 
 
 def what_if(overrides: Overrides, conventions: Conventions = DEFAULT,
-            figures: checks.Figures | None = None) -> pd.DataFrame:
+            figures: checks.Figures | None = None, case: object = None) -> pd.DataFrame:
     """Every check's verdict before and after replacing figures, changed verdicts first.
 
     ``overrides`` maps a claim id (or an external figure's id) to the figure as the article
@@ -122,9 +122,11 @@ def what_if(overrides: Overrides, conventions: Conventions = DEFAULT,
     check's figures after the change), one row per check, changed rows first, each group in the
     registry's order.  ``overrides`` may also be ``(id, written)`` pairs; an id given twice
     raises :class:`DuplicateFigure`.  Raises :class:`UnknownFigure` (with the closest ids) or
-    :class:`UnreadableFigure` (with the reader's reason).  Reads the data; writes nothing."""
+    :class:`UnreadableFigure` (with the reader's reason).  ``case``: another article's case
+    folder (:func:`debao_audit.case.load`); default this repository's.  Reads the data; writes
+    nothing."""
     overrides = as_mapping(overrides)
-    base = figures if figures is not None else checks.load_figures(conventions)
+    base = figures if figures is not None else checks.load_figures(conventions, case=case)
     readings = read_overrides(overrides, base, conventions)
     before = checks.run(base)
     after = checks.run(base.with_overrides(readings))

@@ -266,8 +266,11 @@ def title(zh: str, en: str) -> str:
     return f"{zh}\n{en}"
 
 
-def article_source() -> str:
-    meta = data.article_meta()
+def article_source(figs: Figures | None = None) -> str:
+    """The article the figures come from, as the footnote names it (the figures' case; the
+    default case's when none is given)."""
+    case = getattr(figs, "case", None)
+    meta = data.article_meta(case.meta) if case is not None else data.article_meta()
     producer = meta["producer"].split(" (")[0]
     return f"{producer} {meta['date_published'][:10]}"
 
@@ -279,7 +282,7 @@ def source(figs: Figures, external: Iterable[str] = (), note: str = "", width: i
         name = figs.external[eid].source
         if name not in names:
             names.append(name)
-    text = f"Source: {article_source()} (the article)"
+    text = f"Source: {article_source(figs)} (the article)"
     if names:
         text += "; " + "; ".join(names)
     text += ". Analysis: debao-audit."

@@ -1,0 +1,174 @@
+"""A case: one article with its figures, as a folder of data (and, only where data cannot
+declare a check, a module of code).
+
+The engine (reading, intervals, checks, findings, page, figures' common parts) takes a case and
+imports none.  A case is a folder holding ``case.json``::
+
+    {"slug": "debao-nanshan-2021",
+     "article": "raw/article.txt",          # the text, byte for byte
+     "meta": "raw/article.meta.json",       # source, checksum, licence (default: case.json)
+     "claims": "claims.csv", "excluded": "excluded_tokens.csv",
+     "unchecked": "unchecked_claims.csv",   # optional
+     "external": ["external/reference_figures.csv"],
+     "relations": "relations.csv",          # relations declared as data (optional)
+     "module": "debao_audit.relations",     # checks that need code (optional)
+     "structure": {"dateline": "...", "headings": ["..."], "end_mark": "(完)"},
+     "units": {"公里": "kilometre"}}        # units beyond the reader's own (optional)
+
+Paths are relative to the folder.  ``structure`` may leave out the dateline or the end mark
+(``null``): the body then starts at the first line after the title or ends at the text's end.
+Nothing is loaded when the package is imported: :func:`default` loads this repository's own
+case (``data/``) on first use, and :meth:`Case.registry` compiles a case's checks when asked.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping
+
+from .written import DEFAULT, Conventions
+
+if TYPE_CHECKING:
+    from .checks import Check
+
+CASE_FILE = "case.json"
+
+
+class CaseError(ValueError):
+    """A case folder does not meet its contract (one line: file, key, expected, found)."""
+
+
+@dataclass(frozen=True)
+class Structure:
+    """Where an article's body runs and how it is divided."""
+    dateline: str | None = None
+    headings: tuple[str, ...] = ()
+    end_mark: str | None = None
+
+    @property
+    def sections(self) -> tuple[str, ...]:
+        """The section names a claim may carry: ``intro`` (before the first heading), then the
+        headings in order."""
+        return ("intro",) + self.headings
+
+
+@dataclass(frozen=True, eq=False)
+class Case:
+    root: Path
+    slug: str
+    article: Path
+    meta: Path
+    claims: Path
+    excluded: Path
+    unchecked: Path | None
+    external: tuple[Path, ...]
+    relations: Path | None
+    module: str | None
+    structure: Structure
+    units: Mapping[str, Any] = field(default_factory=dict)
+    invented: bool = False
+
+    @property
+    def conventions(self) -> Conventions:
+        """The reader's conventions with this case's own units."""
+        return DEFAULT.with_(units=dict(self.units)) if self.units else DEFAULT
+
+    def registry(self) -> dict[str, "Check"]:
+        """This case's checks, in order: those declared as data (``relations``), then those of
+        its module (``register(registry)``).  Compiled on each call (cheap); nothing global."""
+        return _registry(self)
+
+    def meta_dict(self) -> dict:
+        from . import data as _data
+        return _data.article_meta(self.meta)
+
+
+@functools.lru_cache(maxsize=16)
+def _registry(case: Case) -> dict[str, "Check"]:
+    from . import shapes
+    from .checks import Registry
+
+    reg = Registry()
+    if case.relations is not None:
+        shapes.compile_into(reg, case.relations, case)
+    if case.module:
+        mod = importlib.import_module(case.module)
+        register = getattr(mod, "register", None)
+        if register is None:
+            raise CaseError(f"{case.root / CASE_FILE}: module {case.module!r} has no "
+                            "register(registry) function")
+        register(reg)
+    return dict(reg)
+
+
+def _path(root: Path, spec: dict, key: str, required: bool = True) -> Path | None:
+    value = spec.get(key)
+    if value is None:
+        if required:
+            raise CaseError(f"{root / CASE_FILE}: expected a key {key!r} (a path relative to "
+                            f"the case folder); found none")
+        return None
+    if not isinstance(value, str) or not value:
+        raise CaseError(f"{root / CASE_FILE}: key {key!r}: expected a relative path; "
+                        f"found {value!r}")
+    p = (root / value).resolve()
+    if root.resolve() not in p.parents and p != root.resolve():
+        raise CaseError(f"{root / CASE_FILE}: key {key!r}: expected a path inside the case "
+                        f"folder; found {value!r}")
+    return p
+
+
+def load(folder: str | Path) -> Case:
+    """The case in ``folder`` (a directory holding ``case.json``)."""
+    root = Path(folder).resolve()
+    file = root / CASE_FILE
+    if not file.is_file():
+        raise CaseError(f"{file}: expected a case file (case.json) in the folder; found none")
+    try:
+        spec = json.loads(file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise CaseError(f"{file}: expected UTF-8 JSON; found an error: {e}") from None
+    if not isinstance(spec, dict):
+        raise CaseError(f"{file}: expected a JSON object; found {type(spec).__name__}")
+    slug = spec.get("slug")
+    if not isinstance(slug, str) or not slug:
+        raise CaseError(f"{file}: key 'slug': expected a non-empty name; found {slug!r}")
+    st = spec.get("structure") or {}
+    if not isinstance(st, dict):
+        raise CaseError(f"{file}: key 'structure': expected an object; found {st!r}")
+    headings = st.get("headings") or []
+    if not isinstance(headings, list) or not all(isinstance(h, str) and h for h in headings):
+        raise CaseError(f"{file}: key 'structure.headings': expected a list of heading lines; "
+                        f"found {headings!r}")
+    external = spec.get("external") or []
+    if isinstance(external, str):
+        external = [external]
+    units = spec.get("units") or {}
+    if not isinstance(units, dict):
+        raise CaseError(f"{file}: key 'units': expected an object of word: unit; found {units!r}")
+    module = spec.get("module")
+    if module is not None and not isinstance(module, str):
+        raise CaseError(f"{file}: key 'module': expected a module name; found {module!r}")
+    return Case(
+        root=root, slug=slug,
+        article=_path(root, spec, "article"),  # type: ignore[arg-type]
+        meta=_path(root, spec, "meta", required=False) or file,
+        claims=_path(root, spec, "claims"),  # type: ignore[arg-type]
+        excluded=_path(root, spec, "excluded"),  # type: ignore[arg-type]
+        unchecked=_path(root, spec, "unchecked", required=False),
+        external=tuple(_path(root, {"x": e}, "x") for e in external),  # type: ignore[misc]
+        relations=_path(root, spec, "relations", required=False),
+        module=module,
+        structure=Structure(st.get("dateline"), tuple(headings), st.get("end_mark")),
+        units=units, invented=bool(spec.get("invented", False)))
+
+
+@functools.lru_cache(maxsize=1)
+def default() -> Case:
+    """This repository's own case: the article in ``data/``."""
+    from . import data as _data
+    return load(_data.DATA)

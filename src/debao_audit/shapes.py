@@ -1,0 +1,251 @@
+"""Relations declared as data: the common shapes of a check, compiled from a case's
+``relations.csv`` into checks.
+
+Columns (``RELATION_COLUMNS``; ids are claim or external ids, several ids ``;``-separated are
+summed):
+
+=================  ============================================================================
+shape              what is checked
+=================  ============================================================================
+part_whole         sum(left) ≤ sum(right)  (``inclusion`` required: stated, definition,
+                   not_stated, with ``inclusion_reason``)
+at_most, at_least  left ≤ right, left ≥ right  (not a part and its whole: an order, a bound)
+sum_total          sum(left) = right
+share              left / right × 100 = other (a percentage)
+compound_growth    (1 + left%)^(1/years) − 1 = right%  (total growth against an annual rate)
+base_from_growth   left / (1 + right%)^years, held against ``other`` when given (else derived)
+per_unit           left / right, held against ``other`` when given (else derived)
+growth_between     (left / right − 1) × 100 = other  (the later level, the earlier, the rate)
+equals             left = right  (a figure stated twice, or against an external figure)
+date_order         left ≤ right  (dates; ``right`` may be the word ``publication``)
+=================  ============================================================================
+
+The other columns are the check's words (``title``, ``formula``, ``assumption``,
+``explanation``; ``{claim_id}`` placeholders are filled with the figures as written) and the
+inputs of the rules that decide what it weighs (``not_same``, ``inclusion``,
+``inclusion_reason``, ``assumes``, ``restates``, ``coincidence``).  A bad row is one
+:class:`~debao_audit.data.DataError` naming the file, row and column.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable
+
+from .checks import (HUNDRED, ONE, Check, Figures, Interval, Outcome, Registry, derived, eq,
+                     le, make_check)
+
+RELATION_COLUMNS = ("check_id", "shape", "left", "right", "other", "years", "theme", "title",
+                    "formula", "assumption", "explanation", "not_same", "inclusion",
+                    "inclusion_reason", "assumes", "restates", "coincidence")
+#: Optional columns: ``kind`` (the grouping, default from the shape), ``display_unit`` and
+#: ``places`` (how the figures are shown; default from the figures' unit).
+OPTIONAL_COLUMNS = ("kind", "display_unit", "places")
+SHAPES = ("part_whole", "sum_total", "share", "compound_growth", "base_from_growth",
+          "per_unit", "growth_between", "equals", "date_order", "at_most", "at_least")
+KINDS = ("growth", "base_year", "share", "part_whole", "per_unit", "population",
+         "same_quantity", "timeline", "qualitative", "external")
+THEMES = ("income", "poverty", "funding", "people", "timeline")
+#: The kind of relation each shape is (the figures' and tables' grouping).
+KIND = {"part_whole": "part_whole", "sum_total": "part_whole", "share": "share",
+        "compound_growth": "growth", "base_from_growth": "base_year", "per_unit": "per_unit",
+        "growth_between": "growth", "equals": "same_quantity", "date_order": "timeline",
+        "at_most": "qualitative", "at_least": "qualitative"}
+D = Decimal
+_WAN = D(10000)
+
+
+def _ids(text: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in text.split(";") if x.strip())
+
+
+def _display(f: Figures, key: str) -> dict[str, Any]:
+    """How a figure's unit is displayed: yuan in 万元 from 10,000 up, percent to 2 places,
+    counts whole, dates as dates."""
+    unit = f.claims[key].unit if key in f.claims else f.external[key].unit
+    if unit == "date":
+        return {"unit": "date"}
+    if unit == "percent":
+        return {"unit": "%", "places": 2}
+    if unit == "yuan":
+        big = abs(f.pt(key)) >= _WAN
+        return {"unit": "万元" if big else "元", "scale": _WAN if big else D(1), "places": 2 if big else 0}
+    return {"unit": unit.replace("_", "-") + ("s" if not unit.endswith("s") else ""), "places": 0}
+
+
+def _sum(f: Figures, keys: tuple[str, ...]) -> tuple[Interval, Decimal]:
+    iv = f.iv(keys[0])
+    for k in keys[1:]:
+        iv = iv + f.iv(k)
+    return iv, sum((f.pt(k) for k in keys), D(0))
+
+
+def _compute(shape: str, left: tuple[str, ...], right: tuple[str, ...], other: tuple[str, ...],
+             years: int, shown: dict[str, Any] | None = None) -> Callable[[Figures], Outcome]:
+    def _display_of(f: Figures, key: str) -> dict[str, Any]:
+        d = _display(f, key) if shown is None or "unit" not in shown else {}
+        d.update(shown or {})
+        if shown is not None and d.get("unit") == "万元":
+            d.setdefault("scale", _WAN)
+        if key not in f.claims:
+            d["reported_label"] = "independent"
+        return d
+
+    def fn(f: Figures) -> Outcome:
+        if shape == "date_order":
+            a = f.iv(left[0])
+            if right == ("publication",):
+                pub = D(f.published.toordinal())  # type: ignore[union-attr]
+                return le(a, a.hi, Interval.point(pub), pub, unit="date")  # type: ignore[arg-type]
+            return le(a, f.pt(left[0]), f.iv(right[0]), f.pt(right[0]), unit="date")
+        if shape == "part_whole":
+            iv, pt = _sum(f, left)
+            w, wp = _sum(f, right)
+            return le(iv, pt, w, wp, **_display_of(f, right[0]))
+        if shape == "sum_total":
+            iv, pt = _sum(f, left)
+            return eq(iv, pt, f.iv(right[0]), f.pt(right[0]), **_display_of(f, right[0]))
+        if shape in ("at_most", "at_least"):
+            rel = le if shape == "at_most" else _ge
+            return rel(f.iv(left[0]), f.pt(left[0]), f.iv(right[0]), f.pt(right[0]),
+                       **_display_of(f, right[0]))
+        if shape == "equals":
+            return eq(f.iv(left[0]), f.pt(left[0]), f.iv(right[0]), f.pt(right[0]),
+                      **_display_of(f, right[0]))
+        if shape == "share":
+            num, p_num = _sum(f, left)
+            den, p_den = _sum(f, right)
+            return eq(num / den * HUNDRED, p_num / p_den * HUNDRED, f.iv(other[0]),
+                      f.pt(other[0]), unit="%", places=2)
+        if shape == "compound_growth":
+            n = D(years)
+            iv = ((ONE + f.iv(left[0]) / HUNDRED) ** (D(1) / n) - ONE) * HUNDRED
+            pt = ((1 + f.pt(left[0]) / HUNDRED) ** (D(1) / n) - 1) * HUNDRED
+            return eq(iv, pt, f.iv(right[0]), f.pt(right[0]), unit="%", places=2)
+        if shape == "growth_between":
+            iv = (f.iv(left[0]) / f.iv(right[0]) - ONE) * HUNDRED
+            pt = (f.pt(left[0]) / f.pt(right[0]) - 1) * HUNDRED
+            return eq(iv, pt, f.iv(other[0]), f.pt(other[0]), unit="%", places=2)
+        if shape == "base_from_growth":
+            factor = ONE + f.iv(right[0]) / HUNDRED
+            iv = f.iv(left[0]) / factor ** years
+            pt = f.pt(left[0]) / (1 + f.pt(right[0]) / HUNDRED) ** years
+            disp = _display(f, left[0])
+            if other:
+                return eq(iv, pt, f.iv(other[0]), f.pt(other[0]), **disp)
+            return derived(iv, pt, **disp)
+        if shape == "per_unit":
+            num, p_num = _sum(f, left)
+            den, p_den = _sum(f, right)
+            iv, pt = num / den, p_num / p_den
+            if other:
+                return eq(iv, pt, f.iv(other[0]), f.pt(other[0]), **_display_of(f, other[0]))
+            disp = _display(f, left[0])
+            disp["places"] = max(disp.get("places", 0), 1)
+            return derived(iv, pt, **disp)
+        raise ValueError(shape)
+    return fn
+
+
+def _ge(*a: Any, **kw: Any) -> Outcome:
+    from .checks import ge
+    return ge(*a, **kw)
+
+
+def compile_rows(rows: list[dict[str, str]], path: Path, known: set[str] | None = None,
+                 lines: list[int] | None = None) -> list[Check]:
+    """The checks declared by ``rows`` (a relations table), each row validated."""
+    from .data import DataError
+
+    out: list[Check] = []
+    for i, r in enumerate(rows, start=1):
+        line = lines[i] if lines else None
+
+        def bad(col: str, expected: str, got: object = None) -> DataError:
+            return DataError(path, i, col, expected, got, line=line)
+
+        shape = r["shape"]
+        if shape not in SHAPES:
+            raise bad("shape", f"one of {', '.join(SHAPES)}", shape)
+        if r["theme"] not in THEMES:
+            raise bad("theme", f"one of {', '.join(THEMES)}", r["theme"])
+        left, right, other = _ids(r["left"]), _ids(r["right"]), _ids(r["other"])
+        need_other = shape in ("share", "growth_between")
+        if not left:
+            raise bad("left", "at least one claim or external id")
+        if not right:
+            raise bad("right", "at least one claim or external id")
+        if need_other and not other:
+            raise bad("other", f"the figure a {shape} is held against")
+        if shape in ("compound_growth",) and not r["years"].strip():
+            raise bad("years", "the number of years the growth compounds over")
+        try:
+            years = int(r["years"] or 1)
+        except ValueError:
+            raise bad("years", "a whole number of years", r["years"]) from None
+        if years < 1:
+            raise bad("years", "a whole number of years ≥ 1", r["years"])
+        if known is not None:
+            for col, ids in (("left", left), ("right", right), ("other", other)):
+                for k in ids:
+                    if k not in known and not (col == "right" and k == "publication"):
+                        raise bad(col, "a claim or external id of the case", k)
+        if shape == "part_whole" and r["inclusion"] not in ("stated", "definition", "not_stated"):
+            raise bad("inclusion", "stated, definition or not_stated (a part-whole check says "
+                      "whether the article states the inclusion)", r["inclusion"])
+        for col in ("title", "formula", "assumption", "explanation"):
+            if not r[col].strip():
+                raise bad(col, "a sentence")
+        claims = [k for k in dict.fromkeys(left + right + other) if k != "publication"]
+        kind = r.get("kind") or KIND[shape]
+        if kind not in KINDS:
+            raise bad("kind", f"one of {', '.join(KINDS)}", kind)
+        shown: dict[str, Any] | None = None
+        if r.get("display_unit") is not None and (r.get("display_unit") or r.get("places")):
+            shown = {"unit": "" if r["display_unit"] == "-" else r["display_unit"]}
+            if r.get("places"):
+                try:
+                    shown["places"] = int(r["places"])
+                except ValueError:
+                    raise bad("places", "a whole number of decimals", r["places"]) from None
+        try:
+            out.append(make_check(
+                r["check_id"], kind=kind, theme=r["theme"], claims=claims,
+                formula=r["formula"], assumption=r["assumption"], explanation=r["explanation"],
+                title=r["title"], not_same=r["not_same"],
+                inclusion=r["inclusion"] if shape == "part_whole" else (r["inclusion"] or ""),
+                inclusion_reason=r["inclusion_reason"], assumes=_ids(r["assumes"]),
+                restates=r["restates"], strength="coincidence" if r["coincidence"] else "",
+                strength_reason=r["coincidence"],
+                compute=_compute(shape, left, right, other, years, shown)))
+        except ValueError as e:
+            raise bad("check_id", f"a well-formed check ({e})", r["check_id"]) from None
+    return out
+
+
+def compile_into(registry: Registry, path: Path, case: Any = None) -> None:
+    """Read a case's ``relations.csv`` and add its checks to ``registry``.  Claim and external
+    ids are split by the case's figures: ids in the claims file are the check's claims, the
+    others its external rows."""
+    from . import data as _data
+
+    rows = _data._read_rows(path, RELATION_COLUMNS, OPTIONAL_COLUMNS)
+    known: set[str] | None = None
+    claim_ids: set[str] = set()
+    if case is not None:
+        claim_ids = {r["id"] for r in _data._read_rows(case.claims, ("id",), None)}
+        ext_ids = {r["id"] for p in case.external for r in _data._read_rows(p, ("id",), None)}
+        known = claim_ids | ext_ids
+    seen: dict[str, int] = {}
+    for i, r in enumerate(rows, start=1):
+        if r["check_id"] in seen or r["check_id"] in registry:
+            raise _data.DataError(path, i, "check_id", "a unique check id", r["check_id"],
+                                  line=rows.lines[i])
+        seen[r["check_id"]] = i
+    for c in compile_rows(list(rows), path, known, rows.lines):
+        if case is not None:
+            from dataclasses import replace
+            ext = tuple(k for k in c.claims if k not in claim_ids)
+            c = replace(c, claims=tuple(k for k in c.claims if k in claim_ids), external=ext)
+        registry.add(c)
