@@ -12,7 +12,7 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from debao_audit import checks, data, page
+from debao_audit import findings, checks, data, page
 from debao_audit.style import VERDICT_COLOURS
 
 CHROMIUM_FLAGS = [
@@ -347,7 +347,7 @@ def _chromium() -> str:
 def _render(html_file: Path, workdir: Path) -> tuple[subprocess.CompletedProcess, Path]:
     png = workdir / "page.png"
     cmd = [_chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={workdir / 'profile'}",
-           f"--screenshot={png}", "--window-size=1280,2000", "--enable-logging=stderr", "--v=0",
+           f"--screenshot={png}", "--window-size=1280,2600", "--enable-logging=stderr", "--v=0",
            html_file.resolve().as_uri()]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60,
@@ -370,7 +370,7 @@ def test_chromium_renders_the_page(page_file, tmp_path):
     assert console_lines(proc.stderr) == []
     with Image.open(png) as im:
         rgb = im.convert("RGB")
-    assert rgb.size == (1280, 2000)
+    assert rgb.size == (1280, 2600)
     colours = rgb.getcolors(maxcolors=1 << 24)
     assert len(colours) > 200, "blank or nearly blank render"
     white = sum(n for n, c in colours if c == (255, 255, 255))
@@ -405,10 +405,14 @@ def test_summary_lists_every_failing_check_with_links_to_its_figures(tree, input
     _, _, results = inputs
     failing = [r for r in results if r.verdict == "inconsistent"]
     items = {li.get("id"): li for li in _summary(tree).iter("li")
-             if li.get("id").startswith("finding-")}
-    assert set(items) == {f"finding-{r.check.check_id}" for r in failing}
+             if (li.get("id") or "").startswith("failing-")}
+    assert set(items) == {f"failing-{r.check.check_id}" for r in failing}
+    found = findings.build(checks.load_figures(), results)
+    assert {li.get("id") for li in _summary(tree).iter("li")
+            if (li.get("id") or "").startswith("finding-")} == {
+        f"finding-{f}" for f in found["finding_id"]}
     for r in failing:
-        hrefs = {a.get("href") for a in items[f"finding-{r.check.check_id}"].iter("a")}
+        hrefs = {a.get("href") for a in items[f"failing-{r.check.check_id}"].iter("a")}
         assert f"#check-{r.check.check_id}" in hrefs
         assert {f"#claim-{c}" for c in r.check.claims} <= hrefs
     assert page.counts_sentence(checks.counts(results)) in "".join(_summary(tree).itertext())
@@ -422,6 +426,10 @@ def test_summary_counts_are_the_audits_counts(tree, inputs):
     n = checks.counts(results)
     count = next(p for p in _summary(tree).iter("p") if p.get("class") == "count")
     text = "".join(count.itertext())
+    head = findings.headline_sentence(findings.build(checks.load_figures(), results),
+                                      checks.results_frame(results))
+    assert text.startswith(head[0].upper() + head[1:] + ". ")
+    text = text[len(head) + 2:]
     assert text.startswith(f"{n['inconsistent']} of {n['evidence']} evidence checks fail"
                            if n["inconsistent"] else f"None of the {n['evidence']} evidence")
     if n["tension"]:
@@ -444,7 +452,8 @@ def test_counts_sentence_can_differ():
 
 def test_summary_lists_tensions_apart_with_links_to_their_figures(tree, inputs):
     _, _, results = inputs
-    tensions = [r for r in results if r.counts_as == "tension"]
+    tensions = [r for r in results if r.verdict == "tension"]
+    assert tensions
     items = {li.get("id"): li for li in _summary(tree).iter("li")}
     assert {i for i in items if i.startswith("tension-")} == {
         f"tension-{r.check.check_id}" for r in tensions}

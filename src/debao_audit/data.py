@@ -153,6 +153,8 @@ def check_article_meta(path: Path = ARTICLE_META, article: Path = ARTICLE) -> di
 
     meta = article_meta(path)
     for key in ("sha256", "date_published", "date_accessed", "url"):
+        if key == "url" and meta.get("invented") is True and meta.get("url") == "":
+            continue
         if not isinstance(meta.get(key), str) or not meta[key]:
             raise DataError(path, None, key, f"a key '{key}' with a string value", meta.get(key))
     try:
@@ -168,7 +170,8 @@ def check_article_meta(path: Path = ARTICLE_META, article: Path = ARTICLE) -> di
     if accessed < published.date():
         raise DataError(path, None, "date_accessed", f"a date on or after date_published "
                         f"({published.date()})", meta["date_accessed"])
-    check_url(path, None, "url", meta["url"])
+    if not (meta.get("invented") is True and meta["url"] == ""):
+        check_url(path, None, "url", meta["url"])  # an invented article has no address
     lic = meta.get("license")
     if isinstance(lic, dict) and "url" in lic:
         check_url(path, None, "license.url", str(lic["url"]))

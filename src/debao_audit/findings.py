@@ -157,6 +157,23 @@ def _zh_units(x: str) -> str:
     return x
 
 
+def unit_slip(o: Any) -> tuple[str, str] | None:
+    """When the implied figure and the one it is held against differ by a factor of about
+    10,000 (万) or 100,000,000 (亿), the wording of a likely unit slip, as a hypothesis."""
+    rp = o.reported_point if o.reported_point is not None else o.reported.mid
+    c = centre(o)
+    if not rp or not c or o.unit == "date":
+        return None
+    ratio = abs(rp / c)
+    for factor, en, zh in ((Decimal(10000), "万 (10,000)", "万"),
+                           (Decimal(100000000), "亿 (100,000,000)", "亿")):
+        for r in (ratio, 1 / ratio):
+            if abs(r / factor - 1) < Decimal("0.1"):
+                return (f"the two differ by a factor of {en}, which could be a unit slip",
+                        f"二者相差约一{zh}倍,可能是单位写错")
+    return None
+
+
 def _gap_zh(g: str) -> str:
     for en, zh in ((" over", "超出"), (" under", "不足")):
         if g.endswith(en):
@@ -222,7 +239,8 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
             cl = figs.claims[key[0]]
             gloss = cl.en.rsplit(":", 1)[0] if lw in cl.en or cl.written in cl.en else cl.en
             en = (f"{lw} ({gloss[0].lower() + gloss[1:]}) is likely wrong: {checks_word}; "
-                  + (f"{' and '.join(against_w)}, which agree with an independent figure "
+                  + (f"{' and '.join(against_w)}, which "
+                     f"{'agree' if len(against_w) > 1 else 'agrees'} with an independent figure "
                      f"({', '.join(ext_w)}), imply {implied}" if against_w
                      else f"the independent figure ({', '.join(ext_w)}) gives {implied}")
                   + f" (gap {_gap_text(g, rng)}).")
@@ -232,11 +250,13 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
                   + f"，相差{_gap_zh(g)}" + (f"（范围{_gap_zh(rng)}）" if rng else "") + "。")
         else:
             ws = [_written(figs, c) for c in figures]
+            slip = unit_slip(o)
             en = (f"{', '.join(ws)} do not agree: {checks_word} ({implied} implied against "
                   f"{_point(r.row()['reported'])}, gap {_gap_text(g, rng)}); the audit cannot "
-                  f"tell which figure is off.")
-            zh = (f"{'、'.join(ws)}相互矛盾：{n}项核验不成立（推算为{implied}，相差{_gap_zh(g)}）；"
-                  f"无法判断哪一个数字有误。")
+                  f"tell which figure is off" + (f"; {slip[0]}" if slip else "") + ".")
+            zh = (f"{'、'.join(ws)}相互矛盾：{n}项核验不成立（推算为{_zh_units(implied)}，相差"
+                  f"{_gap_zh(g)}）；无法判断哪一个数字有误" + (f"；{slip[1]}" if slip else "")
+                  + "。")
         rows.append({
             "kind": "likely_error" if likely else "set", "verdict": "inconsistent",
             "figures": ";".join(figures), "written": ";".join(_written(figs, c) for c in figures),

@@ -641,11 +641,15 @@ def _summary_html(results: Sequence[_checks.Result], claims: Mapping[str, _data.
                      f'<p class="st" lang="zh-Hans">{_e(f["statement_zh"])}</p>')
         if f["kind"] == "tension":
             tension_items.append(
-                f'<li id="finding-{_e(f["finding_id"])}">{statement}<ol>'
-                + "".join(_tension_item(by_id[c], claims) for c in ids) + "</ol></li>")
+                f'<li id="finding-{_e(f["finding_id"])}">{statement}'
+                '<details><summary>The check and its figures</summary><ol>'
+                + "".join(_tension_item(by_id[c], claims) for c in ids)
+                + "</ol></details></li>")
             continue
         inner = "".join(_failure_item(attributions[c], claims) for c in ids)
-        items.append(f'<li id="finding-{_e(f["finding_id"])}">{statement}<ol>{inner}</ol></li>')
+        items.append(f'<li id="finding-{_e(f["finding_id"])}">{statement}'
+                     f'<details><summary>The failing checks and their figures</summary>'
+                     f'<ol>{inner}</ol></details></li>')
     headline = _findings.headline_sentence(found, _checks.results_frame(results))
     return (
         '<section class="summary" aria-labelledby="summary-h" lang="en">\n'

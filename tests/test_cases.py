@@ -1,0 +1,144 @@
+"""Cases: one engine, any article.  The practice article's answer key; a new folder audited
+with no change to the package; relations declared as data; nothing registered at import."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from debao_audit import case, checks, data, findings, shapes
+
+ROOT = Path(__file__).resolve().parents[1]
+PRACTICE = ROOT / "cases" / "practice-lanshan"
+
+
+@pytest.fixture(scope="module")
+def practice():
+    c = case.load(PRACTICE)
+    figs = checks.load_figures(case=c)
+    return c, figs, checks.run(figs)
+
+
+def answer_key():
+    with (PRACTICE / "answer_key.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_importing_the_package_registers_no_checks():
+    code = ("import sys, debao_audit, debao_audit.checks, debao_audit.page, debao_audit.findings;"
+            "print(sorted(m for m in sys.modules if m.endswith('relations')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"
+
+
+def test_the_practice_article_is_marked_invented(practice):
+    c, figs, _ = practice
+    assert c.invented and figs.text.startswith("【练习用虚构报道")
+    assert json.loads((PRACTICE / "case.json").read_text(encoding="utf-8"))["license"]["name"]
+
+
+def test_answer_key_covers_every_check(practice):
+    _, _, results = practice
+    assert [r["check_id"] for r in answer_key()] == [r.check.check_id for r in results]
+
+
+@pytest.mark.parametrize("row", answer_key(), ids=lambda r: r["check_id"])
+def test_answer_key(practice, row):
+    """The engine finds every planted problem, with the verdict the key gives."""
+    _, _, results = practice
+    got = {r.check.check_id: r.verdict for r in results}
+    assert got[row["check_id"]] == row["expected_verdict"], row["explanation"]
+
+
+def test_nothing_unplanted_is_flagged(practice):
+    _, _, results = practice
+    planted = {r["check_id"] for r in answer_key() if r["planted"]}
+    flagged = {r.check.check_id for r in results if r.verdict in ("inconsistent", "tension")}
+    assert flagged <= planted
+    kinds = {r["planted"] for r in answer_key() if r["planted"]}
+    assert kinds >= {"P1", "P2", "P3", "P4", "P5"}
+
+
+def test_practice_findings_name_the_unit_slip(practice):
+    _, figs, results = practice
+    found = findings.build(figs, results)
+    assert any("factor of 万" in s for s in found["statement_en"])
+    # the rounding-only case is not a finding
+    assert not any("funds_fiscal_plus_social" in c for c in found["checks"])
+
+
+def test_overview_figures_credit_the_cases_own_article(practice):
+    from debao_audit.figures import common
+    _, figs, _ = practice
+    assert common.article_source(figs).startswith("debao-audit")
+    assert common.article_source().startswith("中新网广西")
+
+
+def test_audit_works_on_a_new_folder(tmp_path):
+    """A copy of the practice case under another name: audited with no package change."""
+    folder = tmp_path / "my-article"
+    shutil.copytree(PRACTICE, folder)
+    spec = json.loads((folder / "case.json").read_text(encoding="utf-8"))
+    spec["slug"] = "my-article"
+    (folder / "case.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "debao_audit", "audit", str(folder),
+                        "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("my-article: 39 claims")
+    assert "likely wrong (8.9%)" in r.stdout
+    for name in ("checks.csv", "findings.csv", "annotated_article.html"):
+        assert (tmp_path / "out" / name).is_file()
+    html = (tmp_path / "out" / "annotated_article.html").read_text(encoding="utf-8")
+    assert "滨岚" in html and "中新网广西新闻2月6日电" not in html
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda spec: spec["structure"].update(dateline="没有这一行"), "the dateline '没有这一行'"),
+    (lambda spec: spec.pop("claims"), "expected a key 'claims'"),
+    (lambda spec: spec.update(claims="../../outside.csv"), "a path inside the case folder"),
+])
+def test_a_broken_case_is_one_error_line(tmp_path, edit, message):
+    folder = tmp_path / "broken"
+    shutil.copytree(PRACTICE, folder)
+    spec = json.loads((folder / "case.json").read_text(encoding="utf-8"))
+    edit(spec)
+    (folder / "case.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "debao_audit", "audit", str(folder),
+                        "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    assert r.returncode == 2
+    assert message in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in r.stderr and not (tmp_path / "out").exists()
+
+
+def test_a_bad_relation_row_names_file_row_and_column(tmp_path):
+    rows = list(csv.DictReader((PRACTICE / "relations.csv").open(encoding="utf-8")))
+    rows[2]["shape"] = "ratio_of_ratios"
+    path = tmp_path / "relations.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    with pytest.raises(data.DataError, match=r"row 3 .*column 'shape'.*one of part_whole"):
+        shapes.compile_into(checks.Registry(), path)
+
+
+def test_this_articles_checks_declared_as_data_keep_their_verdicts():
+    """Checks moved from code to data/relations.csv give the rows the gold table fixes."""
+    moved = [r["check_id"] for r in csv.DictReader((data.DATA / "relations.csv").open(encoding="utf-8"))]
+    assert len(moved) >= 10
+    code_checks = __import__("debao_audit.relations", fromlist=["CHECKS"]).CHECKS
+    assert not set(moved) & set(code_checks)
+    assert set(moved) <= set(checks.REGISTRY)
+
+
+def test_the_default_case_states_the_articles_structure():
+    c = case.default()
+    assert c.structure.dateline == data.DATELINE and c.structure.end_mark == data.END_MARK
+    assert c.structure.sections == data.SECTIONS
