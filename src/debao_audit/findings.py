@@ -241,7 +241,8 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
             en = (f"{lw} ({gloss[0].lower() + gloss[1:]}) is likely wrong: {checks_word}; "
                   + (f"{' and '.join(against_w)}, which "
                      f"{'agree' if len(against_w) > 1 else 'agrees'} with an independent figure "
-                     f"({', '.join(ext_w)}), imply {implied}" if against_w
+                     f"({', '.join(ext_w)}), {'imply' if len(against_w) > 1 else 'implies'} "
+                     f"{implied}" if against_w
                      else f"the independent figure ({', '.join(ext_w)}) gives {implied}")
                   + f" (gap {_gap_text(g, rng)}).")
             zh = (f"“{lw}”很可能有误：{n}项核验不成立；"

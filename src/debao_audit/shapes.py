@@ -141,6 +141,9 @@ def _compute(shape: str, left: tuple[str, ...], right: tuple[str, ...], other: t
             iv, pt = num / den, p_num / p_den
             if other:
                 return eq(iv, pt, f.iv(other[0]), f.pt(other[0]), **_display_of(f, other[0]))
+            unit_of = (lambda k: f.claims[k].unit if k in f.claims else f.external[k].unit)
+            if unit_of(left[0]) == unit_of(right[0]):  # a ratio of like figures: a plain number
+                return derived(iv, pt, unit="", places=2)
             disp = _display(f, left[0])
             disp["places"] = max(disp.get("places", 0), 1)
             return derived(iv, pt, **disp)
