@@ -277,9 +277,16 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
         implied = _implied(r)
         ws = [_written(figs, c) for c in figures]
         reason = r.standing.reason.rstrip(".")
-        en = (f"A tension, not a proven error: {', '.join(ws)} imply {implied} against "
-              f"{against} (gap {_gap_text(g, rng)}), but {reason[0].lower() + reason[1:]}.")
-        zh = (f"有出入，但未证实为错误：{'、'.join(ws)}推算为{_zh_units(implied)}，而对照数字为{against}"
+        # the implied side is itself one of the figures: name it as written
+        own = next((k for k in figures if figs.iv(k) == o.implied), None)
+        if own is not None:
+            lhs_en = lhs_zh = _written(figs, own)
+        else:
+            lhs_en = f"{', '.join(ws)} imply {implied}"
+            lhs_zh = f"{'、'.join(ws)}推算为{_zh_units(implied)}"
+        en = (f"A tension, not a proven error: {lhs_en} against {against} "
+              f"(gap {_gap_text(g, rng)}), but {reason[0].lower() + reason[1:]}.")
+        zh = (f"有出入，但未证实为错误：{lhs_zh}，而对照数字为{against}"
               f"（相差{_gap_zh(g)}）；{_ZH_REASON[r.standing.rule]}。")
         rows.append({
             "kind": "tension", "verdict": "tension", "figures": ";".join(figures),
