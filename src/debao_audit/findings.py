@@ -281,6 +281,9 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
         own = next((k for k in figures if figs.iv(k) == o.implied), None)
         if own is not None:
             lhs_en = lhs_zh = _written(figs, own)
+            if len(ws) > 2:  # name the figures the comparison leaves out
+                lhs_en = f"{lhs_en} (of {', '.join(ws)})"
+                lhs_zh = f"{lhs_zh}（涉及{'、'.join(ws)}）"
         else:
             lhs_en = f"{', '.join(ws)} imply {implied}"
             lhs_zh = f"{'、'.join(ws)}推算为{_zh_units(implied)}"
