@@ -102,39 +102,8 @@ def _show_range(o: Any, iv: Any) -> str:
     return f"{lo}{c.EN_DASH}{hi}"
 
 
-def centre(o: Any) -> Decimal:
-    """The implied figure at the centre of every input's interval (the audit's rule: a derived
-    figure is reported by its centre and range, never an edge such as 近200's 200)."""
-    return o.implied_centre if o.implied_centre is not None else o.implied_point
-
-
-def gap(o: Any) -> tuple[str, str]:
-    """How far the implied figure is from the one it is held against: (centre, range).
-
-    Percentages that should be equal differ in percentage points; other figures by the
-    relative difference; dates in days.  The range runs over every value the rounded or
-    qualified inputs allow ('' when it shows as one figure)."""
-    rp = o.reported_point if o.reported_point is not None else o.reported.mid
-    if o.unit == "date":
-        return f"{c.number(centre(o) - rp, sign=True)} days", ""
-    if o.unit == "%" and o.relation == "eq":
-        iv = o.implied - o.reported
-        mid = c.pp(centre(o) - rp, 2)
-        lo, hi = (c.number(iv.lo, 2), c.number(iv.hi, 2)) if iv.bounded else ("", "")
-        return mid, (f"{lo}{c.EN_DASH}{hi} pp" if lo != hi and iv.bounded else "")
-    iv = (o.implied / o.reported - 1) * HUNDRED
-    rel = (centre(o) / rp - 1) * HUNDRED
-    places = 0 if o.relation in ("le", "ge") else 1
-    if iv.bounded:
-        lo, hi = sorted((abs(iv.lo), abs(iv.hi))) if o.relation in ("le", "ge") else (iv.lo, iv.hi)
-        lo_t, hi_t = c.number(lo, places), c.number(hi, places)
-        rng = f"{lo_t}{c.EN_DASH}{hi_t}%" if lo_t != hi_t else ""
-    else:
-        rng = ""
-    if o.relation in ("le", "ge"):
-        word = "over" if o.relation == "le" else "under"
-        return f"{c.pct(abs(rel), places)} {word}", rng
-    return c.pct(rel, places, sign=True), rng
+# the gap's centre and range: one definition, shared with the findings table
+from ..findings import centre, gap  # noqa: E402
 
 
 def _source_word(o: Any, is_claim: bool) -> str:
