@@ -56,6 +56,8 @@ __all__ = [
     "StyleContext",
     "add_source",
     "add_titles",
+    "figure_titles",
+    "read_titles",
     "label_bars",
     "missing_glyphs",
     "new_figure",
@@ -344,6 +346,7 @@ def add_titles(fig: Figure, title: str, subtitle: str | None = None, *,
     x = _EDGE_IN / width
     y = 1.0 - _EDGE_IN / height
     fig.suptitle(title, x=x, y=y, ha="left", va="top", in_layout=False, fontsize=title_size)
+    fig._debao_subtitle = subtitle  # read back by figure_titles (saved as the files' description)
     y -= _line_height(title_size, title.count("\n") + 1) / height
     if subtitle:
         y -= 0.03 / height
@@ -377,6 +380,43 @@ def label_bars(ax: Axes, bars: BarContainer, fmt: str = "{:,.0f}", **kw: Any) ->
 
 
 # ------------------------------------------------------------------- saving
+
+
+def figure_titles(fig: Figure) -> tuple[str, str]:
+    """The figure's title and subtitle (set by :func:`add_titles`) as one-line plain text:
+    what :func:`save` writes as the PNG's ``Title``/``Description`` and the SVG's
+    ``<title>``/``<desc>`` (the site's cards and alt texts read them back)."""
+    sup = fig._suptitle.get_text() if fig._suptitle is not None else ""
+    sub = getattr(fig, "_debao_subtitle", None) or ""
+    return " ".join(sup.split()), " ".join(sub.split())
+
+
+def read_titles(png: Path | str) -> tuple[str, str]:
+    """``(title, description)`` stored in a PNG written by :func:`save` (empty if absent)."""
+    from PIL import Image  # matplotlib's own dependency
+
+    with Image.open(png) as im:
+        text = getattr(im, "text", {}) or {}
+        return text.get("Title", ""), text.get("Description", "")
+
+
+def _svg_title_desc(svg: bytes, title: str, desc: str) -> bytes:
+    """The SVG with ``<title>`` and ``<desc>`` as the first children of its root element (what
+    screen readers and file browsers announce), and ``role="img"`` with ``aria-labelledby``."""
+    from html import escape
+
+    import re as _re
+
+    m = _re.search(rb"<svg\b[^>]*>", svg)
+    if m is None or not title:
+        return svg
+    tag = m.group(0)
+    ids = "fig-title fig-desc" if desc else "fig-title"
+    new_tag = tag[:-1] + f' role="img" aria-labelledby="{ids}">'.encode()
+    inner = f'\n <title id="fig-title">{escape(title)}</title>'.encode("utf-8")
+    if desc:
+        inner += f'\n <desc id="fig-desc">{escape(desc)}</desc>'.encode("utf-8")
+    return svg[:m.start()] + new_tag + inner + svg[m.end():]
 
 
 @contextmanager
@@ -422,10 +462,18 @@ def save(
         for ext in ("png", "svg", "csv"):
             temps[ext] = target_dir / f".{name}.{ext}.{os.getpid()}.tmp"
 
+        title, desc = figure_titles(fig)
+        png_meta: dict[str, Any] = {"Software": None}
+        if title:
+            png_meta["Title"] = title
+        if desc:
+            png_meta["Description"] = desc
         with mpl.rc_context(), strict_glyphs(name):
             _apply_style()  # save-time settings (dpi, svg.*) regardless of global state
-            fig.savefig(temps["png"], format="png", metadata={"Software": None})
-            fig.savefig(temps["svg"], format="svg", metadata={"Date": None, "Creator": None})
+            fig.savefig(temps["png"], format="png", metadata=png_meta)
+            fig.savefig(temps["svg"], format="svg",
+                        metadata={"Date": None, "Creator": None, "Title": title or None})
+        temps["svg"].write_bytes(_svg_title_desc(temps["svg"].read_bytes(), title, desc))
         data.to_csv(temps["csv"], index=False, encoding="utf-8", lineterminator="\n")
 
         paths = {ext: target_dir / f"{name}.{ext}" for ext in temps}
