@@ -61,5 +61,8 @@ clean-env:
 
 # A static site to share (site/, not committed): the executed notebooks as HTML, the gallery and
 # the annotated article, with an index.  Built from what `make` produced; nothing re-executed.
+# The default is the public edition (the article's figures quoted in context, never its whole
+# text); FULL_TEXT=1 builds the whole annotated text, for a class's private use only.
+FULL_TEXT ?=
 site: $(STAMP)
-	$(BIN)/python tools/build_site.py
+	$(BIN)/python tools/build_site.py $(if $(filter 1 yes true,$(FULL_TEXT)),--full-text)

@@ -463,3 +463,38 @@ def test_funding_increase_every_value_axis_has_its_unit(monkeypatch, tmp_path, f
     monkeypatch.setattr(common, "save", capture)
     figures.FIGURES["funding_increase"][0](figs, list(results), outdir=tmp_path)
     assert len(seen["ylabels"]) == 2 and all("万元" in y for y in seen["ylabels"]), seen
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_images_keep_the_palette_exactly(name) -> None:
+    """The screen-size copy a notebook embeds keeps every palette, verdict and text colour the
+    print PNG uses, exactly (a 32-colour median cut once merged vermillion and amber), and
+    carries the figure's title for the alt text."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(COMMITTED / f"{name}.png") as im:
+        src = im.convert("RGB")
+        src = src.resize((common.SCREEN_WIDTH, round(src.height * common.SCREEN_WIDTH / src.width)),
+                         Image.LANCZOS)
+    used = {c for _, c in src.getcolors(1 << 22)}
+    fixed = [c for c in common.fixed_colours() if c in used]
+    assert len(fixed) >= 3
+    with Image.open(io.BytesIO(common.screen_png(COMMITTED / f"{name}.png"))) as im:
+        assert im.mode == "P" and im.width <= common.SCREEN_WIDTH
+        title = im.text.get("Title", "")
+        out = {c for _, c in im.convert("RGB").getcolors(1 << 22)}
+    assert [c for c in fixed if c not in out] == []
+    assert title and title == style.read_titles(COMMITTED / f"{name}.png")[0]
+
+
+def test_figures_carry_their_title_in_png_and_svg() -> None:
+    for name in NAMES:
+        title, desc = style.read_titles(COMMITTED / f"{name}.png")
+        assert title, name
+        svg = (COMMITTED / f"{name}.svg").read_text(encoding="utf-8")
+        head = svg[:svg.index("<g ")] if "<g " in svg else svg[:5000]
+        assert "<title" in head and 'role="img"' in head, name
+        from html import escape
+        assert escape(title) in head and (not desc or escape(desc) in head), name

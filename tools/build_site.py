@@ -353,7 +353,8 @@ def _card(name: str, title: str, alt: str, size: tuple[int, int], lazy: bool = T
             '</figcaption></figure>')
 
 
-def write_index(out: Path, info: list[dict], figures: list[dict], full_text: bool = False) -> None:
+def write_index(out: Path, info: list[dict], figures: list[dict], full_text: bool = False,
+                processed: Path | None = None) -> None:
     meta = data.article_meta()
     e = html.escape
     nbs = "".join(
@@ -365,7 +366,7 @@ def write_index(out: Path, info: list[dict], figures: list[dict], full_text: boo
             if sols else "")
     lead_fig, rest = figures[0], figures[1:]
     gal = "".join(f"<li>{_card(f['name'], f['title'], f['alt'], f['size'])}</li>" for f in rest)
-    statements = lead_statements()
+    statements = lead_statements(processed)
     lead_items = "".join(
         f'<li>{e(en)}' + (f' <span class="zh" lang="zh-Hans">{e(zh)}</span>' if zh else "")
         + "</li>" for en, zh in statements)
@@ -494,7 +495,9 @@ def build(out: Path, figures_dir: Path | None = None, *, full_text: bool = False
         share_image(figures_dir / f"{figs[0]['name']}.png", tmp / "share.png")
         page.write_page(tmp / "figures" / page.DEFAULT_PATH.name,
                         edition="private" if full_text else "quotes")
-        write_index(tmp, info, figs, full_text=full_text)
+        # the processed data beside the figures (the same output setting)
+        write_index(tmp, info, figs, full_text=full_text,
+                    processed=figures_dir.parent / "data" / "processed")
         write_fonts(tmp)
         for f in tmp.rglob("*"):
             f.chmod(0o755 if f.is_dir() else 0o644)

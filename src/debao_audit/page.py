@@ -524,7 +524,8 @@ document.addEventListener("click",function(e){
  if(t.closest(".figbtn")){var o=!m.classList.contains("open");closeOthers(m);setOpen(m,o);}
  else if(t.closest(".pclose")){closeAndReturn(m);}
  else if(t.closest(".more")){var b=t.closest(".more");
-  b.setAttribute("aria-expanded",b.getAttribute("aria-expanded")==="true"?"false":"true");}
+  b.setAttribute("aria-expanded",b.getAttribute("aria-expanded")==="true"?"false":"true");
+  var p=m.querySelector(".pop");if(p.scrollIntoView)p.scrollIntoView({block:"nearest"});}
 });
 document.addEventListener("keydown",function(e){
  if(e.key!=="Escape"&&e.key!=="Esc")return;

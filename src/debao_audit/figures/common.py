@@ -462,11 +462,13 @@ def screen_png(path: Path | str, width: int = SCREEN_WIDTH) -> bytes:
         # nearest palette colour, exactly (Pillow's own palette mapping rounds: white -> 252)
         import numpy as np
 
-        px = np.asarray(im, dtype=np.int32).reshape(-1, 1, 3)
+        rgb = np.asarray(im, dtype=np.int32).reshape(-1, 3)
+        key = (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]
+        uniq, inverse = np.unique(key, return_inverse=True)
+        px = np.stack([uniq >> 16, (uniq >> 8) & 255, uniq & 255], axis=1).reshape(-1, 1, 3)
         ref = np.asarray(colours, dtype=np.int32).reshape(1, -1, 3)
-        index = np.empty(px.shape[0], dtype=np.uint8)
-        for a in range(0, px.shape[0], 65536):
-            index[a:a + 65536] = ((px[a:a + 65536] - ref) ** 2).sum(axis=2).argmin(axis=1)
+        nearest = ((px - ref) ** 2).sum(axis=2).argmin(axis=1).astype(np.uint8)
+        index = nearest[inverse.reshape(-1)]
         im = Image.fromarray(index.reshape(im.height, im.width), mode="P")
         im.putpalette([v for rgb in colours for v in rgb])
         buf = io.BytesIO()
