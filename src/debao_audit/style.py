@@ -68,7 +68,7 @@ __all__ = [
     "use_style",
 ]
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = _data.ROOT  # the source tree, or DEBAO_AUDIT_ROOT for an installed wheel
 # Outputs follow the one output setting (DEBAO_AUDIT_OUTPUT, read by debao_audit.data).
 FIGURES_DIR = _data.FIGURES
 FONT_DIR = REPO_ROOT / "fonts"
