@@ -97,7 +97,8 @@ def test_every_committed_csv_holds_data() -> None:
 
 def test_gallery_leads_with_findings_and_appendix_is_apart() -> None:
     assert figures.GALLERY[0] == "findings"
-    assert figures.APPENDIX and all("appendix" in n for n in figures.APPENDIX)
+    assert figures.APPENDIX and "appendix_all_checks" in figures.APPENDIX
+    assert "funding_increase" in figures.APPENDIX  # a trivial check: detail, not a finding
     assert not set(figures.GALLERY) & set(figures.APPENDIX)
 
 
@@ -276,8 +277,10 @@ def test_scorecard_under_overrides(monkeypatch, tmp_path, figs, results) -> None
 
 def test_people_texts_follow_the_verdict(monkeypatch, tmp_path, figs, results) -> None:
     seen = texts_of(monkeypatch, "people_channels", figs, results, tmp_path)
-    assert "but only 134人" in seen["title"]
     status = common.status(common.by_id(results)["medical_experts_within_professionals"])
+    # the title is no stronger than the verdict: a tension says so
+    assert ("Tension: 近200名" in seen["title"]) == (status == "tension")
+    assert ("but only 134人" in seen["title"]) == (status == "inconsistent")
     finding = figures.finding("people_channels", figs, results)
     assert ("a tension" in finding) == (status == "tension")
     assert ("cannot be among" in finding) == (status == "inconsistent")
@@ -287,13 +290,18 @@ def test_people_texts_follow_the_verdict(monkeypatch, tmp_path, figs, results) -
         == "consistent"
     seen = texts_of(monkeypatch, "people_channels", changed, res, tmp_path)
     assert "近100名" in seen["all"] and "近200名" not in seen["all"]
-    assert "fit within" in seen["title"] and "but only" not in seen["title"]
+    assert "fit within" in seen["title"] and "Tension" not in seen["title"]
     assert "cannot" not in figures.finding("people_channels", changed, res)
 
 
 def test_poverty_texts_follow_the_verdict(monkeypatch, tmp_path, figs, results) -> None:
     seen = texts_of(monkeypatch, "poverty_population", figs, results, tmp_path)
-    assert "cannot be" in seen["title"]
+    from debao_audit.figures import poverty
+
+    status = common.status(common.by_id(results)[poverty.CHECK])
+    # no stronger than the verdict: a tension is called one, only a failure "cannot be"
+    assert ("Tension" in seen["title"]) == (status == "tension")
+    assert ("cannot be" in seen["title"]) == (status == "inconsistent")
     changed = figs.with_overrides({"poor_people_exited": read("77685", "person")})
     res = checks.run(changed)
     seen = texts_of(monkeypatch, "poverty_population", changed, res, tmp_path)

@@ -272,9 +272,22 @@ def bilingual(label: str, width: int) -> str:
     return zh + ("\n" + wrap(en, width) if en else "")
 
 
+#: ASCII punctuation and its full-width form, for Chinese text (a comma or colon between digits,
+#: as in 12,364 or 10:30, stays ASCII).
+FULL_WIDTH = {",": "\uff0c", ":": "\uff1a", ";": "\uff1b", "(": "\uff08", ")": "\uff09",
+              "?": "\uff1f", "!": "\uff01"}
+_HALF = re.compile(r"(?<!\d)[,:]|[,:](?!\d)|[;()?!]")
+
+
+def full_width(zh: str) -> str:
+    """Chinese text with full-width punctuation (，：；（）？！), numbers left as they are."""
+    return _HALF.sub(lambda m: FULL_WIDTH[m.group(0)], zh)
+
+
 def title(zh: str, en: str) -> str:
-    """A two-line title: Chinese, then English (each about 60 characters at most)."""
-    return f"{zh}\n{en}"
+    """A two-line title: Chinese (full-width punctuation), then English (each about 60
+    characters at most)."""
+    return f"{full_width(zh)}\n{en}"
 
 
 def article_source() -> str:

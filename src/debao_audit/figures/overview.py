@@ -322,13 +322,27 @@ def finding_checks_by_kind(figs: Figures, results: Sequence[Result]) -> str:
     return text
 
 
+def titles_checks_by_kind(results: Sequence[Result]) -> tuple[str, str]:
+    """(zh, en): where the failures are, every count out of the same total (all checks)."""
+    frame = verdict_frame(results)
+    total = len(frame)
+    fails = frame[frame["verdict_key"] == "inconsistent"]["kind"].value_counts()
+    n = int(fails.sum())
+    if not n:
+        return (f"{total}项核验均无不一致", f"None of {total} checks fails, whatever the kind")
+    zh_kinds = "、".join(k.split(" ", 1)[0] for k in fails.index)
+    en_kinds = " and ".join(k.split(" ", 1)[1] for k in fails.index)
+    return (f"{total}项核验中{n}项不一致，都属{zh_kinds}类",
+            f"{n} of {total} checks fail, all on {en_kinds}")
+
+
 def fig_checks_by_kind(figs: Figures, results: list[Result], *,
                        outdir: Path | None = None) -> dict[str, Path]:
     frame = verdict_frame(results)
     order, palette = _verdict_hue(frame)
     kinds = frame["kind"].value_counts().index.tolist()
     fig, ax = style.new_figure(
-        c.title("按关系类型统计核验结论", "Verdicts by kind of relation"),
+        c.title(*titles_checks_by_kind(results)),
         c.wrap(finding_checks_by_kind(figs, results) + ".", 80),
         figsize=(7.2, 6.4), title_size=c.TITLE, subtitle_size=c.SMALL)
     # stacked counts per kind (seaborn's histplot on a categorical axis): failures first
@@ -384,6 +398,24 @@ def finding_checks_by_power(figs: Figures, results: Sequence[Result]) -> str:
     return text
 
 
+def titles_checks_by_power(results: Sequence[Result]) -> tuple[str, str]:
+    """(zh, en): every count out of the checkable relations."""
+    n = c.counts(results)
+    frame = verdict_frame(results)
+    chk = frame[~frame["verdict_key"].isin(["not_checkable", "tension"])]
+    strong = chk["power_key"].isin(["high", "medium"])
+    n_strong = int(strong.sum())
+    n_fail = int((chk["verdict_key"] == "inconsistent").sum())
+    fail_strong = int((strong & (chk["verdict_key"] == "inconsistent")).sum())
+    total = n["checkable"]
+    if n_fail and fail_strong == n_fail:
+        return (f"{total}项可核验关系中{n_strong}项检验力较高，{n_fail}项不一致全在其中",
+                ("Both failures" if n_fail == 2 else f"All {n_fail} failures")
+                + f" are among {n_strong} of {total} strong checks")
+    return (f"{total}项可核验关系中{n_strong}项检验力较高，{fail_strong}项不一致",
+            f"{fail_strong} failures among {n_strong} of {total} strong checks")
+
+
 def fig_checks_by_power(figs: Figures, results: list[Result], *,
                         outdir: Path | None = None) -> dict[str, Path]:
     frame = verdict_frame(results)
@@ -393,7 +425,7 @@ def fig_checks_by_power(figs: Figures, results: list[Result], *,
     powers = [c.bilingual(c.POWER_LABELS[p], 12) for p in c.POWER_ORDER
               if p in set(chk["power_key"])]
     fig, ax = style.new_figure(
-        c.title("核验能说明多少:按检验力统计", "How much each check can tell: verdicts by power"),
+        c.title(*titles_checks_by_power(results)),
         c.wrap(finding_checks_by_power(figs, results) + ". Low power: wide intervals or a "
                "wide margin, so only a gross error would fail.", 80),
         figsize=(7.2, 5.6), title_size=c.TITLE - 1, subtitle_size=c.SMALL)
