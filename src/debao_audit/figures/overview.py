@@ -553,6 +553,18 @@ def _limit(rows: list[dict[str, Any]], floor: float) -> float:
     return max(vals + [floor]) * 1.6
 
 
+def _gap_in_unit(row: dict[str, Any], unit: str) -> str:
+    """How far the implied value is from the stated one, in the panel's own unit (one unit per
+    panel: relative deviation in %, or days), never a mix of pp, % and days."""
+    places = 0 if unit.strip() == "d" else 1
+    v = row["x_implied_point"]
+    if math.isnan(v):
+        lo, hi = row["x_implied_lo"], row["x_implied_hi"]
+        return (f"{c.number(lo, places, sign=True)} to "
+                f"{c.number(hi, places, sign=True)}{unit}")
+    return c.number(v, places, sign=True) + unit
+
+
 def fig_appendix_all_checks(figs: Figures, results: list[Result], *,
                             outdir: Path | None = None) -> dict[str, Path]:
     """Every check on one chart: failures first, then the passing checks and dates by theme,
@@ -586,14 +598,15 @@ def fig_appendix_all_checks(figs: Figures, results: list[Result], *,
     handles += [Patch(color="#C4C4C4", label="报告值 stated figure, rounding interval"),
                 Patch(color="#F2F2F2", label="不等式允许范围 allowed by an inequality")]
     axes[0].legend(handles=handles, loc="center left", ncol=2, fontsize=9.5, borderaxespad=0)
-    gaps = {r.check.check_id: scorecard_row(figs, r)["gap"] for r in _failing(results)}
+    failing = {r.check.check_id for r in _failing(results)}
     for ax, (p, head) in zip(axes[1:], spec):
         floor = 10.0 if p == "dates" else 1.0
-        _panel(ax, groups[p], _limit(groups[p], floor * 10), floor, " d" if p == "dates" else "%")
+        unit = " d" if p == "dates" else "%"
+        _panel(ax, groups[p], _limit(groups[p], floor * 10), floor, unit)
         ax.set_title(head, fontsize=11)
         for row in groups[p]:
-            if row["check_id"] in gaps:  # the failures say by how much, as in the scorecard
-                ax.annotate(gaps[row["check_id"]], xy=(1.01, row["y"]),
+            if row["check_id"] in failing:  # the failures say by how much, in the panel's unit
+                ax.annotate(_gap_in_unit(row, unit), xy=(1.01, row["y"]),
                             xycoords=("axes fraction", "data"), va="center", ha="left",
                             fontsize=10, fontweight="bold",
                             color=c.STATUS_COLOURS[row["verdict"]], annotation_clip=False)
