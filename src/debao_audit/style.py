@@ -400,6 +400,56 @@ def read_titles(png: Path | str) -> tuple[str, str]:
         return text.get("Title", ""), text.get("Description", "")
 
 
+@lru_cache(maxsize=64)
+def _woff_subset(font: str, chars: str) -> bytes:
+    """A WOFF (zlib: no brotli needed) subset of *font* with the glyphs of *chars*,
+    deterministic (no timestamp), name records kept (the OFL)."""
+    import io
+
+    from fontTools import subset  # matplotlib's own dependency
+
+    options = subset.Options()
+    options.flavor = "woff"
+    options.name_IDs = ["*"]
+    options.name_languages = [0x0409]
+    options.hinting = False
+    options.notdef_outline = True
+    options.recalc_timestamp = False
+    options.ignore_missing_unicodes = True
+    options.layout_features = ["ccmp", "kern", "liga", "calt"]
+    with subset.load_font(font, options) as f:
+        sub = subset.Subsetter(options)
+        sub.populate(text=chars)
+        sub.subset(f)
+        buf = io.BytesIO()
+        subset.save_font(f, buf, options)
+    return buf.getvalue()
+
+
+def _svg_embed_font(svg: bytes) -> bytes:
+    """The SVG's text set in the shipped font wherever it is opened: a WOFF subset of the
+    characters its ``<text>`` elements use, regular and bold, as ``@font-face`` data URLs in
+    its style sheet."""
+    import base64
+    from html import unescape
+
+    text = svg.decode("utf-8")
+    chars = "".join(sorted({ch for t in re.findall(r"<text\b[^>]*>(.*?)</text>", text, re.S)
+                            for ch in unescape(re.sub(r"<[^>]+>", "", t)) if ch.isprintable()}))
+    if not chars:
+        return svg
+    faces = "".join(
+        f"@font-face{{font-family:'{FONT_FAMILY}';font-weight:{w};src:url(data:font/woff;base64,"
+        + base64.b64encode(_woff_subset(str(FONT_FILES[key]), chars)).decode("ascii")
+        + ") format('woff')}"
+        for w, key in ((400, "regular"), (700, "bold")))
+    new, n = re.subn(r'(<style type="text/css">)', lambda m: m.group(1) + faces, text, count=1)
+    if not n:
+        new = re.sub(r"(<svg\b[^>]*>)", lambda m: m.group(1) + f'<style type="text/css">{faces}</style>',
+                     text, count=1)
+    return new.encode("utf-8")
+
+
 def _svg_title_desc(svg: bytes, title: str, desc: str) -> bytes:
     """The SVG with ``<title>`` and ``<desc>`` as the first children of its root element (what
     screen readers and file browsers announce), and ``role="img"`` with ``aria-labelledby``."""
@@ -471,9 +521,11 @@ def save(
         with mpl.rc_context(), strict_glyphs(name):
             _apply_style()  # save-time settings (dpi, svg.*) regardless of global state
             fig.savefig(temps["png"], format="png", metadata=png_meta)
+            mpl.rcParams["svg.fonttype"] = "none"  # text stays text: searchable, selectable
             fig.savefig(temps["svg"], format="svg",
                         metadata={"Date": None, "Creator": None, "Title": title or None})
-        temps["svg"].write_bytes(_svg_title_desc(temps["svg"].read_bytes(), title, desc))
+        temps["svg"].write_bytes(_svg_embed_font(
+            _svg_title_desc(temps["svg"].read_bytes(), title, desc)))
         data.to_csv(temps["csv"], index=False, encoding="utf-8", lineterminator="\n")
 
         paths = {ext: target_dir / f"{name}.{ext}" for ext in temps}
