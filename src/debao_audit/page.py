@@ -476,7 +476,7 @@ table.all code{overflow-wrap:normal}
  table.all td::before{content:attr(data-label);display:block;font-size:.8rem;color:var(--muted);
   text-transform:uppercase;letter-spacing:.03em}
  table.all code{overflow-wrap:anywhere}
- tr.v-inconsistent td:first-child{box-shadow:none}
+ table.all tr.v-inconsistent td:first-child{box-shadow:none}
 }
 tr.v-inconsistent td:first-child{box-shadow:inset 4px 0 0 var(--c)}
 td.claims a{display:inline-block;margin-right:.4em}

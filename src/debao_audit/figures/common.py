@@ -441,7 +441,7 @@ def fixed_colours() -> list[tuple[int, int, int]]:
 
 
 #: The size of a notebook image's palette (fixed colours included).
-SCREEN_COLOURS = 64
+SCREEN_COLOURS = 40
 
 
 def screen_png(path: Path | str, width: int = SCREEN_WIDTH) -> bytes:
