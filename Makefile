@@ -14,9 +14,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # Tests run on both cores; nbval keeps each notebook's cells together with loadscope.
 # The end-to-end build tests (marked slow) run in `make test-build` and on CI.
-PYTEST_ARGS ?= -n 2 --dist loadscope -m "not slow"
+PYTEST_ARGS ?= -n 2 --dist loadscope -m "not slow and not share"
 
-.PHONY: all env test test-build lab lock clean-env validate rebuild bench site
+.PHONY: all env test test-build lab lock clean-env validate rebuild bench site share-env lite test-share
 all: $(STAMP)
 	@MPLBACKEND=Agg $(BIN)/python tools/build.py
 
@@ -61,5 +61,27 @@ clean-env:
 
 # A static site to share (site/, not committed): the executed notebooks as HTML, the gallery and
 # the annotated article, with an index.  Built from what `make` produced; nothing re-executed.
+# The default is the public edition (the article's figures quoted in context, never its whole
+# text); FULL_TEXT=1 builds the whole annotated text, for a class's private use only.
+FULL_TEXT ?=
 site: $(STAMP)
-	$(BIN)/python tools/build_site.py
+	$(BIN)/python tools/build_site.py $(if $(filter 1 yes true,$(FULL_TEXT)),--full-text)
+
+# The share tools (JupyterLite, repo2docker): an optional lock on top of requirements.lock, used
+# only by `make lite` and `make test-share`, so `make` and `make test` never install them.  The
+# fetch step (the npm pyodide package's lock file, the bundled pure-Python wheels) is the only
+# one that needs the network; the lite build itself is offline.
+SHARE_STAMP := $(VENV)/.installed-share
+share-env: $(SHARE_STAMP)
+$(SHARE_STAMP): requirements-share.lock $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -r requirements-share.lock
+	$(BIN)/python tools/build_lite.py fetch
+	touch $(SHARE_STAMP)
+
+# lite/ (not committed): the notebooks in the browser (JupyterLite + Pyodide); serve it over http.
+lite: $(SHARE_STAMP)
+	$(BIN)/python tools/build_lite.py build
+
+# The share tests (JupyterLite build and check, Chromium on the lite site, the Binder dry run).
+test-share: $(SHARE_STAMP)
+	@$(BIN)/python -m pytest -p no:xdist -m share tests/test_share.py

@@ -32,6 +32,8 @@ NOTEBOOK_OUTPUT = OUTPUT / "notebooks-run"
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "slow: end-to-end build tests (make test-build)")
+    config.addinivalue_line("markers", "share: JupyterLite and Binder tests (make test-share; "
+                            "need requirements-share.lock)")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -97,7 +97,8 @@ def test_every_committed_csv_holds_data() -> None:
 
 def test_gallery_leads_with_findings_and_appendix_is_apart() -> None:
     assert figures.GALLERY[0] == "findings"
-    assert figures.APPENDIX and all("appendix" in n for n in figures.APPENDIX)
+    assert figures.APPENDIX and "appendix_all_checks" in figures.APPENDIX
+    assert "funding_increase" in figures.APPENDIX  # a trivial check: detail, not a finding
     assert not set(figures.GALLERY) & set(figures.APPENDIX)
 
 
@@ -279,8 +280,10 @@ def test_scorecard_under_overrides(monkeypatch, tmp_path, figs, results) -> None
 
 def test_people_texts_follow_the_verdict(monkeypatch, tmp_path, figs, results) -> None:
     seen = texts_of(monkeypatch, "people_channels", figs, results, tmp_path)
-    assert "but only 134人" in seen["title"]
     status = common.status(common.by_id(results)["medical_experts_within_professionals"])
+    # the title is no stronger than the verdict: a tension says so
+    assert ("Tension: 近200名" in seen["title"]) == (status == "tension")
+    assert ("but only 134人" in seen["title"]) == (status == "inconsistent")
     finding = figures.finding("people_channels", figs, results)
     assert ("a tension" in finding) == (status == "tension")
     assert ("cannot be among" in finding) == (status == "inconsistent")
@@ -290,13 +293,18 @@ def test_people_texts_follow_the_verdict(monkeypatch, tmp_path, figs, results) -
         == "consistent"
     seen = texts_of(monkeypatch, "people_channels", changed, res, tmp_path)
     assert "近100名" in seen["all"] and "近200名" not in seen["all"]
-    assert "fit within" in seen["title"] and "but only" not in seen["title"]
+    assert "fit within" in seen["title"] and "Tension" not in seen["title"]
     assert "cannot" not in figures.finding("people_channels", changed, res)
 
 
 def test_poverty_texts_follow_the_verdict(monkeypatch, tmp_path, figs, results) -> None:
     seen = texts_of(monkeypatch, "poverty_population", figs, results, tmp_path)
-    assert "cannot be" in seen["title"]
+    from debao_audit.figures import poverty
+
+    status = common.status(common.by_id(results)[poverty.CHECK])
+    # no stronger than the verdict: a tension is called one, only a failure "cannot be"
+    assert ("Tension" in seen["title"]) == (status == "tension")
+    assert ("cannot be" in seen["title"]) == (status == "inconsistent")
     changed = figs.with_overrides({"poor_people_exited": read("77685", "person")})
     res = checks.run(changed)
     seen = texts_of(monkeypatch, "poverty_population", changed, res, tmp_path)
@@ -466,3 +474,38 @@ def test_funding_increase_every_value_axis_has_its_unit(monkeypatch, tmp_path, f
     monkeypatch.setattr(common, "save", capture)
     figures.FIGURES["funding_increase"][0](figs, list(results), outdir=tmp_path)
     assert len(seen["ylabels"]) == 2 and all("万元" in y for y in seen["ylabels"]), seen
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_images_keep_the_palette_exactly(name) -> None:
+    """The screen-size copy a notebook embeds keeps every palette, verdict and text colour the
+    print PNG uses, exactly (a 32-colour median cut once merged vermillion and amber), and
+    carries the figure's title for the alt text."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(COMMITTED / f"{name}.png") as im:
+        src = im.convert("RGB")
+        src = src.resize((common.SCREEN_WIDTH, round(src.height * common.SCREEN_WIDTH / src.width)),
+                         Image.LANCZOS)
+    used = {c for _, c in src.getcolors(1 << 22)}
+    fixed = [c for c in common.fixed_colours() if c in used]
+    assert len(fixed) >= 3
+    with Image.open(io.BytesIO(common.screen_png(COMMITTED / f"{name}.png"))) as im:
+        assert im.mode == "P" and im.width <= common.SCREEN_WIDTH
+        title = im.text.get("Title", "")
+        out = {c for _, c in im.convert("RGB").getcolors(1 << 22)}
+    assert [c for c in fixed if c not in out] == []
+    assert title and title == style.read_titles(COMMITTED / f"{name}.png")[0]
+
+
+def test_figures_carry_their_title_in_png_and_svg() -> None:
+    for name in NAMES:
+        title, desc = style.read_titles(COMMITTED / f"{name}.png")
+        assert title, name
+        svg = (COMMITTED / f"{name}.svg").read_text(encoding="utf-8")
+        head = svg[:svg.index("<g ")] if "<g " in svg else svg[:5000]
+        assert "<title" in head and 'role="img"' in head, name
+        from html import escape
+        assert escape(title) in head and (not desc or escape(desc) in head), name

@@ -54,10 +54,141 @@ def test_index_links_every_notebook_the_page_and_the_gallery(site):
     names = [n for n, _ in build_site.gallery()]
     assert names, "no gallery figures found in the README"
     for n in names:
-        assert f'src="figures/{n}.png"' in index
-        assert (site / "figures" / f"{n}.png").read_bytes() == (FIGURES / f"{n}.png").read_bytes()
-    assert (site / "figures" / "annotated_article.html").read_bytes() == \
-        (FIGURES / "annotated_article.html").read_bytes()
+        assert f'src="figures/thumbs/{n}.png"' in index and f'href="figures/{n}.png"' in index
+        for ext in ("png", "svg", "csv"):  # full size and downloads, as committed
+            assert f'href="figures/{n}.{ext}" download' in index
+            assert (site / "figures" / f"{n}.{ext}").read_bytes() == (FIGURES / f"{n}.{ext}").read_bytes()
+
+
+# ------------------------------------------------------------------------ the public edition
+
+def _outside_quotes() -> list[str]:
+    """Runs of the article's body (12 characters or more) that no claim quotes."""
+    from debao_audit import page
+
+    text = data.load_article()
+    lo, hi = page.body_bounds(text)
+    body = text[lo:hi]
+    covered = [False] * len(body)
+    for c in data.load_claims(article=text):
+        for a, b in data.spans_of(body, c.quote):
+            covered[a:b] = [True] * (b - a)
+    runs = "".join("\n" if cov else ch for ch, cov in zip(body, covered)).split("\n")
+    return [r.strip() for r in runs if len(r.strip()) >= 12]
+
+
+def test_the_default_site_is_the_public_edition(site):
+    """The page carries the article's figures quoted in context, not its text: no run of the
+    article's body outside the quotes is on any page; the index says which edition it is."""
+    runs = _outside_quotes()
+    assert len(runs) > 10
+    built = (site / "figures" / "annotated_article.html").read_text(encoding="utf-8")
+    assert 'class="quotes"' in built and 'class="rights"' not in built
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "Public edition" in index and "noindex" not in index
+    for f in site.rglob("*.html"):
+        body = f.read_text(encoding="utf-8")
+        assert [r for r in runs if r in body] == [], f.name
+
+
+def test_full_text_edition_shows_the_rights_notice(tmp_path, monkeypatch):
+    monkeypatch.setattr(build_site, "convert_notebooks", lambda *a, **k: [])
+    out = build_site.build(tmp_path / "site", FIGURES, full_text=True)
+    built = (out / "figures" / "annotated_article.html").read_text(encoding="utf-8")
+    runs = _outside_quotes()
+    assert all(r in built for r in runs)  # the whole text (the public check above can fail)
+    assert 'class="rights"' in built and "noindex" in built
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "private class use" in index and "noindex" in index
+
+
+def test_make_site_passes_full_text_through():
+    make = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "--full-text" in make and "FULL_TEXT" in make
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make site FULL_TEXT=1" in readme and "public edition" in readme
+
+
+# --------------------------------------------------------------------------------- the index
+
+def test_page_weights_are_within_budget(site):
+    """The index with everything it loads at most 800 KB; any page at most 1.5 MB (HTML, images
+    (lazy ones counted too), stylesheets and their fonts, each file once)."""
+    weights = {str(p.relative_to(site)): build_site.page_weight(p) for p in site.rglob("*.html")}
+    assert weights["index.html"] <= build_site.INDEX_BUDGET, weights["index.html"]
+    over = {k: v for k, v in weights.items() if v > build_site.PAGE_BUDGET}
+    assert over == {}
+
+
+def test_page_weight_can_fail(tmp_path):
+    (tmp_path / "big.png").write_bytes(b"x" * 2000)
+    (tmp_path / "f.woff2").write_bytes(b"x" * 500)
+    (tmp_path / "s.css").write_text('@font-face{src:url(f.woff2)}', encoding="utf-8")
+    page = tmp_path / "p.html"
+    page.write_text('<link rel="stylesheet" href="s.css"><img src="big.png"><img src="big.png">'
+                    '<img src="data:image/png;base64,AAAA">', encoding="utf-8")
+    assert build_site.page_weight(page) == page.stat().st_size + 2000 + 500 + 28
+
+
+def test_index_leads_with_the_finding_and_the_lead_figure(site):
+    index = (site / "index.html").read_text(encoding="utf-8")
+    lead = index[index.index('id="finding"'):index.index('id="notebooks"')]
+    first = build_site.gallery()[0][0]
+    assert f'src="figures/thumbs/{first}.png"' in lead
+    for en, _ in build_site.lead_statements(ROOT / "data" / "processed"):
+        assert build_site.html.escape(en) in lead
+    assert index.index('id="finding"') < index.index('id="notebooks"')
+
+
+def test_lead_comes_from_findings_csv_when_there_is_one(tmp_path):
+    import shutil
+
+    shutil.copy(ROOT / "data" / "processed" / "checks.csv", tmp_path / "checks.csv")
+    from_checks = build_site.lead_statements(tmp_path)
+    assert from_checks and all(zh == "" for _, zh in from_checks)
+    (tmp_path / "findings.csv").write_text(
+        "finding_id,statement_en,statement_zh\nf1,The 9.2% is the odd one out.,9.2%不对。\n",
+        encoding="utf-8")
+    assert build_site.lead_statements(tmp_path) == [("The 9.2% is the odd one out.", "9.2%不对。")]
+
+
+def test_cards_thumbnails_and_alt_texts(site):
+    """Cards are titled in words (the figure's own title, never its file name); thumbnails are
+    at most 640 px wide, lazy below the lead, linked to the full-size PNG; every image on every
+    page has alt text, none nbconvert's placeholder; each card's alt text is the figure's own
+    title and subtitle."""
+    from PIL import Image
+
+    from debao_audit.style import read_titles
+
+    index = (site / "index.html").read_text(encoding="utf-8")
+    cards = re.findall(r'<figure><a href="figures/([\w.-]+)\.png"><img ([^>]*)></a>'
+                       r'<figcaption><h3>([^<]*)</h3>', index)
+    assert len(cards) == len(build_site.gallery())
+    for i, (name, attrs, title) in enumerate(cards):
+        t, desc = read_titles(FIGURES / f"{name}.png")
+        assert t and build_site.html.unescape(title) == t and title != name
+        alt = build_site.html.unescape(re.search(r'alt="([^"]*)"', attrs).group(1))
+        assert alt.startswith(t.rstrip(".")) and (not desc or desc in alt)
+        assert ('loading="lazy"' in attrs) == (i > 0)
+        with Image.open(site / "figures" / "thumbs" / f"{name}.png") as im:
+            assert im.width <= 640
+            assert f'width="{im.width}" height="{im.height}"' in attrs
+    for f in site.rglob("*.html"):
+        body = f.read_text(encoding="utf-8")
+        assert build_site.NO_ALT not in body, f.name
+        imgs = re.findall(r"<img\b[^>]*>", body)
+        assert all(re.search(r'\balt="[^"]+"', i) for i in imgs), f.name
+
+
+def test_open_graph_and_share_image(site):
+    from PIL import Image
+
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for prop in ("og:title", "og:description", "og:image", "og:type", "og:image:alt"):
+        assert re.search(rf'<meta property="{prop}" content="[^"]+">', index), prop
+    with Image.open(site / "share.png") as im:
+        assert im.size == build_site.SHARE_SIZE
 
 
 def test_no_page_fetches_anything_from_the_network(site):
@@ -129,6 +260,11 @@ def check_page(browser, path: Path, root: Path, cache: dict) -> list[str]:
     pg.on("pageerror", lambda e: problems.append(f"uncaught: {e}"))
     pg.on("requestfailed", lambda r: problems.append(f"request failed: {r.url[:80]} {r.failure}"))
     pg.goto(path.resolve().as_uri(), wait_until="load")
+    # lazy images below the fold: load them too, then look
+    pg.evaluate("""() => Promise.all([...document.querySelectorAll('img[loading=lazy]')].map(i => {
+      i.loading = 'eager';
+      return i.complete ? null : new Promise(r => { i.onload = i.onerror = r; });
+    }))""")
     found = pg.evaluate(_COLLECT)
     pg.close()
     for img in found["images"]:

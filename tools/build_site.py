@@ -10,8 +10,14 @@ What goes in, all of it already built by ``make`` (nothing is re-executed here):
 * the gallery: the figures' PNGs, in the README gallery's order, with each figure's finding as
   the README states it -> ``site/figures/*.png``;
 * the annotated article page (self-contained) -> ``site/figures/annotated_article.html``, where
-  notebook 07's frame expects it;
-* ``site/index.html`` linking every notebook, the page and the gallery.
+  notebook 07's frame expects it.  Two editions: the **public** one (the default) replaces the
+  article's text by its quoted figures in context, each quote with its marks and a link to the
+  original page, so the site may be published; ``--full-text`` (``make site FULL_TEXT=1``)
+  builds the whole annotated text, for a class's private use, with the rights notice shown;
+* ``site/index.html``: the finding and the lead figure first, then every notebook, the page
+  and the gallery (cards titled in words, thumbnails at most 640 px wide and lazy-loaded, the
+  full-size PNG on click, PNG/SVG/CSV downloads, alt text from each figure's own title and
+  subtitle), with Open Graph tags and a share image.
 
 The CJK text of the index and the notebooks is set in a WOFF2 subset of the shipped figure font
 (``site/fonts/cjk.woff2``, only the characters the site uses), so the site needs no Chinese font
@@ -38,13 +44,21 @@ import nbformat
 from nbconvert import HTMLExporter
 
 from debao_audit import data, page
-from debao_audit.style import FONT_FILES
+from debao_audit.figures import common as figcommon
+from debao_audit.style import FONT_FILES, read_titles
 
 ROOT = data.ROOT
 NOTEBOOKS = ROOT / "notebooks"
 README = ROOT / "README.md"
 DEFAULT_OUT = data.FIGURES.parent / "site"
 SITE_FONT = "DebaoAudit Site CJK"
+#: Size budgets (bytes): the index with everything it loads, and any page with everything it loads.
+INDEX_BUDGET = 800_000
+PAGE_BUDGET = 1_500_000
+#: The share image (Open Graph): the lead figure on a 1200 x 630 canvas.
+SHARE_SIZE = (1200, 630)
+#: The alt text nbconvert writes for an image without one; no page of the site may keep it.
+NO_ALT = "No description has been provided for this image"
 
 #: The notebook template: JupyterLab's, minus the scripts fetched from CDNs, plus a site bar.
 TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
@@ -54,6 +68,11 @@ TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- block extra_css -%}
 <link rel="stylesheet" href="{{ resources.site_css }}">
 {%- endblock extra_css -%}
+{%- block data_png scoped -%}
+{%- set alt = output | get_metadata('alt', 'image/png') -%}
+{%- if alt -%}{{ super() | replace('<img src=', '<img alt="' ~ (alt | escape_html) ~ '" src=', 1) }}
+{%- else -%}{{ super() }}{%- endif -%}
+{%- endblock data_png -%}
 {%- block body_header -%}
 <body class="jp-Notebook" data-jp-theme-light="true" data-jp-theme-name="JupyterLab Light">
 <nav class="site-bar" aria-label="Site">{{ resources.site_nav }}</nav>
@@ -94,6 +113,17 @@ ol.nbs p{margin:.3rem 0 0;font-size:.92rem;color:#444}
 .gallery img{width:100%;height:auto;display:block;background:#fff}
 .gallery figcaption{font-size:.9rem;margin-top:.5rem;color:#333}
 footer{margin-top:3rem;font-size:.85rem;color:#555;border-top:1px solid #d0d0d0;padding-top:.6rem}
+.lead{display:grid;gap:1rem 1.5rem;grid-template-columns:minmax(0,1fr) minmax(0,1fr);align-items:start;margin:1rem 0 0}
+@media (max-width:760px){.lead{grid-template-columns:minmax(0,1fr)}}
+.lead h2{margin-top:0;border:0}
+.lead ul{padding-left:1.2rem;margin:.4rem 0}
+.lead li{margin:.4rem 0}
+.lead .zh{display:block;color:#444;font-size:.95rem}
+.lead figure{margin:0}
+.lead img{width:100%;height:auto;border:1px solid #d0d0d0;border-radius:6px}
+.gallery h3{font-size:1rem;margin:.1rem 0 .4rem;line-height:1.35}
+.dl{font-size:.85rem;margin:.35rem 0 0}
+.edition-note{font-size:.95rem;background:#f4f4f4;border-left:4px solid #888;padding:.5rem .8rem;max-width:48rem}
 """
 
 
@@ -190,13 +220,26 @@ def _export(exporter: HTMLExporter, path: Path, nav: str, css: str) -> str:
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = render_math(cell.source)
+    set_alt_texts(nb)
     body, _ = exporter.from_notebook_node(nb, resources={"site_nav": nav, "site_css": css})
     return link_pages(body)
 
 
+FIGURE_IMG = re.compile(r'<img\b[^>]*?\bsrc="((?:\.\./)+figures/)([\w.-]+)\.png"[^>]*>')
+
+
+def _thumb_img(m: re.Match) -> str:
+    tag = m.group(0).replace(f'src="{m.group(1)}{m.group(2)}.png"',
+                             f'loading="lazy" src="{m.group(1)}thumbs/{m.group(2)}.png"')
+    return f'<a href="{m.group(1)}{m.group(2)}.png">{tag}</a>'
+
+
 def link_pages(body: str) -> str:
-    """Links between notebooks (``x.ipynb``) point at their pages on the site (``x.html``)."""
-    return LOCAL_IPYNB.sub(lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', body)
+    """Links between notebooks (``x.ipynb``) point at their pages on the site (``x.html``); a
+    figure a notebook shows by path is shown as its thumbnail (lazy-loaded), linked to the
+    full-size PNG."""
+    body = LOCAL_IPYNB.sub(lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', body)
+    return FIGURE_IMG.sub(_thumb_img, body)
 
 
 def convert_notebooks(paths: list[Path], out: Path, solutions: list[Path] = ()) -> list[dict]:
@@ -240,42 +283,140 @@ def convert_notebooks(paths: list[Path], out: Path, solutions: list[Path] = ()) 
     return info
 
 
-def write_index(out: Path, info: list[dict], figures: list[tuple[str, str]]) -> None:
+def lead_statements(processed: Path | None = None) -> list[tuple[str, str]]:
+    """The index's lead: one (English, Chinese) sentence per finding.
+
+    From ``data/processed/findings.csv`` (columns ``statement_en`` and ``statement_zh``, one
+    row per finding) when it exists; else from ``data/processed/checks.csv``: each failing
+    check's title with what was reported and what is implied (English only).  The one place
+    that decides what the index leads with."""
+    import csv
+
+    processed = data.PROCESSED if processed is None else Path(processed)
+    findings = processed / "findings.csv"
+    if findings.is_file():
+        with findings.open(encoding="utf-8", newline="") as f:
+            return [(r.get("statement_en", "").strip(), r.get("statement_zh", "").strip())
+                    for r in csv.DictReader(f) if r.get("statement_en", "").strip()]
+    with (processed / "checks.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return [(f"{r['title']}: reported {r['reported']}; implied {r['implied']}.", "")
+            for r in rows if r["verdict"] == "inconsistent"]
+
+
+def figure_text(png: Path, fallback: str) -> tuple[str, str]:
+    """(title, alt text) of a figure from its own title and subtitle (stored in the PNG by
+    ``style.save``); ``fallback`` (its one-line finding) where the PNG carries none."""
+    title, desc = read_titles(png)
+    if not title:
+        return fallback, fallback
+    return title, f"{title.rstrip('.')}. {desc}" if desc else title
+
+
+def _thumb(src: Path, out: Path) -> tuple[int, int]:
+    """A thumbnail at most 640 px wide (the notebooks' screen image: the figure palette kept
+    exactly); returns its size."""
+    from PIL import Image
+    import io
+
+    png = figcommon.screen_png(src, figcommon.SCREEN_WIDTH)
+    out.write_bytes(png)
+    with Image.open(io.BytesIO(png)) as im:
+        return im.size
+
+
+def share_image(src: Path, out: Path) -> None:
+    """The Open Graph image: the lead figure fitted on a white 1200 x 630 canvas."""
+    from PIL import Image
+
+    with Image.open(src) as im:
+        im = im.convert("RGB")
+        w, h = SHARE_SIZE
+        scale = min(w / im.width, h / im.height)
+        im = im.resize((round(im.width * scale), round(im.height * scale)), Image.LANCZOS)
+        canvas = Image.new("RGB", SHARE_SIZE, "white")
+        canvas.paste(im, ((w - im.width) // 2, (h - im.height) // 2))
+        canvas = canvas.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        canvas.save(out, format="PNG", optimize=True)
+
+
+def _card(name: str, title: str, alt: str, size: tuple[int, int], lazy: bool = True) -> str:
+    e = html.escape
+    loading = ' loading="lazy"' if lazy else ""
+    return (f'<figure><a href="figures/{e(name)}.png"><img src="figures/thumbs/{e(name)}.png" '
+            f'width="{size[0]}" height="{size[1]}"{loading} '
+            f'decoding="async" alt="{e(alt)}"></a>'
+            f'<figcaption><h3>{e(title)}</h3>'
+            f'<p class="dl">Download: <a href="figures/{e(name)}.png" download>PNG</a> \u00b7 '
+            f'<a href="figures/{e(name)}.svg" download>SVG</a> \u00b7 '
+            f'<a href="figures/{e(name)}.csv" download>CSV (the plotted data)</a></p>'
+            '</figcaption></figure>')
+
+
+def write_index(out: Path, info: list[dict], figures: list[dict], full_text: bool = False,
+                processed: Path | None = None) -> None:
     meta = data.article_meta()
+    e = html.escape
     nbs = "".join(
-        f'<li><a class="t" href="{html.escape(n["href"])}">{html.escape(n["title"])}</a>'
-        f'<p>{html.escape(n["question"])}</p></li>' for n in info if not n["solution"])
-    sols = "".join(f'<li><a href="{html.escape(n["href"])}">{html.escape(n["title"])}</a></li>'
+        f'<li><a class="t" href="{e(n["href"])}">{e(n["title"])}</a>'
+        f'<p>{e(n["question"])}</p></li>' for n in info if not n["solution"])
+    sols = "".join(f'<li><a href="{e(n["href"])}">{e(n["title"])}</a></li>'
                    for n in info if n["solution"])
     sols = (f'<h2 id="solutions">Worked solutions to the exercises</h2>\n<ul>{sols}</ul>\n'
             if sols else "")
-    gal = "".join(
-        f'<li><figure><a href="figures/{html.escape(name)}.png"><img src="figures/{html.escape(name)}.png" '
-        f'alt="Figure {html.escape(name)}: {html.escape(finding)}"></a>'
-        f'<figcaption><strong>{html.escape(name)}</strong>: {html.escape(finding)}</figcaption></figure></li>'
-        for name, finding in figures)
+    lead_fig, rest = figures[0], figures[1:]
+    gal = "".join(f"<li>{_card(f['name'], f['title'], f['alt'], f['size'])}</li>" for f in rest)
+    statements = lead_statements(processed)
+    lead_items = "".join(
+        f'<li>{e(en)}' + (f' <span class="zh" lang="zh-Hans">{e(zh)}</span>' if zh else "")
+        + "</li>" for en, zh in statements)
+    description = statements[0][0] if statements else lead_fig["alt"]
+    edition = (
+        '<p class="edition-note"><strong>Full-text edition, for private class use.</strong> The '
+        "annotated article carries the whole text of the report, which is \u00a9 its publisher and "
+        "may not be republished: do not put this site on a public server (build the public "
+        "edition with <code>make site</code>).</p>" if full_text else
+        '<p class="edition-note">Public edition: the annotated article shows each audited figure '
+        "in the sentence it is quoted from, with a link to the original report; the report itself "
+        "is not reproduced.</p>")
+    title = "Do the numbers in one poverty-alleviation news story add up?"
     doc = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>debao_audit: auditing the statistics of one news article</title>
+<title>{e(title)} (debao_audit)</title>
+<meta name="description" content="{e(description)}">
+<meta property="og:type" content="website">
+<meta property="og:title" content="{e(title)}">
+<meta property="og:description" content="{e(description)}">
+<meta property="og:image" content="share.png">
+<meta property="og:image:width" content="{SHARE_SIZE[0]}">
+<meta property="og:image:height" content="{SHARE_SIZE[1]}">
+<meta property="og:image:alt" content="{e(lead_fig['alt'])}">
+<meta name="twitter:card" content="summary_large_image">
+{'<meta name="robots" content="noindex, nofollow">' if full_text else ''}
 <link rel="stylesheet" href="site.css">
 <style>{INDEX_CSS}</style>
 </head>
 <body>
 <main class="wrap">
-<p><a href="#notebooks">Notebooks</a> \u00b7 <a href="figures/annotated_article.html">Annotated article</a>
- \u00b7 <a href="#gallery">Figures</a></p>
-<h1>debao_audit: auditing the statistics of one news article</h1>
-<p class="lede">Every number in <span lang="zh-Hans">{html.escape(meta["title"])}</span>
-({html.escape(meta["producer"])}, {html.escape(meta["date_published"][:10])}) is read as the
-article writes it and checked against the article's other figures and independent sources. These
-pages are the project's executed notebooks, its figures and the annotated article, as built by
-<code>make site</code>; nothing needs installing to read them.</p>
+<p><a href="#finding">The finding</a> \u00b7 <a href="#notebooks">Notebooks</a> \u00b7
+ <a href="figures/annotated_article.html">Annotated article</a> \u00b7 <a href="#gallery">Figures</a></p>
+<h1>{e(title)}</h1>
+<p class="lede">An audit of every number in <span lang="zh-Hans">{e(meta["title"])}</span>
+({e(meta["producer"])}, {e(meta["date_published"][:10])}): each is read as the article writes
+it and checked against the article's other figures and independent sources.</p>
+<section class="lead" id="finding" aria-labelledby="finding-h">
+<div><h2 id="finding-h">What the audit found</h2>
+<ul>{lead_items}</ul>
+<p><a href="figures/annotated_article.html">Every figure in context, with its checks</a></p></div>
+{_card(lead_fig["name"], lead_fig["title"], lead_fig["alt"], lead_fig["size"], lazy=False)}
+</section>
+{edition}
 <div class="feature"><p><strong><a href="figures/annotated_article.html">The annotated article</a></strong>:
-the article's text with every audited figure marked by its verdict, a summary of the failing
-checks and which figure is the likely error, and a table of every check.</p></div>
+every audited figure marked by its verdict, a summary of the failing checks and which figure is
+the likely error, and a table of every check.</p></div>
 <h2 id="notebooks">Notebooks, in order</h2>
 <ol class="nbs">{nbs}</ol>
 {sols}<h2 id="gallery">Figures</h2>
@@ -303,27 +444,60 @@ def write_fonts(out: Path) -> None:
     (out / "site.css").write_text(SITE_CSS.replace("SITEFONT", SITE_FONT), encoding="utf-8")
 
 
-def build(out: Path, figures_dir: Path | None = None) -> Path:
+def set_alt_texts(nb) -> int:
+    """Give every embedded PNG without alt text the figure's own title and subtitle, read from
+    the PNG's text chunks (``figures.show`` keeps them); returns how many were set."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    n = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            png = output.get("data", {}).get("image/png")
+            if not png:
+                continue
+            md = output.setdefault("metadata", {})
+            if md.get("alt") or md.get("image/png", {}).get("alt"):
+                continue
+            with Image.open(io.BytesIO(base64.b64decode(png))) as im:
+                text = getattr(im, "text", {}) or {}
+            title, desc = text.get("Title", ""), text.get("Description", "")
+            if title:
+                md.setdefault("image/png", {})["alt"] = (f"{title.rstrip('.')}. {desc}" if desc
+                                                         else title)
+                n += 1
+    return n
+
+
+def build(out: Path, figures_dir: Path | None = None, *, full_text: bool = False) -> Path:
     """Build the site into ``out`` from the notebooks and from the figures in ``figures_dir``
-    (default: the output setting's ``figures/``)."""
+    (default: the output setting's ``figures/``).  ``full_text``: the annotated article with the
+    whole text (private class use) instead of the public edition's quotations."""
     figures_dir = data.FIGURES if figures_dir is None else Path(figures_dir)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         info = convert_notebooks(notebooks(), tmp, sorted((NOTEBOOKS / "solutions").glob("*.ipynb")))
-        figs = gallery()
-        (tmp / "figures").mkdir()
-        for name, _ in figs:
-            src = figures_dir / f"{name}.png"
-            if not src.is_file():
-                raise SystemExit(f"{src}: in the README gallery but not built: run make")
-            shutil.copyfile(src, tmp / "figures" / src.name)
-        page_src = figures_dir / page.DEFAULT_PATH.name
-        if not page_src.is_file():
-            raise SystemExit(f"{page_src}: not built: run make")
-        shutil.copyfile(page_src, tmp / "figures" / page_src.name)
-        write_index(tmp, info, figs)
+        (tmp / "figures" / "thumbs").mkdir(parents=True)
+        figs = []
+        for name, finding in gallery():
+            for ext in ("png", "svg", "csv"):
+                src = figures_dir / f"{name}.{ext}"
+                if not src.is_file():
+                    raise SystemExit(f"{src}: in the README gallery but not built: run make")
+                shutil.copyfile(src, tmp / "figures" / src.name)
+            title, alt = figure_text(figures_dir / f"{name}.png", finding)
+            size = _thumb(figures_dir / f"{name}.png", tmp / "figures" / "thumbs" / f"{name}.png")
+            figs.append({"name": name, "title": title, "alt": alt, "size": size})
+        share_image(figures_dir / f"{figs[0]['name']}.png", tmp / "share.png")
+        page.write_page(tmp / "figures" / page.DEFAULT_PATH.name,
+                        edition="private" if full_text else "quotes")
+        # the processed data beside the figures (the same output setting)
+        write_index(tmp, info, figs, full_text=full_text,
+                    processed=figures_dir.parent / "data" / "processed")
         write_fonts(tmp)
         for f in tmp.rglob("*"):
             f.chmod(0o755 if f.is_dir() else 0o644)
@@ -342,20 +516,58 @@ def build(out: Path, figures_dir: Path | None = None) -> Path:
     return out
 
 
+_LOADS = re.compile(r'<(?:img|script|iframe|source)\b[^>]*?\bsrc="([^"#?]+)"|'
+                    r'<link\b[^>]*?\brel="stylesheet"[^>]*?\bhref="([^"#?]+)"')
+_CSS_URL = re.compile(r'url\((?!data:)["\']?([^"\')]+)')
+
+
+def page_weight(path: Path) -> int:
+    """Bytes a browser loads to show a page in full: the HTML, every image, script, frame and
+    stylesheet it names (lazy images included: the worst case) and the fonts the stylesheets
+    name, each file counted once.  ``data:`` URLs are inside the HTML already."""
+    seen: set[Path] = set()
+
+    def add(p: Path) -> None:
+        p = p.resolve()
+        if p in seen or not p.is_file():
+            return
+        seen.add(p)
+        if p.suffix == ".html" and p != path.resolve():
+            return  # a frame's own resources are counted on its own page
+        if p.suffix in (".html", ".css"):
+            text = p.read_text(encoding="utf-8")
+            refs = ([a or b for a, b in _LOADS.findall(text)] if p.suffix == ".html" else [])
+            refs += _CSS_URL.findall(text) if p.suffix == ".css" else []
+            if p.suffix == ".html":
+                for style in re.findall(r"<style>(.*?)</style>", text, re.S):
+                    refs += _CSS_URL.findall(style)
+            for r in refs:
+                if not re.match(r"[a-z][a-z0-9+.-]*:", r):
+                    add(p.parent / r)
+
+    add(path)
+    return sum(p.stat().st_size for p in seen)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--full-text", action="store_true",
+                    help="the annotated article's whole text, for private class use (not to publish)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    out = build(args.out)
+    out = build(args.out, full_text=args.full_text)
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
     n = sum(1 for _ in out.rglob("*.html"))
     try:
         shown = out.relative_to(Path.cwd())
     except ValueError:
         shown = out
-    print(f"{shown}/index.html: {n} pages, {size / 1e6:.1f} MB, "
-          f"built in {time.perf_counter() - t0:.1f} s")
+    heaviest = max(out.rglob("*.html"), key=page_weight)
+    print(f"{shown}/index.html: {'FULL-TEXT edition, for private class use only: do not publish' if args.full_text else 'public edition'}; "
+          f"{n} pages, {size / 1e6:.1f} MB; index {page_weight(out / 'index.html') / 1e3:.0f} KB "
+          f"with what it loads, heaviest page {heaviest.relative_to(out)} "
+          f"{page_weight(heaviest) / 1e3:.0f} KB; built in {time.perf_counter() - t0:.1f} s")
     return 0
 
 

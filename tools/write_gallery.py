@@ -44,8 +44,11 @@ def gallery() -> str:
                      f"(figures/{name}.png) | **{name}**: {text}. [SVG](figures/{name}.svg), "
                      f"[data](figures/{name}.csv) |")
     lines.append("")
+    what = {"appendix_all_checks": "every check on one chart",
+            "funding_increase": "fiscal funds 2019 to 2020 and the never-falling path"}
     for name in figures.APPENDIX:
-        lines.append(f"Appendix, every check on one chart: [`figures/{name}.png`](figures/{name}.png) "
+        lines.append(f"Appendix, {what.get(name, name.replace('_', ' '))}: "
+                     f"[`figures/{name}.png`](figures/{name}.png) "
                      f"([SVG](figures/{name}.svg), [data](figures/{name}.csv)).")
     lines += ["", "The annotated article: [`figures/annotated_article.html`](figures/annotated_article.html) "
               "(open it in a browser; click or Tab to a figure, Esc closes its note).", "", END]

@@ -24,7 +24,10 @@ from .interval import Interval
 from .written import (DEFAULT, UNITS, Conventions, ReadError, Reading, base_units,
                       iso_to_interval, read)
 
-ROOT = Path(__file__).resolve().parents[2]
+#: The project's root (``data/``, ``fonts/``): the source tree this module sits in, or, for an
+#: installed wheel (JupyterLite, a kernel elsewhere), the directory named by ``DEBAO_AUDIT_ROOT``.
+ROOT_ENV = "DEBAO_AUDIT_ROOT"
+ROOT = Path(os.environ.get(ROOT_ENV) or Path(__file__).resolve().parents[2]).resolve()
 DATA = ROOT / "data"
 RAW = DATA / "raw"
 ARTICLE = RAW / "article.txt"

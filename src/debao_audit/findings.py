@@ -339,6 +339,20 @@ def headline_sentence(findings: pd.DataFrame, checks: pd.DataFrame) -> str:
     return "; ".join(parts)
 
 
+def headline_sentence_zh(findings: pd.DataFrame, checks: pd.DataFrame) -> str:
+    """The headline in Chinese, from the same numbers as :func:`headline_sentence`."""
+    h = headline(findings, checks)
+    parts = []
+    if h["likely_wrong"]:
+        parts.append(f"{h['likely_wrong']}个数字很可能有误（{'、'.join(h['likely_written'])}）")
+    if h["sets"]:
+        parts.append(f"{h['sets']}组数字相互矛盾，无法判断哪一个有误")
+    parts.append(f"{h['evidence']}项可作为证据的核验中{h['failing_checks']}项不成立")
+    if h["tensions"]:
+        parts.append(f"另有{h['tensions']}处有出入（数字不一致，但可能统计的不是同一回事）")
+    return "；".join(parts) + "。"
+
+
 def load(path: Any = None) -> pd.DataFrame:
     """The committed findings table (``data/processed/findings.csv``), as text."""
     from . import data as _data

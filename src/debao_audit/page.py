@@ -70,6 +70,8 @@ ICONS: dict[str, str] = {
     "not_checkable": "M5.2 5.8a2.8 2.8 0 1 1 3.9 2.6c-.8.3-1.1.9-1.1 1.6v.6M8 13v.2",  # ?
     "none": "M8 3.6a4.4 4.4 0 1 0 .01 0z",                                  # a ring
 }
+#: Icons of the page's controls (not verdicts).
+CONTROL_ICONS: dict[str, str] = {"close": "M4 4 12 12M12 4 4 12"}
 NONE_LABEL = "\N{CJK UNIFIED IDEOGRAPH-672A}\N{CJK UNIFIED IDEOGRAPH-6838}\N{CJK UNIFIED IDEOGRAPH-9A8C} not in any check"  # "not checked"
 NONE_COLOUR = "#666666"
 #: The family name of the page's embedded font (a subset of the shipped figure font).
@@ -316,6 +318,10 @@ h1,h2,h3,th,strong,b,.pfig,.pt,.ft{font-weight:700}
 .skip{position:absolute;left:.5rem;top:-10rem;background:#fff;color:#0a4f86;padding:.5rem .8rem;
  border:2px solid #0a4f86;z-index:100}
 .skip:focus{top:.5rem}
+.meta a{overflow-wrap:anywhere}
+.tldr{margin:.8rem 0 0;padding:.5rem .9rem;background:#f6f6f6;border-radius:6px}
+.tldr h2{font-size:1.05rem;margin:.2rem 0}
+.tldr p{margin:.25rem 0}
 header h1{font-size:1.6rem;line-height:1.35;margin:.2rem 0 .3rem}
 .kicker{font-size:.85rem;letter-spacing:.04em;text-transform:uppercase;color:var(--muted);margin:0}
 .title-en{font-size:1.05rem;color:var(--muted);margin:0 0 .6rem}
@@ -354,11 +360,14 @@ article{font-size:1.06rem;line-height:2}
 article h2{font-size:1.2rem;margin:1.8rem 0 .4rem;padding-bottom:.2rem;border-bottom:1px solid var(--rule)}
 article p{margin:0 0 1rem;text-indent:2em}
 mark.fig{background:var(--tint);color:inherit;border-bottom:3px solid var(--c);
- border-radius:2px;padding:0 .1em;cursor:pointer;text-indent:0;white-space:nowrap}
+ border-radius:2px;padding:0 .1em;text-indent:0;white-space:nowrap}
+.figbtn{font:inherit;color:inherit;background:none;border:0;margin:0;padding:0;line-height:inherit;
+ cursor:pointer;text-indent:0;white-space:nowrap;-webkit-appearance:none;appearance:none}
+.figbtn:focus-visible{outline:3px solid #000;outline-offset:2px}
 mark.fig.v-none{border-bottom:0;outline:1.5px dotted var(--c);outline-offset:1px}
 mark.fig:hover{background:var(--c);color:var(--on)}
 mark.fig.v-none:hover{background:#eee;color:inherit}
-mark.fig:focus{outline:3px solid #000;outline-offset:2px}
+mark.fig:hover .pop{color:var(--text)}
 mark.fig:target{outline:3px solid #000;outline-offset:2px}
 mark.fig .sym{display:inline-block;font-size:.72em;line-height:1;vertical-align:.5em;margin-left:.15em;
  padding:.12em;border-radius:.25em;background:var(--c);color:var(--on)}
@@ -368,9 +377,20 @@ mark.fig.v-none .sym{background:#fff;color:var(--c)}
 .pop{display:none;margin:.4rem 0 .6rem;background:#fff;color:var(--text);border:1px solid #777;
  border-top:5px solid var(--c);border-radius:4px;box-shadow:0 3px 12px rgba(0,0,0,.18);
  padding:.6rem .85rem .7rem;font-size:.86rem;line-height:1.5;text-indent:0;text-align:left;
- cursor:auto;white-space:normal}
-mark.fig:focus .pop,mark.fig:focus-within .pop,mark.fig:target .pop{display:block}
-mark.fig.shut .pop{display:none}
+ cursor:auto;white-space:normal;max-height:60vh;overflow-y:auto;overscroll-behavior:contain}
+mark.fig.open .pop,html:not(.js) mark.fig:target .pop{display:block}
+.pclose{float:right;margin:-.3rem -.45rem .2rem .5rem;width:2.75rem;height:2.75rem;padding:.7rem;
+ border:1px solid #777;border-radius:4px;background:#fff;color:var(--text);cursor:pointer;line-height:1}
+.pclose .ico{width:1.2rem;height:1.2rem;vertical-align:0;display:block}
+.pclose:focus-visible,.more:focus-visible{outline:3px solid #000;outline-offset:2px}
+.plain{font-size:1rem;line-height:1.55;margin:.2rem 0 .4rem}
+.more{font:inherit;font-size:.92em;color:#0a4f86;background:#fff;border:1px solid #0a4f86;border-radius:4px;
+ padding:.35rem .6rem;min-height:2.75rem;cursor:pointer;text-align:left}
+.more::before{content:"\\25B8  "}
+.more[aria-expanded="true"]::before{content:"\\25BE  "}
+.pclaim>span.tech{display:none;margin-top:.4rem}
+.tech>span{display:block}
+.pclaim>.more[aria-expanded="true"]+span.tech,html:not(.js) .pclaim>span.tech{display:block}
 .pop>span,.pc>span,.pclaim>span{display:block}
 .pclaim+.pclaim{margin-top:.6rem;padding-top:.6rem;border-top:1px solid var(--rule)}
 .ph{font-size:1rem;margin-bottom:.2rem}
@@ -391,12 +411,32 @@ thead th{border-bottom:2px solid #888;background:#f6f6f6;position:sticky;top:0}
 .scroll{overflow-x:auto}
 table.all{table-layout:fixed;min-width:44rem}
 table.all code{overflow-wrap:normal}
+@media (max-width:600px){
+ .wrap{padding-left:.9rem;padding-right:.9rem}
+ article p{text-indent:0}
+ .scroll{overflow-x:visible}
+ table.all,table.all tbody,table.all tr,table.all td,table.all caption{display:block;width:auto;min-width:0}
+ table.all colgroup,table.all thead{display:none}
+ table.all tr{border:1px solid var(--rule);border-left:5px solid var(--c);border-radius:6px;margin:0 0 .8rem;padding:.3rem .6rem}
+ table.all td{border:0;padding:.2rem 0}
+ table.all td::before{content:attr(data-label);display:block;font-size:.8rem;color:var(--muted);
+  text-transform:uppercase;letter-spacing:.03em}
+ table.all code{overflow-wrap:anywhere}
+ table.all tr.v-inconsistent td:first-child{box-shadow:none}
+}
 tr.v-inconsistent td:first-child{box-shadow:inset 4px 0 0 var(--c)}
 td.claims a{display:inline-block;margin-right:.4em}
 tr:target{background:#fff6d5}
 footer{border-top:1px solid var(--rule);margin-top:2rem;font-size:.85rem;color:var(--muted)}
 footer p{margin:.4rem 0}
 blockquote{margin:.4rem 0;padding-left:.8rem;border-left:3px solid var(--rule)}
+.rights{border:2px solid #A33F00;border-radius:6px;padding:.5rem .8rem;margin:.8rem 0 0;background:#fdf0e6}
+.edition{font-size:.95rem;color:var(--muted)}
+ol.quotes{list-style:none;padding:0;margin:0 0 1rem}
+ol.quotes li{margin:0 0 .9rem}
+ol.quotes blockquote{margin:0;padding-left:.8rem;border-left:3px solid var(--rule)}
+ol.quotes blockquote p{text-indent:0;margin:0}
+.orig{font-size:.85rem}
 @media print{
  html{font-size:11pt}
  .wrap{max-width:none;padding:0}
@@ -415,21 +455,37 @@ blockquote{margin:.4rem 0;padding-left:.8rem;border-left:3px solid var(--rule)}
 #: Esc closes an open popover (WCAG 2.1 SC 1.4.13): the mark keeps focus, its popover hides
 #: until the mark is left.  Everything else works without script.
 _SCRIPT = """
+document.documentElement.classList.add("js");
+function markOf(el){return el&&el.closest?el.closest("mark.fig"):null}
+function setOpen(m,open){
+ m.classList.toggle("open",open);
+ m.querySelector(".figbtn").setAttribute("aria-expanded",open?"true":"false");
+ if(open){var p=m.querySelector(".pop");if(p.scrollIntoView)p.scrollIntoView({block:"nearest"});}
+}
+function closeOthers(keep){document.querySelectorAll("mark.fig.open").forEach(function(m){if(m!==keep)setOpen(m,false)})}
+function closeAndReturn(m){setOpen(m,false);m.querySelector(".figbtn").focus()}
+document.addEventListener("click",function(e){
+ var t=e.target,m=markOf(t);
+ if(!m)return;
+ if(t.closest(".figbtn")){var o=!m.classList.contains("open");closeOthers(m);setOpen(m,o);}
+ else if(t.closest(".pclose")){closeAndReturn(m);}
+ else if(t.closest(".more")){var b=t.closest(".more");
+  b.setAttribute("aria-expanded",b.getAttribute("aria-expanded")==="true"?"false":"true");
+  var p=m.querySelector(".pop");if(p.scrollIntoView)p.scrollIntoView({block:"nearest"});}
+});
 document.addEventListener("keydown",function(e){
  if(e.key!=="Escape"&&e.key!=="Esc")return;
- document.querySelectorAll("mark.fig:focus-within,mark.fig:target").forEach(function(m){m.classList.add("shut")});
+ var m=markOf(document.activeElement);
+ if(!(m&&m.classList.contains("open")))m=document.querySelector("mark.fig.open");
+ if(m){e.preventDefault();closeAndReturn(m);}
 });
-document.addEventListener("focusout",function(e){
- var m=e.target.closest&&e.target.closest("mark.fig");
- if(m&&!m.contains(e.relatedTarget))m.classList.remove("shut");
-});
-document.addEventListener("click",function(e){
- var m=e.target.closest&&e.target.closest("mark.fig");
- if(m&&!e.target.closest(".pop"))m.classList.remove("shut");
-});
-window.addEventListener("hashchange",function(){
- document.querySelectorAll("mark.fig.shut").forEach(function(m){m.classList.remove("shut")});
-});
+function openTarget(){
+ var id=decodeURIComponent(location.hash.slice(1)),el=id&&document.getElementById(id),m=markOf(el);
+ if(!m)return;
+ closeOthers(m);setOpen(m,true);m.querySelector(".figbtn").focus({preventScroll:true});
+}
+window.addEventListener("hashchange",openTarget);
+openTarget();
 """.lstrip()
 
 
@@ -453,7 +509,7 @@ def _ico(verdict: str) -> str:
 
 def _sprite() -> str:
     symbols = "".join(f'<symbol id="i-{v}" viewBox="0 0 16 16"><path d="{d}"></path></symbol>'
-                      for v, d in ICONS.items())
+                      for v, d in {**ICONS, **CONTROL_ICONS}.items())
     return (f'<svg aria-hidden="true" focusable="false" width="0" height="0" '
             f'style="position:absolute">{symbols}</svg>')
 
@@ -479,10 +535,19 @@ def _role(claim_id: str, att: Attribution | None) -> str:
 def _claim_popover(claim: _data.Claim, used: Sequence[_checks.Result],
                    attributions: Mapping[str, Attribution]) -> str:
     v = mark_verdict(claim.id, used, attributions)
+    unit = "" if claim.unit == "date" else " " + claim.unit
+    plain = (f"{claim.en.rstrip('.')}. As written, the figure stands for "
+             f"{_data.interval_text(claim)}{unit}; "
+             + (f"its most serious verdict: {_label(v)}." if used else "no check tests it."))
+    tech_id = f"tech-{claim.id}"
     parts = [
         f'<span class="pclaim v-{v}">',
         f'<span class="ph"><span class="pfig" lang="zh-Hans">{_e(claim.written)}</span>'
         f'{_badge(v)} {_e(_label(v))}</span>',
+        f'<span class="plain">{_e(plain)}</span>',
+        f'<button type="button" class="more" aria-expanded="false" aria-controls="{_e(tech_id)}">'
+        f'How it was checked ({len(used)} check{"s" if len(used) != 1 else ""})</button>',
+        f'<span class="tech" id="{_e(tech_id)}">',
         f'<span><span class="k">claim</span> <code>{_e(claim.id)}</code></span>',
         f'<span><span class="k">value</span> {_e(claim.value)} {_e(claim.unit)}</span>',
         f'<span><span class="k">stands for</span> {_e(_data.interval_text(claim))}'
@@ -514,7 +579,7 @@ def _claim_popover(claim: _data.Claim, used: Sequence[_checks.Result],
                 + (f'<span class="small rec"><span class="k">reconcile</span> {_e(row["reconcile"])}</span>'
                    if r.verdict == "inconsistent" and row["reconcile"] else "")
                 + "</span>")
-    parts.append("</span>")
+    parts.append("</span></span>")
     return "".join(parts)
 
 
@@ -527,13 +592,18 @@ def _mark_html(text: str, mark: Mark, claims: Mapping[str, _data.Claim],
     pop_id = f"pop-{first}"
     anchors = "".join(f'<span id="claim-{_e(c)}"></span>' for c in rest)
     body = "".join(_claim_popover(claims[c], used[c], attributions) for c in mark.claims)
-    return (f'<mark class="fig v-{v}" id="claim-{_e(first)}" data-claims="{_e(" ".join(mark.claims))}" '
-            f'tabindex="0" aria-describedby="{_e(pop_id)}">{anchors}'
-            f'{_e(text[mark.start:mark.end])}'
+    written = text[mark.start:mark.end]
+    return (f'<mark class="fig v-{v}" id="claim-{_e(first)}" data-claims="{_e(" ".join(mark.claims))}">'
+            f'{anchors}<button type="button" class="figbtn" aria-expanded="false" '
+            f'aria-controls="{_e(pop_id)}">{_e(written)}'
             f'<span class="sym" data-verdict="{v}" aria-hidden="true">{_ico(v)}</span>'
-            f'<span class="vh"> ({_e(_label(v))})</span>'
-            f'<span class="pop" id="{_e(pop_id)}" role="note" lang="en">{body}'
-            '<span class="close">Esc or Tab closes these details.</span></span></mark>')
+            f'<span class="vh"> ({_e(_label(v))})</span></button>'
+            f'<span class="pop" id="{_e(pop_id)}" role="group" lang="en" '
+            f'aria-label="Details of {_e(written)}">'
+            f'<button type="button" class="pclose" aria-label="Close the details of {_e(written)}">'
+            f'{_ico("close")}</button>{body}'
+            '<span class="close">Esc closes these details and returns to the figure.</span>'
+            '</span></mark>')
 
 
 def _article_html(text: str, marks: Sequence[Mark], claims: Mapping[str, _data.Claim],
@@ -735,13 +805,13 @@ def _table_html(results: Sequence[_checks.Result]) -> str:
                if r.check.external else "")
         rows.append(
             f'<tr id="check-{_e(cid)}" class="v-{r.verdict}" data-counts-as="{_e(r.counts_as)}">'
-            f'<td>{_id(cid)}</td><td>{_e(r.title)}</td>'
-            f'<td class="v">{_badge(r.verdict)} {_e(_label(r.verdict))}'
+            f'<td data-label="check">{_id(cid)}</td><td data-label="title">{_e(r.title)}</td>'
+            f'<td class="v" data-label="verdict">{_badge(r.verdict)} {_e(_label(r.verdict))}'
             + (f'<br><span class="n">{_e(_COUNTS_AS_NOTE[_note_key(r)])}</span>'
                if _note_key(r) in _COUNTS_AS_NOTE else "") + "</td>"
-            f'<td>{_e(row["reported"])}</td>'
-            f'<td>{_e(row["implied"])}<br><span class="n">{_e(_RELATION_WORDS[r.outcome.relation])}</span></td>'
-            f'<td class="claims">{links}{ext}</td></tr>')
+            f'<td data-label="reported">{_e(row["reported"])}</td>'
+            f'<td data-label="implied">{_e(row["implied"])}<br><span class="n">{_e(_RELATION_WORDS[r.outcome.relation])}</span></td>'
+            f'<td class="claims" data-label="claims">{links}{ext}</td></tr>')
     return ('<div class="scroll"><table class="all"><caption>Every check: failures first, then '
             'tensions, then within rounding, consistent and not checkable (registry order '
             'within each). A claim link jumps to the figure in the article and opens its details.</caption>\n'
@@ -753,17 +823,116 @@ def _table_html(results: Sequence[_checks.Result]) -> str:
             + "\n".join(rows) + "\n</tbody></table></div>")
 
 
+#: The page's editions: ``full`` (the repository's page: the whole text), ``private`` (the whole
+#: text for a class's private use, with the rights notice shown at the top) and ``quotes`` (the
+#: public edition: only each figure's quote in context, with a link to the original).
+EDITIONS = ("full", "private", "quotes")
+
+
+def _rights_html(lic: Mapping[str, object]) -> str:
+    return ('<p class="rights" lang="en" role="note"><strong>For private class use only.</strong> '
+            f'{_e(lic.get("notice", ""))} Do not publish this page; the public edition of the site '
+            "quotes only the figures in context.</p>\n")
+
+
+def _quote_link(url: str, quote: str) -> str:
+    """A link to the original page that highlights ``quote`` in browsers that support text
+    fragments (``#:~:text=``)."""
+    from urllib.parse import quote as _q
+
+    return f"{url}#:~:text={_q(quote, safe='')}"
+
+
+def _quotes_html(text: str, marks: Sequence[Mark], claims: Mapping[str, _data.Claim],
+                 used: Mapping[str, Sequence[_checks.Result]],
+                 attributions: Mapping[str, Attribution], url: str,
+                 structure: object = None) -> str:
+    """The public edition's body: the article's text replaced by its quoted figures in context.
+    Each mark sits inside the quote of its claim (overlapping quotes merged into one excerpt),
+    under the section heading it falls in, with a link to the original page."""
+    lo, hi = body_bounds(text, structure)
+    spans: list[list[int]] = []
+    for m in marks:
+        a, b = m.start, m.end
+        for cid in m.claims:
+            for qa, qb in _data.spans_of(text, claims[cid].quote):
+                if lo <= qa and qb <= hi and qa <= m.start and m.end <= qb:
+                    a, b = min(a, qa), max(b, qb)
+                    break
+        spans.append([a, b])
+    spans.sort()
+    excerpts: list[list[int]] = []
+    for a, b in spans:
+        if excerpts and a <= excerpts[-1][1]:
+            excerpts[-1][1] = max(excerpts[-1][1], b)
+        else:
+            excerpts.append([a, b])
+    secs = _data.sections(text, structure)
+    out = ['<p class="edition" lang="en">The public edition: the article is not reproduced. Each '
+           "figure the audit reads is shown in the sentence it comes from (a quotation, "
+           f"{len(excerpts)} in all), linked to the original page.</p>"]
+    heading = None
+    items: list[str] = []
+    for a, b in excerpts:
+        sec = next((name for name, s0, s1 in secs if s0 <= a < s1), None)
+        if sec != heading:
+            if items:
+                out.append('<ol class="quotes">' + "".join(items) + "</ol>")
+                items = []
+            if sec and sec in _data.SECTIONS[1:]:
+                out.append(f"<h2>{_e(sec)}</h2>")
+            heading = sec
+        inside = [m for m in marks if a <= m.start and m.end <= b]
+        html, cur = [], a
+        for m in inside:
+            html.append(_e(text[cur:m.start]))
+            html.append(_mark_html(text, m, claims, used, attributions))
+            cur = m.end
+        html.append(_e(text[cur:b]))
+        items.append('<li><blockquote><p>\u2026' + "".join(html) + "\u2026</p></blockquote>"
+                     f'<a class="orig" href="{_e(_quote_link(url, text[a:b]))}" lang="en">'
+                     "in the original</a></li>")
+    if items:
+        out.append('<ol class="quotes">' + "".join(items) + "</ol>")
+    placed = sum(1 for m in marks for a, b in excerpts if a <= m.start and m.end <= b)
+    if placed != len(marks):
+        raise ValueError("a highlighted figure is outside every quotation")
+    return "\n".join(out)
+
+
+def headline(results: Sequence[_checks.Result], found: "pd.DataFrame") -> tuple[str, str]:
+    """The page's one-sentence summary, in Chinese and English, from the findings table (a
+    wrong figure counted once)."""
+    table = _checks.results_frame(results)
+    en = _findings.headline_sentence(found, table)
+    return _findings.headline_sentence_zh(found, table), en[0].upper() + en[1:] + "."
+
+
+def _tldr_html(results: Sequence[_checks.Result], found: "pd.DataFrame") -> str:
+    zh, en = headline(results, found)
+    return ('<section class="tldr" aria-labelledby="tldr-h">\n'
+            '<h2 id="tldr-h"><span lang="zh-Hans">\u6838\u67e5\u7ed3\u8bba</span> '
+            '<span lang="en">The audit in one sentence</span></h2>\n'
+            f'<p lang="zh-Hans">{_e(zh)}</p>\n<p lang="en">{_e(en)}</p>\n</section>\n')
+
+
 def build_page(text: str, claims: Sequence[_data.Claim], results: Sequence[_checks.Result],
                meta: Mapping[str, object] | None = None, *, embed_font: bool = True,
                found: "pd.DataFrame | None" = None,
-               figures: "_checks.Figures | None" = None) -> str:
+               figures: "_checks.Figures | None" = None, edition: str = "full") -> str:
     """The annotated article as one self-contained HTML5 document (a str ending in a newline).
+
+    ``edition`` is one of :data:`EDITIONS`: ``"quotes"`` replaces the article's text by its
+    quoted figures in context (the public site), ``"private"`` shows the rights notice at the
+    top (the full text for a class).
 
     ``text`` is the raw article, ``claims`` from :func:`data.load_claims`, ``results`` from
     :func:`checks.run`; ``meta`` defaults to ``data/raw/article.meta.json``.  ``embed_font=False``
     leaves the font out (for tests that show what the font changes).  ``found`` is the
     findings table (:func:`debao_audit.findings.build` of ``figures`` and ``results`` by
     default): the summary renders from it."""
+    if edition not in EDITIONS:
+        raise ValueError(f"edition {edition!r}: expected one of {EDITIONS}")
     if figures is None:
         figures = _checks.load_figures()
     case = figures.case
@@ -785,7 +954,9 @@ def build_page(text: str, claims: Sequence[_data.Claim], results: Sequence[_chec
     title = str(meta.get("title", ""))
     n_checks = len(results)
     dot = " \N{MIDDLE DOT} "
-    skip = (f'<a class="skip" href="#all-checks" lang="en">Skip the {len(marks)} highlighted '
+    skip = (f'<a class="skip" href="#figures" lang="en">Skip to the {len(marks)} highlighted '
+            "figures</a>\n"
+            f'<a class="skip" href="#all-checks" lang="en">Skip the {len(marks)} highlighted '
             "figures: go to all checks</a>\n")
     head = (
         skip + _sprite() + "\n"
@@ -796,15 +967,25 @@ def build_page(text: str, claims: Sequence[_data.Claim], results: Sequence[_chec
         f'<p class="meta">{_e(meta.get("producer", ""))}{dot}<span lang="en">published</span> '
         f'<time datetime="{_e(published)}">{_e(published[:16].replace("T", " "))}</time>'
         f'{dot}{_e(authors)}{dot}<a href="{_e(url)}">{_e(url)}</a></p>\n'
+        + _tldr_html(results, found)
+        + (_rights_html(lic) if edition == "private" else "")
         + _summary_html(results, by_id, attributions, found)
         + f'<p class="hint" lang="en">{len(claims)} figures of the article are highlighted and '
-        f"{n_checks} checks relate them. Click a figure, or move to it with the Tab key, "
-        "to see what it stands for and every check it takes part in; Esc closes the details. "
+        f"{n_checks} checks relate them. Click or tap a figure, or move to it with the Tab key "
+        "and press Enter, to see what it stands for and every check it takes part in; Esc or "
+        "the close button closes the details. "
         "Symbol and colour give the most serious verdict among its checks.</p>\n"
         + _legend_html(claims, results, used, attributions) + "\n</header>\n")
-    article = ('<main class="wrap">\n<article lang="zh-Hans" aria-label="The article">\n'
-               + _article_html(text, marks, by_id, used, attributions, structure)
-               + "\n</article>\n</main>\n")
+    if edition == "quotes":
+        article = ('<main class="wrap">\n<article id="figures" tabindex="-1" lang="zh-Hans" '
+                   'aria-label="The article\'s figures, quoted in context">\n'
+                   + _quotes_html(text, marks, by_id, used, attributions, url, structure)
+                   + "\n</article>\n</main>\n")
+    else:
+        article = ('<main class="wrap">\n<article id="figures" tabindex="-1" lang="zh-Hans" '
+                   'aria-label="The article">\n'
+                   + _article_html(text, marks, by_id, used, attributions, structure)
+                   + "\n</article>\n</main>\n")
     table = ('<section class="wrap wide checks" lang="en" aria-labelledby="all-checks">\n'
              '<h2 id="all-checks" tabindex="-1">All checks</h2>\n' + _table_html(results)
              + "\n</section>\n")
@@ -830,19 +1011,21 @@ def build_page(text: str, claims: Sequence[_data.Claim], results: Sequence[_chec
         "<!DOCTYPE html>\n"
         '<html lang="zh-Hans">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(doc_title)}</title>\n"
+        + ('<meta name="robots" content="noindex, nofollow">\n' if edition == "private" else "")
+        + f"<title>{_e(doc_title)}</title>\n"
         f"<style>\n{fonts}{_css(VERDICT_COLOURS)}</style>\n</head>\n<body>\n"
         + body + f"<script>\n{_SCRIPT}</script>\n</body>\n</html>\n")
 
 
-def write_page(path: Path | None = None, case: object = None) -> Path:
+def write_page(path: Path | None = None, case: object = None, edition: str = "full") -> Path:
     """Build the page from the project's data and write it atomically (default
-    ``figures/annotated_article.html``).  Returns the path written."""
+    ``figures/annotated_article.html``; ``edition``: see :data:`EDITIONS`).  Returns the path
+    written."""
     path = DEFAULT_PATH if path is None else Path(path)
     figs = _checks.load_figures(case=case)
     text = figs.text
     claims = list(figs.claims.values())
-    html = build_page(text, claims, _checks.run(figs), figures=figs)
+    html = build_page(text, claims, _checks.run(figs), figures=figs, edition=edition)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

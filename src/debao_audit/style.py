@@ -56,6 +56,8 @@ __all__ = [
     "StyleContext",
     "add_source",
     "add_titles",
+    "figure_titles",
+    "read_titles",
     "label_bars",
     "missing_glyphs",
     "new_figure",
@@ -66,7 +68,7 @@ __all__ = [
     "use_style",
 ]
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = _data.ROOT  # the source tree, or DEBAO_AUDIT_ROOT for an installed wheel
 # Outputs follow the one output setting (DEBAO_AUDIT_OUTPUT, read by debao_audit.data).
 FIGURES_DIR = _data.FIGURES
 FONT_DIR = REPO_ROOT / "fonts"
@@ -346,6 +348,7 @@ def add_titles(fig: Figure, title: str, subtitle: str | None = None, *,
     x = _EDGE_IN / width
     y = 1.0 - _EDGE_IN / height
     fig.suptitle(title, x=x, y=y, ha="left", va="top", in_layout=False, fontsize=title_size)
+    fig._debao_subtitle = subtitle  # read back by figure_titles (saved as the files' description)
     y -= _line_height(title_size, title.count("\n") + 1) / height
     if subtitle:
         y -= 0.03 / height
@@ -379,6 +382,93 @@ def label_bars(ax: Axes, bars: BarContainer, fmt: str = "{:,.0f}", **kw: Any) ->
 
 
 # ------------------------------------------------------------------- saving
+
+
+def figure_titles(fig: Figure) -> tuple[str, str]:
+    """The figure's title and subtitle (set by :func:`add_titles`) as one-line plain text:
+    what :func:`save` writes as the PNG's ``Title``/``Description`` and the SVG's
+    ``<title>``/``<desc>`` (the site's cards and alt texts read them back)."""
+    sup = fig._suptitle.get_text() if fig._suptitle is not None else ""
+    sub = getattr(fig, "_debao_subtitle", None) or ""
+    return " ".join(sup.split()), " ".join(sub.split())
+
+
+def read_titles(png: Path | str) -> tuple[str, str]:
+    """``(title, description)`` stored in a PNG written by :func:`save` (empty if absent)."""
+    from PIL import Image  # matplotlib's own dependency
+
+    with Image.open(png) as im:
+        text = getattr(im, "text", {}) or {}
+        return text.get("Title", ""), text.get("Description", "")
+
+
+@lru_cache(maxsize=64)
+def _woff_subset(font: str, chars: str) -> bytes:
+    """A WOFF (zlib: no brotli needed) subset of *font* with the glyphs of *chars*,
+    deterministic (no timestamp), name records kept (the OFL)."""
+    import io
+
+    from fontTools import subset  # matplotlib's own dependency
+
+    options = subset.Options()
+    options.flavor = "woff"
+    options.name_IDs = ["*"]
+    options.name_languages = [0x0409]
+    options.hinting = False
+    options.notdef_outline = True
+    options.recalc_timestamp = False
+    options.ignore_missing_unicodes = True
+    options.layout_features = ["ccmp", "kern", "liga", "calt"]
+    with subset.load_font(font, options) as f:
+        sub = subset.Subsetter(options)
+        sub.populate(text=chars)
+        sub.subset(f)
+        buf = io.BytesIO()
+        subset.save_font(f, buf, options)
+    return buf.getvalue()
+
+
+def _svg_embed_font(svg: bytes) -> bytes:
+    """The SVG's text set in the shipped font wherever it is opened: a WOFF subset of the
+    characters its ``<text>`` elements use, regular and bold, as ``@font-face`` data URLs in
+    its style sheet."""
+    import base64
+    from html import unescape
+
+    text = svg.decode("utf-8")
+    chars = "".join(sorted({ch for t in re.findall(r"<text\b[^>]*>(.*?)</text>", text, re.S)
+                            for ch in unescape(re.sub(r"<[^>]+>", "", t)) if ch.isprintable()}))
+    if not chars:
+        return svg
+    faces = "".join(
+        f"@font-face{{font-family:'{FONT_FAMILY}';font-weight:{w};src:url(data:font/woff;base64,"
+        + base64.b64encode(_woff_subset(str(FONT_FILES[key]), chars)).decode("ascii")
+        + ") format('woff')}"
+        for w, key in ((400, "regular"), (700, "bold")))
+    new, n = re.subn(r'(<style type="text/css">)', lambda m: m.group(1) + faces, text, count=1)
+    if not n:
+        new = re.sub(r"(<svg\b[^>]*>)", lambda m: m.group(1) + f'<style type="text/css">{faces}</style>',
+                     text, count=1)
+    return new.encode("utf-8")
+
+
+def _svg_title_desc(svg: bytes, title: str, desc: str) -> bytes:
+    """The SVG with ``<title>`` and ``<desc>`` as the first children of its root element (what
+    screen readers and file browsers announce), and ``role="img"`` with ``aria-labelledby``."""
+    from html import escape
+
+    import re as _re
+
+    m = _re.search(rb"<svg\b[^>]*>", svg)
+    if m is None or not title:
+        return svg
+    tag = m.group(0)
+    ids = "fig-title fig-desc" if desc else "fig-title"
+    new_tag = tag[:-1] + f' role="img" aria-labelledby="{ids}">'.encode()
+    inner = f'\n <title id="fig-title">{escape(title)}</title>'.encode("utf-8")
+    if desc:
+        inner += f'\n <desc id="fig-desc">{escape(desc)}</desc>'.encode("utf-8")
+    return svg[:m.start()] + new_tag + inner + svg[m.end():]
 
 
 @contextmanager
@@ -424,10 +514,20 @@ def save(
         for ext in ("png", "svg", "csv"):
             temps[ext] = target_dir / f".{name}.{ext}.{os.getpid()}.tmp"
 
+        title, desc = figure_titles(fig)
+        png_meta: dict[str, Any] = {"Software": None}
+        if title:
+            png_meta["Title"] = title
+        if desc:
+            png_meta["Description"] = desc
         with mpl.rc_context(), strict_glyphs(name):
             _apply_style()  # save-time settings (dpi, svg.*) regardless of global state
-            fig.savefig(temps["png"], format="png", metadata={"Software": None})
-            fig.savefig(temps["svg"], format="svg", metadata={"Date": None, "Creator": None})
+            fig.savefig(temps["png"], format="png", metadata=png_meta)
+            mpl.rcParams["svg.fonttype"] = "none"  # text stays text: searchable, selectable
+            fig.savefig(temps["svg"], format="svg",
+                        metadata={"Date": None, "Creator": None, "Title": title or None})
+        temps["svg"].write_bytes(_svg_embed_font(
+            _svg_title_desc(temps["svg"].read_bytes(), title, desc)))
         data.to_csv(temps["csv"], index=False, encoding="utf-8", lineterminator="\n")
 
         paths = {ext: target_dir / f"{name}.{ext}" for ext in temps}

@@ -261,9 +261,22 @@ def bilingual(label: str, width: int) -> str:
     return zh + ("\n" + wrap(en, width) if en else "")
 
 
+#: ASCII punctuation and its full-width form, for Chinese text (a comma or colon between digits,
+#: as in 12,364 or 10:30, stays ASCII).
+FULL_WIDTH = {",": "\uff0c", ":": "\uff1a", ";": "\uff1b", "(": "\uff08", ")": "\uff09",
+              "?": "\uff1f", "!": "\uff01"}
+_HALF = re.compile(r"(?<!\d)[,:]|[,:](?!\d)|[;()?!]")
+
+
+def full_width(zh: str) -> str:
+    """Chinese text with full-width punctuation (，：；（）？！), numbers left as they are."""
+    return _HALF.sub(lambda m: FULL_WIDTH[m.group(0)], zh)
+
+
 def title(zh: str, en: str) -> str:
-    """A two-line title: Chinese, then English (each about 60 characters at most)."""
-    return f"{zh}\n{en}"
+    """A two-line title: Chinese (full-width punctuation), then English (each about 60
+    characters at most)."""
+    return f"{full_width(zh)}\n{en}"
 
 
 def article_source(figs: Figures | None = None) -> str:
@@ -406,18 +419,65 @@ def save(fig: Figure, name: str, frame: pd.DataFrame, outdir: Path | None) -> di
     return style.save(fig, name, frame, outdir)
 
 
+#: Colours a notebook image keeps exactly: the figure palette, the verdict colours and the text
+#: greys.  The rest of its palette is chosen from the image (anti-aliased edges, tints).
+def fixed_colours() -> list[tuple[int, int, int]]:
+    hexes = [*style.PALETTE.values(), *style.VERDICT_COLOURS.values(), style.TEXT_COLOUR,
+             style.MUTED_COLOUR, style.SOURCE_COLOUR, "#FFFFFF", "#DDDDDD"]
+    out: list[tuple[int, int, int]] = []
+    for h in hexes:
+        rgb = tuple(int(h.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+        if rgb not in out:
+            out.append(rgb)
+    return out
+
+
+#: The size of a notebook image's palette (fixed colours included).
+SCREEN_COLOURS = 40
+
+
 def screen_png(path: Path | str, width: int = SCREEN_WIDTH) -> bytes:
-    """The print PNG at *path* scaled to *width* pixels and reduced to a 32-colour palette:
-    what a notebook embeds (deterministic bytes; the print PNG and SVG stay in figures/)."""
+    """The print PNG at *path* scaled to *width* pixels, as a palette PNG that keeps every
+    colour of :func:`fixed_colours` exactly (vermillion stays vermillion, amber amber): the
+    palette is those colours plus the image's own most common others, each pixel mapped to the
+    nearest.  What a notebook embeds (deterministic bytes; the print PNG and SVG stay in
+    figures/)."""
     from PIL import Image  # matplotlib's own dependency
 
+    from PIL import PngImagePlugin
+
     with Image.open(path) as im:
+        info = PngImagePlugin.PngInfo()
+        for key in ("Title", "Description"):
+            if (getattr(im, "text", {}) or {}).get(key):
+                info.add_itxt(key, im.text[key])
         im = im.convert("RGB")
         if im.width > width:
             im = im.resize((width, round(im.height * width / im.width)), Image.LANCZOS)
-        im = im.quantize(colors=32, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        fixed = fixed_colours()
+        adaptive = im.quantize(colors=SCREEN_COLOURS, method=Image.Quantize.MEDIANCUT,
+                               dither=Image.Dither.NONE).getpalette()[:3 * SCREEN_COLOURS]
+        colours = list(fixed)
+        for i in range(0, len(adaptive), 3):
+            rgb = tuple(adaptive[i:i + 3])
+            if len(colours) >= SCREEN_COLOURS:
+                break
+            if rgb not in colours:
+                colours.append(rgb)
+        # nearest palette colour, exactly (Pillow's own palette mapping rounds: white -> 252)
+        import numpy as np
+
+        rgb = np.asarray(im, dtype=np.int32).reshape(-1, 3)
+        key = (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]
+        uniq, inverse = np.unique(key, return_inverse=True)
+        px = np.stack([uniq >> 16, (uniq >> 8) & 255, uniq & 255], axis=1).reshape(-1, 1, 3)
+        ref = np.asarray(colours, dtype=np.int32).reshape(1, -1, 3)
+        nearest = ((px - ref) ** 2).sum(axis=2).argmin(axis=1).astype(np.uint8)
+        index = nearest[inverse.reshape(-1)]
+        im = Image.fromarray(index.reshape(im.height, im.width), mode="P")
+        im.putpalette([v for rgb in colours for v in rgb])
         buf = io.BytesIO()
-        im.save(buf, format="PNG", optimize=True)
+        im.save(buf, format="PNG", optimize=True, pnginfo=info)
     return buf.getvalue()
 
 
@@ -426,4 +486,11 @@ def show(paths: Mapping[str, Path] | Path | str, width: int = SCREEN_WIDTH) -> A
     from IPython.display import Image
 
     png = paths["png"] if isinstance(paths, Mapping) else paths
-    return Image(data=screen_png(png, width), format="png")
+    return Image(data=screen_png(png, width), format="png", alt=alt_text(png) or None)
+
+
+def alt_text(png: Path | str) -> str:
+    """A saved figure's alt text: its title and subtitle as :func:`style.save` stored them
+    (the title states the finding)."""
+    title, desc = style.read_titles(png)
+    return f"{title}. {desc}" if title and desc else title

@@ -323,38 +323,102 @@ def finding_income_benchmarks(figs: Figures, results: Sequence[Result]) -> str:
     return text + (" is " + " and ".join(parts) if parts else "")
 
 
+#: The base year of the growth index (second panel): the first year of the article's growth.
+INDEX_BASE = 2015
+
+
+def index_frame(figs: Figures) -> pd.DataFrame:
+    """Growth indexed to :data:`INDEX_BASE` = 100 for every series with a figure that year; the
+    article's 2020 level is indexed on the independent Debao 2015 figure (the same series)."""
+    frame = benchmarks_frame(figs)
+    base = {s: float(sub.loc[sub["year"] == INDEX_BASE, "yuan"].iloc[0])
+            for s, sub in frame.groupby("series") if (sub["year"] == INDEX_BASE).any()}
+    debao = BENCHMARKS[0][1]
+    if debao in base:
+        base[DEBAO_ARTICLE] = base[debao]
+    out = frame[frame["series"].isin(base)].copy()
+    out["index"] = [round(y / base[s] * 100, 2) for s, y in zip(out["series"], out["yuan"])]
+    return out
+
+
+def _lines_with_gaps(ax, sub: pd.DataFrame, ycol: str, colour: str) -> None:
+    """A series as line segments between consecutive years only: no line through a year
+    without data."""
+    years = sub["year"].tolist()
+    xs, ys = sub["x"].tolist(), sub[ycol].tolist()
+    for i in range(1, len(years)):
+        if years[i] - years[i - 1] == 1:
+            ax.plot(xs[i - 1:i + 1], ys[i - 1:i + 1], color=colour, linewidth=2.4, zorder=2,
+                    solid_capstyle="round")
+
+
+def _direct_labels(ax, ends: list[tuple[float, float, str, str]], gap: float) -> None:
+    """Each series named at its last point (no legend), labels spread to stay apart."""
+    pos = c.spread([y for _, y, _, _ in ends], gap)
+    for (x, y, text, colour), ly in zip(ends, pos):
+        ax.annotate(text, xy=(x, y), xytext=(x + 0.28, ly), textcoords="data", va="center",
+                    ha="left", fontsize=c.SMALL - 0.5, color=colour, fontweight="bold",
+                    arrowprops=dict(arrowstyle="-", color=colour, linewidth=0.8,
+                                    shrinkA=0, shrinkB=4) if abs(ly - y) > gap * 0.3 else None)
+
+
 def fig_income_benchmarks(figs: Figures, results: list[Result], *,
                           outdir: Path | None = None) -> dict[str, Path]:
-    """Rural income paths by place, a seaborn ``lineplot`` with ``hue`` on a tidy frame."""
+    """Rural income paths by place: levels (top) and growth indexed 2015 = 100 (bottom); seaborn
+    draws the markers on the tidy frame, each series' lines join consecutive years only, and
+    every series is named at its last point."""
     frame = benchmarks_frame(figs)
+    idx = index_frame(figs)
     zh, en = titles_income_benchmarks(figs)
-    fig, ax = style.new_figure(
+    fig, (ax, bx) = style.new_figure(
         c.title(zh, en),
-        c.wrap(finding_income_benchmarks(figs, results) + ". Nominal yuan per person; markers "
-               "of one year that would overlap are set slightly apart.", 88),
-        figsize=(7.4, 5.8), title_size=c.TITLE - 2, subtitle_size=c.SMALL)
+        c.wrap(finding_income_benchmarks(figs, results) + f". Top: nominal yuan per person; "
+               f"bottom: growth since {INDEX_BASE} (= 100), for the series with a {INDEX_BASE} "
+               "figure. Lines join consecutive years only.", 88),
+        figsize=(7.4, 9.4), nrows=2, gridspec_kw={"height_ratios": [1.15, 1.0]},
+        title_size=c.TITLE - 2, subtitle_size=c.SMALL)
     colour_of = dict(zip([label for _, label in BENCHMARKS], [style.PALETTE[k] for k in (
         "blue", "black", "bluish_green", "orange", "reddish_purple")]))
-    lines = frame[frame["series"] != DEBAO_ARTICLE]
-    hues = list(dict.fromkeys(lines["label"]))
-    palette = {h: colour_of[s] for h, s in zip(hues, dict.fromkeys(lines["series"]))}
-    # filled markers, one per series, so a one-point series (Baise) reads as well as a line
-    shapes = dict(zip(hues, ("o", "X", "s", "P", "D")))
-    sns.lineplot(data=lines, x="x", y="yuan", hue="label", hue_order=hues, palette=palette,
-                 style="label", style_order=hues, markers=shapes, dashes=False, linewidth=2.4,
-                 markersize=9, markeredgecolor="white", ax=ax)
-    art = frame[frame["series"] == DEBAO_ARTICLE]
-    ax.scatter(art["x"], art["yuan"], s=420, marker="*", color=colour_of[BENCHMARKS[0][1]],
-               edgecolor="white", linewidth=0.8, zorder=6, label=art["label"].iloc[0])
-    ax.legend(title=None, fontsize=c.SMALL - 0.5, loc="upper left", handlelength=1.6)
+    colour_of[DEBAO_ARTICLE] = colour_of[BENCHMARKS[0][1]]
+    shapes = dict(zip([label for _, label in BENCHMARKS], ("o", "X", "s", "P", "D")))
+    shapes[DEBAO_ARTICLE] = "*"
     first, last = int(frame["year"].min()), int(frame["year"].max())
-    ax.set_xlim(first - 0.3, last + 0.3)
-    ax.set_xticks(range(first, last + 1))
-    ax.set_ylim(frame["yuan"].min() * 0.9, frame["yuan"].max() * 1.3)
+    for axis, data, ycol, fmt in ((ax, frame, "yuan", yuan), (bx, idx, "index", None)):
+        series = list(dict.fromkeys(data["series"]))
+        sns.scatterplot(data=data, x="x", y=ycol, hue="series", hue_order=series,
+                        palette={s: colour_of[s] for s in series}, style="series",
+                        style_order=series, markers={s: shapes[s] for s in series},
+                        s=[420 if s == DEBAO_ARTICLE else 90 for s in data["series"]],
+                        edgecolor="white", linewidth=0.8, zorder=5, legend=False, ax=axis)
+        ends = []
+        for s in series:
+            sub = data[data["series"] == s].sort_values("year")
+            if s != DEBAO_ARTICLE:
+                _lines_with_gaps(axis, sub, ycol, colour_of[s])
+            end = sub.iloc[-1]
+            value = (fmt(Decimal(str(end[ycol]))) if fmt else c.number(Decimal(str(end[ycol])), 1))
+            if s == DEBAO_ARTICLE:
+                value = c.as_written(figs, LEVEL) if fmt else value
+            name = s if s == DEBAO_ARTICLE else s.split(" (")[0]
+            name = name.replace("key poverty counties", "key counties")
+            year = "" if int(end["year"]) == last else f" ({int(end['year'])})"
+            ends.append((float(end["x"]), float(end[ycol]), f"{name} {value}{year}", colour_of[s]))
+        span = float(data[ycol].max() - data[ycol].min()) or 1.0
+        _direct_labels(axis, ends, span * 0.075)
+        axis.set_xlim(first - 0.3, last + 3.3)
+        axis.set_xticks(range(first, last + 1))
+        axis.set_xlabel("")
+        axis.tick_params(labelsize=c.SMALL)
+        axis.spines["bottom"].set_bounds(first - 0.3, last + 0.3)
+    ax.set_ylim(frame["yuan"].min() * 0.9, frame["yuan"].max() * 1.08)
     ax.yaxis.set_major_formatter(lambda v, _p: c.number(v))
-    ax.set_xlabel("年 year", fontsize=c.SMALL)
     ax.set_ylabel("农村居民人均可支配收入 (元 yuan)", fontsize=c.SMALL)
-    ax.tick_params(labelsize=c.SMALL)
+    ax.set_title("收入水平 Income level", fontsize=c.LABEL, loc="left")
+    bx.axhline(100, color=style.MUTED_COLOUR, linewidth=0.8)
+    bx.set_ylabel(f"指数 index, {INDEX_BASE} = 100", fontsize=c.SMALL)
+    bx.set_title(f"增长 Growth since {INDEX_BASE}", fontsize=c.LABEL, loc="left")
+    bx.set_xlabel("年 year", fontsize=c.SMALL)
     style.add_source(fig, c.source(figs, list(frame["id"][frame["id"] != LEVEL]), width=120),
                      size=c.SOURCE - 1.5)
-    return c.save(fig, "income_benchmarks", frame, outdir)
+    return c.save(fig, "income_benchmarks", frame.merge(
+        idx[["series", "year", "index"]], on=["series", "year"], how="left"), outdir)

@@ -322,13 +322,27 @@ def finding_checks_by_kind(figs: Figures, results: Sequence[Result]) -> str:
     return text
 
 
+def titles_checks_by_kind(results: Sequence[Result]) -> tuple[str, str]:
+    """(zh, en): where the failures are, every count out of the same total (all checks)."""
+    frame = verdict_frame(results)
+    total = len(frame)
+    fails = frame[frame["verdict_key"] == "inconsistent"]["kind"].value_counts()
+    n = int(fails.sum())
+    if not n:
+        return (f"{total}项核验均无不一致", f"None of {total} checks fails, whatever the kind")
+    zh_kinds = "、".join(k.split(" ", 1)[0] for k in fails.index)
+    en_kinds = " and ".join(k.split(" ", 1)[1] for k in fails.index)
+    return (f"{total}项核验中{n}项不一致，都属{zh_kinds}类",
+            f"{n} of {total} checks fail, all on {en_kinds}")
+
+
 def fig_checks_by_kind(figs: Figures, results: list[Result], *,
                        outdir: Path | None = None) -> dict[str, Path]:
     frame = verdict_frame(results)
     order, palette = _verdict_hue(frame)
     kinds = frame["kind"].value_counts().index.tolist()
     fig, ax = style.new_figure(
-        c.title("按关系类型统计核验结论", "Verdicts by kind of relation"),
+        c.title(*titles_checks_by_kind(results)),
         c.wrap(finding_checks_by_kind(figs, results) + ".", 80),
         figsize=(7.2, 6.4), title_size=c.TITLE, subtitle_size=c.SMALL)
     # stacked counts per kind (seaborn's histplot on a categorical axis): failures first
@@ -384,6 +398,24 @@ def finding_checks_by_power(figs: Figures, results: Sequence[Result]) -> str:
     return text
 
 
+def titles_checks_by_power(results: Sequence[Result]) -> tuple[str, str]:
+    """(zh, en): every count out of the checkable relations."""
+    n = c.counts(results)
+    frame = verdict_frame(results)
+    chk = frame[~frame["verdict_key"].isin(["not_checkable", "tension"])]
+    strong = chk["power_key"].isin(["high", "medium"])
+    n_strong = int(strong.sum())
+    n_fail = int((chk["verdict_key"] == "inconsistent").sum())
+    fail_strong = int((strong & (chk["verdict_key"] == "inconsistent")).sum())
+    total = n["checkable"]
+    if n_fail and fail_strong == n_fail:
+        return (f"{total}项可核验关系中{n_strong}项检验力较高，{n_fail}项不一致全在其中",
+                ("Both failures" if n_fail == 2 else f"All {n_fail} failures")
+                + f" are among {n_strong} of {total} strong checks")
+    return (f"{total}项可核验关系中{n_strong}项检验力较高，{fail_strong}项不一致",
+            f"{fail_strong} failures among {n_strong} of {total} strong checks")
+
+
 def fig_checks_by_power(figs: Figures, results: list[Result], *,
                         outdir: Path | None = None) -> dict[str, Path]:
     frame = verdict_frame(results)
@@ -393,7 +425,7 @@ def fig_checks_by_power(figs: Figures, results: list[Result], *,
     powers = [c.bilingual(c.POWER_LABELS[p], 12) for p in c.POWER_ORDER
               if p in set(chk["power_key"])]
     fig, ax = style.new_figure(
-        c.title("核验能说明多少:按检验力统计", "How much each check can tell: verdicts by power"),
+        c.title(*titles_checks_by_power(results)),
         c.wrap(finding_checks_by_power(figs, results) + ". Low power: wide intervals or a "
                "wide margin, so only a gross error would fail.", 80),
         figsize=(7.2, 5.6), title_size=c.TITLE - 1, subtitle_size=c.SMALL)
@@ -521,6 +553,18 @@ def _limit(rows: list[dict[str, Any]], floor: float) -> float:
     return max(vals + [floor]) * 1.6
 
 
+def _gap_in_unit(row: dict[str, Any], unit: str) -> str:
+    """How far the implied value is from the stated one, in the panel's own unit (one unit per
+    panel: relative deviation in %, or days), never a mix of pp, % and days."""
+    places = 0 if unit.strip() == "d" else 1
+    v = row["x_implied_point"]
+    if math.isnan(v):
+        lo, hi = row["x_implied_lo"], row["x_implied_hi"]
+        return (f"{c.number(lo, places, sign=True)} to "
+                f"{c.number(hi, places, sign=True)}{unit}")
+    return c.number(v, places, sign=True) + unit
+
+
 def fig_appendix_all_checks(figs: Figures, results: list[Result], *,
                             outdir: Path | None = None) -> dict[str, Path]:
     """Every check on one chart: failures first, then the passing checks and dates by theme,
@@ -554,14 +598,15 @@ def fig_appendix_all_checks(figs: Figures, results: list[Result], *,
     handles += [Patch(color="#C4C4C4", label="报告值 stated figure, rounding interval"),
                 Patch(color="#F2F2F2", label="不等式允许范围 allowed by an inequality")]
     axes[0].legend(handles=handles, loc="center left", ncol=2, fontsize=9.5, borderaxespad=0)
-    gaps = {r.check.check_id: scorecard_row(figs, r)["gap"] for r in _failing(results)}
+    failing = {r.check.check_id for r in _failing(results)}
     for ax, (p, head) in zip(axes[1:], spec):
         floor = 10.0 if p == "dates" else 1.0
-        _panel(ax, groups[p], _limit(groups[p], floor * 10), floor, " d" if p == "dates" else "%")
+        unit = " d" if p == "dates" else "%"
+        _panel(ax, groups[p], _limit(groups[p], floor * 10), floor, unit)
         ax.set_title(head, fontsize=11)
         for row in groups[p]:
-            if row["check_id"] in gaps:  # the failures say by how much, as in the scorecard
-                ax.annotate(gaps[row["check_id"]], xy=(1.01, row["y"]),
+            if row["check_id"] in failing:  # the failures say by how much, in the panel's unit
+                ax.annotate(_gap_in_unit(row, unit), xy=(1.01, row["y"]),
                             xycoords=("axes fraction", "data"), va="center", ha="left",
                             fontsize=10, fontweight="bold",
                             color=c.STATUS_COLOURS[row["verdict"]], annotation_clip=False)

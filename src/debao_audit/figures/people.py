@@ -1,5 +1,6 @@
-"""People: persons against person-times, channel by channel (a seaborn ``catplot`` faceted by
-channel on a tidy frame), with the one failing count (medical experts among professionals)."""
+"""People: the one count that does not fit, 近200 medical experts against the 134 professionals
+sent in all, drawn as the chart (the other counts, persons against person-times channel by
+channel, are in :func:`people_frame` and the subtitle)."""
 
 from __future__ import annotations
 
@@ -75,6 +76,9 @@ def titles(figs: Figures, results: Sequence[Result]) -> tuple[str, str]:
     e, p = c.as_written(figs, "medical_experts"), c.as_written(figs, "professionals_sent")
     if c.holds(_verdict(results)):
         return (f"{e}医疗专家可在{p}专业技术人员之内", f"{e} medical experts fit within {p} professionals")
+    if _verdict(results) == "tension":  # no stronger than the verdict
+        return (f"{e}医疗专家多于{p}专业技术人员总数：有出入",
+                f"Tension: {e} medical experts, {p} professionals in all")
     return (f"{e}医疗专家多于{p}专业技术人员总数", f"{e} medical experts, but only {p} professionals")
 
 
@@ -100,57 +104,71 @@ def finding_people_channels(figs: Figures, results: Sequence[Result]) -> str:
     return f"{head}; {rest}; 人次 person-times count a person once per occasion"
 
 
+#: The chart: the one count that does not fit (medical experts) against the total it should fit
+#: in (all professionals sent), with the cadres sent beside them for scale.
+TENSION_ROWS: tuple[tuple[str, str], ...] = (
+    ("professionals_sent", "专业技术人员 professionals, all"),
+    ("medical_experts", "医疗专家 medical experts"),
+    ("cadres_seconded", "挂职干部 cadres"),
+)
+
+
+def tension_frame(figs: Figures) -> pd.DataFrame:
+    """The plotted data: one row per count of the chart, with the interval it stands for."""
+    rows = []
+    for cid, label in TENSION_ROWS:
+        iv = figs.iv(cid)
+        rows.append({"claim": cid, "item": label, "written": c.as_written(figs, cid),
+                     "value": float(_centre(figs, cid)), "lo": float(iv.lo),
+                     "hi": float(iv.hi) if iv.hi is not None else float("nan")})
+    return pd.DataFrame(rows)
+
+
 def fig_people_channels(figs: Figures, results: list[Result], *,
                         outdir: Path | None = None) -> dict[str, Path]:
-    frame = people_frame(figs)
+    """近200 medical experts against the 134 professionals sent in all: the chart is the
+    tension (or, should the figures change, the agreement), the rest in the subtitle."""
+    frame = tension_frame(figs)
     verdict = _verdict(results)
-    palette = {KINDS["person"]: style.PALETTE["blue"], KINDS["person_time"]: style.PALETTE["reddish_purple"],
-               OTHER: style.PALETTE["grey"]}
-    style.use_style()
-    g = sns.catplot(data=frame, kind="bar", x="value", y="item", hue="kind", col="channel",
-                    col_wrap=2, col_order=[ch for ch, _ in CHANNELS], sharex=False, sharey=False,
-                    hue_order=list(palette), palette=palette, dodge=False, errorbar=None,
-                    legend=False, height=3.0, aspect=1.25, saturation=1.0, width=0.7)
-    fig = g.figure
-    fig.set_size_inches(7.6, 8.2)
+    fail_colour = c.STATUS_COLOURS[verdict] if not c.holds(verdict) else style.PALETTE["blue"]
     zh, en = titles(figs, results)
-    style.add_titles(fig, c.title(zh, en),
-                     c.wrap(finding_people_channels(figs, results) + ". Whiskers: the range "
-                            "多 (more than) or 近 (nearly) allows; a bar with whiskers both sides stands at its "
-                            "centre.", 84),
-                     title_size=c.TITLE - 2, subtitle_size=c.SMALL)
-    fail_colour = c.STATUS_COLOURS[verdict] if not c.holds(verdict) else style.TEXT_COLOUR
-    for ax, (channel, _items) in zip(g.axes.flat, CHANNELS):
-        sub = frame[frame["channel"] == channel].reset_index(drop=True)
-        ticks = [t.get_text() for t in ax.get_yticklabels()]
-        xmax = 0.0
-        for _, row in sub.iterrows():
-            y = ticks.index(row["item"])
-            end = row["value"]
-            if row["lo"] != row["hi"] and row["hi"] == row["hi"]:
-                ax.errorbar(row["value"], y, xerr=[[row["value"] - row["lo"]],
-                                                   [row["hi"] - row["value"]]],
-                            fmt="none", ecolor=style.TEXT_COLOUR, elinewidth=1.3, capsize=4)
-                end = max(end, row["hi"])
-            bad = row["claim"] == "medical_experts" and not c.holds(verdict)
-            c.label_at(ax, end, y, row["written"], size=c.SMALL + 1,
-                       colour=fail_colour if bad else style.TEXT_COLOUR)
-            xmax = max(xmax, end)
-        ax.set_xlim(0, xmax * 1.5)
-        ax.set_title(channel, fontsize=c.LABEL, loc="left", fontweight="bold")
-        ax.set_xlabel("")
-        ax.set_ylabel("")
-        ax.tick_params(axis="y", labelsize=c.SMALL, length=0)
-        ax.tick_params(axis="x", labelsize=c.SMALL - 2)
-        ax.xaxis.set_major_formatter(lambda v, _p: c.number(v))
-        c.xgrid(ax)
-        if channel == CHANNELS[-1][0] and not c.holds(verdict):
-            for tick in ax.get_yticklabels():
-                if tick.get_text() == c.bilingual(dict(CHANNELS[-1][1])["medical_experts"], 15):
-                    tick.set_color(fail_colour)
-    fig.legend(handles=[Patch(color=col, label=lab) for lab, col in palette.items()
-                        if lab in set(frame["kind"])],
-               loc="lower right", ncol=3, fontsize=c.SMALL, frameon=False,
-               bbox_to_anchor=(0.99, 0.005))
-    style.add_source(fig, c.source(figs, width=70), size=c.SOURCE - 1.5)
+    fig, ax = style.new_figure(
+        c.title(zh, en),
+        c.wrap(finding_people_channels(figs, results) + ". Whisker: the range 近 (nearly) "
+               "allows; the bar stands at its centre.", 84),
+        figsize=(7.6, 4.6), title_size=c.TITLE - 2, subtitle_size=c.SMALL)
+    ys = list(range(len(frame)))
+    total = frame.loc[frame["claim"] == "professionals_sent", "value"].iloc[0]
+    colours = {row["item"]: (fail_colour if row["claim"] == "medical_experts" else
+                             style.PALETTE["blue"] if row["claim"] == "professionals_sent"
+                             else style.PALETTE["grey"]) for _, row in frame.iterrows()}
+    sns.barplot(data=frame, x="value", y="item", hue="item", palette=colours, orient="h",
+                width=0.6, saturation=1.0, legend=False, ax=ax, errorbar=None)
+    for y, (_, row) in zip(ys, frame.iterrows()):
+        is_exp = row["claim"] == "medical_experts"
+        end = row["value"]
+        if row["lo"] != row["hi"] and row["hi"] == row["hi"]:
+            ax.errorbar(row["value"], y, xerr=[[row["value"] - row["lo"]], [row["hi"] - row["value"]]],
+                        fmt="none", ecolor=style.TEXT_COLOUR, elinewidth=1.4, capsize=5)
+            end = max(end, row["hi"])
+        c.label_at(ax, end, y, row["written"], size=c.VALUE,
+                   colour=fail_colour if is_exp and not c.holds(verdict) else style.TEXT_COLOUR)
+    # the total the experts would have to fit in, drawn across every bar
+    ax.axvline(total, color=style.PALETTE["blue"], linestyle="--", linewidth=1.3)
+    exp = frame[frame["claim"] == "medical_experts"].iloc[0]
+    if not c.holds(verdict):
+        lo, hi = exp["lo"] - total, exp["hi"] - total
+        ax.annotate(f"多出{c.number(lo)}–{c.number(hi)}人：{c.number(lo)}–{c.number(hi)} more\n"
+                    "than all professionals sent",
+                    xy=(total, ys[1] + 0.36), xytext=(6, 0), textcoords="offset points",
+                    fontsize=c.SMALL, color=style.TEXT_COLOUR, va="top", ha="left")
+    ax.set_yticks(ys, [c.bilingual(t, 18) for t in frame["item"]])
+    ax.set_xlim(0, max(frame["hi"].max(), frame["value"].max()) * 1.3)
+    ax.set_ylim(len(frame) - 0.45, -0.6)
+    ax.set_ylabel("")
+    ax.set_xlabel("人 persons", fontsize=c.SMALL)
+    ax.tick_params(axis="y", labelsize=c.SMALL + 1, length=0)
+    ax.xaxis.set_major_formatter(lambda v, _p: c.number(v))
+    c.xgrid(ax)
+    style.add_source(fig, c.source(figs, width=110), size=c.SOURCE - 1.5)
     return c.save(fig, "people_channels", c.rounded(frame), outdir)

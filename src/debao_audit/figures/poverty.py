@@ -43,6 +43,9 @@ def titles(figs: Figures, results: Sequence[Result]) -> tuple[str, str]:
     if c.holds(m["verdict"]):
         return (f"{m['w_poor_zh']}贫困人口与{m['year']}年贫困发生率{m['w_inc']}相符",
                 f"{m['w_poor']} poor people fit the {m['year']} incidence of {m['w_inc']}")
+    if m["verdict"] == "tension":  # no stronger than the verdict: they may count different things
+        return (f"{m['w_poor_zh']}脱贫人口多于{m['year']}年贫困发生率{m['w_inc']}所示：有出入",
+                f"Tension: {m['w_poor']} lifted out exceed {m['year']}'s poor at {m['w_inc']}")
     return (f"{m['w_poor_zh']}脱贫人口不是{m['year']}年的贫困存量",
             f"{m['w_poor']} people cannot be {m['year']}'s poor at {m['w_inc']}")
 
