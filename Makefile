@@ -8,6 +8,9 @@
 # make test-build  the end-to-end tests of the build: kills, interrupts, failures (slow)
 # make bench    time a no-change make, a full rebuild and make test against a floor, as ratios
 # make lab      set up the same way, then open JupyterLab on notebooks/ (LAB_ARGS: extra options)
+# make what-if ARGS="rural_income_growth_annual=9.56%"   the what-if, no activated environment
+#               needed (ARGS="--list": the ids and their quotes)
+# make student  the student edition in build/student/: answer cells empty, no solutions
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -16,7 +19,7 @@ STAMP  := $(VENV)/.installed
 # The end-to-end build tests (marked slow) run in `make test-build` and on CI.
 PYTEST_ARGS ?= -n 2 --dist loadscope -m "not slow"
 
-.PHONY: all env test test-build lab lock clean-env validate rebuild bench site
+.PHONY: all env test test-build lab lock clean-env validate rebuild bench site what-if student
 all: $(STAMP)
 	@MPLBACKEND=Agg $(BIN)/python tools/build.py
 
@@ -49,6 +52,16 @@ LAB_ARGS ?=
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks \
 	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
+# The what-if from the project's environment: make what-if ARGS="medical_experts=近130名 --csv"
+ARGS ?= --help
+what-if: $(STAMP)
+	@$(BIN)/python -m debao_audit what-if $(ARGS)
+
+# The student edition (build/student/, git-ignored): notebooks with answer cells emptied and
+# their outputs cleared, the self-checks kept, no solutions; glossary included.
+student: $(STAMP)
+	@$(BIN)/python -m debao_audit.teaching student build/student
 
 # Re-pin after editing requirements.in (needs network); keep environment.yml in step (a test checks).
 lock: $(STAMP)
