@@ -56,6 +56,9 @@ class Feedback:
     reason: str = ""
 
     def __str__(self) -> str:
+        if self.status == "unanswered":
+            return (f"{self.exercise}: not answered yet. Answer with {self.reason}: set `answer` "
+                    "above, then run this cell again.")
         head = {"unanswered": "not answered yet", "right": "right",
                 "close": "close, but not quite", "wrong": "not right"}[self.status]
         return f"{self.exercise}: {head}" + (f": {self.reason}" if self.reason else ".")
@@ -139,8 +142,7 @@ def judge(exercise: str, answer: Any) -> Feedback:
     if ex is None:
         raise KeyError(f"no exercise {exercise!r}; exercises: {', '.join(EXERCISES)}")
     if answer is None:
-        return Feedback(exercise, "unanswered",
-                        f"put {ex.asks} in `answer` above, run it, then run this cell")
+        return Feedback(exercise, "unanswered", ex.asks)
     expected = expected_answer(exercise)
     if _same(ex, answer, expected):
         return Feedback(exercise, "right", ex.right_note)
@@ -174,8 +176,9 @@ def expected_answer(exercise: str) -> Any:
 
 @functools.lru_cache(maxsize=None)
 def common_slips(exercise: str) -> tuple[tuple[Any, str], ...]:
-    """The computed slips that count as close, each with its reason."""
-    return tuple(EXERCISES[exercise].slips())
+    """The computed slips that count as close, each with its reason (none that is right)."""
+    ex = EXERCISES[exercise]
+    return tuple((a, why) for a, why in ex.slips() if not _same(ex, a, expected_answer(exercise)))
 
 
 def _rounding_slip(ex: Exercise, answer: Any, expected: Any) -> str:
@@ -361,7 +364,7 @@ def _largest_poor_count() -> Decimal:
     cid = "poverty_count_vs_incidence_and_population"
     start = int(_pt("poor_people_exited") / (WAN / 10)) + 1
     for n in range(start, 0, -1):   # down from the article's count: the first that agrees
-        if _passes(_after({"poor_people_exited": f"{D(n) / 10}万人"}, cid)):
+        if _passes(_after({"poor_people_exited": f"{D(n) / 10:.1f}万人"}, cid)):
             return D(n) / 10
     raise AssertionError("02-3: no count agrees")
 
@@ -379,7 +382,7 @@ def _smallest_rate() -> Decimal:
     # article's rate to the first that passes (a bisection needs a monotone test)
     tenths = int(_pt("rural_income_growth_annual") * 10)
     for t in range(tenths, tenths + 100):
-        if _passes(_after({"rural_income_growth_annual": f"{D(t) / 10}%"}, cid)):
+        if _passes(_after({"rural_income_growth_annual": f"{D(t) / 10:.1f}%"}, cid)):
             return D(t) / 10
     raise AssertionError(f"03-2: no one-decimal rate above {written} passes")
 
@@ -416,7 +419,7 @@ def total_thresholds() -> tuple[tuple[str, Decimal], ...]:
     out = []
     for cid in TOTAL_CHECKS:
         def passes(n: int, cid: str = cid) -> bool:
-            return _passes(_after({"aid_total_cumulative": f"{D(n) / 100}亿元"}, cid))
+            return _passes(_after({"aid_total_cumulative": f"{D(n) / 100:.2f}亿元"}, cid))
         if not passes(start) or passes(1):
             continue  # not moved by the total (or never fails): not one of the thresholds
         out.append((cid, D(bisect(passes, 1, start)) / 100))
@@ -649,7 +652,7 @@ def _exercises() -> dict[str, Exercise]:
                       "figures that only yield derived figures are marked too (not "
                       "checkable); count only the figures with no mark at all")],
             hint="page.mark_verdict for every claim, as in the notebook: count 'none'"),
-        _ex("07-2", "a set of the figures as the article writes them, e.g. {'9.2%'}", "ids",
+        _ex("07-2", "a set of the figures as the article writes them, e.g. {'近200名', '36.8万'}", "ids",
             lambda: {_figs().claims[c].written for r in _failing() for c in r.check.claims},
             lambda: [({c for r in _failing() for c in r.check.claims},
                       "those are ids; give the figures as the article writes them (written)")],
