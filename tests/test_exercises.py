@@ -70,7 +70,7 @@ def test_every_exercise_in_the_notebooks_has_a_check_and_every_check_an_exercise
             assert ex == f"{path.name[:2]}-{n}", (path.name, ex)
             seen.append(ex)
             # stored unanswered: a neutral line, the same on every run
-            out = "".join(o.get("text", "") for o in chk["outputs"])
+            out = "".join("".join(o.get("text", "")) for o in chk["outputs"])
             assert out == f"{judge(ex, None)}\n" and "not answered yet" in out
     assert seen == list(EXERCISES)
 
@@ -167,7 +167,7 @@ def test_every_solution_passes_its_own_check(path):
     for c in code:
         m = CHECK.search(_src(c))
         if m:
-            out = "".join(o.get("text", "") for o in c["outputs"])
+            out = "".join("".join(o.get("text", "")) for o in c["outputs"])
             assert f"{m.group(1)}: right." in out, (path.name, out)
     # solutions explain: a markdown cell after every solution's code
     heads = [i for i, c in enumerate(cells) if re.match(r"## \d+\.", _src(c))]
