@@ -74,5 +74,7 @@ clean-env:
 
 # A static site to share (site/, not committed): the executed notebooks as HTML, the gallery and
 # the annotated article, with an index.  Built from what `make` produced; nothing re-executed.
+# SOLUTIONS=0: without the worked solutions (a site for students).
+SOLUTIONS ?= 1
 site: $(STAMP)
-	$(BIN)/python tools/build_site.py
+	$(BIN)/python tools/build_site.py $(if $(filter 0,$(SOLUTIONS)),--no-solutions)

@@ -212,6 +212,7 @@ def convert_notebooks(paths: list[Path], out: Path, solutions: list[Path] = ()) 
         heading, question = notebook_title(nb, p)
         info.append({"path": p, "href": f"notebooks/{p.stem}.html", "title": heading,
                      "question": question, "solution": False})
+    solved_by = {p.stem.removesuffix("-solutions"): p for p in solutions}
     for i, item in enumerate(info):
         nav = [("../index.html", "\u2190 Index")]
         if i > 0:
@@ -219,6 +220,8 @@ def convert_notebooks(paths: list[Path], out: Path, solutions: list[Path] = ()) 
         nav.append((f"{item['path'].stem}.html", item["title"]))
         if i + 1 < len(info):
             nav.append((f"{info[i + 1]['path'].stem}.html", f"{info[i + 1]['path'].stem[:2]} \u203a"))
+        if item["path"].stem in solved_by:   # each notebook links its own solution page
+            nav.append((f"solutions/{solved_by[item['path'].stem].stem}.html", "Solutions"))
         body = _export(exporter, item["path"], _nav(nav, f"{item['path'].stem}.html"), "../site.css")
         (out / item["href"]).write_text(body, encoding="utf-8")
     if solutions:
@@ -303,15 +306,17 @@ def write_fonts(out: Path) -> None:
     (out / "site.css").write_text(SITE_CSS.replace("SITEFONT", SITE_FONT), encoding="utf-8")
 
 
-def build(out: Path, figures_dir: Path | None = None) -> Path:
+def build(out: Path, figures_dir: Path | None = None, solutions: bool = True) -> Path:
     """Build the site into ``out`` from the notebooks and from the figures in ``figures_dir``
-    (default: the output setting's ``figures/``)."""
+    (default: the output setting's ``figures/``); ``solutions=False`` leaves the worked
+    solutions out (``make site SOLUTIONS=0``: a site to hand to students)."""
     figures_dir = data.FIGURES if figures_dir is None else Path(figures_dir)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        info = convert_notebooks(notebooks(), tmp, sorted((NOTEBOOKS / "solutions").glob("*.ipynb")))
+        sols = sorted((NOTEBOOKS / "solutions").glob("*.ipynb")) if solutions else []
+        info = convert_notebooks(notebooks(), tmp, sols)
         figs = gallery()
         (tmp / "figures").mkdir()
         for name, _ in figs:
@@ -345,9 +350,11 @@ def build(out: Path, figures_dir: Path | None = None) -> Path:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--no-solutions", action="store_true",
+                    help="leave out the worked solutions (make site SOLUTIONS=0)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    out = build(args.out)
+    out = build(args.out, solutions=not args.no_solutions)
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
     n = sum(1 for _ in out.rglob("*.html"))
     try:
