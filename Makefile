@@ -48,10 +48,17 @@ test-build: $(STAMP)
 	@$(BIN)/python -m pytest -p no:xdist -m slow tests/test_build.py
 
 # The server's root is the repository (notebook 07 links to figures/); the browser opens notebooks/.
+# No announcements: the "official Jupyter news?" pop-up comes from a plugin that news_url=None
+# does not silence (JupyterLab 4.6.6), so the plugin is disabled in .venv's own page config;
+# news and update checks are off too (nothing fetched from the internet).
 LAB_ARGS ?=
+LAB_QUIET := --LabApp.news_url=None \
+  --LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate
+LAB_NO_POPUP := @jupyterlab/apputils-extension:announcements
 lab: $(STAMP)
+	@$(BIN)/jupyter labextension disable --level=sys_prefix $(LAB_NO_POPUP) >/dev/null 2>&1
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks \
-	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+	  $(LAB_QUIET) $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 # The what-if from the project's environment: make what-if ARGS="medical_experts=近130名 --csv"
 ARGS ?= --help
