@@ -11,9 +11,9 @@ and never the expected answer.  The expected answers are not typed anywhere: eac
 computes its own from ``data/`` through the package (:data:`EXERCISES`), and the slips that
 count as close are computed the same way, from the same figures.
 
-``python -m debao_audit.teaching student build/student`` writes the student edition: the
-notebooks with every answer cell back to ``answer = None`` and outputs cleared, the checks
-kept, no solutions, and the glossary.
+``python -m debao_audit.teaching student build/student`` (``make student``) writes the student
+edition: the notebooks with every answer cell back to ``answer = None``, the checks kept, no
+solutions, and the glossary.
 """
 
 from __future__ import annotations
@@ -688,11 +688,12 @@ def _is(cell: dict, tag: str) -> bool:
 
 
 def student_notebook(nb: dict) -> dict:
-    """A notebook for students: answer cells (tag ``answer``) back to ``answer = None``, every
-    output cleared, links to worked solutions dropped; the checks (tag ``check``) kept."""
+    """A notebook for students: answer cells (tag ``answer``) back to ``answer = None`` with no
+    output, the checks (tag ``check``) kept without output, links to worked solutions dropped;
+    every other output kept, so the notebook reads as executed before it is run."""
     nb = json.loads(json.dumps(nb))
     for cell in nb["cells"]:
-        if cell["cell_type"] == "code":
+        if cell["cell_type"] == "code" and (_is(cell, "answer") or _is(cell, "check")):
             cell["outputs"], cell["execution_count"] = [], None
             if _is(cell, "answer"):
                 cell["source"] = ANSWER_CELL
