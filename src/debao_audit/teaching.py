@@ -25,7 +25,7 @@ import math
 import re
 import shutil
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -182,28 +182,29 @@ def common_slips(exercise: str) -> tuple[tuple[Any, str], ...]:
 
 
 def _rounding_slip(ex: Exercise, answer: Any, expected: Any) -> str:
-    """Within ten times the tolerance (and not right): a rounding matter."""
-    wide = Exercise(ex.id, ex.asks, ex.kind, ex.expected, tol=max(ex.tol * 10, D("0.5")
-                                                                   if ex.tol == 0 else ex.tol * 10))
+    """Within ten times the tolerance (half a unit for whole numbers), and not right: a
+    rounding matter."""
+    wide = replace(ex, tol=ex.tol * 10 if ex.tol else D("0.5"))
     if _same(wide, answer, expected):
         return ("rounding: you are near; round only at the end, to the digits asked "
                 f"({ex.asks})")
     return ""
 
 
+#: Powers of ten a slip of units explains, and how to say it.
+UNIT_SLIPS = {2: "a factor of 100: percent vs a fraction?", 4: "a factor of 10,000: 万?",
+              8: "a factor of 10^8: 亿?", 3: "a factor of 1,000?", 6: "a factor of 10^6?"}
+
+
 def _unit_slip(ex: Exercise, answer: Any, expected: Any) -> str:
     """Right up to a power of ten the units explain: 100 (percent vs fraction), 10^4 (万),
-    10^8 (亿)."""
-    names = {2: "a factor of 100: percent vs a fraction?", 4: "a factor of 10,000: 万?",
-             6: "a factor of 10^6?", 8: "a factor of 10^8: 亿?", 3: "a factor of 1,000?"}
-    for p, why in names.items():
-        for f in (D(10) ** p, D(10) ** -p):
+    10^8 (亿), …"""
+    for power, why in UNIT_SLIPS.items():
+        for f in (D(10) ** power, D(10) ** -power):
             target = (D(expected) * f if ex.kind == "number"
                       else tuple(D(e) * f for e in expected))
-            scaled = Exercise(ex.id, ex.asks, ex.kind, ex.expected, tol=ex.tol * f
-                              if f > 1 else ex.tol)
-            if _same(scaled, answer, target):
-                return f"units: your answer is off by {why} The answer is {ex.asks}"
+            if _same(replace(ex, tol=ex.tol * max(f, D(1))), answer, target):
+                return f"units: your answer is off by {why} Give {ex.asks}."
     return ""
 
 
@@ -652,7 +653,8 @@ def _exercises() -> dict[str, Exercise]:
                       "figures that only yield derived figures are marked too (not "
                       "checkable); count only the figures with no mark at all")],
             hint="page.mark_verdict for every claim, as in the notebook: count 'none'"),
-        _ex("07-2", "a set of the figures as the article writes them, e.g. {'近200名', '36.8万'}", "ids",
+        _ex("07-2", "a set of the figures as the article writes them, "
+                    "e.g. {'近200名', '36.8万'}", "ids",
             lambda: {_figs().claims[c].written for r in _failing() for c in r.check.claims},
             lambda: [({c for r in _failing() for c in r.check.claims},
                       "those are ids; give the figures as the article writes them (written)")],
