@@ -195,8 +195,28 @@ def _export(exporter: HTMLExporter, path: Path, nav: str, css: str) -> str:
 
 
 def link_pages(body: str) -> str:
-    """Links between notebooks (``x.ipynb``) point at their pages on the site (``x.html``)."""
-    return LOCAL_IPYNB.sub(lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', body)
+    """Links between notebooks (``x.ipynb``) point at their pages on the site (``x.html``), and
+    the notebooks' link to the glossary (``glossary.md``) at its page."""
+    body = LOCAL_IPYNB.sub(lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', body)
+    return body.replace('href="glossary.md', 'href="glossary.html')
+
+
+#: The glossary every notebook links (issue 14): a page of its own on the site.
+GLOSSARY = NOTEBOOKS / "glossary.md"
+
+
+def convert_glossary(out: Path) -> None:
+    """``notebooks/glossary.md`` to ``notebooks/glossary.html``, styled like the notebooks."""
+    exporter = HTMLExporter(template_name="lab",
+                            extra_loaders=[jinja2.DictLoader({"site.html.j2": TEMPLATE})],
+                            template_file="site.html.j2")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        GLOSSARY.read_text(encoding="utf-8"))])
+    nav = _nav([("../index.html", "\u2190 Index"), ("glossary.html", "Glossary")],
+               "glossary.html")
+    body, _ = exporter.from_notebook_node(nb, resources={"site_nav": nav,
+                                                         "site_css": "../site.css"})
+    (out / "notebooks" / "glossary.html").write_text(link_pages(body), encoding="utf-8")
 
 
 def convert_notebooks(paths: list[Path], out: Path, solutions: list[Path] = ()) -> list[dict]:
@@ -317,6 +337,7 @@ def build(out: Path, figures_dir: Path | None = None, solutions: bool = True) ->
     try:
         sols = sorted((NOTEBOOKS / "solutions").glob("*.ipynb")) if solutions else []
         info = convert_notebooks(notebooks(), tmp, sols)
+        convert_glossary(tmp)
         figs = gallery()
         (tmp / "figures").mkdir()
         for name, _ in figs:
