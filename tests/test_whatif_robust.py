@@ -120,6 +120,22 @@ def test_property_any_figure_for_any_id_gives_verdicts_or_a_what_if_error(key, w
                                    "tension", "not_checkable"}
 
 
+#: Values that once crashed what-if, or sit at a domain's edge, tried for every id.
+EDGES = ("0", "0%", "0万人", "下降100%", "下降200%", "下降5%", "150%", "1" + "0" * 29, "9" * 16,
+         "0.0001", "近0名", "1e5", "-1", "", "abc", "2020年13月")
+
+
+@pytest.mark.parametrize("key", IDS)
+def test_every_id_survives_the_edge_values(key):
+    for written in EDGES:
+        try:
+            t = what_if({key: written}, figures=FIGS)
+        except WhatIfError as e:
+            assert "\n" not in str(e) and key in str(e)
+        else:
+            assert len(t) == len(checks.REGISTRY)
+
+
 @settings(max_examples=150, deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
 @given(key=st.sampled_from(IDS), written=WRITTEN, as_csv=st.booleans())
