@@ -620,7 +620,10 @@ def _exercises() -> dict[str, Exercise]:
                  "hundredths of 亿) between one that fails and one that passes",
             tol=D("0.001")),
         _ex("05-3", "an amount in 万元, a whole number", "number", _not_itemised,
-            lambda: [(_not_itemised() * WAN, "units: that is in yuan; give 万元")],
+            lambda: [(_not_itemised() * WAN, "units: that is in yuan; give 万元"),
+                     (_not_itemised() + (_pt("fiscal_aid_2020") + _pt("social_donations_2020"))
+                      / WAN, "that leaves out 2020's fiscal funds and donations, which the "
+                      "waterfall counts among the parts")],
             hint="the total as written minus the seven named parts as written", tol=D("0.5")),
         # 06 ---------------------------------------------------------------------------------
         _ex("06-1", "a share in percent, one decimal", "number",
