@@ -132,12 +132,14 @@ def _same(ex: Exercise, answer: Any, target: Any) -> bool:
     raise ValueError(ex.kind)
 
 
-_SHAPE = {"number": "a number", "numbers": "a tuple of {n} numbers, e.g. (1.5, 2.5)",
+_SHAPE = {"number": "a number", "numbers": "a tuple of numbers, e.g. (1.5, 2.5)",
           "text": "a string", "ids": "a set of strings, e.g. {{'a', 'b'}}"}
 
 
 def judge(exercise: str, answer: Any) -> Feedback:
-    """Right, close (with the reason) or wrong; ``None`` is not answered yet."""
+    """Right, close (with the reason) or wrong; ``None`` is not answered yet.  A computed slip
+    (:func:`common_slips`) is recognised within ten times the exercise's tolerance, so a slip
+    rounded a little differently is still named."""
     ex = EXERCISES.get(exercise)
     if ex is None:
         raise KeyError(f"no exercise {exercise!r}; exercises: {', '.join(EXERCISES)}")
@@ -146,11 +148,20 @@ def judge(exercise: str, answer: Any) -> Feedback:
     expected = expected_answer(exercise)
     if _same(ex, answer, expected):
         return Feedback(exercise, "right", ex.right_note)
+    wide = replace(ex, tol=ex.tol * 10 if ex.tol else D("0.5"))
+    if ex.kind == "numbers" and _num(answer) is not None:
+        answer = (answer,) * len(expected)     # one number where a range is asked
     for slip, reason in common_slips(exercise):
-        if _same(ex, answer, slip):
+        if _same(ex if ex.kind not in ("number", "numbers") else wide, answer, slip):
             return Feedback(exercise, "close", reason)
-    if ex.kind == "numbers" and isinstance(answer, (tuple, list)) and len(answer) == len(expected):
-        if _same(ex, tuple(reversed(answer)), expected):
+    if ex.kind == "numbers" and isinstance(answer, (tuple, list)):
+        found = [_num(a) for a in answer]
+        if len(answer) != len(expected) and all(f is not None for f in found):
+            hits = sum(any(_near(f, D(e), wide.tol) for e in expected) for f in found)
+            if hits:
+                return Feedback(exercise, "close", f"{hits} of your {len(answer)} numbers are "
+                                "right or nearly, but there are more (or fewer) to find")
+        elif _same(ex, tuple(reversed(answer)), expected):
             return Feedback(exercise, "close", "the right numbers in the wrong order")
     if ex.kind in ("number", "numbers"):
         shape = _SHAPE[ex.kind].format(n=len(expected) if ex.kind == "numbers" else 1)
@@ -192,8 +203,8 @@ def _rounding_slip(ex: Exercise, answer: Any, expected: Any) -> str:
 
 
 #: Powers of ten a slip of units explains, and how to say it.
-UNIT_SLIPS = {2: "a factor of 100: percent vs a fraction?", 4: "a factor of 10,000: 万?",
-              8: "a factor of 10^8: 亿?", 3: "a factor of 1,000?", 6: "a factor of 10^6?"}
+UNIT_SLIPS = {2: "a factor of 100 (percent vs a fraction?).", 4: "a factor of 10,000 (万?).",
+              8: "a factor of 10^8 (亿?).", 3: "a factor of 1,000.", 6: "a factor of 10^6."}
 
 
 def _unit_slip(ex: Exercise, answer: Any, expected: Any) -> str:
@@ -607,7 +618,7 @@ def _exercises() -> dict[str, Exercise]:
                       "is another quantity")],
             hint="2020 / (1 + growth), with each figure's interval: the smallest 2019 uses the "
                  "smallest 2020 and the largest growth", tol=D("0.06")),
-        _ex("05-2", "a tuple of three totals in 亿元 with two decimals, largest first", "numbers",
+        _ex("05-2", "a tuple of totals in 亿元 with two decimals, largest first", "numbers",
             _thresholds,
             lambda: [(tuple(v * YI / WAN for v in _thresholds()),
                       "units: those are in 万元; give 亿元 with two decimals"),
