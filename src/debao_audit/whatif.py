@@ -69,7 +69,8 @@ class RefusedFigure(WhatIfError, ValueError):
 
     def __init__(self, key: str, written: str, reason: str):
         self.key, self.written, self.reason = key, written, reason
-        super().__init__(f"{key}={shown(written)}: refused: {reason}")
+        given = f"{key}={shown(written)}" if written else key   # "" : key names the pairs
+        super().__init__(f"{given}: refused: {reason}")
 
 
 #: Overrides: a mapping, ``(id, written)`` pairs, or ``"id=written"`` strings (as typed on the
@@ -194,11 +195,13 @@ def _run_guarded(figures: checks.Figures, overrides: Mapping[str, str]) -> list[
     except (ArithmeticError, ValueError) as e:
         failed = _failing_check(figures)
         culprit = next((k for k in overrides if _fails(figures, k)), None)
-        keys = [culprit] if culprit else list(overrides)
         what = (f"check {failed} cannot be computed with it" if failed
                 else "the checks cannot be computed with it")
-        raise RefusedFigure(", ".join(keys), ", ".join(overrides[k] for k in keys)
-                            if len(keys) == 1 else "…", f"{what}: {_reason(e)}") from None
+        if culprit:
+            raise RefusedFigure(culprit, overrides[culprit], f"{what}: {_reason(e)}") from None
+        # no figure alone: the combination is refused, every figure named
+        pairs = ", ".join(f"{k}={shown(v)}" for k, v in overrides.items())
+        raise RefusedFigure(pairs, "", f"together, {what}: {_reason(e)}") from None
 
 
 def _failing_check(figures: checks.Figures) -> str:
