@@ -187,14 +187,17 @@ def _reason(e: Exception) -> str:
     return str(e) or type(e).__name__
 
 
-def _run_guarded(figures: checks.Figures, overrides: Mapping[str, str]) -> list[checks.Result]:
-    """Run the checks; a check that cannot be computed with the replaced figures becomes a
-    :class:`RefusedFigure` naming the figure (tried one by one when several were given)."""
+def _run_guarded(base: checks.Figures, readings: Mapping[str, Reading],
+                 overrides: Mapping[str, str]) -> list[checks.Result]:
+    """Run the checks on ``base`` with ``readings``; a check that cannot be computed with the
+    replaced figures becomes a :class:`RefusedFigure` naming the figure (tried one by one when
+    several were given)."""
+    figures = base.with_overrides(readings)
     try:
         return checks.run(figures)
     except (ArithmeticError, ValueError) as e:
         failed = _failing_check(figures)
-        culprit = next((k for k in overrides if _fails(figures, k)), None)
+        culprit = next((k for k in overrides if _fails(base, {k: readings[k]})), None)
         what = (f"check {failed} cannot be computed with it" if failed
                 else "the checks cannot be computed with it")
         if culprit:
@@ -213,11 +216,9 @@ def _failing_check(figures: checks.Figures) -> str:
     return ""
 
 
-def _fails(figures: checks.Figures, key: str) -> bool:
-    alone = checks.Figures(list(figures.claims.values()), list(figures.external.values()),
-                           {key: figures.overrides[key]}, figures.published, figures.text)
+def _fails(base: checks.Figures, reading: Mapping[str, Reading]) -> bool:
     try:
-        checks.run(alone)
+        checks.run(base.with_overrides(reading))
     except (ArithmeticError, ValueError):
         return True
     return False
@@ -265,7 +266,7 @@ def what_if(overrides: Overrides, conventions: Conventions = DEFAULT,
     base = figures if figures is not None else checks.load_figures(conventions)
     readings = read_overrides(overrides, base, conventions)
     before = checks.run(base)
-    after = _run_guarded(base.with_overrides(readings), overrides)
+    after = _run_guarded(base, readings, overrides)
     written = {k: c.written for k, c in base.claims.items()}
     written.update({k: r.raw for k, r in readings.items()})
     rows = []
