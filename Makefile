@@ -8,6 +8,9 @@
 # make test-build  the end-to-end tests of the build: kills, interrupts, failures (slow)
 # make bench    time a no-change make, a full rebuild and make test against a floor, as ratios
 # make lab      set up the same way, then open JupyterLab on notebooks/ (LAB_ARGS: extra options)
+# make what-if ARGS="rural_income_growth_annual=9.56%"   the what-if, no activated environment
+#               needed (ARGS="--list": the ids and their quotes)
+# make student  the student edition in build/student/: answer cells empty, no solutions
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -16,7 +19,7 @@ STAMP  := $(VENV)/.installed
 # The end-to-end build tests (marked slow) run in `make test-build` and on CI.
 PYTEST_ARGS ?= -n 2 --dist loadscope -m "not slow and not share"
 
-.PHONY: all env test test-build lab lock clean-env validate rebuild bench site share-env lite test-share
+.PHONY: all env test test-build lab lock clean-env validate rebuild bench site share-env lite test-share what-if student
 all: $(STAMP)
 	@MPLBACKEND=Agg $(BIN)/python tools/build.py
 
@@ -45,10 +48,27 @@ test-build: $(STAMP)
 	@$(BIN)/python -m pytest -p no:xdist -m slow tests/test_build.py
 
 # The server's root is the repository (notebook 07 links to figures/); the browser opens notebooks/.
+# No announcements: the "official Jupyter news?" pop-up comes from a plugin that news_url=None
+# does not silence (JupyterLab 4.6.6), so the plugin is disabled in .venv's own page config;
+# news and update checks are off too (nothing fetched from the internet).
 LAB_ARGS ?=
+LAB_QUIET := --LabApp.news_url=None \
+  --LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate
+LAB_NO_POPUP := @jupyterlab/apputils-extension:announcements
 lab: $(STAMP)
+	@$(BIN)/jupyter labextension disable --level=sys_prefix $(LAB_NO_POPUP) >/dev/null 2>&1
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks \
-	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+	  $(LAB_QUIET) $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
+# The what-if from the project's environment: make what-if ARGS="medical_experts=近130名 --csv"
+ARGS ?= --help
+what-if: $(STAMP)
+	@$(BIN)/python -m debao_audit what-if $(ARGS)
+
+# The student edition (build/student/, git-ignored): notebooks with answer cells emptied and
+# their outputs cleared, the self-checks kept, no solutions; glossary included.
+student: $(STAMP)
+	@$(BIN)/python -m debao_audit.teaching student build/student
 
 # Re-pin after editing requirements.in (needs network); keep environment.yml in step (a test checks).
 lock: $(STAMP)
@@ -64,8 +84,11 @@ clean-env:
 # The default is the public edition (the article's figures quoted in context, never its whole
 # text); FULL_TEXT=1 builds the whole annotated text, for a class's private use only.
 FULL_TEXT ?=
+# SOLUTIONS=0: without the worked solutions (a site for students).
+SOLUTIONS ?= 1
 site: $(STAMP)
-	$(BIN)/python tools/build_site.py $(if $(filter 1 yes true,$(FULL_TEXT)),--full-text)
+	$(BIN)/python tools/build_site.py $(if $(filter 1 yes true,$(FULL_TEXT)),--full-text) \
+	  $(if $(filter 0,$(SOLUTIONS)),--no-solutions)
 
 # The share tools (JupyterLite, repo2docker): an optional lock on top of requirements.lock, used
 # only by `make lite` and `make test-share`, so `make` and `make test` never install them.  The

@@ -30,18 +30,33 @@ def test_learning_goals_at_the_start(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_exercises_just_before_what_we_found_with_solutions(path):
     cells = _cells(path)
-    ex = cells[-2]
-    assert ex["cell_type"] == "markdown" and _src(ex).startswith("## Exercises")
-    numbered = re.findall(r"^(\d+)\. ", _src(ex), re.M)
+    start = next(i for i, c in enumerate(cells) if _src(c).startswith("## Exercises"))
+    intro, body = cells[start], cells[start + 1:-1]
+    assert intro["cell_type"] == "markdown"
+    # each exercise: its text, an answer cell and a check cell (tests/test_exercises.py)
+    texts = [_src(c) for c in body if c["cell_type"] == "markdown"]
+    numbered = [re.match(r"\*\*(\d+)\. ", t).group(1) for t in texts]
     assert 2 <= len(numbered) <= 4 and numbered == [str(i) for i in range(1, len(numbered) + 1)]
-    assert "open question" in _src(ex).lower()
-    link = re.search(r"`notebooks/(solutions/[^`]+\.ipynb)`", _src(ex)).group(1)
+    assert "open question" in texts[-1].lower()
+    link = re.search(r"`notebooks/(solutions/[^`]+\.ipynb)`", _src(intro)).group(1)
     solution = path.parent / link
     assert solution.is_file() and solution.name == f"{path.stem}-solutions.ipynb"
     # one solution section per exercise
     heads = [c for c in _cells(solution) if c["cell_type"] == "markdown"
              and re.match(r"## \d+\.", _src(c))]
     assert len(heads) == len(numbered)
+
+
+#: The longest code line in a notebook: readable at 1280 px with JupyterLab's file browser open.
+MAX_CODE_LINE = 88
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS + sorted(SOLUTIONS.glob("*.ipynb")),
+                         ids=lambda p: p.name)
+def test_code_lines_fit(path):
+    long = [f"cell {i}: {line}" for i, c in enumerate(_cells(path)) if c["cell_type"] == "code"
+            for line in _src(c).splitlines() if len(line) > MAX_CODE_LINE]
+    assert not long, f"{path.name}: code lines over {MAX_CODE_LINE} characters:\n" + "\n".join(long)
 
 
 def test_every_solution_belongs_to_a_notebook():

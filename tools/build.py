@@ -208,10 +208,13 @@ def _source_of(path: str) -> str:
 def _clean(nb):
     import nbformat
 
+    # language_info as the kernel reported it (run_notebook stores it): JupyterLab writes the
+    # same on opening, so a stored minimal one made every notebook open as changed (issue 14)
+    info = nb.metadata.get("language_info") or nbformat.NotebookNode(name="python")
     nb.metadata = nbformat.NotebookNode(
         kernelspec=nbformat.NotebookNode(name="python3", display_name="Python 3 (ipykernel)",
                                          language="python"),
-        language_info=nbformat.NotebookNode(name="python"),
+        language_info=info,
     )
     for cell in nb.cells:
         for key in ("execution", "ExecuteTime", "collapsed", "scrolled"):

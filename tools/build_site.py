@@ -237,9 +237,28 @@ def _thumb_img(m: re.Match) -> str:
 def link_pages(body: str) -> str:
     """Links between notebooks (``x.ipynb``) point at their pages on the site (``x.html``); a
     figure a notebook shows by path is shown as its thumbnail (lazy-loaded), linked to the
-    full-size PNG."""
+    full-size PNG; the notebooks' link to the glossary (``glossary.md``) points at its page."""
     body = LOCAL_IPYNB.sub(lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', body)
+    body = body.replace('href="glossary.md', 'href="glossary.html')
     return FIGURE_IMG.sub(_thumb_img, body)
+
+
+#: The glossary every notebook links (issue 14): a page of its own on the site.
+GLOSSARY = NOTEBOOKS / "glossary.md"
+
+
+def convert_glossary(out: Path) -> None:
+    """``notebooks/glossary.md`` to ``notebooks/glossary.html``, styled like the notebooks."""
+    exporter = HTMLExporter(template_name="lab",
+                            extra_loaders=[jinja2.DictLoader({"site.html.j2": TEMPLATE})],
+                            template_file="site.html.j2")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        GLOSSARY.read_text(encoding="utf-8"))])
+    nav = _nav([("../index.html", "\u2190 Index"), ("glossary.html", "Glossary")],
+               "glossary.html")
+    body, _ = exporter.from_notebook_node(nb, resources={"site_nav": nav,
+                                                         "site_css": "../site.css"})
+    (out / "notebooks" / "glossary.html").write_text(link_pages(body), encoding="utf-8")
 
 
 def convert_notebooks(paths: list[Path], out: Path, solutions: list[Path] = ()) -> list[dict]:
@@ -255,6 +274,7 @@ def convert_notebooks(paths: list[Path], out: Path, solutions: list[Path] = ()) 
         heading, question = notebook_title(nb, p)
         info.append({"path": p, "href": f"notebooks/{p.stem}.html", "title": heading,
                      "question": question, "solution": False})
+    solved_by = {p.stem.removesuffix("-solutions"): p for p in solutions}
     for i, item in enumerate(info):
         nav = [("../index.html", "\u2190 Index")]
         if i > 0:
@@ -262,6 +282,8 @@ def convert_notebooks(paths: list[Path], out: Path, solutions: list[Path] = ()) 
         nav.append((f"{item['path'].stem}.html", item["title"]))
         if i + 1 < len(info):
             nav.append((f"{info[i + 1]['path'].stem}.html", f"{info[i + 1]['path'].stem[:2]} \u203a"))
+        if item["path"].stem in solved_by:   # each notebook links its own solution page
+            nav.append((f"solutions/{solved_by[item['path'].stem].stem}.html", "Solutions"))
         body = _export(exporter, item["path"], _nav(nav, f"{item['path'].stem}.html"), "../site.css")
         (out / item["href"]).write_text(body, encoding="utf-8")
     if solutions:
@@ -471,16 +493,20 @@ def set_alt_texts(nb) -> int:
     return n
 
 
-def build(out: Path, figures_dir: Path | None = None, *, full_text: bool = False) -> Path:
+def build(out: Path, figures_dir: Path | None = None, *, full_text: bool = False,
+          solutions: bool = True) -> Path:
     """Build the site into ``out`` from the notebooks and from the figures in ``figures_dir``
     (default: the output setting's ``figures/``).  ``full_text``: the annotated article with the
-    whole text (private class use) instead of the public edition's quotations."""
+    whole text (private class use) instead of the public edition's quotations;
+    ``solutions=False`` leaves the worked solutions out (``make site SOLUTIONS=0``)."""
     figures_dir = data.FIGURES if figures_dir is None else Path(figures_dir)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        info = convert_notebooks(notebooks(), tmp, sorted((NOTEBOOKS / "solutions").glob("*.ipynb")))
+        sols = sorted((NOTEBOOKS / "solutions").glob("*.ipynb")) if solutions else []
+        info = convert_notebooks(notebooks(), tmp, sols)
+        convert_glossary(tmp)
         (tmp / "figures" / "thumbs").mkdir(parents=True)
         figs = []
         for name, finding in gallery():
@@ -554,9 +580,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--full-text", action="store_true",
                     help="the annotated article's whole text, for private class use (not to publish)")
+    ap.add_argument("--no-solutions", action="store_true",
+                    help="leave out the worked solutions (make site SOLUTIONS=0)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    out = build(args.out, full_text=args.full_text)
+    out = build(args.out, full_text=args.full_text, solutions=not args.no_solutions)
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
     n = sum(1 for _ in out.rglob("*.html"))
     try:

@@ -11,6 +11,8 @@ Modules, by role:
 * :mod:`debao_audit.page`: the annotated article page.
 * :mod:`debao_audit.whatif`: :func:`what_if`, the verdicts for figures the article might have written.
 * :mod:`debao_audit.tables`: the notebooks' HTML tables (pandas Styler, deterministic ids).
+* :mod:`debao_audit.teaching`: exercises that check themselves (``check("03-3", answer)``)
+  and the student edition.
 """
 
 __version__ = "0.1.0"

@@ -3,6 +3,8 @@
 ``what-if ID=WRITTEN [ID=WRITTEN ...] [--csv]``
     Re-run every check with figures replaced as the article would write them and show the
     verdicts that change (see :func:`debao_audit.what_if`).  Reads the data, writes nothing.
+    Any input ends in the verdicts or in one line on stderr naming the id, the value and why
+    it is refused (exit status 2).  ``what-if --list`` prints every id with its quote.
 
 ``audit FOLDER [--out DIR]``
     Audit any article laid out as a case folder (see :mod:`debao_audit.case`): validation,
@@ -22,21 +24,35 @@ from typing import Callable, Sequence
 Handler = Callable[[argparse.Namespace], int]
 
 
-def _assignment(text: str) -> tuple[str, str]:
-    key, sep, value = text.partition("=")
-    if not sep or not key.strip() or not value.strip():
-        raise argparse.ArgumentTypeError(
-            f"expected ID=WRITTEN, e.g. rural_income_growth_annual=9.56%, got {text!r}")
-    return key.strip(), value.strip()
+def _list() -> int:
+    """Every figure what-if can replace: its id, the figure as written and its quote."""
+    from . import checks
+
+    figs = checks.load_figures()
+    print("Claims (data/claims.csv): id, as written, quote")
+    for k, c in figs.claims.items():
+        print(f"  {k}  {c.written}  「{c.quote}」")
+    print("External figures (data/external/): id, as written, quote")
+    for k, e in figs.external.items():
+        written = e.reading.raw if e.reading is not None else e.value
+        quote = " ".join(e.quote.split())
+        print(f"  {k}  {written}  「{quote}」")
+    return 0
 
 
 def _what_if(args: argparse.Namespace) -> int:
-    from .whatif import DuplicateFigure, UnknownFigure, UnreadableFigure, as_mapping, what_if
+    from .whatif import WhatIfError, as_mapping, what_if
 
+    if args.list:
+        return _list()
+    if not args.overrides:
+        print("what-if: give at least one ID=WRITTEN (e.g. rural_income_growth_annual=9.56%), "
+              "or --list to see the ids", file=sys.stderr)
+        return 2
     try:
         overrides = as_mapping(args.overrides)
         table = what_if(overrides)
-    except (DuplicateFigure, UnknownFigure, UnreadableFigure) as e:
+    except WhatIfError as e:
         print(f"what-if: {e}", file=sys.stderr)
         return 2
     changed = table[table["changed"]]
@@ -58,10 +74,15 @@ def add_what_if(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "what-if", help="verdicts before and after replacing figures (nothing is written)",
         description="Re-run every check with some of the article's figures replaced, written "
-                    "as the article would write them (9.56%%, 近180名, 5.8万人以上), and show the "
-                    "verdicts that change. Reads data/, writes nothing.")
-    p.add_argument("overrides", nargs="+", type=_assignment, metavar="ID=WRITTEN",
+                    "as the article would write them (9.56%, 近180名, 5.8万人以上), and show the "
+                    "verdicts that change. Reads data/, writes nothing. A figure that cannot be "
+                    "read or cannot stand for its id is refused in one line.")
+    # kept as typed: debao_audit.whatif.as_mapping splits them, so a malformed one is refused
+    # in one line like any other bad input (not with argparse's usage text)
+    p.add_argument("overrides", nargs="*", metavar="ID=WRITTEN",
                    help="a claim id (data/claims.csv) or external id and the figure as written")
+    p.add_argument("--list", action="store_true",
+                   help="list the ids that can be replaced, each with its quote, and exit")
     p.add_argument("--csv", action="store_true",
                    help="print check_id,before,after for the verdicts that change, as CSV")
     p.set_defaults(handler=_what_if)

@@ -13,8 +13,10 @@ are only read: the overrides live in a :class:`~debao_audit.checks.Figures` obje
 
 from __future__ import annotations
 
+import decimal
 import difflib
 import re
+from decimal import Decimal
 from typing import Iterable, Mapping, Union
 
 import pandas as pd
@@ -26,7 +28,22 @@ from .written import DEFAULT, Conventions, Reading, ReadError, read
 COLUMNS = ("check_id", "title", "before", "after", "changed", "reported", "implied")
 
 
-class UnknownFigure(KeyError):
+class WhatIfError(Exception):
+    """Why a what-if is refused: one line naming the id, the value and the reason.  Every
+    input to :func:`what_if` ends in its table or in one of these (never another exception)."""
+
+    def __str__(self) -> str:  # a KeyError subclass would quote the message
+        text = str(self.args[0]) if self.args else ""
+        return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)  # one line
+
+
+def shown(written: object) -> str:
+    """A value as typed, quoted when it has spaces or unprintable characters at its ends."""
+    text = str(written)
+    return text if text.isprintable() and text == text.strip() and text else repr(text)
+
+
+class UnknownFigure(WhatIfError, KeyError):
     """An override names no claim and no external figure."""
 
     def __init__(self, key: str, known: list[str]):
@@ -36,11 +53,8 @@ class UnknownFigure(KeyError):
                 else "; see the id column of data/claims.csv and data/external/")
         super().__init__(f"no claim or external figure with id {key!r}{hint}")
 
-    def __str__(self) -> str:  # KeyError would quote the message
-        return self.args[0]
 
-
-class DuplicateFigure(ValueError):
+class DuplicateFigure(WhatIfError, ValueError):
     """The same id given twice: which of the two figures was meant is not ours to guess."""
 
     def __init__(self, key: str, values: list[str]):
@@ -49,14 +63,45 @@ class DuplicateFigure(ValueError):
                          " give each figure once")
 
 
-#: Overrides: a mapping, or ``(id, written)`` pairs (as typed on the command line), in which an
-#: id given twice is an error rather than silently the last one.
-Overrides = Union[Mapping[str, str], Iterable[tuple[str, str]]]
+class RefusedFigure(WhatIfError, ValueError):
+    """A figure the reader can read but the checks cannot take: a zero population, a fall of
+    100% or more, an incidence outside 0-100%, a number beyond the what-if's range."""
+
+    def __init__(self, key: str, written: str, reason: str):
+        self.key, self.written, self.reason = key, written, reason
+        given = f"{key}={shown(written)}" if written else key   # "" : key names the pairs
+        super().__init__(f"{given}: refused: {reason}")
+
+
+#: Overrides: a mapping, ``(id, written)`` pairs, or ``"id=written"`` strings (as typed on the
+#: command line; one string alone is one override), in which an id given twice is an error
+#: rather than silently the last one.
+Overrides = Union[Mapping[str, str], str, Iterable[Union[str, tuple[str, str]]]]
+
+
+def _pair(item: object) -> tuple[str, str]:
+    if isinstance(item, str):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise UnreadableFigure(
+                f"{item!r}: expected ID=WRITTEN, e.g. rural_income_growth_annual=9.56%")
+        return key.strip(), value.strip()
+    if isinstance(item, tuple) and len(item) == 2:
+        return str(item[0]), str(item[1])
+    raise UnreadableFigure(f"{item!r}: expected ID=WRITTEN or an (id, written) pair")
 
 
 def as_mapping(overrides: Overrides) -> dict[str, str]:
     """The overrides as a dict; :class:`DuplicateFigure` if an id is given twice."""
-    pairs = list(overrides.items()) if isinstance(overrides, Mapping) else list(overrides)
+    if isinstance(overrides, Mapping):
+        pairs = [(str(k), str(v)) for k, v in overrides.items()]
+    elif isinstance(overrides, str):
+        pairs = [_pair(overrides)]
+    else:
+        pairs = [_pair(item) for item in overrides]
+    if not pairs:
+        raise UnreadableFigure("no figure given: expected ID=WRITTEN, "
+                               "e.g. rural_income_growth_annual=9.56%")
     out: dict[str, str] = {}
     for key, value in pairs:
         if key in out:
@@ -65,7 +110,7 @@ def as_mapping(overrides: Overrides) -> dict[str, str]:
     return out
 
 
-class UnreadableFigure(ValueError):
+class UnreadableFigure(WhatIfError, ValueError):
     """An override the reader cannot read (the reader's own reason is kept)."""
 
 
@@ -85,8 +130,98 @@ def read_overrides(overrides: Overrides, figures: checks.Figures,
         try:
             out[key] = read(str(written), unit, conventions)
         except ReadError as e:
-            raise UnreadableFigure(f"{key}={written}: {e}") from None
+            raise UnreadableFigure(f"{key}={shown(written)}: {e}") from None
+        except ArithmeticError:  # a numeral the reader's arithmetic cannot hold
+            raise RefusedFigure(key, written, _BEYOND) from None
+        reason = refusal(key, out[key], figures)
+        if reason:
+            raise RefusedFigure(key, written, reason)
     return out
+
+
+#: The largest magnitude (in base units) a replacement may have: far above any figure here
+#: (the largest, a national income total, is below 10^12) and well inside the precision of
+#: the checks' decimal arithmetic and of the formatter.
+LIMIT = Decimal(10) ** 15
+_BEYOND = "a number beyond the what-if's range (figures must stay below 10^15 in base units)"
+
+
+def kind(key: str, figures: checks.Figures) -> str:
+    """What a figure measures, as the domain rules need it: ``change`` (a growth rate),
+    ``rate`` (an incidence or a share, 0-100%), ``date``, or ``amount`` (counts and money)."""
+    if key in figures.claims:
+        unit, measure = figures.claims[key].unit, figures.claims[key].measure
+    else:
+        e = figures.external[key]
+        unit = e.unit
+        measure = "change" if "change" in e.indicator else "rate"
+    if unit == "date":
+        return "date"
+    if unit == "percent":
+        return "change" if measure == "change" else "rate"
+    return "amount"
+
+
+def refusal(key: str, reading: Reading, figures: checks.Figures) -> str:
+    """Why a readable figure cannot stand for ``key`` ("" if it can)."""
+    k = kind(key, figures)
+    if k == "date":
+        return ""
+    iv = reading.interval
+    ends = [x for x in (reading.value, iv.lo, iv.hi) if x is not None]
+    if any(abs(x) >= LIMIT for x in ends):
+        return _BEYOND
+    if k == "change" and (iv.lo is None or iv.lo <= -100):
+        return ("a fall of 100% or more leaves nothing (or less than nothing) to grow from; "
+                "a growth rate must stay above -100%")
+    if k == "rate" and (reading.value < 0 or reading.value > 100):
+        return "an incidence or a share is a part of a whole: between 0% and 100%"
+    return ""
+
+
+def _reason(e: Exception) -> str:
+    if isinstance(e, (ZeroDivisionError, decimal.DivisionByZero, decimal.DivisionUndefined)):
+        return "it would divide by zero"
+    if isinstance(e, ArithmeticError):
+        return "its arithmetic has no finite result"
+    return str(e) or type(e).__name__
+
+
+def _run_guarded(base: checks.Figures, readings: Mapping[str, Reading],
+                 overrides: Mapping[str, str]) -> list[checks.Result]:
+    """Run the checks on ``base`` with ``readings``; a check that cannot be computed with the
+    replaced figures becomes a :class:`RefusedFigure` naming the figure (tried one by one when
+    several were given)."""
+    figures = base.with_overrides(readings)
+    try:
+        return checks.run(figures)
+    except (ArithmeticError, ValueError) as e:
+        failed = _failing_check(figures)
+        culprit = next((k for k in overrides if _fails(base, {k: readings[k]})), None)
+        what = (f"check {failed} cannot be computed with it" if failed
+                else "the checks cannot be computed with it")
+        if culprit:
+            raise RefusedFigure(culprit, overrides[culprit], f"{what}: {_reason(e)}") from None
+        # no figure alone: the combination is refused, every figure named
+        pairs = ", ".join(f"{k}={shown(v)}" for k, v in overrides.items())
+        raise RefusedFigure(pairs, "", f"together, {what}: {_reason(e)}") from None
+
+
+def _failing_check(figures: checks.Figures) -> str:
+    for cid, c in checks.REGISTRY.items():
+        try:
+            checks.run(figures, {cid: c})
+        except (ArithmeticError, ValueError):
+            return cid
+    return ""
+
+
+def _fails(base: checks.Figures, reading: Mapping[str, Reading]) -> bool:
+    try:
+        checks.run(base.with_overrides(reading))
+    except (ArithmeticError, ValueError):
+        return True
+    return False
 
 
 #: A rhetorical title: a statement, then ", but …?" doubting it (``{a} experts, but {b} in all?``).
@@ -120,16 +255,19 @@ def what_if(overrides: Overrides, conventions: Conventions = DEFAULT,
     would write it, e.g. ``{"rural_income_growth_annual": "9.56%"}``.  Returns a DataFrame with
     columns ``check_id, title, before, after, changed, reported, implied`` (the last two: the
     check's figures after the change), one row per check, changed rows first, each group in the
-    registry's order.  ``overrides`` may also be ``(id, written)`` pairs; an id given twice
-    raises :class:`DuplicateFigure`.  Raises :class:`UnknownFigure` (with the closest ids) or
-    :class:`UnreadableFigure` (with the reader's reason).  ``case``: another article's case
-    folder (:func:`debao_audit.case.load`); default this repository's.  Reads the data; writes
-    nothing."""
+    registry's order.  ``overrides`` may also be ``(id, written)`` pairs or ``"id=written"``
+    strings (``what_if("medical_experts=近130名")``); an id given twice raises
+    :class:`DuplicateFigure`.  Every refusal is a :class:`WhatIfError`: :class:`UnknownFigure`
+    (with the closest ids), :class:`UnreadableFigure` (with the reader's reason) or
+    :class:`RefusedFigure` (readable, but impossible for this figure: a zero population, a
+    fall of 100% or more, an incidence outside 0-100%, a number beyond the range).  Reads
+    the data; writes nothing.  ``case``: another article's case folder
+    (:func:`debao_audit.case.load`); default this repository's."""
     overrides = as_mapping(overrides)
     base = figures if figures is not None else checks.load_figures(conventions, case=case)
     readings = read_overrides(overrides, base, conventions)
     before = checks.run(base)
-    after = checks.run(base.with_overrides(readings))
+    after = _run_guarded(base, readings, overrides)
     written = {k: c.written for k, c in base.claims.items()}
     written.update({k: r.raw for k, r in readings.items()})
     rows = []
