@@ -1,6 +1,6 @@
 """Exercises that check themselves, and the student edition.
 
-Every exercise of notebooks 00-07 has an answer cell (``answer = None``) and a check cell::
+Every exercise of notebooks 00-08 has an answer cell (``answer = None``) and a check cell::
 
     from debao_audit.teaching import check
     check("03-3", answer)
@@ -675,8 +675,42 @@ def _exercises() -> dict[str, Exercise]:
             hint="for each inconsistent check, its claims' written figures"),
         _ex("07-3", "the claim's id", "text", _in_every_failing, _in_some_failing,
             hint="intersect the sets of claims of the inconsistent checks"),
+        # 08: the practice case ------------------------------------------------------------
+        _ex("08-1", "yuan per person, a whole number", "number",
+            lambda: _ppt("industry_dividends_cumulative") / _ppt("industry_dividend_people"),
+            lambda: [(_ppt("industry_dividend_per_capita"),
+                      "that is the figure as the article writes it (万元 read as yuan); "
+                      "divide the dividends by the people"),
+                     (_ppt("industry_dividends_cumulative") / _ppt("industry_dividend_people")
+                      / WAN, "units: that is in 万元; give yuan")],
+            hint="the dividends (in yuan) over the people they cover", tol=D("0.5")),
+        _ex("08-2", "a share in percent, one decimal", "number",
+            lambda: _ppt("jobs_in_region") / _ppt("jobs_total_2020") * HUNDRED,
+            lambda: [(_ppt("jobs_guangdong") / _ppt("jobs_total_2020") * HUNDRED,
+                      "that is the share found in Guangdong; the question asks within the "
+                      "region (区内)")],
+            hint="jobs within the region over all jobs found in 2020", tol=D("0.05")),
+        _ex("08-3", "a whole number of checks", "number",
+            lambda: sum(r.counts_as == "context" for r in _practice()[1]),
+            lambda: [(sum(r.verdict == "tension" for r in _practice()[1]),
+                      "that counts only the context checks whose figures disagree "
+                      "(tensions); count every context check, agreeing or not")],
+            hint="counts_as == 'context' among the practice article's checks"),
     ]
     return {e.id: e for e in E}
+
+
+@functools.lru_cache(maxsize=1)
+def _practice() -> tuple[checks.Figures, list[checks.Result]]:
+    """The practice case (notebook 08): its figures and results."""
+    from . import case as _case
+
+    figs = checks.load_figures(case=_case.load(data.ROOT / "cases" / "practice-lanshan"))
+    return figs, checks.run(figs)
+
+
+def _ppt(key: str) -> Decimal:
+    return _practice()[0].pt(key)
 
 
 def _marks() -> list[str]:
