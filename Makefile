@@ -87,8 +87,7 @@ FULL_TEXT ?=
 # SOLUTIONS=0: without the worked solutions (a site for students).
 SOLUTIONS ?= 1
 site: $(STAMP)
-	$(BIN)/python tools/build_site.py $(if $(filter 1 yes true,$(FULL_TEXT)),--full-text) \
-	  $(if $(filter 0,$(SOLUTIONS)),--no-solutions)
+	$(BIN)/python tools/build_site.py$(if $(filter 1 yes true,$(FULL_TEXT)), --full-text)$(if $(filter 0,$(SOLUTIONS)), --no-solutions)
 
 # The share tools (JupyterLite, repo2docker): an optional lock on top of requirements.lock, used
 # only by `make lite` and `make test-share`, so `make` and `make test` never install them.  The

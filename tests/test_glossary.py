@@ -93,9 +93,9 @@ def test_every_power_example_has_that_power(term, cid, text):
 
 def test_the_other_tensions_named_are_tensions():
     text = GLOSSARY.read_text(encoding="utf-8")
-    para = text.split("The other two tensions of the article:")[1].split("\n\n")[0]
+    para = text.split("The other tensions of the article:")[1].split("\n\n")[0]
     named = re.findall(r"`([a-z0-9_]+)`", para)
-    assert len(named) == 2 and all(_verdict_holds(c, "tension") for c in named)
+    assert named and all(_verdict_holds(c, "tension") for c in named)
     tensions = [c for c in ROWS.index if _verdict_holds(c, "tension")]
     assert sorted(tensions) == sorted([*named, "medical_experts_within_professionals"])
 

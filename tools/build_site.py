@@ -258,6 +258,7 @@ def convert_glossary(out: Path) -> None:
                "glossary.html")
     body, _ = exporter.from_notebook_node(nb, resources={"site_nav": nav,
                                                          "site_css": "../site.css"})
+    (out / "notebooks").mkdir(parents=True, exist_ok=True)
     (out / "notebooks" / "glossary.html").write_text(link_pages(body), encoding="utf-8")
 
 
