@@ -227,3 +227,39 @@ def test_the_next_make_completes_a_kept_journal_or_says_why_not(repo: Path, stag
     assert [(repo / f"figures/{n}.csv").read_text() for n in "abc"] == ["new a\n", "new b\n",
                                                                         "new c\n"]
     assert r.returncode == 0, r.stderr     # then it built as usual (nothing left to run)
+
+
+# --------------------------------------------------------------------------------------------
+# Every failure is one line: the output setting, a full disk, an unexpected error
+# --------------------------------------------------------------------------------------------
+
+def test_an_output_directory_inside_the_checkout_is_refused(repo: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DEBAO_AUDIT_OUTPUT"}
+    r = subprocess.run([PY, "tools/build.py"], cwd=repo, capture_output=True, text=True,
+                       env={**env, "DEBAO_AUDIT_OUTPUT": str(repo / "data")}, timeout=60)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert "DEBAO_AUDIT_OUTPUT: expected the checkout itself or a directory outside it" in r.stderr
+    assert not (repo / "data" / ".build").exists()
+
+
+@pytest.mark.parametrize("error, says", [
+    (OSError(28, "No space left on device", "/x/.build/stage-1/figures/a.png"),
+     "build: failed: the disk is full writing /x/.build/stage-1/figures/a.png; no output was "
+     "changed"),
+    (RuntimeError("Kernel died before replying\n" + "  File x, line 1\n" * 200),
+     "build: failed: RuntimeError: Kernel died before replying File x, line 1"),
+])
+def test_a_failure_while_building_is_one_line(repo: Path, monkeypatch, capsys, error,
+                                               says) -> None:
+    monkeypatch.delenv("DEBAO_AUDIT_OUTPUT", raising=False)
+    b = _runner(repo)
+
+    def fail(*a, **k):
+        raise error
+
+    monkeypatch.setattr(b, "_build", fail)
+    monkeypatch.setattr(b, "validate", lambda state: None)
+    assert b.main([]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and err.startswith(says), err
+    assert len(err) < 400 and "Traceback" not in err

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
@@ -59,6 +60,7 @@ import re
 import shutil
 import signal
 import sys
+import tempfile
 import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from pathlib import Path
@@ -68,14 +70,29 @@ from pathlib import Path
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Where the outputs go: the checkout itself.
+#: Where the outputs go: the checkout itself, or ``DEBAO_AUDIT_OUTPUT`` (see :func:`set_output`).
 OUT = ROOT
 OUT_R = OUT.resolve()
-STATE_DIR = ROOT / ".build"
+#: The build's own state (staging, journal, lock), beside the outputs (renames stay atomic).
+STATE_DIR = OUT / ".build"
 #: The committed manifest: per step, the hashes of its inputs and outputs (see the docstring).
-STATE = ROOT / "build-manifest.json"
+STATE = OUT / "build-manifest.json"
 JOURNAL = STATE_DIR / "commit.json"
 LOCK = STATE_DIR / "lock"
+
+
+def set_output(path: str | None) -> None:
+    """Send every output (and the manifest and ``.build/``) under ``path`` instead of the
+    checkout, laid out like it; the checkout is then only read.  A directory inside the
+    checkout other than the checkout itself is refused (its outputs would mix with inputs)."""
+    global OUT, OUT_R, STATE_DIR, STATE, JOURNAL, LOCK
+    out = Path(path).resolve() if path else ROOT
+    if out != ROOT.resolve() and out.is_relative_to(ROOT.resolve()):
+        raise BuildError(f"DEBAO_AUDIT_OUTPUT: expected the checkout itself or a directory "
+                         f"outside it; got {path!r}, inside {ROOT}")
+    OUT, OUT_R = out, out
+    STATE_DIR, STATE = OUT / ".build", OUT / "build-manifest.json"
+    JOURNAL, LOCK = STATE_DIR / "commit.json", STATE_DIR / "lock"
 NOTEBOOK_DIR = ROOT / "notebooks"
 README = ROOT / "README.md"
 #: Files every step depends on besides what it reads: the pinned environment and this runner.
@@ -233,8 +250,11 @@ def manifest_text(state: dict) -> str:
 def up_to_date(record: dict | None, source_hash: str) -> bool:
     if not record or record.get("source") != source_hash:
         return False
-    for rel, digest in {**record["deps"], **record["outputs"]}.items():
+    for rel, digest in record["deps"].items():
         if file_hash(ROOT / rel) != digest:
+            return False
+    for rel, digest in record["outputs"].items():
+        if file_hash(OUT / rel) != digest:
             return False
     return True
 
@@ -267,6 +287,42 @@ def _debao_dump(target):
         json.dump(sorted(p for p in files if p), f)
 _debao_dump({target!r})
 """
+
+
+_IPC: Path | None = None
+#: The kernels' socket directories: /tmp/dba<pid>-<random>/ (short whatever the checkout's path).
+_IPC_PREFIX = "dba"
+
+
+def _ipc_base() -> Path:
+    return Path("/tmp") if os.access("/tmp", os.W_OK) else Path(tempfile.gettempdir())
+
+
+def ipc_dir() -> Path:
+    """This run's private directory for the kernels' Unix sockets (created on first use)."""
+    global _IPC
+    if _IPC is None:
+        _IPC = Path(tempfile.mkdtemp(prefix=f"{_IPC_PREFIX}{os.getpid()}-", dir=_ipc_base()))
+    return _IPC
+
+
+def _clean_ipc_dirs() -> None:
+    """Socket directories of this user's builds that are no longer running (killed ones)."""
+    for p in _ipc_base().glob(f"{_IPC_PREFIX}*-*"):
+        m = re.fullmatch(rf"{_IPC_PREFIX}(\d+)-\w+", p.name)
+        with contextlib.suppress(OSError):
+            if m and p.is_dir() and p.stat().st_uid == os.getuid() and not _alive(int(m.group(1))):
+                shutil.rmtree(p, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _source_of(path: str) -> str:
@@ -352,9 +408,11 @@ def run_notebook(path: Path, stage: Path, timeout: int = 600) -> dict:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     # IPC transport: the kernel talks over Unix sockets, private to this user; it does not warn
-    # ("Kernel is running over TCP without encryption") as TCP does.
-    # The socket paths are absolute and unique per step (Unix sockets live in the staging area).
-    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(stage.parent / f"{path.stem[:2]}{'s' if path.parent.name == 'solutions' else ''}-ipc"))
+    # ("Kernel is running over TCP without encryption") as TCP does.  The socket paths are
+    # unique per step, in a short private directory (mode 700) outside the checkout: a socket
+    # path may not exceed 107 bytes, and a checkout's path can be longer than that.
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(
+        ipc_dir() / f"{path.stem[:2]}{'s' if path.parent.name == 'solutions' else ''}"))
     _KERNELS.append(km)
     client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3",
                             record_timing=False)
@@ -382,6 +440,9 @@ def run_notebook(path: Path, stage: Path, timeout: int = 600) -> dict:
     deps, stage_r = set(), stage.resolve()
     for p in json.loads(deps_file.read_text(encoding="utf-8")):
         p = Path(_source_of(p))
+        if OUT_R != ROOT and any(p.resolve().is_relative_to(OUT_R / d) for d in OUTPUT_DIRS):
+            raise BuildError(f"{path.relative_to(ROOT)} read {p}, an output: read outputs "
+                             "through debao_audit.data.FIGURES/PROCESSED, never the built copy")
         try:
             rel = p.resolve().relative_to(ROOT)
         except ValueError:
@@ -410,6 +471,8 @@ def _cell_error(path: Path, nb, e) -> str:
     cell = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"
                  and any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
     where = f"cell {cell}" if cell is not None else "a cell"
+    if "No space left on device" in text:
+        tail = "the disk is full (No space left on device)"
     return f"{path.relative_to(ROOT)}: {where} failed: {tail}"
 
 
@@ -622,11 +685,12 @@ def commit(staged: dict[str, Path], delete: list[str], stage: Path, manifest: st
 
 
 def clean_stale() -> None:
+    _clean_ipc_dirs()
     for p in STATE_DIR.glob("stage-*"):
         shutil.rmtree(p, ignore_errors=True)
     STATE_DIR.joinpath("commit.tmp").unlink(missing_ok=True)
     for pattern in TEMP_GLOBS:
-        for p in ROOT.glob(pattern):
+        for p in OUT.glob(pattern):
             if p.is_file():
                 p.unlink()
 
@@ -657,11 +721,17 @@ def main(argv: list[str]) -> int:
     args = ap.parse_args(argv)
 
     signal.signal(signal.SIGTERM, _terminate)
+    try:
+        set_output(os.environ.get("DEBAO_AUDIT_OUTPUT"))
+    except BuildError as e:
+        print(f"build: {e}; no output was changed", file=sys.stderr)
+        return 2
     stage = STATE_DIR / f"stage-{os.getpid()}"
     start = time.perf_counter()
-    keep_stage = False
+    keep_stage, lock = False, None
     try:
         try:
+            OUT.mkdir(parents=True, exist_ok=True)
             STATE_DIR.mkdir(exist_ok=True)
             lock = open(LOCK, "w")
         except OSError as e:
@@ -695,8 +765,10 @@ def main(argv: list[str]) -> int:
         print("build: interrupted; no output was changed", file=sys.stderr)
         return 130
     except OSError as e:
-        where = f" {e.filename}" if e.filename else ""
-        print(f"build: failed:{where} ({_os_error(e)}); no output was changed", file=sys.stderr)
+        where = f" writing {e.filename}" if e.filename else ""
+        what = (f"the disk is full{where}" if e.errno == errno.ENOSPC
+                else f"{e.filename or 'a file'}: {_os_error(e)}")
+        print(f"build: failed: {what}; no output was changed", file=sys.stderr)
         return 2
     except Exception as e:  # an unexpected failure: still one message, still nothing changed
         msg = " ".join(str(e).split())[:300]
@@ -705,6 +777,10 @@ def main(argv: list[str]) -> int:
     finally:
         if not keep_stage:
             shutil.rmtree(stage, ignore_errors=True)
+        if _IPC is not None:
+            shutil.rmtree(_IPC, ignore_errors=True)
+        if lock is not None:
+            lock.close()
 
 
 def _rel_out(p: Path) -> str:
