@@ -62,4 +62,4 @@ clean-env:
 # A static site to share (site/, not committed): the executed notebooks as HTML, the gallery and
 # the annotated article, with an index.  Built from what `make` produced; nothing re-executed.
 site: $(STAMP)
-	$(BIN)/python tools/build_site.py
+	@$(BIN)/python tools/build_site.py

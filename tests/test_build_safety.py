@@ -263,3 +263,13 @@ def test_a_failure_while_building_is_one_line(repo: Path, monkeypatch, capsys, e
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and err.startswith(says), err
     assert len(err) < 400 and "Traceback" not in err
+
+
+def test_a_site_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
+    """`make site` where the site cannot go (as on a read-only checkout): one line naming the
+    path, no traceback (/proc stands in: nothing can be created there, even by root)."""
+    r = subprocess.run([PY, str(ROOT / "tools" / "build_site.py"), "--out", "/proc/debao/site"],
+                       capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.startswith("site: cannot write /proc/debao"), r.stderr

@@ -347,7 +347,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    out = build(args.out)
+    try:
+        out = build(args.out)
+    except OSError as e:
+        # e.g. a read-only checkout: one line naming the path, no traceback
+        what = "the disk is full" if e.errno == 28 else e.strerror or str(e)
+        print(f"site: cannot write {e.filename or args.out} ({what}); nothing was changed: "
+              "build it elsewhere with --out DIR or DEBAO_AUDIT_OUTPUT=DIR", file=sys.stderr)
+        return 2
+    except SystemExit as e:
+        if isinstance(e.code, str):
+            print(f"site: {e.code}", file=sys.stderr)
+            return 2
+        raise
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
     n = sum(1 for _ in out.rglob("*.html"))
     try:

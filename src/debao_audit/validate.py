@@ -446,6 +446,10 @@ def main() -> int:
     except DataError as e:
         print(f"invalid input: {e}", file=sys.stderr)
         return 2
+    except OSError as e:
+        print(f"invalid input: {e.filename or 'a file'}: expected a readable file; got "
+              f"{e.strerror or e}", file=sys.stderr)
+        return 2
     print("inputs valid: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
     return 0
 
