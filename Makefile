@@ -34,11 +34,20 @@ bench: $(STAMP)
 
 env: $(STAMP)
 
+# The lock is installed by uv (pinned: UV_VERSION), several times faster than pip; where uv cannot
+# be installed or fails, by pip, as before.  Either way exactly the versions in requirements.lock.
+UV_VERSION := 0.13.8
+PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 $(STAMP): requirements.lock pyproject.toml
-	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@if $(PIP) install uv==$(UV_VERSION) && $(BIN)/uv --version >/dev/null \
+	    && $(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock \
+	    && $(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .; \
+	then echo "set-up: requirements.lock installed with uv $(UV_VERSION)"; \
+	else echo "set-up: uv $(UV_VERSION) unavailable or failed; installing requirements.lock with pip"; \
+	  $(PIP) install -r requirements.lock && $(PIP) install --no-deps --no-build-isolation -e .; \
+	fi
 	touch $(STAMP)
 
 test: $(STAMP)
@@ -72,7 +81,7 @@ student: $(STAMP)
 
 # Re-pin after editing requirements.in (needs network); keep environment.yml in step (a test checks).
 lock: $(STAMP)
-	$(BIN)/python -m pip install --quiet uv
+	$(PIP) install uv==$(UV_VERSION)
 	$(BIN)/uv pip compile requirements.in -o requirements.lock --python-version 3.11 --no-header
 	$(BIN)/python tools/write_environment.py
 
@@ -87,7 +96,7 @@ FULL_TEXT ?=
 # SOLUTIONS=0: without the worked solutions (a site for students).
 SOLUTIONS ?= 1
 site: $(STAMP)
-	$(BIN)/python tools/build_site.py$(if $(filter 1 yes true,$(FULL_TEXT)), --full-text)$(if $(filter 0,$(SOLUTIONS)), --no-solutions)
+	@$(BIN)/python tools/build_site.py$(if $(filter 1 yes true,$(FULL_TEXT)), --full-text)$(if $(filter 0,$(SOLUTIONS)), --no-solutions)
 
 # The share tools (JupyterLite, repo2docker): an optional lock on top of requirements.lock, used
 # only by `make lite` and `make test-share`, so `make` and `make test` never install them.  The

@@ -15,15 +15,29 @@ settings.register_profile("project", derandomize=True, deadline=None, max_exampl
 settings.load_profile("project")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's headless Chromium driven by the pinned playwright (no browser download); the
-    page, axe-core and site tests share it.  Skips, saying why, where chromium is missing."""
+def chromium_executable() -> str:
+    """Debian's chromium (no browser download); skips, saying why, where it is missing."""
     exe = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
     if exe is None:
         pytest.skip("chromium not installed: apt-get install chromium (done by .ci/run)")
+    return exe
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    """The pinned playwright's sync API, started once per test process."""
+    chromium_executable()
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (pinned) not installed")
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    """One headless Chromium for the whole session (per xdist worker), driven by the pinned
+    playwright: the page, axe-core and site tests share it.  Skips, saying why, where chromium
+    is missing."""
+    b = playwright.chromium.launch(executable_path=chromium_executable(),
+                                   args=["--no-sandbox", "--disable-gpu"])
+    yield b
+    b.close()

@@ -112,6 +112,47 @@ def _latin1_in_claims(base: Path) -> None:
     p.write_bytes(p.read_bytes().replace("总人口".encode(), "总人口".encode("gb18030"), 1))
 
 
+def article_edit(change):
+    """Edit the article and record its new checksum, as a new capture would: only the
+    structure checks can object."""
+    def edit(base: Path) -> None:
+        p = base / ARTICLE
+        p.write_text(change(p.read_text(encoding="utf-8")), encoding="utf-8")
+        m = base / META
+        meta = json.loads(m.read_text(encoding="utf-8"))
+        meta["sha256"] = hashlib.sha256(p.read_bytes()).hexdigest()
+        m.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    return edit
+
+
+def package_edit(change):
+    def edit(base: Path) -> None:
+        p = base / PACKAGE
+        pkg = json.loads(p.read_text(encoding="utf-8"))
+        change(pkg, {r["name"]: r for r in pkg["resources"]})
+        p.write_text(json.dumps(pkg, ensure_ascii=False, indent=2), encoding="utf-8")
+    return edit
+
+
+def _bad_foreign_key(pkg, res) -> None:
+    res["unchecked_claims"]["schema"]["foreignKeys"][0]["reference"]["resource"] = "claim"
+
+
+def _constraint_on_wrong_type(pkg, res) -> None:
+    res["claims"]["schema"]["fields"][0]["constraints"]["minimum"] = 3
+
+
+def _big_field(base: Path) -> None:
+    lines = (base / CLAIMS).read_text(encoding="utf-8").split("\n")
+    lines[2] += "x" * 20_000_000            # the last column, 'en', of row 2: 20 MB
+    (base / CLAIMS).write_text("\n".join(lines), encoding="utf-8")
+
+
+def _move_quote_out_of_the_body(text: str) -> str:
+    """The karst quote only in the page's footer (after "(完)"), not in the body."""
+    return text.replace("石山面积超过70%", "石山面积超七成", 1) + "\n石山面积超过70%\n"
+
+
 # -- the catalogue -----------------------------------------------------------------------------
 # (case id, edit, file, row (None: none), column (None: none), text the message must hold)
 
@@ -224,6 +265,52 @@ CASES = [
     ("meta-accessed-before-published", meta_edit(lambda m: m.update(date_accessed="2020-01-01")),
      META, None, "date_accessed", "on or after"),
     ("package-invalid-json", raw_edit(PACKAGE, lambda b: b[:-3]), PACKAGE, None, None, "valid JSON"),
+    # issue 16: values the mis-anchored pattern let through, control characters, oversized or
+    # over-deep input, duplicate keys, edits of the data package, the article's structure
+    ("claim-value-exponent", set_cell(CLAIMS, "population_total", "value", "3.68E+5"),
+     CLAIMS, R(CLAIMS, "population_total"), "value", "decimal number"),
+    ("claim-value-underscore", set_cell(CLAIMS, "population_total", "value", "368_000"),
+     CLAIMS, R(CLAIMS, "population_total"), "value", "decimal number"),
+    ("claim-value-trailing-space", set_cell(CLAIMS, "population_total", "value", "368000 "),
+     CLAIMS, R(CLAIMS, "population_total"), "value", "decimal number"),
+    ("external-value-exponent", set_cell(EXT, "cn_rural_income_2016", "value", "1.2363E+4"),
+     EXT, R(EXT, "cn_rural_income_2016"), "value", "decimal number"),
+    ("claim-nul-in-gloss", set_cell(CLAIMS, "rural_income_2020", "en", "rural\x00income"),
+     CLAIMS, R(CLAIMS, "rural_income_2020"), "en", "U+0000 (a control character) at character 6"),
+    ("external-escape-in-source", set_cell(EXT, "cn_cpi_2016", "source", "NBS\x1b[31m"),
+     EXT, R(EXT, "cn_cpi_2016"), "source", "U+001B"),
+    ("meta-nul-in-producer", meta_edit(lambda m: m.update(producer="中新网\x00")),
+     META, None, "producer", "control characters"),
+    ("claim-20mb-field", _big_field, CLAIMS, 2, "en", "at most 100,000 characters"),
+    ("meta-100000-deep", raw_edit(META, lambda b: b"[" * 100_000 + b"]" * 100_000),
+     META, None, None, "nested at most 64 levels"),
+    ("meta-duplicate-key", raw_edit(META, lambda b: b.replace(b"{", b'{"producer": "x",', 1)),
+     META, None, "producer", "each key once"),
+    ("package-duplicate-key", raw_edit(PACKAGE, lambda b: b.replace(b"{", b'{"name": "x",', 1)),
+     PACKAGE, None, "name", "each key once"),
+    ("package-resource-without-path", package_edit(lambda p, r: r["claims"].pop("path")),
+     PACKAGE, None, "resources/claims/path", "a 'path': 'claims.csv'"),
+    ("package-resource-elsewhere", package_edit(lambda p, r: r["claims"].update(path="../x.csv")),
+     PACKAGE, None, "resources/claims/path", "a 'path': 'claims.csv'"),
+    ("package-resource-removed", package_edit(lambda p, r: p["resources"].remove(r["claims"])),
+     PACKAGE, None, "resources", "a resource 'claims'"),
+    ("package-bad-foreign-key", package_edit(_bad_foreign_key),
+     PACKAGE, None, "resources/unchecked_claims/schema/foreignKeys", "foreign key"),
+    ("package-constraint-on-wrong-type", package_edit(_constraint_on_wrong_type),
+     PACKAGE, None, "resources/claims/schema", "constraint \"minimum\" is not supported by type \"string\""),
+    ("package-invalid-json-schema", package_edit(
+        lambda p, r: r["article_meta"]["jsonSchema"].update(type="banana")),
+     PACKAGE, None, "resources/article_meta/jsonSchema/type", "valid JSON Schema"),
+    ("article-no-dateline", article_edit(lambda t: t.replace("新闻2月6日电", "新闻2月6日", 1)),
+     ARTICLE, None, None, "the dateline"),
+    ("article-no-end-mark", article_edit(lambda t: t.replace("(完)", "", 1)),
+     ARTICLE, None, None, "after the dateline"),
+    ("article-heading-missing", article_edit(lambda t: t.replace("  产业合作\n", "  产业合作等\n", 1)),
+     ARTICLE, None, None, "a section heading line '产业合作'"),
+    ("claim-section-wrong", set_cell(CLAIMS, "rural_income_2020", "section", "协作抗疫"),
+     CLAIMS, R(CLAIMS, "rural_income_2020"), "section", "the section the quote is in"),
+    ("claim-quote-outside-the-body", article_edit(_move_quote_out_of_the_body),
+     CLAIMS, R(CLAIMS, "karst_area_share"), "quote", "the article's body"),
 ]
 
 

@@ -209,7 +209,9 @@ def test_killed_while_moving_is_completed_by_the_next_run(built: Path) -> None:
     assert (built / ".build" / "commit.json").exists()
     r = build(built)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "completing an interrupted commit" in r.stdout
+    assert "completed an interrupted commit" in r.stdout
+    # The new manifest was the journal's last move: the completed commit is vouched for.
+    assert "0 of 2 notebooks ran" in r.stdout, r.stdout
     assert (built / "figures" / "a.csv").read_text() == "x\n2\n"
     assert (built / "figures" / "b.csv").read_text() == "x\n2\n"
 
@@ -245,3 +247,48 @@ def test_a_fresh_clone_runs_nothing(built: Path, tmp_path: Path) -> None:
     m.write_text(json.dumps(manifest))
     r = build(clone)
     assert "1 of 2 notebooks ran" in r.stdout, r.stdout
+
+
+def test_a_checkout_under_a_long_path_builds(repo: Path, tmp_path: Path) -> None:
+    """The kernels' sockets live in a short private directory, not under the checkout: a Unix
+    socket path may not exceed 107 bytes, and this checkout's path alone is over 150."""
+    deep = tmp_path / ("d" * 60) / ("e" * 60) / "checkout"
+    deep.parent.mkdir(parents=True)
+    shutil.move(str(repo), str(deep))
+    assert len(str(deep / ".build" / "stage-12345")) > 150
+    r = build(deep)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (deep / "figures" / "a.csv").read_text() == "x\n1\n"
+    assert not list(Path("/tmp").glob(f"dba{os.getpid()}-*"))
+
+
+def test_the_output_setting_sends_everything_elsewhere(repo: Path, tmp_path: Path) -> None:
+    """`DEBAO_AUDIT_OUTPUT=/x make`: the outputs, the manifest and the build's state go under
+    /x; the checkout is only read."""
+    before = outputs(repo)
+    out = tmp_path / "out"
+    r = build(repo, DEBAO_AUDIT_OUTPUT=str(out))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert outputs(repo) == before and not (repo / ".build").exists()
+    assert (out / "figures" / "a.csv").read_text() == "x\n1\n"
+    assert (out / "notebooks" / "00-a.ipynb").is_file() and (out / "README.md").is_file()
+    assert (out / "build-manifest.json").is_file()
+    again = build(repo, DEBAO_AUDIT_OUTPUT=str(out))
+    assert "0 of 2 notebooks ran" in again.stdout, again.stdout + again.stderr
+
+
+def test_a_checkout_the_build_cannot_write(built: Path) -> None:
+    """Nothing to do: it succeeds without writing.  Something to do: one line naming what
+    cannot be written and what needed to run.  (`.build` replaced by a file stands in for a
+    read-only checkout here, where tests may run as root; tools/readonly_test.sh runs `make`
+    and `make site` on a really read-only one.)"""
+    shutil.rmtree(built / ".build")
+    (built / ".build").write_text("not a directory")
+    r = build(built)
+    assert r.returncode == 0 and r.stderr == "", r.stdout + r.stderr
+    assert "0 of 2 notebooks ran" in r.stdout
+    _notebook(built / "notebooks" / "00-a.ipynb", "a", "2")
+    r = build(built)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert ".build cannot be created or written" in r.stderr
+    assert "notebooks/00-a.ipynb need to run" in r.stderr

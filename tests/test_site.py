@@ -243,6 +243,15 @@ _COLLECT = """() => ({
 })"""
 
 
+_CJK_FONT_USED = """async () => {
+  await document.fonts.ready;
+  const text = document.body.innerText;
+  const cjk = /[\\u3400-\\u9fff]/.test(text);
+  const loaded = [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family.replace(/"/g, ''));
+  return {cjk, loaded};
+}"""
+
+
 def _ids_of(path: Path, cache: dict) -> set[str]:
     if path not in cache:
         text = path.read_text(encoding="utf-8")
@@ -252,7 +261,9 @@ def _ids_of(path: Path, cache: dict) -> set[str]:
 
 def check_page(browser, path: Path, root: Path, cache: dict) -> list[str]:
     """Problems found opening one page: console errors and warnings, uncaught exceptions,
-    failed requests, local links to missing files or anchors, images that did not load."""
+    failed requests, local links to missing files or anchors, images that did not load, and
+    (except the annotated article under figures/, which embeds its own) Chinese text not set in
+    the site's CJK subset (fonts/cjk.woff2: the reader needs no Chinese font)."""
     problems: list[str] = []
     pg = browser.new_page(viewport={"width": 1280, "height": 900})
     pg.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
@@ -266,7 +277,11 @@ def check_page(browser, path: Path, root: Path, cache: dict) -> list[str]:
       return i.complete ? null : new Promise(r => { i.onload = i.onerror = r; });
     }))""")
     found = pg.evaluate(_COLLECT)
+    fonts = pg.evaluate(_CJK_FONT_USED)
     pg.close()
+    if (fonts["cjk"] and build_site.SITE_FONT not in fonts["loaded"]
+            and path.parent.resolve() != (root / "figures").resolve()):
+        problems.append(f"Chinese text without the site's font: loaded {fonts['loaded']}")
     for img in found["images"]:
         if not img["ok"]:
             problems.append(f"image not loaded: {img['src']}")
@@ -286,32 +301,12 @@ def check_page(browser, path: Path, root: Path, cache: dict) -> list[str]:
 
 
 def test_every_page_opens_cleanly(browser, site):
+    """Each page opened once: everything check_page looks for, the site's CJK font included."""
     pages = sorted(site.rglob("*.html"))
     assert len(pages) >= 10  # index, 8 notebooks (and their solutions), the annotated article
     cache: dict = {}
     problems = {str(p.relative_to(site)): check_page(browser, p, site, cache) for p in pages}
     assert {k: v for k, v in problems.items() if v} == {}
-
-
-_CJK_FONT_USED = """async () => {
-  await document.fonts.ready;
-  const text = document.body.innerText;
-  const cjk = /[\\u3400-\\u9fff]/.test(text);
-  const loaded = [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family.replace(/"/g, ''));
-  return {cjk, loaded};
-}"""
-
-
-def test_chinese_text_is_set_in_the_sites_own_font(browser, site):
-    """Pages with Chinese text load the site's CJK subset (fonts/cjk.woff2): the reader needs no
-    Chinese font.  The font stack names only Latin fonts before it, so it is used everywhere."""
-    for path in sorted((site / "notebooks").rglob("*.html")) + [site / "index.html"]:
-        pg = browser.new_page()
-        pg.goto(path.resolve().as_uri())
-        got = pg.evaluate(_CJK_FONT_USED)
-        pg.close()
-        if got["cjk"]:
-            assert build_site.SITE_FONT in got["loaded"], (path.name, got["loaded"])
 
 
 def test_page_check_can_fail(browser, tmp_path):
@@ -320,7 +315,7 @@ def test_page_check_can_fail(browser, tmp_path):
     bad = root / "index.html"
     bad.write_text('<!DOCTYPE html><html lang="en"><head><title>x</title></head><body>'
                    '<a href="missing.html">a</a><a href="#nowhere">b</a><a href="index.html#top">c</a>'
-                   '<img src="missing.png" alt="x"><p id="top">t</p>'
+                   '<img src="missing.png" alt="x"><p id="top">t 德保</p>'
                    '<script>console.error("deliberate")</script></body></html>', encoding="utf-8")
     problems = check_page(browser, bad, root, {})
     text = "\n".join(problems)
@@ -329,3 +324,4 @@ def test_page_check_can_fail(browser, tmp_path):
     assert "index.html#top" not in text
     assert "image not loaded" in text
     assert "deliberate" in text
+    assert "Chinese text without the site's font" in text

@@ -201,3 +201,15 @@ def test_every_article_character_renders(tmp_path: Path, weight: str) -> None:
              fontweight="bold" if weight == "bold" else "normal")
     paths = style.save(fig, f"article-{weight}", pd.DataFrame({"text": [text]}), outdir=tmp_path)
     assert paths["png"].stat().st_size > 0
+
+
+@pytest.mark.parametrize("text", ["US$5 and US$6", r"a $\frac{$ b", r"$\undefined$"])
+def test_text_from_data_is_never_maths(text: str) -> None:
+    """Sources, quotes and glosses reach matplotlib as written: a pair of "$" is not maths
+    ("US$5 and US$6" would be italic "US5andUS6"), and invalid TeX cannot fail a figure."""
+    with style.use_style():
+        fig, _ = plt.subplots()
+        note = style.add_source(fig, text)
+        fig.canvas.draw()                      # invalid TeX would raise here
+        assert note._preprocess_math(note.get_text()) == (text, False)
+        assert note.get_window_extent().width > 0

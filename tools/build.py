@@ -15,12 +15,25 @@ The graph
 All or nothing
     Every step writes into its own directory under ``.build/stage-<pid>/`` (through the one output
     setting, ``DEBAO_AUDIT_OUTPUT``).  Only when every step succeeded are the changed files moved
-    into place: first a journal of the moves is written (atomically), then each file is renamed
-    over its target (same file system, so each rename is atomic), then the journal is removed.
-    A run that fails, is interrupted or killed before the journal exists changes nothing; one
-    killed while moving is completed by the next run before it does anything else (SIGINT and
-    SIGTERM are held off while moving).  Stale staging directories and temporary files left by
-    killed runs are removed at the start of every run.
+    into place: each output to be replaced or deleted gets a backup (a hard link) in the staging
+    directory, a journal of the moves is written (atomically), each file is renamed over its
+    target (same file system, so each rename is atomic), the new manifest last, then the journal
+    is removed.  A run that fails, is interrupted or killed before the journal exists changes
+    nothing; one killed while moving is completed by the next run before it does anything else
+    (SIGINT and SIGTERM are held off while moving).  A move that fails (an unwritable or
+    immutable target) is rolled back from the backups: nothing changed; if even that fails, the
+    journal and the staging directory are kept, the message names exactly the outputs that
+    changed and those that did not, and the next run completes the commit (or says, in one line,
+    why it still cannot).  Stale staging directories and temporary files left by killed runs
+    are removed at the start of every run, once no journal needs them.
+
+Confined to the outputs
+    The build writes, renames and deletes only the declared output set: a notebook step its own
+    executed notebook and files under ``figures/`` and ``data/processed/``, the gallery step
+    ``README.md``, and the build's own ``build-manifest.json`` and ``.build/``.  Every path is
+    checked (relative, normal, its directory resolved with symlinks followed) before anything is
+    done: a manifest or journal naming anything else, or a notebook writing anything else, is
+    refused with one line and nothing changes.
 
 The manifest (committed)
     What each step last read and wrote, as content hashes, is kept in ``build-manifest.json``
@@ -38,13 +51,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import sys
+import tempfile
 import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from pathlib import Path
@@ -54,11 +70,29 @@ from pathlib import Path
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 ROOT = Path(__file__).resolve().parents[1]
-STATE_DIR = ROOT / ".build"
+#: Where the outputs go: the checkout itself, or ``DEBAO_AUDIT_OUTPUT`` (see :func:`set_output`).
+OUT = ROOT
+OUT_R = OUT.resolve()
+#: The build's own state (staging, journal, lock), beside the outputs (renames stay atomic).
+STATE_DIR = OUT / ".build"
 #: The committed manifest: per step, the hashes of its inputs and outputs (see the docstring).
-STATE = ROOT / "build-manifest.json"
+STATE = OUT / "build-manifest.json"
 JOURNAL = STATE_DIR / "commit.json"
 LOCK = STATE_DIR / "lock"
+
+
+def set_output(path: str | None) -> None:
+    """Send every output (and the manifest and ``.build/``) under ``path`` instead of the
+    checkout, laid out like it; the checkout is then only read.  A directory inside the
+    checkout other than the checkout itself is refused (its outputs would mix with inputs)."""
+    global OUT, OUT_R, STATE_DIR, STATE, JOURNAL, LOCK
+    out = Path(path).resolve() if path else ROOT
+    if out != ROOT.resolve() and out.is_relative_to(ROOT.resolve()):
+        raise BuildError(f"DEBAO_AUDIT_OUTPUT: expected the checkout itself or a directory "
+                         f"outside it; got {path!r}, inside {ROOT}")
+    OUT, OUT_R = out, out
+    STATE_DIR, STATE = OUT / ".build", OUT / "build-manifest.json"
+    JOURNAL, LOCK = STATE_DIR / "commit.json", STATE_DIR / "lock"
 NOTEBOOK_DIR = ROOT / "notebooks"
 README = ROOT / "README.md"
 #: Files every step depends on besides what it reads: the pinned environment and this runner.
@@ -75,6 +109,60 @@ VALIDATION_INPUTS = ("data", "src/debao_audit", "requirements.lock")
 
 class BuildError(Exception):
     pass
+
+
+# --------------------------------------------------------------------------------------------
+# The declared output set: the only paths the build ever writes, renames or deletes
+# --------------------------------------------------------------------------------------------
+
+#: A step is a notebook (by its path) or the gallery.
+_STEP_NAME = re.compile(r"notebooks/(?:solutions/)?[0-9][0-9]-[A-Za-z0-9_.-]+\.ipynb")
+_SAFE_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*")
+
+
+def output_problem(step: str, rel: object) -> str | None:
+    """Why ``rel`` is not an output ``step`` may write (None: it may).
+
+    A notebook step writes its own executed notebook and files under ``figures/`` and
+    ``data/processed/``; the gallery step writes ``README.md``.  The path must be relative and
+    normal (no ``..``, no ``.``, no empty or hidden parts), and its directory must resolve, symlinks
+    followed, to the same place under the output root: never an input, never outside."""
+    if not isinstance(rel, str):
+        return "a relative path (a string)"
+    parts = rel.split("/")
+    if not rel or rel.startswith("/") or not all(_SAFE_PART.fullmatch(p) for p in parts):
+        return "a normal relative path (no '..', '.', leading '/', hidden or empty parts)"
+    if step == "gallery":
+        allowed = rel == "README.md"
+        where = "README.md"
+    else:
+        allowed = rel == step or (len(parts) > 1 and parts[0] == "figures") or (
+            len(parts) > 2 and parts[:2] == ["data", "processed"])
+        where = f"{step} itself, or a file under {' or '.join(d + '/' for d in OUTPUT_DIRS)}"
+    if not allowed:
+        return where
+    target = OUT / rel
+    try:
+        inside = target.parent.resolve().is_relative_to(OUT_R)
+        if inside and rel != "README.md" and rel != step:
+            inside = any(target.parent.resolve().is_relative_to(OUT_R / d) for d in OUTPUT_DIRS)
+    except (OSError, RuntimeError):
+        inside = False
+    if not inside:
+        return f"{where}, whose directory is inside {OUT} (symlinks followed)"
+    return None
+
+
+def check_outputs(step: str, rels, what: str) -> None:
+    """Refuse (one line, nothing done) when ``step`` names an output outside the declared set."""
+    if step != "gallery" and not (isinstance(step, str) and _STEP_NAME.fullmatch(step)):
+        raise BuildError(f"{what}: expected steps named 'gallery' or notebooks/NN-name.ipynb; "
+                         f"got {step!r}; refusing to run")
+    for rel in rels:
+        problem = output_problem(step, rel)
+        if problem is not None:
+            raise BuildError(f"{what}, step {step!r}: expected an output path: {problem}; "
+                             f"got {rel!r}; refusing to run")
 
 
 def _pause(phase: str) -> None:
@@ -138,31 +226,35 @@ def load_state() -> dict:
     if not isinstance(state, dict):
         return {}
     steps = state.get("steps")
+    # Every record, trusted or not, names only outputs of the declared set (a crafted or
+    # corrupted manifest is refused, not half-obeyed: its checksum is easy to recompute).
+    for name, r in (steps.items() if isinstance(steps, dict) else ()):
+        outputs = r.get("outputs", {}) if isinstance(r, dict) else {}
+        if not isinstance(outputs, dict):
+            raise BuildError(f"{STATE.name}, step {name!r}, 'outputs': expected an object of "
+                             f"path: sha256; got {type(outputs).__name__}; refusing to run")
+        check_outputs(name, outputs, STATE.name)
     state["steps"] = {name: r for name, r in steps.items()
                       if isinstance(r, dict) and r.get("check") == _record_check(r)
                       } if isinstance(steps, dict) else {}
     return state
 
 
-def save_state(state: dict) -> None:
-    """Write the manifest (deterministically: sorted, one hash a line) only if it changed."""
+def manifest_text(state: dict) -> str:
+    """The manifest, deterministically: sorted, one hash a line, each record with its checksum."""
     for record in state.get("steps", {}).values():
         record["check"] = _record_check(record)
-    text = json.dumps(state, indent=1, sort_keys=True) + "\n"
-    with contextlib.suppress(FileNotFoundError):
-        if STATE.read_text(encoding="utf-8") == text:
-            return
-    tmp = STATE.with_name(f".{STATE.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.chmod(tmp, OUTPUT_MODE)
-    os.replace(tmp, STATE)
+    return json.dumps(state, indent=1, sort_keys=True) + "\n"
 
 
 def up_to_date(record: dict | None, source_hash: str) -> bool:
     if not record or record.get("source") != source_hash:
         return False
-    for rel, digest in {**record["deps"], **record["outputs"]}.items():
+    for rel, digest in record["deps"].items():
         if file_hash(ROOT / rel) != digest:
+            return False
+    for rel, digest in record["outputs"].items():
+        if file_hash(OUT / rel) != digest:
             return False
     return True
 
@@ -195,6 +287,42 @@ def _debao_dump(target):
         json.dump(sorted(p for p in files if p), f)
 _debao_dump({target!r})
 """
+
+
+_IPC: Path | None = None
+#: The kernels' socket directories: /tmp/dba<pid>-<random>/ (short whatever the checkout's path).
+_IPC_PREFIX = "dba"
+
+
+def _ipc_base() -> Path:
+    return Path("/tmp") if os.access("/tmp", os.W_OK) else Path(tempfile.gettempdir())
+
+
+def ipc_dir() -> Path:
+    """This run's private directory for the kernels' Unix sockets (created on first use)."""
+    global _IPC
+    if _IPC is None:
+        _IPC = Path(tempfile.mkdtemp(prefix=f"{_IPC_PREFIX}{os.getpid()}-", dir=_ipc_base()))
+    return _IPC
+
+
+def _clean_ipc_dirs() -> None:
+    """Socket directories of this user's builds that are no longer running (killed ones)."""
+    for p in _ipc_base().glob(f"{_IPC_PREFIX}*-*"):
+        m = re.fullmatch(rf"{_IPC_PREFIX}(\d+)-\w+", p.name)
+        with contextlib.suppress(OSError):
+            if m and p.is_dir() and p.stat().st_uid == os.getuid() and not _alive(int(m.group(1))):
+                shutil.rmtree(p, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _source_of(path: str) -> str:
@@ -283,9 +411,11 @@ def run_notebook(path: Path, stage: Path, timeout: int = 600) -> dict:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     # IPC transport: the kernel talks over Unix sockets, private to this user; it does not warn
-    # ("Kernel is running over TCP without encryption") as TCP does.
-    # The socket paths are absolute and unique per step (Unix sockets live in the staging area).
-    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(stage.parent / f"{path.stem[:2]}{'s' if path.parent.name == 'solutions' else ''}-ipc"))
+    # ("Kernel is running over TCP without encryption") as TCP does.  The socket paths are
+    # unique per step, in a short private directory (mode 700) outside the checkout: a socket
+    # path may not exceed 107 bytes, and a checkout's path can be longer than that.
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(
+        ipc_dir() / f"{path.stem[:2]}{'s' if path.parent.name == 'solutions' else ''}"))
     _KERNELS.append(km)
     client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3",
                             record_timing=False)
@@ -313,6 +443,9 @@ def run_notebook(path: Path, stage: Path, timeout: int = 600) -> dict:
     deps, stage_r = set(), stage.resolve()
     for p in json.loads(deps_file.read_text(encoding="utf-8")):
         p = Path(_source_of(p))
+        if OUT_R != ROOT and any(p.resolve().is_relative_to(OUT_R / d) for d in OUTPUT_DIRS):
+            raise BuildError(f"{path.relative_to(ROOT)} read {p}, an output: read outputs "
+                             "through debao_audit.data.FIGURES/PROCESSED, never the built copy")
         try:
             rel = p.resolve().relative_to(ROOT)
         except ValueError:
@@ -341,6 +474,8 @@ def _cell_error(path: Path, nb, e) -> str:
     cell = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"
                  and any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
     where = f"cell {cell}" if cell is not None else "a cell"
+    if "No space left on device" in text:
+        tail = "the disk is full (No space left on device)"
     return f"{path.relative_to(ROOT)}: {where} failed: {tail}"
 
 
@@ -381,57 +516,184 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def apply_journal() -> int:
-    """Complete a commit whose journal exists (the normal path, and after a kill)."""
-    moves = json.loads(JOURNAL.read_text(encoding="utf-8"))
-    done = 0
-    for src, dst in moves["replace"]:
-        s, d = Path(src), ROOT / dst
-        if s.exists():
-            d.parent.mkdir(parents=True, exist_ok=True)
-            os.chmod(s, OUTPUT_MODE)
-            os.replace(s, d)
-            done += 1
-            _pause("commit")
-    for rel in moves["delete"]:
-        (ROOT / rel).unlink(missing_ok=True)
+class CommitError(BuildError):
+    """A commit failed part-way; the message says exactly which outputs changed."""
+
+
+def _journal_target_problem(dst: object) -> str | None:
+    if dst == STATE.name:
+        return None
+    if not isinstance(dst, str):
+        return "a relative path (a string)"
+    step = dst if _STEP_NAME.fullmatch(dst) else "gallery" if dst == "README.md" else "notebooks/00-x.ipynb"
+    return output_problem(step, dst)
+
+
+def _read_journal() -> list[list]:
+    """The journal's moves [source or None, output, backup or None], each checked: sources and
+    backups inside .build/, targets in the declared output set (or the manifest)."""
+    try:
+        moves = json.loads(JOURNAL.read_text(encoding="utf-8"))["moves"]
+        assert isinstance(moves, list) and all(isinstance(m, list) and len(m) == 3 for m in moves)
+    except (ValueError, KeyError, TypeError, AssertionError):
+        raise BuildError(f"{JOURNAL.relative_to(OUT)}: expected a commit journal; got an unreadable "
+                         "file (remove it, then run make: the outputs are checked against "
+                         "build-manifest.json and re-run where they differ)") from None
+    state_r = STATE_DIR.resolve()
+    for src, dst, backup in moves:
+        problem = _journal_target_problem(dst)
+        for p in (src, backup):
+            if p is not None and not (isinstance(p, str)
+                                      and Path(p).resolve().is_relative_to(state_r)):
+                problem = problem or f"a staged file inside {STATE_DIR}"
+                dst = p
+        if problem is not None:
+            raise BuildError(f"{JOURNAL.relative_to(OUT)}: expected {problem}; got {dst!r}; "
+                             "refusing to run")
+    return moves
+
+
+def _move(src: str | None, dst: str, backup: str | None) -> bool:
+    """One step of a commit: the staged file over its output, or the output to its backup (a
+    deletion).  False when it was already done (a completed journal re-applied)."""
+    target = OUT / dst
+    if src is None:
+        if not target.exists():
+            return False
+        Path(backup).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(target, backup)
+        return True
+    if not os.path.exists(src):
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(src, OUTPUT_MODE)
+    os.replace(src, target)
+    return True
+
+
+def _undo(src: str | None, dst: str, backup: str | None) -> None:
+    """Put back what one move replaced or deleted, keeping the new file in the staging
+    directory (so the journal can still be completed later) and the backup."""
+    target = OUT / dst
+    if src is None:
+        os.replace(backup, target)
+        return
+    if backup is None:
+        os.replace(target, src)
+        return
+    _keep(target, Path(src))
+    tmp = Path(backup + ".undo")
+    tmp.unlink(missing_ok=True)
+    _keep(Path(backup), tmp)
+    os.replace(tmp, target)
+
+
+def _keep(a: Path, b: Path) -> None:
+    """A second name for ``a`` (a hard link; a copy where links are not possible)."""
+    try:
+        os.link(a, b)
+    except OSError:
+        shutil.copy2(a, b)
+
+
+def apply_journal(rollback: bool = False) -> list[str]:
+    """Carry out the journal's moves (the normal path, and after a kill); returns the outputs
+    it changed.  If a move fails: with ``rollback``, the moves done are undone and the journal
+    removed (CommitError: nothing changed); without, or if undoing fails too, the journal and
+    its staged files are kept, so the next run can still complete it (CommitError naming what
+    changed and what did not)."""
+    moves = _read_journal()
+    done: list[list] = []
+    for move in moves:
+        try:
+            if _move(*move):
+                done.append(move)
+                _pause("commit")
+        except OSError as e:
+            failed = f"could not {'remove' if move[0] is None else 'replace'} {move[1]} ({_os_error(e)})"
+            undone: list[list] = []
+            if rollback:
+                try:
+                    for m in reversed(done):
+                        _undo(*m)
+                        undone.append(m)
+                except OSError as e2:
+                    failed += f", nor put back {m[1]} ({_os_error(e2)})"
+                else:
+                    JOURNAL.unlink()
+                    _fsync_dir(STATE_DIR)
+                    raise CommitError(f"{failed}; the {len(done)} outputs already replaced were "
+                                      "put back: no output was changed") from None
+            changed = [m[1] for m in done if m not in undone]
+            pending = [m[1] for m in moves if m[1] not in changed]
+            raise CommitError(f"{failed}; changed: {', '.join(changed) or 'none'}; not changed: "
+                              f"{', '.join(pending)}; {JOURNAL.relative_to(OUT)} is kept: fix "
+                              "the cause and run make again to complete it") from None
     JOURNAL.unlink()
     _fsync_dir(STATE_DIR)
-    return done
+    for m in moves:
+        _hashes.pop(OUT / m[1], None)
+    return [m[1] for m in done]
 
 
-def commit(staged: dict[str, Path], delete: list[str]) -> int:
-    """Move the staged files that differ from their targets into place, atomically each, with
-    a journal so that a kill part-way is completed by the next run."""
-    replace = [(str(src), rel) for rel, src in sorted(staged.items())
-               if file_hash(src) != file_hash(ROOT / rel)
-               or (ROOT / rel).stat().st_mode & 0o777 != OUTPUT_MODE]
-    delete = [rel for rel in delete if (ROOT / rel).exists()]
-    if not replace and not delete:
-        return 0
-    for src, _ in replace:
+def _os_error(e: OSError) -> str:
+    return f"{e.strerror or type(e).__name__}" if e.strerror else str(e) or type(e).__name__
+
+
+def _backup(target: Path, backup: Path) -> str:
+    backup.parent.mkdir(parents=True, exist_ok=True)
+    _keep(target, backup)
+    return str(backup)
+
+
+def commit(staged: dict[str, Path], delete: list[str], stage: Path, manifest: str) -> list[str]:
+    """Move the staged files that differ from their outputs into place, atomically each, with
+    a journal so that a kill part-way is completed by the next run, and a backup of every
+    output replaced or deleted (a hard link, in the staging directory) so that a failed move
+    is rolled back.  The new manifest is the last move.  Returns the outputs changed."""
+    moves: list[list] = []
+    stage.mkdir(parents=True, exist_ok=True)
+    backups = stage / ".backup"
+    for rel, src in sorted(staged.items()):
+        target = OUT / rel
+        if file_hash(src) == file_hash(target) and target.stat().st_mode & 0o777 == OUTPUT_MODE:
+            continue
         with open(src, "rb") as f:
             os.fsync(f.fileno())
+        backup = _backup(target, backups / rel) if target.exists() else None
+        moves.append([str(src), rel, None if backup is None else str(backup)])
+    for rel in delete:
+        if (OUT / rel).exists():
+            moves.append([None, rel, str(backups / rel)])
+    with contextlib.suppress(FileNotFoundError):
+        if STATE.read_text(encoding="utf-8") == manifest:
+            manifest = ""
+    if not moves and not manifest:
+        return []
+    if manifest:
+        staged_manifest = stage / STATE.name
+        staged_manifest.write_text(manifest, encoding="utf-8")
+        moves.append([str(staged_manifest), STATE.name,
+                      _backup(STATE, backups / STATE.name) if STATE.exists() else None])
     with signals_held():
         tmp = JOURNAL.with_suffix(".tmp")
         with open(tmp, "w", encoding="utf-8") as f:
-            json.dump({"replace": replace, "delete": delete}, f)
+            json.dump({"moves": moves}, f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, JOURNAL)
         _fsync_dir(STATE_DIR)
-        n = apply_journal()
-    for rel in [r for _, r in replace] + delete:
-        _hashes.pop(ROOT / rel, None)
-    return n + len(delete)
+        changed = apply_journal(rollback=True)
+    return [rel for rel in changed if rel != STATE.name]
 
 
 def clean_stale() -> None:
+    _clean_ipc_dirs()
     for p in STATE_DIR.glob("stage-*"):
         shutil.rmtree(p, ignore_errors=True)
     STATE_DIR.joinpath("commit.tmp").unlink(missing_ok=True)
     for pattern in TEMP_GLOBS:
-        for p in ROOT.glob(pattern):
+        for p in OUT.glob(pattern):
             if p.is_file():
                 p.unlink()
 
@@ -461,40 +723,77 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = ap.parse_args(argv)
 
-    STATE_DIR.mkdir(exist_ok=True)
     signal.signal(signal.SIGTERM, _terminate)
-    lock = open(LOCK, "w")
     try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        print("build: another build is running in this checkout", file=sys.stderr)
-        return 1
-    if JOURNAL.exists():
-        print(f"build: completing an interrupted commit ({apply_journal()} files)")
-    clean_stale()
-    state = load_state()
+        set_output(os.environ.get("DEBAO_AUDIT_OUTPUT"))
+    except BuildError as e:
+        print(f"build: {e}; no output was changed", file=sys.stderr)
+        return 2
     stage = STATE_DIR / f"stage-{os.getpid()}"
     start = time.perf_counter()
+    keep_stage, lock = False, None
     try:
+        try:
+            OUT.mkdir(parents=True, exist_ok=True)
+            STATE_DIR.mkdir(exist_ok=True)
+            lock = open(LOCK, "w")
+        except OSError as e:
+            # A checkout the build cannot write: fine while there is nothing to do.
+            readonly = f"{_rel_out(STATE_DIR)} cannot be created or written ({_os_error(e)})"
+        else:
+            readonly = None
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                print("build: another build is running in this checkout", file=sys.stderr)
+                return 1
+            if JOURNAL.exists():
+                keep_stage = True
+                n = len(apply_journal())
+                print(f"build: completed an interrupted commit ({n} files)", flush=True)
+            keep_stage = False
+            clean_stale()
+        state = load_state()
         validate(state)
         _pause("validated")
-        return _build(args, state, stage, start)
+        return _build(args, state, stage, start, readonly)
+    except CommitError as e:
+        keep_stage = JOURNAL.exists()
+        print(f"build: commit failed: {e}", file=sys.stderr)
+        return 2
     except BuildError as e:
-        print(f"build: {e}", file=sys.stderr)
-        print("build: failed; no output was changed", file=sys.stderr)
+        print(f"build: {e}; no output was changed", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("build: interrupted; no output was changed", file=sys.stderr)
         return 130
+    except OSError as e:
+        where = f" writing {e.filename}" if e.filename else ""
+        what = (f"the disk is full{where}" if e.errno == errno.ENOSPC
+                else f"{e.filename or 'a file'}: {_os_error(e)}")
+        print(f"build: failed: {what}; no output was changed", file=sys.stderr)
+        return 2
     except Exception as e:  # an unexpected failure: still one message, still nothing changed
-        print(f"build: {type(e).__name__}: {e}", file=sys.stderr)
-        print("build: failed; no output was changed", file=sys.stderr)
+        msg = " ".join(str(e).split())[:300]
+        print(f"build: failed: {type(e).__name__}: {msg}; no output was changed", file=sys.stderr)
         return 2
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        if not keep_stage:
+            shutil.rmtree(stage, ignore_errors=True)
+        if _IPC is not None:
+            shutil.rmtree(_IPC, ignore_errors=True)
+        if lock is not None:
+            lock.close()
 
 
-def _build(args, state: dict, stage: Path, start: float) -> int:
+def _rel_out(p: Path) -> str:
+    try:
+        return str(p.relative_to(OUT))
+    except ValueError:
+        return str(p)
+
+
+def _build(args, state: dict, stage: Path, start: float, readonly: str | None) -> int:
     records = state.setdefault("steps", {})
     notebooks = [*sorted(NOTEBOOK_DIR.glob("[0-9][0-9]-*.ipynb")),
                  *sorted((NOTEBOOK_DIR / "solutions").glob("[0-9][0-9]-*.ipynb"))]
@@ -507,6 +806,15 @@ def _build(args, state: dict, stage: Path, start: float) -> int:
         else:
             print(f"{name}: up to date", flush=True)
     gallery_source = file_hash(ROOT / "tools" / "write_gallery.py") or ""
+    gallery_needed = bool(todo) or args.force or not up_to_date(records.get("gallery"), gallery_source)
+    gone = [name for name in records if name != "gallery" and not (ROOT / name).exists()]
+    if readonly is not None:
+        if todo or gallery_needed or gone:
+            work = [str(nb.relative_to(ROOT)) for nb in todo] or ["the gallery"]
+            raise BuildError(f"{readonly}, and {', '.join(work)} need to run")
+        print(f"build: 0 of {len(notebooks)} notebooks ran, 0 files changed (read-only checkout; "
+              f"{time.perf_counter() - start:.1f} s)", flush=True)
+        return 0
 
     results: dict[str, dict] = {}
     if todo:
@@ -528,39 +836,38 @@ def _build(args, state: dict, stage: Path, start: float) -> int:
             result, secs = f.result()
             results[str(nb.relative_to(ROOT))] = result
             print(f"{nb.relative_to(ROOT)}: ran in {secs:.1f} s", flush=True)
-    gallery_needed = bool(todo) or args.force or not up_to_date(records.get("gallery"), gallery_source)
     if gallery_needed:
         results["gallery"] = run_gallery(stage / "gallery")
 
-    # Gather the staged outputs: each path from exactly one step.
+    # Gather the staged outputs: each path from exactly one step, and only paths of the
+    # declared output set (a notebook that wrote anything else stops the build here).
     staged: dict[str, Path] = {}
     for name, res in results.items():
+        check_outputs(name, res["outputs"], f"what {name} wrote")
         step_stage = stage / ("gallery" if name == "gallery" else Path(name).stem)
         for rel in res["outputs"]:
             if rel in staged:
                 raise BuildError(f"{rel} is written by two steps ({name} and another)")
             staged[rel] = step_stage / rel
     # Outputs a re-run step no longer writes, and those of a notebook that was removed, go;
-    # unless another step still writes them.
-    gone = [name for name in records if name != "gallery" and not (ROOT / name).exists()]
+    # unless another step still writes them.  (Every one was checked to be in the output set
+    # when the manifest was read.)
     delete = sorted({rel for name in [*results, *gone]
                      for rel in records.get(name, {}).get("outputs", {})}
                     - set(staged) - {rel for name, r in records.items()
                                      if name not in results and name not in gone
                                      for rel in r.get("outputs", {})})
-    _pause("staged")
-    changed = commit(staged, delete)
     for name, res in results.items():
         records[name] = {
             "source": gallery_source if name == "gallery" else sources[name],
             "deps": {rel: file_hash(ROOT / rel) for rel in res["deps"]},
-            "outputs": {rel: file_hash(ROOT / rel) for rel in res["outputs"]},
+            "outputs": {rel: file_hash(staged[rel]) for rel in res["outputs"]},
         }
-    for name in list(records):
-        if name != "gallery" and not (ROOT / name).exists():
-            del records[name]
-    save_state(state)
-    print(f"build: {len(todo)} of {len(notebooks)} notebooks ran, {changed} files changed "
+    for name in gone:
+        del records[name]
+    _pause("staged")
+    changed = commit(staged, delete, stage, manifest_text(state))
+    print(f"build: {len(todo)} of {len(notebooks)} notebooks ran, {len(changed)} files changed "
           f"({time.perf_counter() - start:.1f} s)", flush=True)
     return 0
 

@@ -585,7 +585,19 @@ def main(argv: list[str] | None = None) -> int:
                     help="leave out the worked solutions (make site SOLUTIONS=0)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    out = build(args.out, full_text=args.full_text, solutions=not args.no_solutions)
+    try:
+        out = build(args.out, full_text=args.full_text, solutions=not args.no_solutions)
+    except OSError as e:
+        # e.g. a read-only checkout: one line naming the path, no traceback
+        what = "the disk is full" if e.errno == 28 else e.strerror or str(e)
+        print(f"site: cannot write {e.filename or args.out} ({what}); nothing was changed: "
+              "build it elsewhere with --out DIR or DEBAO_AUDIT_OUTPUT=DIR", file=sys.stderr)
+        return 2
+    except SystemExit as e:
+        if isinstance(e.code, str):
+            print(f"site: {e.code}", file=sys.stderr)
+            return 2
+        raise
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
     n = sum(1 for _ in out.rglob("*.html"))
     try:

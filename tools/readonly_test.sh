@@ -34,7 +34,18 @@ check_and_test() {
     exit 1
   fi
   grep -q "1 failed" "$HOME/canary.log" || { cat "$HOME/canary.log" >&2; echo "readonly_test: FAILED: the canary test did not run" >&2; exit 1; }
-  echo "readonly_test: ok, a test writing the checkout fails here ($1); now make test"
+  echo "readonly_test: ok, a test writing the checkout fails here ($1)"
+  # `make` with nothing to do succeeds without writing; `make site` fails in one line, naming
+  # the path it cannot write (issue 16: no traceback on a read-only checkout).
+  make --no-print-directory >"$HOME/make.log" 2>&1 || { cat "$HOME/make.log" >&2; echo "readonly_test: FAILED: make with nothing to do failed on a read-only checkout" >&2; exit 1; }
+  grep -q " 0 of .* notebooks ran" "$HOME/make.log" || { cat "$HOME/make.log" >&2; echo "readonly_test: FAILED: make had something to do: commit the outputs first" >&2; exit 1; }
+  if make --no-print-directory site >"$HOME/site.log" 2>&1; then
+    echo "readonly_test: FAILED: make site wrote a read-only checkout" >&2; exit 1
+  fi
+  if grep -q Traceback "$HOME/site.log" || ! grep -q "^site: cannot write" "$HOME/site.log"; then
+    cat "$HOME/site.log" >&2; echo "readonly_test: FAILED: make site did not fail in one line" >&2; exit 1
+  fi
+  echo "readonly_test: ok, make (nothing to do) and make site (one line) on a read-only checkout; now make test"
   make --no-print-directory test
 }
 export -f check_and_test

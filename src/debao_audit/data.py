@@ -56,6 +56,8 @@ EXTERNAL_COLUMNS = ("id", "source", "source_url", "quote")
 EXTERNAL_OPTIONAL = ("geography", "indicator", "written", "note")
 CONFIDENCE = ("high", "medium-high", "medium", "medium-low", "low")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+#: A value in base units as stored: what the schema's pattern allows, checked again here.
+DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 class DataError(ValueError):
@@ -119,15 +121,85 @@ def read_text(path: Path) -> str:
     return text
 
 
+#: How deeply a JSON input may nest (the metadata and the data package need about 8 levels).
+JSON_MAX_DEPTH = 64
+
+
+def _json_position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _check_json_depth(path: Path, text: str) -> None:
+    """Refuse nesting deeper than :data:`JSON_MAX_DEPTH` before parsing (Python's parser would
+    recurse past its limit on a deep enough file)."""
+    depth, in_string, escape = 0, False, False
+    for k, ch in enumerate(text):
+        if in_string:
+            if escape:
+                escape = False
+            elif ch == "\\":
+                escape = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > JSON_MAX_DEPTH:
+                line, col = _json_position(text, k)
+                raise DataError(path, None, None, f"JSON nested at most {JSON_MAX_DEPTH} levels "
+                                "deep", f"more than {JSON_MAX_DEPTH} levels", line=line, col=col)
+        elif ch in "]}":
+            depth -= 1
+
+
 def read_json(path: Path) -> object:
+    """A JSON file: UTF-8, nested at most :data:`JSON_MAX_DEPTH` deep, no key twice in one
+    object (JSON parsers disagree on which one wins); DataError with line and character."""
     text = read_text(path)
+    _check_json_depth(path, text)
+
+    def pairs(items: list) -> dict:
+        seen: dict = {}
+        for key, value in items:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen[key] = value
+        return seen
+
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
+        return json.loads(text, object_pairs_hook=pairs)
+    except _DuplicateKey as e:
+        key = e.args[0]
+        needle = json.dumps(key, ensure_ascii=False)
+        first = text.find(needle)
+        second = text.find(needle, first + 1) if first >= 0 else -1
+        line, col = _json_position(text, second) if second >= 0 else (None, None)
+        raise DataError(path, None, key, "each key once in an object", f"the key {key!r} twice",
+                        line=line, col=col) from None
+    except (json.JSONDecodeError, RecursionError) as e:
+        if isinstance(e, RecursionError):
+            raise DataError(path, None, None, "JSON the parser can read", "nesting too deep",
+                            line=1) from None
         lines = text.splitlines()
         near = lines[e.lineno - 1][max(0, e.colno - 20):e.colno + 20] if lines else "an empty file"
         raise DataError(path, None, None, f"valid JSON ({e.msg})", near,
                         line=e.lineno, col=e.colno) from None
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+#: Control characters no text field may hold (C0 but tab, newline and carriage return; DEL; C1).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_character(text: str) -> str | None:
+    """A description of the first control character in ``text`` (None if there is none)."""
+    m = _CONTROL.search(text)
+    return None if m is None else f"U+{ord(m.group()):04X} (a control character) at character {m.start() + 1}"
 
 
 def article_meta(path: Path = ARTICLE_META) -> dict:
@@ -203,8 +275,7 @@ def load_article(path: Path = ARTICLE, meta: Path = ARTICLE_META) -> str:
 
 
 #: This article's structure (its case, ``data/case.json``, says the same; a test keeps them equal).
-DATELINE = "中新网广西新闻2月6日电"
-END_MARK = "(完)"
+DATELINE, END_MARK = "中新网广西新闻2月6日电", "(完)"
 
 
 def sections(text: str, structure: object = None,
@@ -214,31 +285,34 @@ def sections(text: str, structure: object = None,
     ``structure`` (a :class:`debao_audit.case.Structure`; default: this article's) gives the
     dateline, the heading lines and the end mark.  The body runs from the dateline (or the
     text's start when there is none) to the end mark (or the text's end); headings are lines
-    that are exactly one of the headings.  A missing part is one DataError naming it."""
+    that are exactly one of the headings, in that order, inside the body.  A DataError names
+    what is missing."""
     if structure is None:
         dateline, headings, end_mark = DATELINE, SECTIONS[1:], END_MARK
     else:
         dateline = structure.dateline  # type: ignore[attr-defined]
         headings, end_mark = structure.headings, structure.end_mark  # type: ignore[attr-defined]
-    if dateline:
-        start = text.find(dateline)
-        if start < 0:
-            raise DataError(path, None, None, f"the dateline '{dateline}' in the text")
-    else:
-        start = 0
+    start = text.find(dateline) if dateline else 0
+    if start < 0:
+        raise DataError(path, None, None, f"the dateline '{dateline}' where the body starts",
+                        "no such text", line=1)
     if end_mark:
         end = text.find(end_mark, start)
         if end < 0:
-            raise DataError(path, None, None, f"the end mark '{end_mark}' after the dateline")
+            raise DataError(path, None, None, f"'{end_mark}' after the dateline, where the body "
+                            "ends", "no such text" if text.find(end_mark) < 0
+                            else "it before the dateline", line=1)
         end += len(end_mark)
     else:
         end = len(text)
     bounds = [("intro", start)]
     for heading in headings:
-        m = re.search(r"^\s*" + re.escape(heading) + r"\s*$", text, flags=re.M)
+        m = re.search(r"^\s*" + re.escape(heading) + r"\s*$", text[bounds[-1][1]:end], flags=re.M)
         if not m:
-            raise DataError(path, None, None, f"a section heading line '{heading}'")
-        bounds.append((heading, m.end()))
+            raise DataError(path, None, None, f"a section heading line '{heading}' after "
+                            f"'{bounds[-1][0]}', inside the body (headings: {', '.join(headings)})",
+                            "no such line", line=text.count("\n", 0, bounds[-1][1]) + 1)
+        bounds.append((heading, bounds[-1][1] + m.end()))
     out = []
     for i, (h, s) in enumerate(bounds):
         e = bounds[i + 1][1] - len(bounds[i + 1][0]) if i + 1 < len(bounds) else end
@@ -451,9 +525,12 @@ def _check_value(path: Path, i: int, r: dict[str, str], reading: Reading) -> Non
                             r["value"])
         return
     try:
+        if not DECIMAL.fullmatch(r["value"]):
+            raise InvalidOperation
         stored_value = Decimal(r["value"])
     except InvalidOperation:
-        raise DataError(path, i, "value", "a decimal number in base units", r["value"]) from None
+        raise DataError(path, i, "value", "a decimal number in base units (digits, one '.', "
+                        "an optional '-': no exponent, '_', ',' or spaces)", r["value"]) from None
     if not stored_value.is_finite() or stored_value != reading.value:
         raise DataError(path, i, "value", f"{reading.value} {r['unit']}, what "
                         f"'{r['written']}' says in base units", r["value"])
@@ -576,9 +653,12 @@ def _external_reading(path: Path, i: int, r: dict[str, str],
         except ReadError as e:
             raise DataError(path, i, "written", f"a readable figure ({e})", written) from None
         try:
+            if not DECIMAL.fullmatch(r["value"]):
+                raise InvalidOperation
             stored = Decimal(r["value"])
         except InvalidOperation:
-            raise DataError(path, i, "value", "a decimal number in base units", r["value"]) from None
+            raise DataError(path, i, "value", "a decimal number in base units (digits, one '.', "
+                            "an optional '-': no exponent, '_', ',' or spaces)", r["value"]) from None
         if stored != reading.value:
             raise DataError(path, i, "value", f"{reading.value} {r['unit']}, what '{written}' says",
                             r["value"])

@@ -232,6 +232,9 @@ def rc_params() -> dict[str, Any]:
         "svg.image_inline": True,
         "path.simplify": True,
         "path.simplify_threshold": 1 / 9,
+        # Text comes from data (sources, quotes, glosses): never maths.  "US$5 and US$6" is
+        # drawn as written, not as italic maths, and a stray "$" or "\\" cannot fail a build.
+        "text.parse_math": False,
         "text.hinting": "force_autohint",
         "text.antialiased": True,
     }

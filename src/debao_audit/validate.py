@@ -59,6 +59,63 @@ def row_lines(text: str) -> list[int]:
     return starts
 
 
+#: The longest CSV field accepted (the longest real one is a few hundred characters; the csv
+#: module's own limit, which frictionless lifts, is 131,072).
+FIELD_MAX = 100_000
+
+
+def csv_records(path: Path, text: str) -> list[list[str]]:
+    """Every record of a CSV file; a DataError (with the line) for what the csv module cannot
+    read (an oversized field, an unclosed quote) or a field holding a control character."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records, header = [], None
+    while True:
+        start = reader.line_num + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return records
+        except csv.Error as e:
+            row = len(records)
+            raise DataError(path, row, None, f"a CSV record the csv module reads (fields of at "
+                            f"most {csv.field_size_limit():,} characters, quotes closed)",
+                            str(e), line=start) from None
+        header = header or fields
+        for k, value in enumerate(fields):
+            bad = (f"a field of {len(value):,} characters" if len(value) > FIELD_MAX
+                   else data.control_character(value))
+            if bad:
+                row = len(records)
+                column = header[k] if row and k < len(header) else None
+                raise DataError(path, row, column, f"text of at most {FIELD_MAX:,} characters "
+                                "without control characters", bad, line=start)
+        records.append(fields)
+
+
+def check_text(path: Path, text: str) -> None:
+    """A text file (the article): no control characters."""
+    for n, line in enumerate(text.split("\n"), start=1):
+        bad = data.control_character(line)
+        if bad:
+            raise DataError(path, None, None, "text without control characters", bad, line=n)
+
+
+def check_json_text(path: Path, doc: object, where: str = "") -> None:
+    """Every key and string of a JSON document: no control characters."""
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            check_json_text(path, k, where)
+            check_json_text(path, v, f"{where}/{k}" if where else str(k))
+    elif isinstance(doc, list):
+        for i, v in enumerate(doc):
+            check_json_text(path, v, f"{where}/{i}" if where else str(i))
+    elif isinstance(doc, str):
+        bad = data.control_character(doc)
+        if bad:
+            raise DataError(path, None, where or None, "text without control characters", bad,
+                            line=_json_line(path, where.split("/")) if where else None)
+
+
 def check_header(path: Path, text: str) -> list[str]:
     header = next(csv.reader(io.StringIO(text, newline="")), [])
     if not header:
@@ -76,11 +133,91 @@ def check_header(path: Path, text: str) -> list[str]:
 # 2. Structure: the data package
 # --------------------------------------------------------------------------------------------
 
+#: The resources the project reads, by name, and the file each must describe.
+RESOURCES = {"article": "raw/article.txt", "article_meta": "raw/article.meta.json",
+             "claims": "claims.csv", "excluded_tokens": "excluded_tokens.csv",
+             "unchecked_claims": "unchecked_claims.csv",
+             "reference_figures": "external/reference_figures.csv"}
+
+
 def load_package(path: Path = PACKAGE) -> dict:
+    """The data package, itself checked: every resource the project reads, each with its path,
+    valid Table Schemas and JSON Schemas, and foreign keys that name a table and its column."""
     desc = read_json(path)
     if not isinstance(desc, dict) or not isinstance(desc.get("resources"), list):
-        raise DataError(path, None, "resources", "a Data Package with a list of resources")
+        raise DataError(path, None, "resources", "a Data Package with a list of resources",
+                        line=_json_line(path, ["resources"]))
+    check_package(desc, path)
     return desc
+
+
+def _resource_line(path: Path, name: str) -> int | None:
+    needle = f'"name": {json.dumps(name, ensure_ascii=False)}'
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return n
+    return None
+
+
+def check_package(desc: dict, path: Path) -> None:
+    """The descriptor's own rules, so that no edit of it ends in a traceback."""
+    _fast_jsonschema()
+    import jsonschema
+    from frictionless import FrictionlessException, Schema
+
+    base = path.parent
+    named: dict[str, dict] = {}
+    for k, r in enumerate(desc["resources"]):
+        if not isinstance(r, dict) or not isinstance(r.get("name"), str) or r["name"] in named:
+            raise DataError(path, None, f"resources/{k}", "a resource object with a unique "
+                            "'name'", r.get("name") if isinstance(r, dict) else r,
+                            line=_json_line(path, ["resources"]))
+        name, line = r["name"], _resource_line(path, r["name"])
+        named[name] = r
+        want = RESOURCES.get(name)
+        rpath = r.get("path")
+        if not isinstance(rpath, str) or (want is not None and rpath != want):
+            raise DataError(path, None, f"resources/{name}/path", f"a 'path': {want!r}" if want
+                            else "a 'path' (a file under data/)", rpath if rpath is not None
+                            else "no path", line=line)
+        if not (base / rpath).resolve().is_relative_to(base.resolve()):
+            raise DataError(path, None, f"resources/{name}/path", "a file under data/", rpath,
+                            line=line)
+        if "schema" in r:
+            schema = r["schema"]
+            try:
+                if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+                    raise TypeError("no list of 'fields'")
+                Schema.from_descriptor({k: v for k, v in schema.items() if k != "foreignKeys"})
+            except (FrictionlessException, TypeError, ValueError, KeyError) as e:
+                note = str(e).removeprefix("[schema-error] ")
+                raise DataError(path, None, f"resources/{name}/schema", "a valid Table Schema",
+                                " ".join(note.split())[:200], line=line) from None
+        if "jsonSchema" in r:
+            try:
+                jsonschema.Draft202012Validator.check_schema(r["jsonSchema"])
+            except jsonschema.SchemaError as e:
+                where = "/".join(str(p) for p in e.absolute_path)
+                raise DataError(path, None, f"resources/{name}/jsonSchema" + (f"/{where}" if where
+                                else ""), "a valid JSON Schema (draft 2020-12)",
+                                " ".join(e.message.split())[:200], line=line) from None
+    for name, rpath in RESOURCES.items():
+        if name not in named:
+            raise DataError(path, None, "resources", f"a resource '{name}' (path {rpath}): the "
+                            "project reads it", "no such resource",
+                            line=_json_line(path, ["resources"]))
+    for name, r in named.items():
+        fields = [f.get("name") for f in r.get("schema", {}).get("fields", [])]
+        for fk in r.get("schema", {}).get("foreignKeys", []):
+            ref = fk.get("reference") if isinstance(fk, dict) else None
+            target = named.get(ref.get("resource")) if isinstance(ref, dict) else None
+            target_fields = [f.get("name") for f in (target or {}).get("schema", {}).get("fields", [])]
+            if (target is None or fk.get("fields") not in fields
+                    or ref.get("fields") not in target_fields):
+                raise DataError(path, None, f"resources/{name}/schema/foreignKeys", "a foreign "
+                                "key from a column of this table to a column of another table "
+                                f"(tables: {', '.join(n for n in named if 'schema' in named[n])})",
+                                fk, line=line if (line := _resource_line(path, name)) else None)
 
 
 def _table_error(path: Path, resource: dict, lines: list[int], header: list[str], e) -> DataError:
@@ -172,7 +309,10 @@ def check_tables(desc: dict, base: Path) -> None:
         # References between tables, checked here by hand so the message names the row.
         for r in tables:
             for fk in r["schema"].get("foreignKeys", []):
-                ref = next(t for t in tables if t["name"] == fk["reference"]["resource"])
+                ref = next((t for t in tables if t["name"] == fk["reference"]["resource"]), None)
+                if ref is None:  # checked by check_package; never a StopIteration here
+                    raise DataError(PACKAGE, None, "foreignKeys", "a reference to a table",
+                                    fk["reference"]["resource"])
                 key, ref_key = fk["fields"], fk["reference"]["fields"]
                 known = {row[ref_key] for row in csv.DictReader(io.StringIO(texts[ref["name"]], newline=""))}
                 lines = row_lines(texts[r["name"]])
@@ -251,19 +391,47 @@ def check_references(claims, external, base: Path = data.DATA) -> None:
                                 f"{data._rel(src)} uses it)", "no such row")
 
 
+def check_claim_sections(path: Path, claims, text: str, spans) -> None:
+    """Every claim's quote lies in the article's body, in the section its row names."""
+    lines = row_lines(read_utf8(path))
+    bounds = {h: (s, e) for h, s, e in spans}
+    body = (spans[0][1], spans[-1][2])
+    for i, c in enumerate(claims, start=1):
+        where = data.spans_of(text, c.quote)
+        if not any(body[0] <= a and b <= body[1] for a, b in where):
+            raise DataError(path, i, "quote", "a quote from the article's body (from the "
+                            f"dateline to '{data.END_MARK}'), not the page around it", c.quote,
+                            line=lines[i])
+        s, e = bounds[c.section]
+        if not any(s <= a and b <= e for a, b in where):
+            found = next(h for h, hs, he in spans for a, b in where if hs <= a and b <= he) \
+                if any(hs <= a and b <= he for h, hs, he in spans for a, b in where) else "none"
+            raise DataError(path, i, "section", f"the section the quote is in ('{found}')",
+                            c.section, line=lines[i])
+
+
 def validate_all(package: Path = PACKAGE) -> dict[str, int]:
     """The whole pass over the data package at ``package`` (default: ``data/``); returns row
     counts.  Raises the first :class:`DataError`.  Writes nothing."""
     desc = load_package(package)
     base = package.parent
     for r in desc["resources"]:
-        read_utf8(base / r["path"])
+        path = base / r["path"]
+        text = read_utf8(path)
+        if r.get("format") == "csv":
+            csv_records(path, text)
+        elif r.get("format") == "json":
+            check_json_text(path, read_json(path))
+        else:
+            check_text(path, text)
     check_json_resources(desc, base)
     check_tables(desc, base)
     meta, article = base / "raw" / "article.meta.json", base / "raw" / "article.txt"
     text = data.load_article(article, meta)
     data.check_article_meta(meta, article)
+    spans = data.sections(text, path=article)
     claims = data.load_claims(base / "claims.csv", article=text, meta=meta)
+    check_claim_sections(base / "claims.csv", claims, text, spans)
     exclusions = data.load_exclusions(base / "excluded_tokens.csv", article=text)
     external = data.load_external(base / "external" / "reference_figures.csv")
     unchecked = data.load_unchecked(base / "unchecked_claims.csv", claims=claims)
@@ -277,6 +445,10 @@ def main() -> int:
         counts = validate_all()
     except DataError as e:
         print(f"invalid input: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"invalid input: {e.filename or 'a file'}: expected a readable file; got "
+              f"{e.strerror or e}", file=sys.stderr)
         return 2
     print("inputs valid: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
     return 0

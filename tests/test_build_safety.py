@@ -1,0 +1,287 @@
+"""The build (tools/build.py) touches nothing but its outputs, and a failed commit says what it
+changed and can be completed.
+
+Fast: every case here is refused or decided before a kernel starts, or calls the commit
+directly on a scratch repository (a copy of the runner, so its ROOT is the scratch directory).
+The end-to-end cases (kills, interrupts, failing notebooks) are in test_build.py (slow).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _record(outputs: dict[str, str]) -> dict:
+    record = {"source": "0" * 64, "deps": {}, "outputs": outputs}
+    record["check"] = _digest(json.dumps(record, sort_keys=True).encode())
+    return record
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Path:
+    """A scratch checkout: the runner, the data (inputs that must survive), one notebook, one
+    committed figure, and a file beside the checkout."""
+    r = tmp_path / "repo"
+    (r / "tools").mkdir(parents=True)
+    (r / "notebooks").mkdir()
+    (r / "figures").mkdir()
+    for f in ("tools/build.py", "tools/write_gallery.py", "README.md", "requirements.lock"):
+        shutil.copy(ROOT / f, r / f)
+    shutil.copytree(ROOT / "data", r / "data", ignore=shutil.ignore_patterns("processed"))
+    shutil.copy(ROOT / "notebooks" / "00-read-the-article.ipynb", r / "notebooks" / "00-a.ipynb")
+    (r / "figures" / "kept.csv").write_text("x\n1\n")
+    (tmp_path / "outside.txt").write_text("not the build's")
+    return r
+
+
+def _snapshot(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): _digest(p.read_bytes())
+            for p in sorted(root.rglob("*")) if p.is_file() and ".build" not in p.parts}
+
+
+def _build(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "DEBAO_AUDIT_OUTPUT"}
+    return subprocess.run([PY, "tools/build.py", *args], cwd=repo, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+# A manifest naming anything but an output is refused, whole, before anything is done: each of
+# these would otherwise have been deleted (a record of a removed notebook has its outputs
+# removed) or, for the last ones, the step itself is not a step.
+CRAFTED = {
+    "an input": ("notebooks/99-gone.ipynb", "data/claims.csv"),
+    "outside the checkout": ("notebooks/99-gone.ipynb", "../outside.txt"),
+    "absolute": ("notebooks/99-gone.ipynb", "/etc/hostname"),
+    "dot-dot inside figures": ("notebooks/99-gone.ipynb", "figures/../data/claims.csv"),
+    "another notebook": ("notebooks/99-gone.ipynb", "notebooks/00-a.ipynb"),
+    "the README from a notebook": ("notebooks/99-gone.ipynb", "README.md"),
+    "the runner": ("notebooks/99-gone.ipynb", "tools/build.py"),
+    "the manifest": ("notebooks/99-gone.ipynb", "build-manifest.json"),
+    "a figure from the gallery": ("gallery", "figures/kept.csv"),
+    "a step that is a data file": ("data/claims.csv", "data/claims.csv"),
+    "a step outside": ("../outside.txt", "figures/kept.csv"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CRAFTED))
+def test_a_crafted_manifest_is_refused_and_nothing_is_touched(repo: Path, case: str) -> None:
+    step, output = CRAFTED[case]
+    (repo / "build-manifest.json").write_text(json.dumps(
+        {"steps": {step: _record({output: "0" * 64})}}))
+    before = _snapshot(repo)
+    r = _build(repo)
+    assert r.returncode == 2, r.stdout + r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "build-manifest.json" in lines[0] and repr(
+        step if "step" in case else output) in lines[0] and "refusing" in lines[0], r.stderr
+    assert "Traceback" not in r.stdout + r.stderr and "ran" not in r.stdout
+    assert _snapshot(repo) == before
+    assert (repo.parent / "outside.txt").read_text() == "not the build's"
+    assert not list((repo / ".build").glob("stage-*"))
+
+
+def test_a_symlinked_output_directory_is_not_followed_out(repo: Path) -> None:
+    """``figures`` pointing at ``data``: a path under figures/ that resolves to an input."""
+    shutil.rmtree(repo / "figures")
+    (repo / "figures").symlink_to("data", target_is_directory=True)
+    (repo / "build-manifest.json").write_text(json.dumps(
+        {"steps": {"notebooks/99-gone.ipynb": _record({"figures/claims.csv": "0" * 64})}}))
+    before = _snapshot(repo)
+    r = _build(repo)
+    assert r.returncode == 2 and "symlinks followed" in r.stderr, r.stderr
+    assert _snapshot(repo) == before
+
+
+def test_a_crafted_journal_is_refused(repo: Path) -> None:
+    (repo / ".build").mkdir()
+    (repo / ".build" / "commit.json").write_text(json.dumps(
+        {"moves": [[None, "data/claims.csv", str(repo / ".build" / "x")]]}))
+    before = _snapshot(repo)
+    r = _build(repo)
+    assert r.returncode == 2 and "commit.json" in r.stderr and "data/claims.csv" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert _snapshot(repo) == before
+
+
+# --------------------------------------------------------------------------------------------
+# The commit, called directly: a move that fails part-way
+# --------------------------------------------------------------------------------------------
+
+def _runner(repo: Path):
+    spec = importlib.util.spec_from_file_location("_scratch_build", repo / "tools" / "build.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+    return mod
+
+
+@pytest.fixture()
+def staged(repo: Path):
+    """Three committed figures, a newer version of each staged, and the manifest."""
+    b = _runner(repo)
+    b.STATE_DIR.mkdir()
+    stage = b.STATE_DIR / "stage-1"
+    files = {}
+    for name in ("a", "b", "c"):
+        rel = f"figures/{name}.csv"
+        (repo / rel).write_text(f"old {name}\n")
+        os.chmod(repo / rel, 0o644)
+        src = stage / "step" / rel
+        src.parent.mkdir(parents=True, exist_ok=True)
+        src.write_text(f"new {name}\n")
+        files[rel] = src
+    (repo / "build-manifest.json").write_text("old manifest\n")
+    return b, stage, files
+
+
+def _failing_replace(monkeypatch, fail) -> list:
+    real = os.replace
+    calls = []
+
+    def replace(src, dst, *a, **k):
+        calls.append(str(dst))
+        if fail(str(src), str(dst), len(calls)):
+            raise PermissionError(1, "Operation not permitted", str(dst))
+        return real(src, dst, *a, **k)
+
+    monkeypatch.setattr(os, "replace", replace)
+    return calls
+
+
+def test_a_commit_that_fails_part_way_is_rolled_back(repo: Path, staged, monkeypatch) -> None:
+    b, stage, files = staged
+    _failing_replace(monkeypatch, lambda s, d, n: d.endswith("figures/c.csv") and "stage" in s)
+    with pytest.raises(b.CommitError) as e:
+        b.commit(files, [], stage, "new manifest\n")
+    msg = str(e.value)
+    assert "could not replace figures/c.csv (Operation not permitted)" in msg, msg
+    assert "no output was changed" in msg and "\n" not in msg
+    assert [(repo / f"figures/{n}.csv").read_text() for n in "abc"] == ["old a\n", "old b\n",
+                                                                        "old c\n"]
+    assert (repo / "build-manifest.json").read_text() == "old manifest\n"
+    assert not b.JOURNAL.exists()
+
+
+def test_a_commit_that_cannot_be_rolled_back_says_what_changed_and_is_completed_later(
+        repo: Path, staged, monkeypatch) -> None:
+    b, stage, files = staged
+    # c.csv cannot be replaced, and putting back a.csv fails as well (its backup is read-only).
+    _failing_replace(monkeypatch, lambda s, d, n: d.endswith("figures/c.csv")
+                     or (d.endswith("figures/a.csv") and ".backup" in s))
+    with pytest.raises(b.CommitError) as e:
+        b.commit(files, [], stage, "new manifest\n")
+    msg = str(e.value)
+    assert "could not replace figures/c.csv" in msg and "nor put back figures/a.csv" in msg, msg
+    assert "; changed: figures/a.csv;" in msg, msg       # b.csv was put back, a.csv not
+    assert "not changed: figures/b.csv, figures/c.csv, build-manifest.json" in msg, msg
+    assert "commit.json is kept" in msg
+    # The state on disk is exactly what the message says, and the journal can still finish.
+    assert [(repo / f"figures/{n}.csv").read_text() for n in "abc"] == ["new a\n", "old b\n",
+                                                                        "old c\n"]
+    assert (repo / "build-manifest.json").read_text() == "old manifest\n"
+    assert b.JOURNAL.exists() and (stage / "step" / "figures" / "c.csv").exists()
+    monkeypatch.undo()
+    b.apply_journal()
+    assert [(repo / f"figures/{n}.csv").read_text() for n in "abc"] == ["new a\n", "new b\n",
+                                                                        "new c\n"]
+    assert (repo / "build-manifest.json").read_text() == "new manifest\n"
+    assert not b.JOURNAL.exists()
+
+
+def test_the_next_make_completes_a_kept_journal_or_says_why_not(repo: Path, staged,
+                                                                monkeypatch) -> None:
+    """The command-line path: a journal left by a failed commit is completed first; while a
+    target still cannot be written, make says so in one line and keeps the journal."""
+    b, stage, files = staged
+    _failing_replace(monkeypatch, lambda s, d, n: d.endswith("figures/c.csv")
+                     or (d.endswith("figures/a.csv") and ".backup" in s))
+    with pytest.raises(b.CommitError):
+        b.commit(files, [], stage, "new manifest\n")
+    monkeypatch.undo()
+    (repo / "notebooks" / "00-a.ipynb").unlink()     # nothing to run after the commit
+    (repo / "figures" / "c.csv").unlink()
+    (repo / "figures" / "c.csv").mkdir()            # a target that cannot be replaced by a file
+    (repo / "figures" / "c.csv" / "x").write_text("")
+    r = _build(repo)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert "could not replace figures/c.csv" in r.stderr and "commit.json is kept" in r.stderr
+    assert b.JOURNAL.exists()
+    shutil.rmtree(repo / "figures" / "c.csv")
+    # The journal is completed before anything else; what the run does next (validation, the
+    # gallery) is the usual build, tested elsewhere: stop it there.
+    env = {k: v for k, v in os.environ.items() if k != "DEBAO_AUDIT_OUTPUT"}
+    proc = subprocess.Popen([PY, "tools/build.py"], cwd=repo, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    first = proc.stdout.readline()
+    proc.kill()
+    proc.wait(timeout=60)
+    proc.stdout.close()
+    assert "completed an interrupted commit (3 files)" in first, first
+    assert [(repo / f"figures/{n}.csv").read_text() for n in "abc"] == ["new a\n", "new b\n",
+                                                                        "new c\n"]
+    assert (repo / "build-manifest.json").read_text() == "new manifest\n"
+    assert not b.JOURNAL.exists()
+
+
+# --------------------------------------------------------------------------------------------
+# Every failure is one line: the output setting, a full disk, an unexpected error
+# --------------------------------------------------------------------------------------------
+
+def test_an_output_directory_inside_the_checkout_is_refused(repo: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DEBAO_AUDIT_OUTPUT"}
+    r = subprocess.run([PY, "tools/build.py"], cwd=repo, capture_output=True, text=True,
+                       env={**env, "DEBAO_AUDIT_OUTPUT": str(repo / "data")}, timeout=60)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert "DEBAO_AUDIT_OUTPUT: expected the checkout itself or a directory outside it" in r.stderr
+    assert not (repo / "data" / ".build").exists()
+
+
+@pytest.mark.parametrize("error, says", [
+    (OSError(28, "No space left on device", "/x/.build/stage-1/figures/a.png"),
+     "build: failed: the disk is full writing /x/.build/stage-1/figures/a.png; no output was "
+     "changed"),
+    (RuntimeError("Kernel died before replying\n" + "  File x, line 1\n" * 200),
+     "build: failed: RuntimeError: Kernel died before replying File x, line 1"),
+])
+def test_a_failure_while_building_is_one_line(repo: Path, monkeypatch, capsys, error,
+                                               says) -> None:
+    monkeypatch.delenv("DEBAO_AUDIT_OUTPUT", raising=False)
+    b = _runner(repo)
+
+    def fail(*a, **k):
+        raise error
+
+    monkeypatch.setattr(b, "_build", fail)
+    monkeypatch.setattr(b, "validate", lambda state: None)
+    assert b.main([]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and err.startswith(says), err
+    assert len(err) < 400 and "Traceback" not in err
+
+
+def test_a_site_that_cannot_be_written_is_one_line(capsys) -> None:
+    """`make site` where the site cannot go (as on a read-only checkout): one line naming the
+    path, no traceback (/proc stands in: nothing can be created there, even by root;
+    tools/readonly_test.sh runs `make site` on a really read-only checkout)."""
+    spec = importlib.util.spec_from_file_location("_build_site", ROOT / "tools" / "build_site.py")
+    site = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(site)  # type: ignore[union-attr]
+    assert site.main(["--out", "/proc/debao/site"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    assert err.startswith("site: cannot write /proc/debao"), err
