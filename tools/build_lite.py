@@ -36,6 +36,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from packaging.requirements import Requirement
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 PACKAGE = ROOT / "src" / "debao_audit"
@@ -161,12 +163,21 @@ def bundled_requirements(lock: dict) -> list[str]:
         name = need.pop()
         if name in out or name in shipped:
             continue
-        dist = md.distribution(name)
+        try:
+            dist = md.distribution(name)
+        except md.PackageNotFoundError:
+            raise SystemExit(f"lite: {name} is needed by the notebooks' imports but is not "
+                             "installed in .venv: run make env") from None
         out[name] = dist.version
         for req in dist.requires or []:
-            if "extra ==" in req:
+            r = Requirement(req)
+            # only what Pyodide's platform would install: no extras, markers evaluated for
+            # emscripten (a Windows-only colorama is not needed)
+            if r.marker is not None and not r.marker.evaluate(
+                    {"extra": "", "sys_platform": "emscripten", "platform_system": "Emscripten",
+                     "os_name": "posix"}):
                 continue
-            need.add(_norm(re.split(r"[\s;<>=!~\[(]", req, maxsplit=1)[0]))
+            need.add(_norm(r.name))
     return sorted(f"{n}=={v}" for n, v in out.items())
 
 
