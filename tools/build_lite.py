@@ -251,11 +251,21 @@ publish this site. Put it on a course site for a class's private use.
 
 
 def build_wheel(dest: Path) -> Path:
+    """The project's wheel, built from a copy of its sources in a temporary directory (an
+    in-place build would write build/ into the checkout)."""
     with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "src-copy"
+        src.mkdir()
+        for name in ("pyproject.toml", "README.md", "LICENSE"):
+            if (ROOT / name).is_file():
+                shutil.copy(ROOT / name, src / name)
+        shutil.copytree(ROOT / "src", src / "src",
+                        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        out = Path(tmp) / "dist"
         subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check",
-                        "--no-deps", "--no-build-isolation", "-w", tmp, str(ROOT)], check=True,
+                        "--no-deps", "--no-build-isolation", "-w", str(out), str(src)], check=True,
                        stdout=subprocess.DEVNULL)
-        whl = next(Path(tmp).glob("debao_audit-*.whl"))
+        whl = next(out.glob("debao_audit-*.whl"))
         return Path(shutil.copy(whl, dest / whl.name))
 
 
