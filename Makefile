@@ -3,7 +3,7 @@
 #               (tools/build.py)
 # make test     set up the same way, then the unit tests and nbval (strict) on every notebook; the
 #               tests write only to a temporary directory (DEBAO_AUDIT_OUTPUT)
-# make validate the one validation pass over every input file
+# make validate the one validation pass over every input file (CASE=cases/SLUG: a case folder's)
 # make rebuild  re-run every notebook even if nothing changed
 # make test-build  the end-to-end tests of the build: kills, interrupts, failures (slow)
 # make bench    time a no-change make, a full rebuild and make test against a floor, as ratios
@@ -27,7 +27,7 @@ rebuild: $(STAMP)
 	@MPLBACKEND=Agg $(BIN)/python tools/build.py --force
 
 validate: $(STAMP)
-	@$(BIN)/python -m debao_audit.validate
+	@$(BIN)/python -m debao_audit.validate $(CASE)
 
 bench: $(STAMP)
 	@MPLBACKEND=Agg $(BIN)/python tools/bench.py

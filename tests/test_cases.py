@@ -142,3 +142,18 @@ def test_the_default_case_states_the_articles_structure():
     c = case.default()
     assert c.structure.dateline == data.DATELINE and c.structure.end_mark == data.END_MARK
     assert c.structure.sections == data.SECTIONS
+
+
+def test_validate_takes_a_case(tmp_path):
+    from debao_audit import validate
+    counts = validate.validate_case(PRACTICE)
+    assert counts["claims"] == 39 and counts["checks"] == len(answer_key())
+    folder = tmp_path / "loose"
+    shutil.copytree(PRACTICE, folder)
+    rows = (folder / "excluded_tokens.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "excluded_tokens.csv").write_text("\n".join(rows[:-1]) + "\n", encoding="utf-8")
+    with pytest.raises(data.DataError, match="every number token of the body"):
+        validate.validate_case(folder)
+    r = subprocess.run([sys.executable, "-m", "debao_audit.validate", str(folder)],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1

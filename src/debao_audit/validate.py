@@ -440,9 +440,43 @@ def validate_all(package: Path = PACKAGE) -> dict[str, int]:
             "unchecked": len(unchecked)}
 
 
-def main() -> int:
+def validate_case(folder: Path | str) -> dict[str, int]:
+    """The validation pass over any case folder (see :mod:`debao_audit.case`): its article
+    against its checksum and structure, its claims (sections, units, quotes, values), its
+    exclusions (every number token of the body accounted for), its external figures, and its
+    relations declared as data.  Raises the first error (:class:`DataError` or
+    :class:`debao_audit.case.CaseError`).  Writes nothing."""
+    from . import case as _case
+    from . import checks as _checks
+
+    c = _case.load(folder)
+    figs = _checks.load_figures(case=c)
+    claims = list(figs.claims.values())
+    spans = data.sections(figs.text, c.structure, path=c.article)
+    check_claim_sections(c.claims, claims, figs.text, spans)
+    exclusions = data.load_exclusions(c.excluded, article=figs.text)
+    body = (spans[0][1], spans[-1][2])
+    loose = data.uncovered_tokens(figs.text[body[0]:body[1]], claims, exclusions)
+    if loose:
+        _, tok, ctx = loose[0]
+        raise DataError(c.excluded, None, "context", "every number token of the body in a "
+                        f"claim's quote or an exclusion ({len(loose)} are not)",
+                        f"{tok} in '{ctx}'")
+    registry = c.registry()
+    return {"claims": len(claims), "exclusions": len(exclusions),
+            "external": len(figs.external), "checks": len(registry)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m debao_audit.validate [CASE_FOLDER]``: this repository's inputs, or a case's."""
+    from .case import CaseError
+
+    args = sys.argv[1:] if argv is None else argv
     try:
-        counts = validate_all()
+        counts = validate_case(args[0]) if args else validate_all()
+    except CaseError as e:
+        print(f"invalid input: {e}", file=sys.stderr)
+        return 2
     except DataError as e:
         print(f"invalid input: {e}", file=sys.stderr)
         return 2
