@@ -699,7 +699,7 @@ def _tension_item(r: _checks.Result, claims: Mapping[str, _data.Claim]) -> str:
 
 def _summary_html(results: Sequence[_checks.Result], claims: Mapping[str, _data.Claim],
                   attributions: Mapping[str, Attribution], found: "pd.DataFrame") -> str:
-    """The summary, rendered from the findings table: its headline sentence, then one item per
+    """The summary, rendered from the findings table: the counts (the headline sentence is the one-sentence summary above it), then one item per
     finding (its statement in English and Chinese), each failing check's roles inside it."""
     by_id = {r.check.check_id: r for r in results}
     n = _checks.counts(results)
@@ -720,11 +720,10 @@ def _summary_html(results: Sequence[_checks.Result], claims: Mapping[str, _data.
         items.append(f'<li id="finding-{_e(f["finding_id"])}">{statement}'
                      f'<details><summary>The failing checks and their figures</summary>'
                      f'<ol>{inner}</ol></details></li>')
-    headline = _findings.headline_sentence(found, _checks.results_frame(results))
     return (
         '<section class="summary" aria-labelledby="summary-h" lang="en">\n'
         '<h2 id="summary-h">What the audit found</h2>\n'
-        f'<p class="count">{_e(headline[0].upper() + headline[1:])}. {_e(counts_sentence(n))}. '
+        f'<p class="count">{_e(counts_sentence(n))}. '
         "Each link below jumps to the figure in the text and opens its details.</p>\n"
         + (f'<h3 id="failures-h">Likely errors and failing sets ({len(items)})</h3>\n'
            '<ol aria-labelledby="failures-h">' + "".join(items) + "</ol>\n" if items else "")
