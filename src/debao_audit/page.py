@@ -699,8 +699,9 @@ def _tension_item(r: _checks.Result, claims: Mapping[str, _data.Claim]) -> str:
 
 def _summary_html(results: Sequence[_checks.Result], claims: Mapping[str, _data.Claim],
                   attributions: Mapping[str, Attribution], found: "pd.DataFrame") -> str:
-    """The summary, rendered from the findings table: the counts (the headline sentence is the one-sentence summary above it), then one item per
-    finding (its statement in English and Chinese), each failing check's roles inside it."""
+    """The summary, rendered from the findings table: the counts (the headline sentence is the
+    one-sentence summary above it), then one item per finding (its statement in English and
+    Chinese), each failing check's roles inside it."""
     by_id = {r.check.check_id: r for r in results}
     n = _checks.counts(results)
     items = []
