@@ -32,7 +32,6 @@ characters to the shipped figure font's subset (``tools/subset_font.py`` scans `
 from __future__ import annotations
 
 import base64
-import functools
 import io
 import os
 import tempfile
@@ -50,7 +49,7 @@ from .findings import Attribution, attribute, confirming_checks  # noqa: F401  (
 if TYPE_CHECKING:
     import pandas as pd
 
-from .style import FONT_FILES, VERDICT_COLOURS, VERDICT_LABELS
+from .style import FONT_FILES, font_subset, VERDICT_COLOURS, VERDICT_LABELS
 
 __all__ = ["DEFAULT_PATH", "ICONS", "PAGE_FONT", "SEVERITY", "Attribution", "Mark", "attribute",
            "body_bounds", "build_page", "claim_verdicts", "confirming_checks", "font_css",
@@ -186,28 +185,8 @@ def mark_verdict(claim_id: str, used: Sequence[_checks.Result],
 # The page's font: a WOFF2 subset of the shipped figure font, embedded as a data: URL
 # --------------------------------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=8)
 def _subset_woff2(font: str, chars: str) -> bytes:
-    from fontTools import subset  # imported here: only the page needs it
-
-    options = subset.Options()
-    options.flavor = "woff2"            # needs the brotli module (pinned)
-    options.name_IDs = ["*"]            # keep copyright, licence and trademark records (OFL)
-    options.name_languages = [0x0409]
-    options.hinting = False
-    options.notdef_outline = True
-    options.recalc_timestamp = False    # deterministic
-    options.ignore_missing_unicodes = True
-    # no 'locl' or 'vert': the page is Simplified Chinese set horizontally, and those features
-    # alone bring ~500 Japanese, Korean and Traditional forms (+65% in size)
-    options.layout_features = ["ccmp", "kern", "liga", "calt"]
-    with subset.load_font(font, options) as f:
-        sub = subset.Subsetter(options)
-        sub.populate(text=chars)
-        sub.subset(f)
-        buf = io.BytesIO()
-        subset.save_font(f, buf, options)
-    return buf.getvalue()
+    return font_subset(font, chars, "woff2")   # the one subsetter (style.font_subset)
 
 
 def subset_woff2(font: Path, chars: Iterable[str]) -> bytes:

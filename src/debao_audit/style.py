@@ -406,21 +406,24 @@ def read_titles(png: Path | str) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=64)
-def _woff_subset(font: str, chars: str) -> bytes:
-    """A WOFF (zlib: no brotli needed) subset of *font* with the glyphs of *chars*,
-    deterministic (no timestamp), name records kept (the OFL)."""
+def font_subset(font: str, chars: str, flavor: str = "woff") -> bytes:
+    """A subset of *font* with the glyphs of *chars* (and what OpenType layout reaches from
+    them), as ``flavor`` (``woff``: zlib; ``woff2``: needs brotli), deterministic (no
+    timestamp), name records kept (the OFL).  The one subsetter of the SVGs and the page."""
     import io
 
     from fontTools import subset  # matplotlib's own dependency
 
     options = subset.Options()
-    options.flavor = "woff"
-    options.name_IDs = ["*"]
+    options.flavor = flavor
+    options.name_IDs = ["*"]            # keep copyright, licence and trademark records (OFL)
     options.name_languages = [0x0409]
     options.hinting = False
     options.notdef_outline = True
-    options.recalc_timestamp = False
+    options.recalc_timestamp = False    # deterministic
     options.ignore_missing_unicodes = True
+    # no 'locl' or 'vert': the text is Simplified Chinese set horizontally, and those features
+    # alone bring ~500 Japanese, Korean and Traditional forms (+65% in size)
     options.layout_features = ["ccmp", "kern", "liga", "calt"]
     with subset.load_font(font, options) as f:
         sub = subset.Subsetter(options)
@@ -429,6 +432,11 @@ def _woff_subset(font: str, chars: str) -> bytes:
         buf = io.BytesIO()
         subset.save_font(f, buf, options)
     return buf.getvalue()
+
+
+def _woff_subset(font: str, chars: str) -> bytes:
+    """A WOFF subset for the SVGs (see :func:`font_subset`)."""
+    return font_subset(font, chars, "woff")
 
 
 def _svg_embed_font(svg: bytes) -> bytes:
