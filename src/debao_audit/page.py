@@ -585,6 +585,19 @@ def _mark_html(text: str, mark: Mark, claims: Mapping[str, _data.Claim],
             '</span></mark>')
 
 
+def _marked(text: str, a: int, b: int, inside: Sequence[Mark],
+            claims: Mapping[str, _data.Claim], used: Mapping[str, Sequence[_checks.Result]],
+            attributions: Mapping[str, Attribution]) -> str:
+    """The text from ``a`` to ``b``, escaped, with the marks lying inside it (text order)."""
+    html, cur = [], a
+    for m in inside:
+        html.append(_e(text[cur:m.start]))
+        html.append(_mark_html(text, m, claims, used, attributions))
+        cur = m.end
+    html.append(_e(text[cur:b]))
+    return "".join(html)
+
+
 def _article_html(text: str, marks: Sequence[Mark], claims: Mapping[str, _data.Claim],
                   used: Mapping[str, Sequence[_checks.Result]],
                   attributions: Mapping[str, Attribution], structure: object = None) -> str:
@@ -606,14 +619,8 @@ def _article_html(text: str, marks: Sequence[Mark], claims: Mapping[str, _data.C
         if stripped in headings and not inside:
             out.append(f"<h2>{_e(stripped)}</h2>")
             continue
-        html, cur = [], a
-        for m in inside:
-            html.append(_e(text[cur:m.start]))
-            html.append(_mark_html(text, m, claims, used, attributions))
-            cur = m.end
-        html.append(_e(text[cur:b]))
         placed += len(inside)
-        out.append("<p>" + "".join(html) + "</p>")
+        out.append("<p>" + _marked(text, a, b, inside, claims, used, attributions) + "</p>")
     if placed != len(marks):
         raise ValueError("a highlighted figure spans a line break; cannot place it in a paragraph")
     return "\n".join(out)
@@ -858,17 +865,13 @@ def _quotes_html(text: str, marks: Sequence[Mark], claims: Mapping[str, _data.Cl
             if items:
                 out.append('<ol class="quotes">' + "".join(items) + "</ol>")
                 items = []
-            if sec and sec in _data.SECTIONS[1:]:
+            if sec and sec != "intro":
                 out.append(f"<h2>{_e(sec)}</h2>")
             heading = sec
         inside = [m for m in marks if a <= m.start and m.end <= b]
-        html, cur = [], a
-        for m in inside:
-            html.append(_e(text[cur:m.start]))
-            html.append(_mark_html(text, m, claims, used, attributions))
-            cur = m.end
-        html.append(_e(text[cur:b]))
-        items.append('<li><blockquote><p>\u2026' + "".join(html) + "\u2026</p></blockquote>"
+        items.append('<li><blockquote><p>\u2026'
+                     + _marked(text, a, b, inside, claims, used, attributions)
+                     + "\u2026</p></blockquote>"
                      f'<a class="orig" href="{_e(_quote_link(url, text[a:b]))}" lang="en">'
                      "in the original</a></li>")
     if items:
