@@ -2,7 +2,13 @@
 #               up to date: only the notebooks whose inputs changed, in parallel, all or nothing
 #               (tools/build.py)
 # make test     set up the same way, then the unit tests and nbval (strict) on every notebook; the
-#               tests write only to a temporary directory (DEBAO_AUDIT_OUTPUT)
+#               tests write only to a temporary directory (DEBAO_AUDIT_OUTPUT).  Not in it: the
+#               tests marked browser (make test-browser), slow (make test-build), share (make
+#               test-share); .ci/run runs all four
+# make test-browser  the tests that drive a real headless Chromium (the annotated page: render,
+#               axe-core, keyboard, popovers, screens, CJK fonts; every page of the built site)
+#               and a real Jupyter server (a notebook run over its websocket, open/save of every
+#               notebook, the JupyterLab page config): pytest marker browser
 # make validate the one validation pass over every input file (CASE=cases/SLUG: a case folder's)
 # make rebuild  re-run every notebook even if nothing changed
 # make test-build  the end-to-end tests of the build: kills, interrupts, failures (slow)
@@ -16,10 +22,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # Tests run on both cores; nbval keeps each notebook's cells together with loadscope.
-# The end-to-end build tests (marked slow) run in `make test-build` and on CI.
-PYTEST_ARGS ?= -n 2 --dist loadscope -m "not slow and not share"
+# The end-to-end build tests (marked slow) run in `make test-build`, the real-browser and
+# real-server tests (marked browser) in `make test-browser`; CI (.ci/run) runs both.
+PYTEST_ARGS ?= -n 2 --dist loadscope -m "not slow and not share and not browser"
+BROWSER_PYTEST_ARGS ?= -n 2 --dist loadscope -m "browser and not slow and not share"
 
-.PHONY: all env test test-build lab lock clean-env validate rebuild bench site share-env lite test-share what-if student
+.PHONY: all env test test-browser test-build lab lock clean-env validate rebuild bench site share-env lite test-share what-if student
 all: $(STAMP)
 	@MPLBACKEND=Agg $(BIN)/python tools/build.py
 
@@ -52,6 +60,10 @@ $(STAMP): requirements.lock pyproject.toml
 
 test: $(STAMP)
 	@MPLBACKEND=Agg $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Only tests/ is collected: the browser tests are all there (nbval's notebooks run in make test).
+test-browser: $(STAMP)
+	@MPLBACKEND=Agg $(BIN)/python -m pytest $(BROWSER_PYTEST_ARGS) tests
 
 test-build: $(STAMP)
 	@$(BIN)/python -m pytest -p no:xdist -m slow tests/test_build.py

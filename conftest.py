@@ -34,6 +34,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "slow: end-to-end build tests (make test-build)")
     config.addinivalue_line("markers", "share: JupyterLite and Binder tests (make test-share; "
                             "need requirements-share.lock)")
+    config.addinivalue_line("markers", "browser: real headless Chromium and real Jupyter "
+                            "server tests (make test-browser, run by .ci/run after make test)")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -2,7 +2,13 @@
 
 Hypothesis runs derandomized (the same examples on every machine, so a CI failure can be
 reproduced) and without a per-example deadline (CI machines are slower and noisier than a
-laptop; the properties, not the timings, are under test)."""
+laptop; the properties, not the timings, are under test).
+
+**Where the browser tests run.**  Every test that uses the shared Chromium (the fixtures
+``playwright``, ``browser`` and anything built on them, such as test_page's ``tab``) is marked
+``browser`` here, at collection, as are the real Jupyter server tests (test_jupyter_server.py,
+marked in the module).  ``make test`` leaves them out; ``make test-browser`` runs exactly them,
+and ``.ci/run`` runs it right after ``make test``."""
 
 import shutil
 from pathlib import Path
@@ -21,6 +27,17 @@ def chromium_executable() -> str:
     if exe is None:
         pytest.skip("chromium not installed: apt-get install chromium (done by .ci/run)")
     return exe
+
+
+BROWSER_FIXTURES = {"playwright", "browser"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test that drives Chromium (directly or through a fixture built on it) is a browser
+    test, whatever its module: ``make test-browser`` runs it, ``make test`` does not."""
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,9 @@ from pathlib import Path
 
 import pytest
 
+# Real servers: `make test-browser` (run by .ci/run right after `make test`), not `make test`.
+pytestmark = pytest.mark.browser
+
 websocket = pytest.importorskip("websocket")  # websocket-client, a dependency of jupyter_server
 
 ROOT = Path(__file__).resolve().parents[1]

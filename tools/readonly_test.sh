@@ -46,7 +46,7 @@ check_and_test() {
     cat "$HOME/site.log" >&2; echo "readonly_test: FAILED: make site did not fail in one line" >&2; exit 1
   fi
   echo "readonly_test: ok, make (nothing to do) and make site (one line) on a read-only checkout; now make test"
-  make --no-print-directory test
+  make --no-print-directory test test-browser
 }
 export -f check_and_test
 export READONLY_CHECKOUT="$here"
