@@ -104,7 +104,7 @@ OUTPUT_DIRS = ("figures", "data/processed")
 TEMP_GLOBS = ("figures/.*.tmp", "data/processed/.*.tmp", "notebooks/.*.tmp", ".*.tmp")
 OUTPUT_MODE = 0o644
 #: Inputs of the validation pass.
-VALIDATION_INPUTS = ("data", "src/debao_audit", "requirements.lock")
+VALIDATION_INPUTS = ("data", "src/debao_audit", "src/debao_case", "requirements.lock")
 
 
 class BuildError(Exception):
@@ -488,7 +488,8 @@ def run_gallery(stage: Path) -> dict:
     stage.mkdir(parents=True)
     (stage / "README.md").write_text(new, encoding="utf-8")
     deps = sorted({*ALWAYS, "tools/write_gallery.py",
-                   *(str(p.relative_to(ROOT)) for p in (ROOT / "src" / "debao_audit").glob("*.py")),
+                   *(str(p.relative_to(ROOT)) for pkg in ("debao_audit", "debao_case")
+                     for p in (ROOT / "src" / pkg).rglob("*.py")),
                    *(str(p.relative_to(ROOT)) for p in (ROOT / "data").rglob("*")
                      if p.is_file() and "processed" not in p.parts)})
     return {"deps": deps, "outputs": ["README.md"]}
