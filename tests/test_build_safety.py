@@ -76,6 +76,13 @@ CRAFTED = {
     "a figure from the gallery": ("gallery", "figures/kept.csv"),
     "a step that is a data file": ("data/claims.csv", "data/claims.csv"),
     "a step outside": ("../outside.txt", "figures/kept.csv"),
+    # a case step (cases/<slug>) writes only under its own two output directories
+    "an input from a case": ("cases/gone", "data/claims.csv"),
+    "a case's own folder": ("cases/gone", "cases/gone/claims.csv"),
+    "another case's outputs": ("cases/gone", "figures/cases/other/findings.png"),
+    "another case's tables": ("cases/gone", "data/processed/cases/other/checks.csv"),
+    "a figure outside the case's": ("cases/gone", "figures/kept.csv"),
+    "a case step with dot-dot": ("cases/../data", "figures/kept.csv"),
 }
 
 

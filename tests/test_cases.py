@@ -31,8 +31,10 @@ def answer_key():
 
 
 def test_importing_the_package_registers_no_checks():
-    code = ("import sys, debao_audit, debao_audit.checks, debao_audit.page, debao_audit.findings;"
-            "print(sorted(m for m in sys.modules if m.endswith('relations')))")
+    code = ("import sys, debao_audit, debao_audit.checks, debao_audit.page, debao_audit.findings,"
+            " debao_audit.figures, debao_audit.validate, debao_audit.whatif;"
+            "print(sorted(m for m in sys.modules if m.endswith('relations')"
+            " or m.startswith(('debao_case', 'debao_audit_case_'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
@@ -77,7 +79,8 @@ def test_practice_findings_name_the_unit_slip(practice):
 def test_overview_figures_credit_the_cases_own_article(practice):
     from debao_audit.figures import common
     _, figs, _ = practice
-    assert common.article_source(figs).startswith("debao-audit")
+    # an invented article is never credited to a real outlet, and says it is invented
+    assert common.article_source(figs) == "练习用虚构报道 an invented practice article, 2021-12-01"
     assert common.article_source().startswith("中新网广西")
 
 
@@ -93,9 +96,10 @@ def test_audit_works_on_a_new_folder(tmp_path):
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("my-article: 39 claims")
     assert "likely wrong (8.9%)" in r.stdout
-    for name in ("checks.csv", "findings.csv", "annotated_article.html"):
+    for name in ("checks.csv", "findings.csv", "figures/annotated_article.html",
+                 "figures/findings.png", "figures/appendix_all_checks.svg"):
         assert (tmp_path / "out" / name).is_file()
-    html = (tmp_path / "out" / "annotated_article.html").read_text(encoding="utf-8")
+    html = (tmp_path / "out" / "figures" / "annotated_article.html").read_text(encoding="utf-8")
     assert "滨岚" in html and "中新网广西新闻2月6日电" not in html
 
 
@@ -133,7 +137,7 @@ def test_this_articles_checks_declared_as_data_keep_their_verdicts():
     """Checks moved from code to data/relations.csv give the rows the gold table fixes."""
     moved = [r["check_id"] for r in csv.DictReader((data.DATA / "relations.csv").open(encoding="utf-8"))]
     assert len(moved) >= 10
-    code_checks = __import__("debao_audit.relations", fromlist=["CHECKS"]).CHECKS
+    code_checks = __import__("debao_case", fromlist=["CHECKS"]).CHECKS
     assert not set(moved) & set(code_checks)
     assert set(moved) <= set(checks.REGISTRY)
 
@@ -157,3 +161,101 @@ def test_validate_takes_a_case(tmp_path):
     r = subprocess.run([sys.executable, "-m", "debao_audit.validate", str(folder)],
                        capture_output=True, text=True)
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+
+
+CASE_MODULE = '''
+"""A new case's own code: one check that needs code, one theme figure."""
+import pandas as pd
+from debao_audit import style
+from debao_audit.checks import Registry, le
+from debao_audit.figures import common as c
+
+CHECKS = Registry()
+
+
+@CHECKS.check("public_posts_within_jobs_near_home", kind="part_whole", theme="people",
+              inclusion="not_stated",
+              inclusion_reason="the article does not say the public posts are near-home jobs",
+              claims=("public_post_workers", "jobs_in_region"),
+              formula="public-post workers ≤ jobs near home",
+              assumption="the public posts are jobs near home",
+              explanation="A part cannot exceed its whole.",
+              title="Public-post workers among the jobs near home")
+def _posts(f):
+    return le(f.iv("public_post_workers"), f.pt("public_post_workers"),
+              f.iv("jobs_in_region"), f.pt("jobs_in_region"), unit="人", places=0)
+
+
+def register(registry):
+    for chk in CHECKS.values():
+        registry.add(chk)
+
+
+def fig_jobs(figs, results, outdir=None):
+    frame = pd.DataFrame({"where": ["Guangdong", "near home"],
+                          "jobs": [figs.pt("jobs_guangdong"), figs.pt("jobs_in_region")]})
+    fig, ax = style.new_figure(c.title("务工去向", "Where the jobs are"), "From the claims.")
+    ax.bar(frame["where"], [float(v) for v in frame["jobs"]])
+    style.add_source(fig, c.source(figs))
+    return c.save(fig, "jobs", frame, outdir)
+
+
+def figures():
+    return {"jobs": (fig_jobs, lambda figs, results: "Where the jobs are")}
+'''
+
+
+def test_a_case_brings_its_own_code_as_a_file_in_its_folder(tmp_path):
+    """``"module": "checks.py"``: a new case's checks that need code and its theme figures,
+    from its own folder, with no change to the package; the engine's figures come first."""
+    from debao_audit import figures
+    from debao_audit.audit import audit
+
+    folder = tmp_path / "with-code"
+    shutil.copytree(PRACTICE, folder)
+    (folder / "checks.py").write_text(CASE_MODULE, encoding="utf-8")
+    spec = json.loads((folder / "case.json").read_text(encoding="utf-8"))
+    spec.update(slug="with-code", module="checks.py")
+    (folder / "case.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    c = case.load(folder)
+    reg = c.registry()
+    assert list(reg)[-1] == "public_posts_within_jobs_near_home"
+    assert len(reg) == len(case.load(PRACTICE).registry()) + 1
+    cat = figures.catalogue(c)
+    assert list(cat.figures) == ["findings", "jobs", "checks_by_power", "checks_by_kind",
+                                 "appendix_all_checks"]
+    assert cat.gallery[:2] == ("findings", "jobs") and cat.appendix == ("appendix_all_checks",)
+    done = audit(folder, tmp_path / "out")
+    by_id = done.table.set_index("check_id")
+    assert by_id.loc["public_posts_within_jobs_near_home", "verdict"] == "consistent"
+    assert (tmp_path / "out" / "figures" / "jobs.png").is_file()
+    # The practice case (no module) has the engine's figures only.
+    assert list(figures.catalogue(case.load(PRACTICE)).figures) == [
+        "findings", "checks_by_power", "checks_by_kind", "appendix_all_checks"]
+
+
+def test_a_missing_case_module_is_one_error_line(tmp_path):
+    folder = tmp_path / "no-code"
+    shutil.copytree(PRACTICE, folder)
+    spec = json.loads((folder / "case.json").read_text(encoding="utf-8"))
+    spec.update(module="nowhere.py")
+    (folder / "case.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(case.CaseError, match="expected the file .*nowhere.py; found none"):
+        case.load(folder).registry()
+    spec.update(module="no_such_module_anywhere")
+    (folder / "case.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(case.CaseError, match="no such module"):
+        case.load(folder).registry()
+
+
+def test_audit_writes_nothing_when_a_figure_fails(tmp_path, monkeypatch):
+    """All or nothing: a failure while drawing leaves the output directories empty."""
+    from debao_audit import figures
+    from debao_audit.audit import audit
+
+    def boom(*a, **k):
+        raise RuntimeError("drawing failed")
+    monkeypatch.setitem(figures.TAIL, "checks_by_kind", (boom, figures.TAIL["checks_by_kind"][1]))
+    with pytest.raises(RuntimeError):
+        audit(PRACTICE, tmp_path / "out")
+    assert [p for p in (tmp_path / "out").rglob("*") if p.is_file()] == []

@@ -299,7 +299,7 @@ def test_people_texts_follow_the_verdict(monkeypatch, tmp_path, figs, results) -
 
 def test_poverty_texts_follow_the_verdict(monkeypatch, tmp_path, figs, results) -> None:
     seen = texts_of(monkeypatch, "poverty_population", figs, results, tmp_path)
-    from debao_audit.figures import poverty
+    from debao_case import poverty
 
     status = common.status(common.by_id(results)[poverty.CHECK])
     # no stronger than the verdict: a tension is called one, only a failure "cannot be"
@@ -397,7 +397,7 @@ def test_missing_glyph_in_a_figure_raises(tmp_path: Path, figs, results) -> None
     bad = checks.Figures(claims, list(figs.external.values()), published=figs.published,
                          text=figs.text)
     with pytest.raises(style.MissingGlyphError, match="consumption_assistance"):
-        figures.fig_consumption_assistance(bad, results, outdir=tmp_path)
+        figures.FIGURES["consumption_assistance"][0](bad, results, outdir=tmp_path)
     assert not list(tmp_path.iterdir()), "a failed save must leave no files"
 
 
@@ -433,7 +433,7 @@ def test_income_benchmarks_plot_every_row_of_a_series_whatever_its_id(figs) -> N
     """A series is chosen by geography and indicator, not by id prefix: the key counties'
     2016 and 2019 rows (ids cn_key_county_…) join 2020 (cn_poor_county_…); every label
     carries its unit; markers of one year never sit on top of each other."""
-    from debao_audit.figures import income
+    from debao_case import income
 
     frame = income.benchmarks_frame(figs)
     for geography, label in income.BENCHMARKS:

@@ -213,3 +213,24 @@ def test_text_from_data_is_never_maths(text: str) -> None:
         fig.canvas.draw()                      # invalid TeX would raise here
         assert note._preprocess_math(note.get_text()) == (text, False)
         assert note.get_window_extent().width > 0
+
+
+def test_the_shipped_font_covers_every_case_and_repository_text() -> None:
+    """Every character tools/subset_font.py scans (every case's article, claims and relations,
+    the package's text, the notebooks' strings, data/) is in both shipped subsets, so a figure
+    or page of any case in the repository never meets a missing glyph.  Fails when a case or a
+    notebook gains a character and the font was not re-subset (tools/subset_font.py)."""
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    import subset_font
+
+    text = "".join(t for _, t in subset_font.repository_texts())
+    # Characters the source font itself lacks are drawn by no font (superscript digits): the
+    # subsetter warns about them; nothing in a case's text may need them.
+    lacking = {"\u2075", "\u2078"}
+    for weight in ("regular", "bold"):
+        assert sorted(set(style.missing_glyphs(text, weight)) - lacking) == []
+    cases = Path(__file__).resolve().parents[1] / "cases"
+    case_text = "".join(p.read_text(encoding="utf-8") for p in cases.rglob("*")
+                        if p.is_file() and p.suffix in (".txt", ".csv", ".json"))
+    assert case_text and style.missing_glyphs(case_text) == []

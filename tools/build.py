@@ -7,8 +7,12 @@ The graph
     imported, the data files, the fonts), plus ``requirements.lock`` and this file.  Its outputs
     are the files it wrote (figures, ``data/processed/``) and the executed notebook itself.  A
     step re-runs when an input's content changed (sha256, never mtimes) or when one of its
-    committed outputs no longer has the bytes it wrote.  The README gallery
-    (``tools/write_gallery.py``) is one more step, after the notebooks.  No notebook reads
+    committed outputs no longer has the bytes it wrote.  Every other case folder
+    (``cases/<slug>/``, see ``debao_audit.case``) is a step too: its audit
+    (``python -m debao_audit audit``) writes its tables under ``data/processed/cases/<slug>/``
+    and its figures and page under ``figures/cases/<slug>/``; its inputs are the case folder,
+    the package and the fonts.  The README gallery (``tools/write_gallery.py``) is one more
+    step, after the notebooks.  No notebook reads
     another's outputs (checked on every run: reading a committed output is an error), so all
     steps that need to run run in parallel, one per core.
 
@@ -29,8 +33,9 @@ All or nothing
 
 Confined to the outputs
     The build writes, renames and deletes only the declared output set: a notebook step its own
-    executed notebook and files under ``figures/`` and ``data/processed/``, the gallery step
-    ``README.md``, and the build's own ``build-manifest.json`` and ``.build/``.  Every path is
+    executed notebook and files under ``figures/`` and ``data/processed/``, a case step files
+    under its own ``data/processed/cases/<slug>/`` and ``figures/cases/<slug>/``, the gallery
+    step ``README.md``, and the build's own ``build-manifest.json`` and ``.build/``.  Every path is
     checked (relative, normal, its directory resolved with symlinks followed) before anything is
     done: a manifest or journal naming anything else, or a notebook writing anything else, is
     refused with one line and nothing changes.
@@ -104,7 +109,7 @@ OUTPUT_DIRS = ("figures", "data/processed")
 TEMP_GLOBS = ("figures/.*.tmp", "data/processed/.*.tmp", "notebooks/.*.tmp", ".*.tmp")
 OUTPUT_MODE = 0o644
 #: Inputs of the validation pass.
-VALIDATION_INPUTS = ("data", "src/debao_audit", "requirements.lock")
+VALIDATION_INPUTS = ("data", "src/debao_audit", "src/debao_case", "requirements.lock")
 
 
 class BuildError(Exception):
@@ -115,8 +120,11 @@ class BuildError(Exception):
 # The declared output set: the only paths the build ever writes, renames or deletes
 # --------------------------------------------------------------------------------------------
 
-#: A step is a notebook (by its path) or the gallery.
+#: A step is a notebook (by its path), a case folder other than data/ (``cases/<slug>``: its
+#: audit) or the gallery.
 _STEP_NAME = re.compile(r"notebooks/(?:solutions/)?[0-9][0-9]-[A-Za-z0-9_.-]+\.ipynb")
+_CASE_STEP = re.compile(r"cases/[A-Za-z0-9_][A-Za-z0-9_.-]*")
+CASE_DIR = ROOT / "cases"
 _SAFE_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*")
 
 
@@ -135,6 +143,11 @@ def output_problem(step: str, rel: object) -> str | None:
     if step == "gallery":
         allowed = rel == "README.md"
         where = "README.md"
+    elif _CASE_STEP.fullmatch(step):
+        slug = step.split("/", 1)[1]
+        allowed = (len(parts) > 4 and parts[:4] == ["data", "processed", "cases", slug]) or (
+            len(parts) > 3 and parts[:3] == ["figures", "cases", slug])
+        where = f"a file under data/processed/cases/{slug}/ or figures/cases/{slug}/"
     else:
         allowed = rel == step or (len(parts) > 1 and parts[0] == "figures") or (
             len(parts) > 2 and parts[:2] == ["data", "processed"])
@@ -155,9 +168,10 @@ def output_problem(step: str, rel: object) -> str | None:
 
 def check_outputs(step: str, rels, what: str) -> None:
     """Refuse (one line, nothing done) when ``step`` names an output outside the declared set."""
-    if step != "gallery" and not (isinstance(step, str) and _STEP_NAME.fullmatch(step)):
-        raise BuildError(f"{what}: expected steps named 'gallery' or notebooks/NN-name.ipynb; "
-                         f"got {step!r}; refusing to run")
+    if step != "gallery" and not (isinstance(step, str) and (
+            _STEP_NAME.fullmatch(step) or _CASE_STEP.fullmatch(step))):
+        raise BuildError(f"{what}: expected steps named 'gallery', notebooks/NN-name.ipynb or "
+                         f"cases/SLUG; got {step!r}; refusing to run")
     for rel in rels:
         problem = output_problem(step, rel)
         if problem is not None:
@@ -488,7 +502,8 @@ def run_gallery(stage: Path) -> dict:
     stage.mkdir(parents=True)
     (stage / "README.md").write_text(new, encoding="utf-8")
     deps = sorted({*ALWAYS, "tools/write_gallery.py",
-                   *(str(p.relative_to(ROOT)) for p in (ROOT / "src" / "debao_audit").glob("*.py")),
+                   *(str(p.relative_to(ROOT)) for pkg in ("debao_audit", "debao_case")
+                     for p in (ROOT / "src" / pkg).rglob("*.py")),
                    *(str(p.relative_to(ROOT)) for p in (ROOT / "data").rglob("*")
                      if p.is_file() and "processed" not in p.parts)})
     return {"deps": deps, "outputs": ["README.md"]}
@@ -497,6 +512,56 @@ def run_gallery(stage: Path) -> dict:
 # --------------------------------------------------------------------------------------------
 # Commit: journal, then renames
 # --------------------------------------------------------------------------------------------
+
+
+def case_folders() -> list[Path]:
+    """Every case folder besides this article's (``data/``): ``cases/<slug>/case.json``."""
+    return sorted(p.parent for p in CASE_DIR.glob("*/case.json")) if CASE_DIR.is_dir() else []
+
+
+def case_inputs(folder: Path) -> list[str]:
+    """What a case's audit reads: the case folder, the package (engine and case code), the
+    fonts, and the build's own inputs."""
+    files = [*(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts),
+             *(p for p in (ROOT / "src").rglob("*.py") if "__pycache__" not in p.parts),
+             *(p for p in (ROOT / "fonts").glob("*.otf"))]
+    return sorted({*ALWAYS, *(str(p.relative_to(ROOT)) for p in files)})
+
+
+def case_source_hash(folder: Path) -> str:
+    return tree_hash((str(folder.relative_to(ROOT)),))
+
+
+def run_case(folder: Path, stage: Path, timeout: int = 600) -> dict:
+    """Audit the case in ``folder`` (``python -m debao_audit audit``) into ``stage``: its tables
+    under ``data/processed/cases/<slug>/``, its figures and page under ``figures/cases/<slug>/``.
+    """
+    import subprocess
+
+    slug = folder.name
+    stage.mkdir(parents=True)
+    tables = stage / "data" / "processed" / "cases" / slug
+    figs = stage / "figures" / "cases" / slug
+    env = dict(os.environ, DEBAO_AUDIT_OUTPUT=str(stage), MPLBACKEND="Agg")
+    proc = subprocess.run([sys.executable, "-m", "debao_audit", "audit", str(folder),
+                           "--tables", str(tables), "--figures", str(figs)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    if proc.returncode != 0:
+        lines = [ln for ln in proc.stderr.strip().splitlines() if ln.strip()]
+        raise BuildError(f"{folder.relative_to(ROOT)}: the audit failed: "
+                         f"{lines[-1] if lines else f'exit status {proc.returncode}'}")
+    outputs = sorted(str(q.relative_to(stage)) for q in stage.rglob("*") if q.is_file())
+    return {"deps": case_inputs(folder), "outputs": outputs}
+
+
+def _stage_of(stage: Path, name: str) -> Path:
+    """Each step's own staging directory."""
+    if name == "gallery":
+        return stage / "gallery"
+    if _CASE_STEP.fullmatch(name):
+        return stage / f"case-{name.split('/', 1)[1]}"
+    return stage / Path(name).stem
+
 
 @contextlib.contextmanager
 def signals_held():
@@ -805,23 +870,37 @@ def _build(args, state: dict, stage: Path, start: float, readonly: str | None) -
             todo.append(nb)
         else:
             print(f"{name}: up to date", flush=True)
+    cases, case_todo = case_folders(), []
+    for folder in cases:
+        name = str(folder.relative_to(ROOT))
+        sources[name] = case_source_hash(folder)
+        if args.force or not up_to_date(records.get(name), sources[name]):
+            case_todo.append(folder)
+        else:
+            print(f"{name}: up to date", flush=True)
     gallery_source = file_hash(ROOT / "tools" / "write_gallery.py") or ""
     gallery_needed = bool(todo) or args.force or not up_to_date(records.get("gallery"), gallery_source)
-    gone = [name for name in records if name != "gallery" and not (ROOT / name).exists()]
+    gone = [name for name in records if name != "gallery" and not (
+        (ROOT / name / "case.json").is_file() if _CASE_STEP.fullmatch(name)
+        else (ROOT / name).exists())]
     if readonly is not None:
-        if todo or gallery_needed or gone:
-            work = [str(nb.relative_to(ROOT)) for nb in todo] or ["the gallery"]
+        if todo or case_todo or gallery_needed or gone:
+            work = [str(p.relative_to(ROOT)) for p in [*todo, *case_todo]] or ["the gallery"]
             raise BuildError(f"{readonly}, and {', '.join(work)} need to run")
-        print(f"build: 0 of {len(notebooks)} notebooks ran, 0 files changed (read-only checkout; "
-              f"{time.perf_counter() - start:.1f} s)", flush=True)
+        ran_cases = f", 0 of {len(cases)} cases ran" if cases else ""
+        print(f"build: 0 of {len(notebooks)} notebooks ran{ran_cases}, 0 files changed "
+              f"(read-only checkout; {time.perf_counter() - start:.1f} s)", flush=True)
         return 0
 
     results: dict[str, dict] = {}
-    if todo:
+    if todo or case_todo:
         # Not a `with` block: on a failure or an interrupt the other kernels are killed and the
         # run ends without waiting for their threads (the process exits with os._exit).
-        pool = ThreadPoolExecutor(max_workers=max(1, min(args.jobs, len(todo))))
+        pool = ThreadPoolExecutor(max_workers=max(1, min(args.jobs, len(todo) + len(case_todo))))
         futures = {pool.submit(_timed, run_notebook, nb, stage / nb.stem): nb for nb in todo}
+        futures |= {pool.submit(_timed, run_case, folder,
+                                _stage_of(stage, str(folder.relative_to(ROOT)))): folder
+                    for folder in case_todo}
         try:
             done, pending = wait(futures, return_when=FIRST_EXCEPTION)
             failed = [f for f in done if f.exception() is not None]
@@ -837,14 +916,14 @@ def _build(args, state: dict, stage: Path, start: float, readonly: str | None) -
             results[str(nb.relative_to(ROOT))] = result
             print(f"{nb.relative_to(ROOT)}: ran in {secs:.1f} s", flush=True)
     if gallery_needed:
-        results["gallery"] = run_gallery(stage / "gallery")
+        results["gallery"] = run_gallery(_stage_of(stage, "gallery"))
 
     # Gather the staged outputs: each path from exactly one step, and only paths of the
     # declared output set (a notebook that wrote anything else stops the build here).
     staged: dict[str, Path] = {}
     for name, res in results.items():
         check_outputs(name, res["outputs"], f"what {name} wrote")
-        step_stage = stage / ("gallery" if name == "gallery" else Path(name).stem)
+        step_stage = _stage_of(stage, name)
         for rel in res["outputs"]:
             if rel in staged:
                 raise BuildError(f"{rel} is written by two steps ({name} and another)")
@@ -867,8 +946,9 @@ def _build(args, state: dict, stage: Path, start: float, readonly: str | None) -
         del records[name]
     _pause("staged")
     changed = commit(staged, delete, stage, manifest_text(state))
-    print(f"build: {len(todo)} of {len(notebooks)} notebooks ran, {len(changed)} files changed "
-          f"({time.perf_counter() - start:.1f} s)", flush=True)
+    ran_cases = f", {len(case_todo)} of {len(cases)} cases ran" if cases else ""
+    print(f"build: {len(todo)} of {len(notebooks)} notebooks ran{ran_cases}, {len(changed)} files "
+          f"changed ({time.perf_counter() - start:.1f} s)", flush=True)
     return 0
 
 

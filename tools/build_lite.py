@@ -41,6 +41,8 @@ from packaging.requirements import Requirement
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 PACKAGE = ROOT / "src" / "debao_audit"
+#: The project's own packages (one wheel): the engine and this article's case code.
+OWN = ("debao_audit", "debao_case")
 CACHE = ROOT / ".venv" / "share-cache"
 WHEELS = CACHE / "wheels"
 DEFAULT_OUT = ROOT / "lite"
@@ -92,9 +94,9 @@ def _imports_of(source: str) -> set[str]:
 
 def _module_file(dotted: str) -> Path | None:
     parts = dotted.split(".")
-    if parts[0] != "debao_audit":
+    if parts[0] not in OWN:
         return None
-    base = PACKAGE.joinpath(*parts[1:])
+    base = PACKAGE.parent.joinpath(*parts)
     for p in (base.with_suffix(".py"), base / "__init__.py"):
         if p.is_file():
             return p
@@ -154,7 +156,7 @@ def bundled_requirements(lock: dict) -> list[str]:
     dists = md.packages_distributions()
     need: set[str] = set()
     for top in notebook_imports():
-        if top in provided or top in KERNEL_PROVIDED or top == "debao_audit":
+        if top in provided or top in KERNEL_PROVIDED or top in OWN:
             continue
         for d in dists.get(top, []):
             need.add(_norm(d))

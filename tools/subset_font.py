@@ -12,7 +12,8 @@ The character set is the union of
   Halfwidth and Fullwidth Forms, and U+2212 MINUS SIGN;
 * the 3755 GB2312 level-1 hanzi (bytes 0xB0A1..0xD7F9 decoded as ``gb2312``);
 * every character in ``data/raw/article.txt``, in any text file under
-  ``src/``, in the strings of ``notebooks/*.ipynb`` and in ``data/**/*.csv``.
+  ``src/``, in the strings of ``notebooks/*.ipynb``, in ``data/**/*.csv`` and in
+  every case folder's text files (``cases/**``).
 
 Re-run it whenever those files gain characters (``debao_audit.style.save``
 raises on any glyph missing from the subset).  Output is deterministic: the
@@ -121,6 +122,13 @@ def repository_texts(repo: Path = REPO) -> Iterator[tuple[Path, str]]:
         text = _read_text(path)
         if text is not None:
             yield path, text
+    # Every other case (cases/<slug>/: its article, claims, relations, case.json): its pages
+    # and figures are drawn in the same font.
+    for path in sorted((repo / "cases").rglob("*")):
+        if path.is_file() and path.suffix in (".txt", ".csv", ".json", ".md", ".py"):
+            text = _read_text(path)
+            if text is not None:
+                yield path, text
 
 
 def wanted_codepoints(texts: Iterable[str]) -> set[int]:

@@ -6,9 +6,10 @@
     Any input ends in the verdicts or in one line on stderr naming the id, the value and why
     it is refused (exit status 2).  ``what-if --list`` prints every id with its quote.
 
-``audit FOLDER [--out DIR]``
+``audit FOLDER [--out DIR] [--tables DIR] [--figures DIR] [--edition quotes] [--no-figures]``
     Audit any article laid out as a case folder (see :mod:`debao_audit.case`): validation,
-    checks, findings, annotated page; prints the findings.
+    checks, findings, figures, annotated page (:func:`debao_audit.audit.audit`, all or
+    nothing); prints the findings.
 
 Each subcommand is one ``add_*`` function registering its parser and its handler, so that
 another subcommand can be added beside it without touching the others.
@@ -92,34 +93,28 @@ def _audit(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from . import case as _case
-    from . import checks, data, findings, page
+    from . import data
+    from .audit import audit
 
-    from .validate import validate_case
-
+    slug = Path(args.folder).resolve().name
+    out = Path(args.out) if args.out else Path("build") / "cases" / slug
     try:
-        validate_case(args.folder)
-        c = _case.load(args.folder)
-        figs = checks.load_figures(case=c)
-        results = checks.run(figs)
-        table = checks.results_frame(results)
-        found = findings.build(figs, results)
+        done = audit(args.folder, Path(args.tables) if args.tables else out,
+                     Path(args.figures) if args.figures else out / "figures",
+                     edition=args.edition, draw=not args.no_figures)
     except (_case.CaseError, data.DataError, ValueError) as e:
         print(f"audit: {e}", file=sys.stderr)
         return 2
-    out = Path(args.out) if args.out else Path("build") / "cases" / c.slug
-    out.mkdir(parents=True, exist_ok=True)
-    data.write_csv(table, out / "checks.csv")
-    data.write_csv(found, out / "findings.csv")
-    page_path = page.write_page(out / "annotated_article.html", case=c)
-    n = checks.counts(results)
-    print(f"{c.slug}: {len(figs.claims)} claims, {n['checks']} checks "
-          f"({n['evidence']} evidence, {n['context']} context, {n['trivial']} trivial, "
-          f"{n['coincidence']} coincidence, {n['derived']} derived)")
-    head = findings.headline_sentence(found, table)
-    print(head[0].upper() + head[1:] + ".")
-    for f in found.itertuples():
-        print(f"  {f.finding_id} [{f.kind}] {f.statement_en}")
-    print(f"written: {out / 'checks.csv'}, {out / 'findings.csv'}, {page_path}")
+    except OSError as e:
+        what = "the disk is full" if e.errno == 28 else (e.strerror or str(e))
+        print(f"audit: {e.filename or 'an output'}: {what}; nothing was written",
+              file=sys.stderr)
+        return 2
+    for line in done.summary():
+        print(line)
+    shown = [p for p in done.written if p.suffix != ".svg" and p.suffix != ".png"
+             or p.stem == "findings"]
+    print(f"written: {len(done.written)} files, e.g. {', '.join(str(p) for p in shown[:4])}")
     return 0
 
 
@@ -130,8 +125,17 @@ def add_audit(sub: argparse._SubParsersAction) -> None:
                     "excluded tokens, external figures, relations.csv): validation, checks, "
                     "findings, annotated page. Prints the findings.")
     p.add_argument("folder", help="the case folder, e.g. cases/practice-lanshan")
-    p.add_argument("--out", help="where to write checks.csv, findings.csv and the page "
-                                 "(default build/cases/SLUG)")
+    p.add_argument("--out", help="where to write checks.csv, findings.csv and the page, and "
+                                 "the figures in OUT/figures (default build/cases/FOLDER-NAME)")
+    p.add_argument("--tables", help="where to write checks.csv and findings.csv (default OUT)")
+    p.add_argument("--figures", help="where to write the figures and the page "
+                                     "(default OUT/figures)")
+    p.add_argument("--edition", choices=("full", "quotes"), default="full",
+                   help="the page's edition: the whole annotated text (full), or only the "
+                        "quoted figures in context (quotes: for publishing an article under "
+                        "copyright)")
+    p.add_argument("--no-figures", action="store_true",
+                   help="skip the figures (tables and page only: faster)")
     p.set_defaults(handler=_audit)
 
 

@@ -11,11 +11,16 @@ imports none.  A case is a folder holding ``case.json``::
      "unchecked": "unchecked_claims.csv",   # optional
      "external": ["external/reference_figures.csv"],
      "relations": "relations.csv",          # relations declared as data (optional)
-     "module": "debao_audit.relations",     # checks that need code (optional)
+     "module": "debao_case",                # code: checks, theme figures (optional)
      "structure": {"dateline": "...", "headings": ["..."], "end_mark": "(完)"},
      "units": {"公里": "kilometre"}}        # units beyond the reader's own (optional)
 
-Paths are relative to the folder.  ``structure`` may leave out the dateline or the end mark
+Paths are relative to the folder.  ``module`` is either an importable module name (this
+article's is the package ``debao_case``, outside the engine) or a Python file in the case folder
+(``"module": "checks.py"``), so that a new case needs no change to any package.  The module
+offers ``register(registry)`` (its checks that need code) and, optionally, ``figures()`` (its
+theme figures: name → (function, finding)) and ``APPENDIX`` (those of them kept out of the
+gallery's lead).  ``structure`` may leave out the dateline or the end mark
 (``null``): the body then starts at the first line after the title or ends at the text's end.
 Nothing is loaded when the package is imported: :func:`default` loads this repository's own
 case (``data/``) on first use, and :meth:`Case.registry` compiles a case's checks when asked.
@@ -25,9 +30,13 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.util
 import json
+import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, Mapping
 
 from .written import DEFAULT, Conventions
@@ -82,9 +91,45 @@ class Case:
         its module (``register(registry)``).  Compiled on each call (cheap); nothing global."""
         return _registry(self)
 
+    def code(self) -> ModuleType | None:
+        """The case's module (imported on first use), or None where the case has none."""
+        return _code(self)
+
     def meta_dict(self) -> dict:
         from . import data as _data
         return _data.article_meta(self.meta)
+
+
+@functools.lru_cache(maxsize=16)
+def _code(case: Case) -> ModuleType | None:
+    if not case.module:
+        return None
+    where = case.root / CASE_FILE
+    if case.module.endswith(".py"):
+        path = (case.root / case.module).resolve()
+        if case.root.resolve() not in path.parents:
+            raise CaseError(f"{where}: key 'module': expected a Python file inside the case "
+                            f"folder or a module name; found {case.module!r}")
+        if not path.is_file():
+            raise CaseError(f"{where}: key 'module': expected the file {path}; found none")
+        name = "debao_audit_case_" + re.sub(r"\W", "_", case.slug)
+        spec = importlib.util.spec_from_file_location(name, path)
+        mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        sys.modules[name] = mod
+        try:
+            spec.loader.exec_module(mod)  # type: ignore[union-attr]
+        except Exception:
+            sys.modules.pop(name, None)
+            raise
+        return mod
+    try:
+        return importlib.import_module(case.module)
+    except ModuleNotFoundError as e:
+        if e.name and case.module.split(".")[0] == e.name.split(".")[0]:
+            raise CaseError(f"{where}: key 'module': expected an importable module or a .py "
+                            f"file in the case folder; found {case.module!r} (no such module)"
+                            ) from None
+        raise
 
 
 @functools.lru_cache(maxsize=16)
@@ -95,8 +140,8 @@ def _registry(case: Case) -> dict[str, "Check"]:
     reg = Registry()
     if case.relations is not None:
         shapes.compile_into(reg, case.relations, case)
-    if case.module:
-        mod = importlib.import_module(case.module)
+    mod = case.code()
+    if mod is not None:
         register = getattr(mod, "register", None)
         if register is None:
             raise CaseError(f"{case.root / CASE_FILE}: module {case.module!r} has no "

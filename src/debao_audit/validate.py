@@ -375,11 +375,13 @@ def _json_line(path: Path, keys) -> int | None:
 
 def check_references(claims, external, base: Path = data.DATA) -> None:
     """Every claim and external id a registered check names exists."""
-    from . import checks, relations  # noqa: F401  (relations registers the checks)
+    from . import case as _case
 
+    c = _case.default()
     claim_ids, ext_ids = {c.id for c in claims}, {e.id for e in external}
-    src = Path(relations.__file__)
-    for chk in checks.REGISTRY.values():
+    mod = c.code()
+    src = Path(mod.__file__) if mod is not None and mod.__file__ else c.relations or c.root
+    for chk in c.registry().values():
         for cid in chk.claims:
             if cid not in claim_ids:
                 raise DataError(base / "claims.csv", None, "id", f"a claim '{cid}' (check "

@@ -1,94 +1,126 @@
-"""The project's figures, one module per theme, all drawn in :mod:`debao_audit.style`.
+"""The engine's figures, drawn in :mod:`debao_audit.style`, for any case.
 
 * :mod:`.overview`: the findings scorecard (the gallery's lead), verdicts by kind and by power
   (seaborn), the appendix chart of every check;
-* :mod:`.income`, :mod:`.poverty`, :mod:`.funding`, :mod:`.people`: one module per theme;
 * :mod:`.common`: the one number formatter, figures as written (what-if overrides included),
   periods, verdict words, bars with intervals, saving, screen-size images for the notebooks.
 
-Every number a figure draws or writes comes from ``data/`` through the package: the claims and
-external rows (:class:`~debao_audit.checks.Figures`, overrides included) and the check results.
-Each ``fig_<name>(figs, results, outdir=None)`` writes ``<name>.{png,svg,csv}`` (the CSV holds
-exactly the plotted data) and returns the paths; :data:`FIGURES` maps each name to its function
-and to the function that states its finding in one line::
+A case's own theme figures live in its module (this article's: :mod:`debao_case`, one module
+per theme), which lists them with ``figures()``; :func:`catalogue` puts a case's figures in
+gallery order: the findings first, then the case's themes, then the overview charts.
+
+Every number a figure draws or writes comes from the case's data through the package: the
+claims and external rows (:class:`~debao_audit.checks.Figures`, overrides included) and the
+check results.  Each ``fig_<name>(figs, results, outdir=None)`` writes ``<name>.{png,svg,csv}``
+(the CSV holds exactly the plotted data) and returns the paths::
 
     from debao_audit import figures
-    for f in figures.build_all():
+    for f in figures.build_all():          # this repository's case; case=... for another
         print(f["name"], f["finding"])
 
-In a notebook, ``figures.show(paths)`` embeds a saved figure at screen resolution.
+``FIGURES``, ``GALLERY`` and ``APPENDIX`` are the default case's catalogue (computed on first
+use).  In a notebook, ``figures.show(paths)`` embeds a saved figure at screen resolution.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib.pyplot as plt
 
 from .. import checks
 from ..checks import Figures, Result
-from . import common, funding, income, overview, people, poverty
+from . import common, overview
 from .common import as_written, number, show
-from .funding import fig_consumption_assistance, fig_funding_increase, fig_funding_parts_vs_total
-from .income import fig_income_benchmarks, fig_income_growth
 from .overview import (fig_appendix_all_checks, fig_checks_by_kind, fig_checks_by_power,
                        fig_findings)
-from .people import fig_people_channels
-from .poverty import fig_poverty_population
+
+if TYPE_CHECKING:
+    from ..case import Case
 
 __all__ = [
-    "APPENDIX", "FIGURES", "GALLERY", "as_written", "build_all", "common", "finding", "funding",
-    "income", "number", "overview", "people", "poverty", "show",
-    "fig_appendix_all_checks", "fig_checks_by_kind", "fig_checks_by_power",
-    "fig_consumption_assistance", "fig_findings", "fig_funding_increase",
-    "fig_funding_parts_vs_total", "fig_income_benchmarks", "fig_income_growth",
-    "fig_people_channels", "fig_poverty_population",
+    "APPENDIX", "FIGURES", "GALLERY", "Catalogue", "as_written", "build_all", "catalogue",
+    "common", "finding", "number", "overview", "show",
+    "fig_appendix_all_checks", "fig_checks_by_kind", "fig_checks_by_power", "fig_findings",
 ]
 
 FigureFunction = Callable[..., dict[str, Path]]
 Finding = Callable[[Figures, Sequence[Result]], str]
 
-#: name → (figure function, one-line finding), in gallery order: the findings lead.
-FIGURES: dict[str, tuple[FigureFunction, Finding]] = {
+#: The engine's figures, for every case: the lead, and the overview charts that follow the
+#: case's own theme figures.
+LEAD: dict[str, tuple[FigureFunction, Finding]] = {
     "findings": (fig_findings, overview.finding_findings),
-    "income_growth": (fig_income_growth, income.finding_income_growth),
-    "poverty_population": (fig_poverty_population, poverty.finding_poverty_population),
-    "people_channels": (fig_people_channels, people.finding_people_channels),
-    "funding_parts_vs_total": (fig_funding_parts_vs_total, funding.finding_funding_parts_vs_total),
-    "funding_increase": (fig_funding_increase, funding.finding_funding_increase),
-    "consumption_assistance": (fig_consumption_assistance, funding.finding_consumption_assistance),
-    "income_benchmarks": (fig_income_benchmarks, income.finding_income_benchmarks),
+}
+TAIL: dict[str, tuple[FigureFunction, Finding]] = {
     "checks_by_power": (fig_checks_by_power, overview.finding_checks_by_power),
     "checks_by_kind": (fig_checks_by_kind, overview.finding_checks_by_kind),
     "appendix_all_checks": (fig_appendix_all_checks, overview.finding_findings),
 }
-#: Appendix figures: linked below the gallery, never its lead (funding_increase: a trivial
-#: check and a wide band, detail for the curious rather than a finding).
-APPENDIX: tuple[str, ...] = ("funding_increase", "appendix_all_checks")
-#: Figures of the README gallery (each at most 1.5 times as tall as wide), in order.
-GALLERY: tuple[str, ...] = tuple(n for n in FIGURES if n not in APPENDIX)
+#: The engine's appendix figure: linked below the gallery, never its lead.
+TAIL_APPENDIX: tuple[str, ...] = ("appendix_all_checks",)
 
 
-def finding(name: str, figs: Figures, results: Sequence[Result]) -> str:
+@dataclass(frozen=True)
+class Catalogue:
+    """A case's figures: ``figures`` name → (function, one-line finding) in gallery order;
+    ``appendix`` those linked below the gallery; ``gallery`` the rest, the findings first."""
+    figures: dict[str, tuple[FigureFunction, Finding]]
+    appendix: tuple[str, ...]
+
+    @property
+    def gallery(self) -> tuple[str, ...]:
+        return tuple(n for n in self.figures if n not in self.appendix)
+
+
+def catalogue(case: "Case | None" = None) -> Catalogue:
+    """The figures of ``case`` (default: this repository's): the engine's lead, the case
+    module's theme figures (its ``figures()``, if any), then the engine's overview charts."""
+    from .. import case as _case
+    c = _case.default() if case is None else case
+    mod = c.code()
+    themes = dict(mod.figures()) if mod is not None and hasattr(mod, "figures") else {}
+    clash = sorted(set(themes) & (set(LEAD) | set(TAIL)))
+    if clash:
+        raise _case.CaseError(f"{c.root / _case.CASE_FILE}: module {c.module!r}: expected "
+                              f"theme figure names other than the engine's; found {clash}")
+    appendix = tuple(getattr(mod, "APPENDIX", ())) if themes else ()
+    return Catalogue({**LEAD, **themes, **TAIL}, appendix + TAIL_APPENDIX)
+
+
+def __getattr__(name: str) -> Any:
+    """``FIGURES``, ``GALLERY`` and ``APPENDIX``: the default case's catalogue."""
+    if name in ("FIGURES", "GALLERY", "APPENDIX"):
+        cat = catalogue()
+        return {"FIGURES": cat.figures, "GALLERY": cat.gallery, "APPENDIX": cat.appendix}[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def finding(name: str, figs: Figures, results: Sequence[Result],
+            case: "Case | None" = None) -> str:
     """The one-line finding of figure *name*, computed from the figures and verdicts."""
-    return FIGURES[name][1](figs, results)
+    return catalogue(case).figures[name][1](figs, results)
 
 
 def build_all(outdir: Path | str | None = None, names: Iterable[str] | None = None,
               figs: Figures | None = None,
-              results: Sequence[Result] | None = None) -> list[dict[str, Any]]:
-    """Build every figure (or those in *names*) into *outdir* (default ``data.FIGURES``).
+              results: Sequence[Result] | None = None,
+              case: "Case | None" = None) -> list[dict[str, Any]]:
+    """Build every figure of ``case`` (or those in *names*) into *outdir* (default
+    ``data.FIGURES``).
 
     Returns one record per figure: ``name``, ``finding`` and ``paths`` (png, svg, csv)."""
-    figs = checks.load_figures() if figs is None else figs
+    figs = checks.load_figures(case=case) if figs is None else figs
     results = checks.run(figs) if results is None else list(results)
+    cat = catalogue(case)
     target = None if outdir is None else Path(outdir)
     out = []
-    for name in (names or FIGURES):
-        fn, _ = FIGURES[name]
+    for name in (names or cat.figures):
+        fn, find = cat.figures[name]
         paths = fn(figs, list(results), outdir=target)
-        out.append({"name": name, "finding": finding(name, figs, results), "paths": paths})
+        out.append({"name": name, "finding": find(figs, results), "paths": paths})
     plt.close("all")
     return out

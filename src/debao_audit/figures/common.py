@@ -284,6 +284,8 @@ def article_source(figs: Figures | None = None) -> str:
     default case's when none is given)."""
     case = getattr(figs, "case", None)
     meta = data.article_meta(case.meta) if case is not None else data.article_meta()
+    if case is not None and case.invented:   # never passed off as a real outlet's report
+        return f"练习用虚构报道 an invented practice article, {meta['date_published'][:10]}"
     producer = meta["producer"].split(" (")[0]
     return f"{producer} {meta['date_published'][:10]}"
 

@@ -167,7 +167,8 @@ def _count_text(results: Sequence[Result]) -> str:
     if n["within_rounding"]:
         text += f" ({n['within_rounding']} only within rounding)"
     if n.get("tension"):
-        text += f"; {n['tension']} tensions (the figures disagree but may count different things)"
+        text += (f"; {n['tension']} tension{'s' if n['tension'] != 1 else ''} (the figures "
+                 "disagree but may count different things)")
     if n.get("context_holding"):
         text += f"; {n['context_holding']} context checks agree (not evidence)"
     if n["not_evidence"]:
@@ -186,6 +187,24 @@ def finding_findings(figs: Figures, results: Sequence[Result]) -> str:
     text = findings.headline_sentence(_found(figs, results, None),
                                       _checks.results_frame(results))
     return text[0].upper() + text[1:]
+
+
+#: The height of one more line of a row's title (bold, c.VALUE + 2), in row units.
+_LINE = 0.2
+
+
+def _break_at_clause(text: str, marks: str, width: int) -> str:
+    """``text`` on one line, or on two broken after the clause mark nearest its middle when it
+    is wider than ``width`` (in CJK characters; a Latin character counts as 0.55 of one)."""
+    def size(t: str) -> float:
+        return sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in t)
+    if size(text) <= width:
+        return text
+    cuts = [i + 1 for i, ch in enumerate(text) if ch in marks]
+    if not cuts:
+        return text
+    best = min(cuts, key=lambda i: abs(size(text[:i]) - size(text[i:])))
+    return text[:best].rstrip() + "\n" + text[best:].lstrip()
 
 
 def fig_findings(figs: Figures, results: list[Result], found: pd.DataFrame | None = None, *,
@@ -222,9 +241,19 @@ def fig_findings(figs: Figures, results: list[Result], found: pd.DataFrame | Non
            f"({', '.join(h['likely_written'])})" if lw else
            f"{h['failing_checks']} of {h['evidence']} evidence checks fail"
            if h["failing_checks"] else f"All {h['evidence']} evidence checks hold")
+          + (f"; {h['sets']} set{'s' if h['sets'] != 1 else ''} disagree"
+             if lw and h["sets"] else "")
           + (f"; {t} tension{'s' if t != 1 else ''}" if t else ""))
+    # A long headline (several kinds of finding) takes two lines in each language, broken at
+    # a clause; a row's title (no short label) as many lines as it needs: the rows below move
+    # down by what each takes.
+    zh, en = _break_at_clause(zh, "，；", 24), _break_at_clause(en, ";", 28)
+    labels = [row["label"] or c.wrap(row["title"], 40) for row in rows]
+    extra = [_LINE * (lab.count("\n")) for lab in labels]
+    offsets = [sum(extra[:k]) for k in range(len(rows))]
     row_h = 1.35
-    height = 2.0 + max(len(rows), 1) * row_h + 0.55
+    title_lines = zh.count("\n") + en.count("\n")
+    height = 2.0 + (max(len(rows), 1) + sum(extra)) * row_h + 0.55 + 0.32 * title_lines
     rest = (f"{h['failing_checks']} of {h['evidence']} evidence checks fail, {n['holding']} "
             "hold. Each row is one finding: the figure a check "
             "holds the others against, what the other figures give (centre; range in small "
@@ -237,17 +266,17 @@ def fig_findings(figs: Figures, results: list[Result], found: pd.DataFrame | Non
                                subtitle_size=c.SMALL)
     ax.set_axis_off()
     ax.set_xlim(0, 1)
-    ax.set_ylim(-len(rows) * 1.0 - 0.05, 0.45)
+    ax.set_ylim(-len(rows) * 1.0 - sum(extra) - 0.05, 0.45)
     xs = (0.0, 0.36, 0.70)
     for x, head in zip(xs, ("核对基准 checked against", "其他数字给出 the others give",
                             "差距 gap")):
         ax.text(x, 0.34, head, fontsize=c.SMALL, color=style.MUTED_COLOUR, va="center")
-    for k, (row, tag) in enumerate(zip(rows, tags)):
+    for k, (row, tag, label) in enumerate(zip(rows, tags, labels)):
         colour = c.STATUS_COLOURS[row["verdict"]]
-        y = -k
-        ax.axhline(y + 0.24, color="#CCCCCC", linewidth=0.8)
-        label = row["label"] or c.wrap(row["title"], 40)
-        ax.text(0, y + 0.16, label, fontsize=c.VALUE + 2, va="top", fontweight="bold",
+        top = -k - offsets[k]
+        y = top - extra[k]          # the row's own lines, below its (possibly longer) title
+        ax.axhline(top + 0.24, color="#CCCCCC", linewidth=0.8)
+        ax.text(0, top + 0.16, label, fontsize=c.VALUE + 2, va="top", fontweight="bold",
                 color=style.TEXT_COLOUR, linespacing=1.05)
         ax.text(1.0, y - 0.12, tag, fontsize=c.SMALL, va="center", ha="right",
                 color=colour, fontweight="bold")
@@ -331,7 +360,8 @@ def titles_checks_by_kind(results: Sequence[Result]) -> tuple[str, str]:
     if not n:
         return (f"{total}项核验均无不一致", f"None of {total} checks fails, whatever the kind")
     zh_kinds = "、".join(k.split(" ", 1)[0] for k in fails.index)
-    en_kinds = " and ".join(k.split(" ", 1)[1] for k in fails.index)
+    en = [k.split(" ", 1)[1] for k in fails.index]
+    en_kinds = en[0] if len(en) == 1 else ", ".join(en[:-1]) + " and " + en[-1]
     return (f"{total}项核验中{n}项不一致，都属{zh_kinds}类",
             f"{n} of {total} checks fail, all on {en_kinds}")
 
@@ -341,8 +371,9 @@ def fig_checks_by_kind(figs: Figures, results: list[Result], *,
     frame = verdict_frame(results)
     order, palette = _verdict_hue(frame)
     kinds = frame["kind"].value_counts().index.tolist()
+    zh, en = titles_checks_by_kind(results)
     fig, ax = style.new_figure(
-        c.title(*titles_checks_by_kind(results)),
+        c.title(_break_at_clause(zh, "，", 24), _break_at_clause(en, ",", 28)),
         c.wrap(finding_checks_by_kind(figs, results) + ".", 80),
         figsize=(7.2, 6.4), title_size=c.TITLE, subtitle_size=c.SMALL)
     # stacked counts per kind (seaborn's histplot on a categorical axis): failures first
@@ -440,7 +471,7 @@ def fig_checks_by_power(figs: Figures, results: list[Result], *,
     for tick in ax.get_xticklabels():
         if any(tick.get_text() == c.bilingual(c.POWER_LABELS[p], 12) for p in c.NOT_EVIDENCE):
             tick.set_color(style.MUTED_COLOUR)
-    ax.legend(title=None, fontsize=c.SMALL, loc="upper left")
+    ax.legend(title=None, fontsize=c.SMALL, loc="best")
     ax.set_ylim(0, ax.get_ylim()[1] * 1.1)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     style.add_source(fig, c.source(figs, width=110), size=c.SOURCE - 1.5)

@@ -12,11 +12,11 @@ from typing import Any
 import pandas as pd
 from matplotlib.patches import Patch
 
-from .. import style
-from ..checks import Figures, Result
-from ..interval import Interval
-from . import common as c
-from .common import D, HUNDRED, WAN
+from debao_audit import style
+from debao_audit.checks import Figures, Result
+from debao_audit.interval import Interval
+from debao_audit.figures import common as c
+from debao_audit.figures.common import D, HUNDRED, WAN
 
 # ============================================================================================
 # "Funding only ever increased"

@@ -9,10 +9,10 @@ from typing import Any
 
 import pandas as pd
 
-from .. import style
-from ..checks import Figures, Result
-from . import common as c
-from .common import HUNDRED
+from debao_audit import style
+from debao_audit.checks import Figures, Result
+from debao_audit.figures import common as c
+from debao_audit.figures.common import HUNDRED
 
 CHECK = "poverty_count_vs_incidence_and_population"
 POOR, POP, INC, HH = ("poor_people_exited", "population_total", "poverty_incidence_2015",

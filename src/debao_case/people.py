@@ -12,9 +12,9 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.patches import Patch
 
-from .. import style
-from ..checks import Figures, Result
-from . import common as c
+from debao_audit import style
+from debao_audit.checks import Figures, Result
+from debao_audit.figures import common as c
 
 CHANNELS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("就业 Employment", (

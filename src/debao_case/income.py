@@ -18,10 +18,10 @@ from typing import Any
 import pandas as pd
 import seaborn as sns
 
-from .. import style
-from ..checks import Figures, Result
-from . import common as c
-from .common import D, HUNDRED, ONE
+from debao_audit import style
+from debao_audit.checks import Figures, Result
+from debao_audit.figures import common as c
+from debao_audit.figures.common import D, HUNDRED, ONE
 
 ANNUAL, TOTAL, LEVEL = "rural_income_growth_annual", "rural_income_growth_total", "rural_income_2020"
 CHECK_RATE = "income_annual_vs_total_growth"

@@ -1,4 +1,5 @@
-"""Every relation between the article's figures (and the external figures), registered as checks.
+"""This article's checks that need code: every relation between its figures (and the external
+figures) that the shapes of ``data/relations.csv`` cannot declare, registered as checks.
 
 Each function below is one check: it reads figures through ``f.iv`` (intervals) and ``f.pt``
 (as written), computes what they imply, and says which relation should hold.  The decorator
@@ -11,9 +12,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .checks import (HUNDRED, ONE, Figures, Interval, Reconciliation, Registry, derived, eq,
-                     ge, le, pct, within, _n)
-from .written import read
+from debao_audit.checks import (HUNDRED, ONE, Figures, Interval, Reconciliation, Registry,
+                                derived, eq, ge, le, pct, within, _n)
+from debao_audit.written import read
 
 #: This article's checks that need code (the case's module; ``data/case.json`` names it).
 CHECKS = Registry()
@@ -761,7 +762,7 @@ FIVE_YEAR_CLAIMS = ("years_projects", "years_consumption", "years_talent", "year
        explanation="Official writing counts plan years inclusively; all four statements must agree.",
        title="'In the five years', read as calendar years")
 def _five_calendar(f: Figures):
-    from .written import ordinal_to_date
+    from debao_audit.written import ordinal_to_date
     start = ordinal_to_date(f.iv("pairing_start_date").lo).year  # type: ignore[arg-type]
     end = ordinal_to_date(f.iv("aid_total_cutoff_date").hi).year  # type: ignore[arg-type]
     n = D(end - start + 1)
@@ -795,7 +796,7 @@ def _exit_reply_after_meeting(f: Figures):
 
 
 def _exit_gap_days(f: Figures) -> int:
-    from .written import ordinal_to_date
+    from debao_audit.written import ordinal_to_date
     ext = ordinal_to_date(f.iv("db_poverty_exit_meeting").lo)  # type: ignore[arg-type]
     art = ordinal_to_date(f.iv("exit_approval_date").lo)  # type: ignore[arg-type]
     return (art - ext).days
