@@ -3,7 +3,9 @@ with no change to the package; relations declared as data; nothing registered at
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 import shutil
 import subprocess
@@ -23,6 +25,19 @@ def practice():
     c = case.load(PRACTICE)
     figs = checks.load_figures(case=c)
     return c, figs, checks.run(figs)
+
+
+def _cli(*argv: str) -> tuple[int, str, str]:
+    """``python -m debao_audit ARGV`` in this process: exit status, stdout, stderr."""
+    from debao_audit.__main__ import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            rc = main(list(argv))
+        except SystemExit as e:  # argparse: only for --help and unknown options
+            rc = e.code
+    return rc, out.getvalue(), err.getvalue()
 
 
 def answer_key():
@@ -114,11 +129,12 @@ def test_a_broken_case_is_one_error_line(tmp_path, edit, message):
     spec = json.loads((folder / "case.json").read_text(encoding="utf-8"))
     edit(spec)
     (folder / "case.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
-    r = subprocess.run([sys.executable, "-m", "debao_audit", "audit", str(folder),
-                        "--out", str(tmp_path / "out")], capture_output=True, text=True)
-    assert r.returncode == 2
-    assert message in r.stderr and len(r.stderr.strip().splitlines()) == 1
-    assert "Traceback" not in r.stderr and not (tmp_path / "out").exists()
+    # In process (the command's own entry point): the `python -m debao_audit audit` path itself
+    # is run once, by test_audit_works_on_a_new_folder.
+    rc, out, err = _cli("audit", str(folder), "--out", str(tmp_path / "out"))
+    assert rc == 2
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err and not (tmp_path / "out").exists()
 
 
 def test_a_bad_relation_row_names_file_row_and_column(tmp_path):

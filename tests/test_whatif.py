@@ -94,9 +94,27 @@ def _snapshot() -> dict[str, tuple[int, str]]:
 
 
 def _cli(*args, env_extra=None):
+    """The real command, ``python -m debao_audit what-if ARGS``, in a new interpreter."""
     env = {**os.environ, **(env_extra or {})}
     return subprocess.run([sys.executable, "-m", "debao_audit", "what-if", *args],
                           capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
+
+
+def _main(*args) -> subprocess.CompletedProcess:
+    """The same command through its entry point in this process (``__main__.main``), as a
+    CompletedProcess: the ``python -m`` path itself is run by the subprocess test above it."""
+    import contextlib
+    import io
+
+    from debao_audit.__main__ import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            rc = main(["what-if", *args])
+        except SystemExit as e:  # argparse: only for --help and unknown options
+            rc = e.code
+    return subprocess.CompletedProcess(["what-if", *args], rc, out.getvalue(), err.getvalue())
 
 
 def test_cli_csv_lists_changed_verdicts_and_writes_nothing(tmp_path):
@@ -116,7 +134,7 @@ def test_cli_csv_lists_changed_verdicts_and_writes_nothing(tmp_path):
 
 
 def test_cli_text_output_names_the_figure_as_written():
-    p = _cli("medical_experts=近130名")
+    p = _main("medical_experts=近130名")
     assert p.returncode == 0, p.stderr
     assert "medical_experts = 近130名" in p.stdout
     before = {r.check.check_id: r.verdict for r in checks.run(checks.load_figures())}
@@ -135,7 +153,7 @@ def test_cli_text_output_names_the_figure_as_written():
 ])
 def test_cli_bad_input_fails_naming_it(args, message):
     before = _snapshot()
-    p = _cli(*args, "--csv")
+    p = _main(*args, "--csv")
     assert p.returncode != 0
     assert message in p.stderr
     assert p.stdout == ""

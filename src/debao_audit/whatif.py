@@ -16,6 +16,7 @@ from __future__ import annotations
 import decimal
 import difflib
 import re
+import weakref
 from decimal import Decimal
 from typing import Iterable, Mapping, Union
 
@@ -247,6 +248,23 @@ def _titles(results: list[checks.Result], written: Mapping[str, str]) -> list[st
             if r.check.title else r.check.check_id for r in results]
 
 
+#: The verdicts before any override, per :class:`~debao_audit.checks.Figures` object: they
+#: depend on those figures alone, so a session asking many what-ifs of the same figures (a
+#: notebook's "Try it" cell, a bisection, the tests) runs them once.  Weak keys: the entry goes
+#: with its figures.  A new ``load_figures`` (``figures=None``) is a new key, so edited data are
+#: always read afresh.
+_BEFORE: "weakref.WeakKeyDictionary[checks.Figures, list[checks.Result]]" = weakref.WeakKeyDictionary()
+
+
+def _before(base: checks.Figures) -> list[checks.Result]:
+    """``checks.run(base)``, once per figures object."""
+    try:
+        return _BEFORE[base]
+    except KeyError:
+        _BEFORE[base] = results = checks.run(base)
+        return results
+
+
 def what_if(overrides: Overrides, conventions: Conventions = DEFAULT,
             figures: checks.Figures | None = None, case: object = None) -> pd.DataFrame:
     """Every check's verdict before and after replacing figures, changed verdicts first.
@@ -266,7 +284,7 @@ def what_if(overrides: Overrides, conventions: Conventions = DEFAULT,
     overrides = as_mapping(overrides)
     base = figures if figures is not None else checks.load_figures(conventions, case=case)
     readings = read_overrides(overrides, base, conventions)
-    before = checks.run(base)
+    before = _before(base)
     after = _run_guarded(base, readings, overrides)
     written = {k: c.written for k, c in base.claims.items()}
     written.update({k: r.raw for k, r in readings.items()})
