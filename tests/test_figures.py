@@ -3,8 +3,9 @@ verdicts (what-if overrides both ways); one number formatter; the period grammar
 
 Each figure is drawn once per test run, by the notebook that shows it (under nbval, into a
 temporary directory); the notebook's ``::outputs`` item compares every PNG, SVG and CSV it wrote
-with ``figures/`` byte for byte.  Nothing here draws them a second time except the figures whose
-texts are tested under overrides.  After changing data, checks or figure code, rebuild with
+with ``figures/`` byte for byte.  Here figures are drawn for their texts only (no file
+rendered: :func:`texts_of`), each once on the article's own figures (``drawn``) and once per
+override whose texts are tested.  After changing data, checks or figure code, rebuild with
 ``make`` and look at the PNGs (full size and at the README's 260 px).
 """
 
@@ -19,6 +20,7 @@ import matplotlib as mpl
 
 mpl.use("Agg")
 
+import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
@@ -42,10 +44,40 @@ def results(figs: checks.Figures) -> list[checks.Result]:
     return checks.run(figs)
 
 
+@pytest.fixture(scope="module")
+def drawn(tmp_path_factory, figs, results):
+    """``drawn(name)``: :func:`texts_of` figure *name* on the article's own figures, drawn once
+    for the whole module (several tests read the same figure's texts)."""
+    cache: dict[str, dict] = {}
+
+    def get(name: str) -> dict:
+        if name not in cache:
+            with pytest.MonkeyPatch.context() as mp:
+                cache[name] = texts_of(mp, name, figs, results, tmp_path_factory.mktemp(name))
+        return cache[name]
+    return get
+
+
+@pytest.fixture(scope="module")
+def passing_income(figs):
+    """The figures with the annual income growth the total implies (9.56%), and their checks."""
+    changed = _override(figs, "9.56%")
+    return changed, checks.run(changed)
+
+
 def texts_of(monkeypatch: pytest.MonkeyPatch, name: str, figs, results, tmp_path: Path) -> dict:
-    """Build figure *name* and return its title and every text drawn on it."""
+    """Build figure *name* and return its title and every text drawn on it.
+
+    The figure goes through ``common.save``'s own pass (every text checked against the shipped
+    font, the layout solved and fixed) but no file is rendered: the texts are what is under
+    test here, and every figure's PNG, SVG and CSV are written, and compared byte for byte with
+    the committed ones, by the notebook that draws it (rendering was 90% of the time)."""
     seen: dict = {}
     real = common.save
+
+    def no_files(fig, stem, frame, outdir=None):
+        plt.close(fig)
+        return {}
 
     def capture(fig, stem, frame, outdir):
         seen["title"] = fig._suptitle.get_text() if fig._suptitle else ""
@@ -57,6 +89,7 @@ def texts_of(monkeypatch: pytest.MonkeyPatch, name: str, figs, results, tmp_path
         return real(fig, stem, frame, outdir)
 
     monkeypatch.setattr(common, "save", capture)
+    monkeypatch.setattr(style, "save", no_files)
     figures.FIGURES[name][0](figs, list(results), outdir=tmp_path)
     seen["all"] = "\n".join(seen["texts"])
     return seen
@@ -111,9 +144,9 @@ def test_gallery_figure_not_too_tall(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", figures.GALLERY)
-def test_titles_are_short(monkeypatch, tmp_path, figs, results, name: str) -> None:
+def test_titles_are_short(drawn, name: str) -> None:
     """Titles: about 60 characters a language, details in the subtitle."""
-    title = texts_of(monkeypatch, name, figs, results, tmp_path)["title"]
+    title = drawn(name)["title"]
     lines = title.split("\n")
     assert 1 <= len(lines) <= 2, title
     for line in lines:
@@ -235,16 +268,15 @@ def test_findings_follow_the_data(figs, results) -> None:
     assert "9.3%" in after and "9.2%" not in after and "55.28%" not in after
 
 
-def test_income_texts_fail_wording_as_written(monkeypatch, tmp_path, figs, results) -> None:
-    seen = texts_of(monkeypatch, "income_growth", figs, results, tmp_path)
+def test_income_texts_fail_wording_as_written(drawn) -> None:
+    seen = drawn("income_growth")
     assert "does not compound" in seen["title"] and "不符" in seen["title"]
     assert "9.2%" in seen["all"] and "the 9.2% is the odd one out" in seen["all"]
 
 
-def test_income_texts_under_a_passing_override(monkeypatch, tmp_path, figs) -> None:
+def test_income_texts_under_a_passing_override(monkeypatch, tmp_path, passing_income) -> None:
     """9.56% stays 9.56% everywhere, and no verdict word says it fails."""
-    changed = _override(figs, "9.56%")
-    res = checks.run(changed)
+    changed, res = passing_income
     assert {r.check.check_id: r.verdict for r in res}["income_annual_vs_total_growth"] == "consistent"
     seen = texts_of(monkeypatch, "income_growth", changed, res, tmp_path)
     finding = figures.finding("income_growth", changed, res)
@@ -266,11 +298,10 @@ def test_income_texts_under_a_failing_override(monkeypatch, tmp_path, figs) -> N
     assert "9.20%" in seen["title"] and "does not compound" in seen["title"]
 
 
-def test_scorecard_under_overrides(monkeypatch, tmp_path, figs, results) -> None:
-    row_ids = list(texts_of(monkeypatch, "findings", figs, results, tmp_path)["frame"]["check_id"])
+def test_scorecard_under_overrides(monkeypatch, tmp_path, drawn, passing_income) -> None:
+    row_ids = list(drawn("findings")["frame"]["check_id"])
     assert "income_annual_vs_total_growth" in row_ids
-    changed = _override(figs, "9.56%")
-    res = checks.run(changed)
+    changed, res = passing_income
     seen = texts_of(monkeypatch, "findings", changed, res, tmp_path)
     assert "income_annual_vs_total_growth" not in list(seen["frame"]["check_id"])
     assert "9.6%" not in seen["all"]
@@ -278,8 +309,8 @@ def test_scorecard_under_overrides(monkeypatch, tmp_path, figs, results) -> None
     assert seen["title"].split("\n")[1].startswith(f"{n_fail} of " if n_fail else "All ")
 
 
-def test_people_texts_follow_the_verdict(monkeypatch, tmp_path, figs, results) -> None:
-    seen = texts_of(monkeypatch, "people_channels", figs, results, tmp_path)
+def test_people_texts_follow_the_verdict(monkeypatch, tmp_path, figs, results, drawn) -> None:
+    seen = drawn("people_channels")
     status = common.status(common.by_id(results)["medical_experts_within_professionals"])
     # the title is no stronger than the verdict: a tension says so
     assert ("Tension: 近200名" in seen["title"]) == (status == "tension")
@@ -297,8 +328,8 @@ def test_people_texts_follow_the_verdict(monkeypatch, tmp_path, figs, results) -
     assert "cannot" not in figures.finding("people_channels", changed, res)
 
 
-def test_poverty_texts_follow_the_verdict(monkeypatch, tmp_path, figs, results) -> None:
-    seen = texts_of(monkeypatch, "poverty_population", figs, results, tmp_path)
+def test_poverty_texts_follow_the_verdict(monkeypatch, tmp_path, figs, results, drawn) -> None:
+    seen = drawn("poverty_population")
     from debao_case import poverty
 
     status = common.status(common.by_id(results)[poverty.CHECK])
@@ -312,15 +343,14 @@ def test_poverty_texts_follow_the_verdict(monkeypatch, tmp_path, figs, results) 
     assert "fit the" in seen["title"]
 
 
-def test_poverty_title_takes_one_measure_word(monkeypatch, tmp_path, figs) -> None:
+def test_poverty_title_takes_one_measure_word(monkeypatch, tmp_path, figs, drawn) -> None:
     """The Chinese title adds 名 to a bare count, never to one written with its own measure
     word (7.77万人 → '7.77万人贫困人口', not '7.77万人名')."""
     changed = figs.with_overrides({"poor_people_exited": read("7.77万人", "person")})
     seen = texts_of(monkeypatch, "poverty_population", changed, checks.run(changed), tmp_path)
     zh = seen["title"].split("\n")[0]
     assert zh.startswith("7.77万人") and "万人名" not in zh
-    seen = texts_of(monkeypatch, "poverty_population", figs, checks.run(figs), tmp_path)
-    assert seen["title"].startswith("102,207名")
+    assert drawn("poverty_population")["title"].startswith("102,207名")
 
 
 # ---------------------------------------------------------------- one number formatter
