@@ -44,6 +44,20 @@ def page_file(tmp_path_factory) -> Path:
     return page.write_page(tmp_path_factory.mktemp("page") / "annotated_article.html")
 
 
+@pytest.fixture(scope="module")
+def edition_file(tmp_path_factory, page_file):
+    """``edition_file(edition)``: the page of that edition written once (the full one is
+    ``page_file``)."""
+    written = {"full": page_file}
+
+    def get(edition: str) -> Path:
+        if edition not in written:
+            written[edition] = page.write_page(tmp_path_factory.mktemp("pg") / "p.html",
+                                               edition=edition)
+        return written[edition]
+    return get
+
+
 def _marks(tree) -> dict[str, object]:
     return {m.get("id")[len("claim-"):]: m for m in tree.iter("mark")}
 
@@ -803,12 +817,12 @@ _EVERY_POPOVER = """() => {
 
 @pytest.mark.parametrize("edition", ["full", "quotes"])
 @pytest.mark.parametrize("size", VIEWPORTS, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_every_popover_fits_the_screen_and_nothing_scrolls_sideways(browser, tmp_path_factory,
+def test_every_popover_fits_the_screen_and_nothing_scrolls_sideways(browser, edition_file,
                                                                     size, edition):
     """At 390 x 844 (a phone) and 1280 x 900: the page never scrolls sideways, with every
     popover open in turn and its technical rows expanded; each popover lies inside the viewport
     (scrolled into view on opening), at most 60% of its height."""
-    path = page.write_page(tmp_path_factory.mktemp("pg") / "p.html", edition=edition)
+    path = edition_file(edition)
     ctx = browser.new_context(viewport={"width": size[0], "height": size[1]})
     pg = ctx.new_page()
     pg.goto(path.resolve().as_uri())
@@ -945,7 +959,7 @@ def _body_text(text: str) -> str:
     return text[lo:hi]
 
 
-def test_quotes_edition_carries_the_quotes_not_the_article(inputs):
+def test_quotes_edition_carries_the_quotes_not_the_article(inputs, html):
     """The public edition: every claim's mark, each inside its quote, a link to the original
     per quotation; no run of the article's text outside the quotes (12 characters or more)."""
     text, claims, results = inputs
@@ -969,19 +983,19 @@ def test_quotes_edition_carries_the_quotes_not_the_article(inputs):
     assert runs, "the test needs text outside the quotes"
     leaked = [r for r in runs if r in "".join(article.itertext())]
     assert leaked == []
-    # the full edition, by contrast, has them (the check can fail)
-    full = page.build_page(text, claims, results)
-    assert all(r in full for r in runs)
+    # the full edition (the html fixture: build_page's default), by contrast, has them (the
+    # check can fail)
+    assert all(r in html for r in runs)
 
 
-def test_private_edition_shows_the_rights_notice(inputs):
+def test_private_edition_shows_the_rights_notice(inputs, html):
     text, claims, results = inputs
     out = page.build_page(text, claims, results, edition="private")
     notice = data.article_meta()["license"]["notice"]
     head = out[:out.index("<article")]
     assert 'class="rights"' in head and page._e(notice) in head
     assert '<meta name="robots" content="noindex, nofollow">' in out
-    assert 'class="rights"' not in page.build_page(text, claims, results)
+    assert 'class="rights"' not in html  # the full edition (build_page's default)
     with pytest.raises(ValueError):
         page.build_page(text, claims, results, edition="nope")
 

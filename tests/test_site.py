@@ -29,6 +29,10 @@ def _load_tool():
 build_site = _load_tool()
 
 
+# The site is built once per run, by this fixture; every test that reads it is marked browser
+# (`make test-browser`, run by .ci/run after `make test`), beside the one that opens every page
+# in Chromium, so the build is not repeated in `make test`.  The tests of the tool's parts that
+# need no built site run in `make test`.
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     if not (FIGURES / "annotated_article.html").is_file():
@@ -43,6 +47,7 @@ def site(tmp_path_factory) -> Path:
 
 # ------------------------------------------------------------------------------- structure
 
+@pytest.mark.browser  # the built site: make test-browser
 def test_index_links_every_notebook_the_page_and_the_gallery(site):
     index = (site / "index.html").read_text(encoding="utf-8")
     for nb in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
@@ -77,6 +82,7 @@ def _outside_quotes() -> list[str]:
     return [r.strip() for r in runs if len(r.strip()) >= 12]
 
 
+@pytest.mark.browser  # the built site: make test-browser
 def test_the_default_site_is_the_public_edition(site):
     """The page carries the article's figures quoted in context, not its text: no run of the
     article's body outside the quotes is on any page; the index says which edition it is."""
@@ -111,6 +117,7 @@ def test_make_site_passes_full_text_through():
 
 # --------------------------------------------------------------------------------- the index
 
+@pytest.mark.browser  # the built site: make test-browser
 def test_page_weights_are_within_budget(site):
     """The index with everything it loads at most 800 KB; any page at most 1.5 MB (HTML, images
     (lazy ones counted too), stylesheets and their fonts, each file once)."""
@@ -130,6 +137,7 @@ def test_page_weight_can_fail(tmp_path):
     assert build_site.page_weight(page) == page.stat().st_size + 2000 + 500 + 28
 
 
+@pytest.mark.browser  # the built site: make test-browser
 def test_index_leads_with_the_finding_and_the_lead_figure(site):
     index = (site / "index.html").read_text(encoding="utf-8")
     lead = index[index.index('id="finding"'):index.index('id="notebooks"')]
@@ -152,6 +160,7 @@ def test_lead_comes_from_findings_csv_when_there_is_one(tmp_path):
     assert build_site.lead_statements(tmp_path) == [("The 9.2% is the odd one out.", "9.2%不对。")]
 
 
+@pytest.mark.browser  # the built site: make test-browser
 def test_cards_thumbnails_and_alt_texts(site):
     """Cards are titled in words (the figure's own title, never its file name); thumbnails are
     at most 640 px wide, lazy below the lead, linked to the full-size PNG; every image on every
@@ -181,6 +190,7 @@ def test_cards_thumbnails_and_alt_texts(site):
         assert all(re.search(r'\balt="[^"]+"', i) for i in imgs), f.name
 
 
+@pytest.mark.browser  # the built site: make test-browser
 def test_open_graph_and_share_image(site):
     from PIL import Image
 
@@ -191,6 +201,7 @@ def test_open_graph_and_share_image(site):
         assert im.size == build_site.SHARE_SIZE
 
 
+@pytest.mark.browser  # the built site: make test-browser
 def test_no_page_fetches_anything_from_the_network(site):
     """Links to other sites are fine; scripts, styles, images and frames come from the site."""
     for f in sorted(site.rglob("*.html")):
@@ -206,6 +217,7 @@ def test_links_between_notebooks_point_at_their_pages():
                    '<a href="https://e.org/z.ipynb">e</a>')
 
 
+@pytest.mark.browser  # the built site: make test-browser
 def test_math_is_rendered_not_left_as_tex(site):
     assert build_site.render_math("a $x^2$ b") != "a $x^2$ b"
     assert build_site.render_math("costs $5 and $6") == "costs $5 and $6"
@@ -214,6 +226,7 @@ def test_math_is_rendered_not_left_as_tex(site):
         assert "$$" not in text, f.name
 
 
+@pytest.mark.browser  # the built site: make test-browser
 def test_build_replaces_the_site_only_when_complete(site, tmp_path, monkeypatch):
     out = tmp_path / "site"
     out.mkdir()
