@@ -14,6 +14,9 @@ What goes in, all of it already built by ``make`` (nothing is re-executed here):
   article's text by its quoted figures in context, each quote with its marks and a link to the
   original page, so the site may be published; ``--full-text`` (``make site FULL_TEXT=1``)
   builds the whole annotated text, for a class's private use, with the rights notice shown;
+* one page per other case folder (``cases/<slug>/``, e.g. the invented practice article):
+  its findings, figures and annotated article -> ``site/cases/<slug>/`` (an invented article
+  whole; any other as quotes in context, like the main one);
 * ``site/index.html``: the finding and the lead figure first, then every notebook, the page
   and the gallery (cards titled in words, thumbnails at most 640 px wide and lazy-loaded, the
   full-size PNG on click, PNG/SVG/CSV downloads, alt text from each figure's own title and
@@ -377,7 +380,7 @@ def _card(name: str, title: str, alt: str, size: tuple[int, int], lazy: bool = T
 
 
 def write_index(out: Path, info: list[dict], figures: list[dict], full_text: bool = False,
-                processed: Path | None = None) -> None:
+                processed: Path | None = None, cases: list[dict] = ()) -> None:
     meta = data.article_meta()
     e = html.escape
     nbs = "".join(
@@ -402,6 +405,12 @@ def write_index(out: Path, info: list[dict], figures: list[dict], full_text: boo
         '<p class="edition-note">Public edition: the annotated article shows each audited figure '
         "in the sentence it is quoted from, with a link to the original report; the report itself "
         "is not reproduced.</p>")
+    other = "".join(
+        f'<li><a class="t" href="{e(c["href"])}" lang="zh-Hans">{e(c["title"])}</a>'
+        f'{" (invented, for practice)" if c["invented"] else ""}<p>{e(c["headline"])}</p></li>'
+        for c in cases)
+    other = (f'<h2 id="cases">Other articles, audited by the same engine</h2>\n'
+             f'<ol class="nbs">{other}</ol>\n' if other else "")
     title = "Do the numbers in one poverty-alleviation news story add up?"
     doc = f"""<!DOCTYPE html>
 <html lang="en">
@@ -442,7 +451,7 @@ every audited figure marked by its verdict, a summary of the failing checks and 
 the likely error, and a table of every check.</p></div>
 <h2 id="notebooks">Notebooks, in order</h2>
 <ol class="nbs">{nbs}</ol>
-{sols}<h2 id="gallery">Figures</h2>
+{sols}{other}<h2 id="gallery">Figures</h2>
 <ul class="gallery">{gal}</ul>
 <footer><p>Article text \u00a9 its publisher, quoted for verification only. Figures and
 notebooks: the project's licence (see the repository). CJK type: a subset of Noto Sans CJK SC,
@@ -494,6 +503,95 @@ def set_alt_texts(nb) -> int:
     return n
 
 
+def write_cases(out: Path, figures_dir: Path, processed: Path, full_text: bool = False,
+                cases_dir: Path | None = None) -> list[dict]:
+    """One page per case folder (``cases/<slug>/``), from what ``make`` built for it
+    (``figures/cases/<slug>/``, ``data/processed/cases/<slug>/``): its findings, its figures
+    and its annotated article -> ``site/cases/<slug>/``.  An invented article (the practice
+    case) is published whole; any other article only as quotes in context, unless
+    ``full_text``.  Returns one entry per case for the index."""
+    import pandas as pd
+
+    from debao_audit import case as _case, findings as _findings
+    from debao_audit import figures as _figures
+
+    e = html.escape
+    entries = []
+    cases_dir = ROOT / "cases" if cases_dir is None else Path(cases_dir)
+    for folder in sorted(p.parent for p in cases_dir.glob("*/case.json")):
+        c = _case.load(folder)
+        built, tables = figures_dir / "cases" / c.slug, processed / "cases" / c.slug
+        need = [tables / "findings.csv", tables / "checks.csv", built / "annotated_article.html"]
+        missing = [str(p) for p in need if not p.is_file()]
+        if missing:
+            raise SystemExit(f"{missing[0]}: case {c.slug} not built: run make")
+        found = pd.read_csv(tables / "findings.csv", dtype=str, keep_default_na=False)
+        table = pd.read_csv(tables / "checks.csv", dtype=str, keep_default_na=False)
+        here = out / "cases" / c.slug
+        (here / "figures" / "thumbs").mkdir(parents=True)
+        cards = []
+        for name in _figures.catalogue(c).figures:
+            for ext in ("png", "svg", "csv"):
+                shutil.copyfile(built / f"{name}.{ext}", here / "figures" / f"{name}.{ext}")
+            title, alt = figure_text(built / f"{name}.png", name)
+            size = _thumb(built / f"{name}.png", here / "figures" / "thumbs" / f"{name}.png")
+            cards.append(_card(name, title, alt, size))
+        if c.invented or full_text:
+            edition = "full" if c.invented else "private"
+        else:
+            edition = "quotes"
+        if edition == "full":
+            shutil.copyfile(built / "annotated_article.html", here / "annotated_article.html")
+        else:
+            page.write_page(here / "annotated_article.html", case=c, edition=edition)
+        meta = c.meta_dict()
+        head = _findings.headline_sentence(found, table)
+        head = head[0].upper() + head[1:] + "."
+        items = "".join(f"<li>{e(r.statement_en)}"
+                        f' <span class="zh" lang="zh-Hans">{e(r.statement_zh)}</span></li>'
+                        for r in found.itertuples())
+        invented = ('<p class="edition-note"><strong>An invented article</strong>, written for '
+                    "this project's course with planted problems; free to republish. Its "
+                    "answer key is <code>cases/" + e(c.slug) + "/answer_key.csv</code>.</p>"
+                    if c.invented else "")
+        doc = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{e(c.slug)}: the audit (debao_audit)</title>
+<link rel="stylesheet" href="../../site.css">
+<style>{INDEX_CSS}</style>
+</head>
+<body>
+<main class="wrap">
+<p><a href="../../index.html">All notebooks and figures</a> \u00b7
+ <a href="annotated_article.html">Annotated article</a> \u00b7 <a href="#gallery">Figures</a></p>
+<h1>The audit of <span lang="zh-Hans">{e(meta.get("title", c.slug))}</span></h1>
+<p class="lede">{e(meta.get("producer", ""))}, {e(str(meta.get("date_published", ""))[:10])}:
+every figure read as written and checked by the same engine as the main article
+(<code>python -m debao_audit audit cases/{e(c.slug)}</code>).</p>
+{invented}
+<section class="lead" id="finding" aria-labelledby="finding-h">
+<div><h2 id="finding-h">What the audit found</h2>
+<p>{e(head)}</p>
+<ul>{items}</ul>
+<p><a href="annotated_article.html">Every figure in context, with its checks</a></p></div>
+{cards[0]}
+</section>
+<h2 id="gallery">Figures</h2>
+<ul class="gallery">{"".join(f"<li>{card}</li>" for card in cards[1:])}</ul>
+</main>
+</body>
+</html>
+"""
+        (here / "index.html").write_text(doc, encoding="utf-8")
+        entries.append({"slug": c.slug, "href": f"cases/{c.slug}/index.html",
+                        "title": meta.get("title", c.slug), "headline": head,
+                        "invented": c.invented})
+    return entries
+
+
 def build(out: Path, figures_dir: Path | None = None, *, full_text: bool = False,
           solutions: bool = True) -> Path:
     """Build the site into ``out`` from the notebooks and from the figures in ``figures_dir``
@@ -523,8 +621,9 @@ def build(out: Path, figures_dir: Path | None = None, *, full_text: bool = False
         page.write_page(tmp / "figures" / page.DEFAULT_PATH.name,
                         edition="private" if full_text else "quotes")
         # the processed data beside the figures (the same output setting)
-        write_index(tmp, info, figs, full_text=full_text,
-                    processed=figures_dir.parent / "data" / "processed")
+        processed = figures_dir.parent / "data" / "processed"
+        cases = write_cases(tmp, figures_dir, processed, full_text=full_text)
+        write_index(tmp, info, figs, full_text=full_text, processed=processed, cases=cases)
         write_fonts(tmp)
         for f in tmp.rglob("*"):
             f.chmod(0o755 if f.is_dir() else 0o644)
