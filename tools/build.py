@@ -862,22 +862,23 @@ def _build(args, state: dict, stage: Path, start: float, readonly: str | None) -
     records = state.setdefault("steps", {})
     notebooks = [*sorted(NOTEBOOK_DIR.glob("[0-9][0-9]-*.ipynb")),
                  *sorted((NOTEBOOK_DIR / "solutions").glob("[0-9][0-9]-*.ipynb"))]
-    todo, sources = [], {}
-    for nb in notebooks:
-        name = str(nb.relative_to(ROOT))
-        sources[name] = notebook_source_hash(nb)
-        if args.force or not up_to_date(records.get(name), sources[name]):
-            todo.append(nb)
-        else:
-            print(f"{name}: up to date", flush=True)
-    cases, case_todo = case_folders(), []
-    for folder in cases:
-        name = str(folder.relative_to(ROOT))
-        sources[name] = case_source_hash(folder)
-        if args.force or not up_to_date(records.get(name), sources[name]):
-            case_todo.append(folder)
-        else:
-            print(f"{name}: up to date", flush=True)
+    sources: dict[str, str] = {}
+
+    def stale(paths: list[Path], source_hash) -> list[Path]:
+        """The steps among ``paths`` that must run (each one's source hash kept)."""
+        out = []
+        for p in paths:
+            name = str(p.relative_to(ROOT))
+            sources[name] = source_hash(p)
+            if args.force or not up_to_date(records.get(name), sources[name]):
+                out.append(p)
+            else:
+                print(f"{name}: up to date", flush=True)
+        return out
+
+    todo = stale(notebooks, notebook_source_hash)
+    cases = case_folders()
+    case_todo = stale(cases, case_source_hash)
     gallery_source = file_hash(ROOT / "tools" / "write_gallery.py") or ""
     gallery_needed = bool(todo) or args.force or not up_to_date(records.get("gallery"), gallery_source)
     gone = [name for name in records if name != "gallery" and not (
