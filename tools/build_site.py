@@ -722,9 +722,10 @@ def _writing(path: Path, out: Path) -> bool:
     """Whether ``path`` is the site's (the target, its temporary or old copy beside it, or a
     directory above them), not an input the build reads."""
     out, path = Path(out).absolute(), Path(path).absolute()
-    return (path == out or out.is_relative_to(path) or path.is_relative_to(out)
-            or (path.parent == out.parent or path.is_relative_to(out.parent))
-            and path.relative_to(out.parent).parts[0].startswith(f".{out.name}."))
+    if out.is_relative_to(path) or path.is_relative_to(out):
+        return True
+    return path.is_relative_to(out.parent) and path.relative_to(out.parent).parts[0].startswith(
+        f".{out.name}.")
 
 
 def main(argv: list[str] | None = None) -> int:
