@@ -33,6 +33,7 @@ Usage: ``python tools/build_site.py [--out DIR]`` (default: ``site/`` in the rep
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
 import json
 import re
@@ -132,6 +133,86 @@ footer{margin-top:3rem;font-size:.85rem;color:#555;border-top:1px solid #d0d0d0;
 
 # ------------------------------------------------------------------------------ the inputs
 
+class SiteError(Exception):
+    """A problem with an input or the output, in one line: the file, the position if any, what
+    was expected and what was found.  ``main`` prints it; nothing is changed in the site."""
+
+
+def _short(value: object, n: int = 60) -> str:
+    text = " ".join(repr(value).split())
+    return text if len(text) <= n else text[:n - 1] + "\u2026"
+
+
+def _json_type(value: object) -> str:
+    for kind, name in ((dict, "an object"), (list, "an array"), (str, "a string"),
+                       (bool, "a boolean"), ((int, float), "a number")):
+        if isinstance(value, kind):
+            return name
+    return "null" if value is None else "a value"
+
+
+def _schema_problem(e) -> tuple[str, str, str]:
+    """(where, expected, found) of an nbformat validation error, in words."""
+    from jsonschema.exceptions import best_match
+
+    path = list(e.absolute_path)
+    if e.validator in ("oneOf", "anyOf") and getattr(e, "context", None):
+        inner = best_match(e.context)
+        if isinstance(e.instance, dict) and "cell_type" in e.instance and e.instance[
+                "cell_type"] not in ("code", "markdown", "raw"):
+            inner = None
+        if inner is not None and inner.validator not in ("oneOf", "anyOf", "$ref"):
+            e, path = inner, path + list(inner.relative_path)
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+    where = where.lstrip(".") or "the top level"
+    inst = e.instance
+    if e.validator == "required":
+        missing = next((k for k in e.validator_value if not (isinstance(inst, dict) and k in inst)),
+                       "?")
+        return where, f"a property {missing!r}", f"{_json_type(inst)} without it"
+    if e.validator == "type":
+        return where, f"{e.validator_value}", f"{_json_type(inst)}: {_short(inst)}"
+    if e.validator in ("enum", "const"):
+        return where, f"one of {e.validator_value}", _short(inst)
+    if isinstance(inst, dict) and "cell_type" in inst:
+        return (where, "a cell of type 'code', 'markdown' or 'raw' (nbformat 4)",
+                f"cell_type {_short(inst['cell_type'])}" if inst["cell_type"] not in (
+                    "code", "markdown", "raw") else " ".join(e.message.split())[:120])
+    return where, f"nbformat 4 ({' '.join(e.message.split())[:120]})", _short(inst)
+
+
+def read_notebook(path: Path):
+    """A notebook (nbformat 4, validated), or SiteError naming the file, the line and column
+    or the place in the notebook, what was expected and what was found."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise SiteError(f"{path}, byte {e.start}: expected a notebook (UTF-8 JSON); got "
+                        f"{_short(e.object[e.start:e.start + 4])}, not UTF-8") from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as e:
+        found = _short(text[e.pos:e.pos + 30]) if e.pos < len(text) else "the end of the file"
+        raise SiteError(f"{path}, line {e.lineno}, column {e.colno}: expected a notebook (JSON: "
+                        f"{e.msg[0].lower() + e.msg[1:]}); got {found}") from None
+    if not isinstance(raw, dict):
+        raise SiteError(f"{path}, the top level: expected a notebook (a JSON object); got "
+                        f"{_json_type(raw)}")
+    if raw.get("nbformat") != 4:
+        raise SiteError(f"{path}, 'nbformat': expected 4 (nbformat 4, as make writes); got "
+                        f"{_short(raw.get('nbformat', 'nothing'))}")
+    for key, kind in (("cells", list), ("metadata", dict)):
+        if not isinstance(raw.get(key), kind):
+            raise SiteError(f"{path}, {key!r}: expected {_json_type(kind())}; got "
+                            + (_json_type(raw[key]) if key in raw else "nothing"))
+    try:
+        nbformat.validate(nbformat.from_dict(raw))
+    except nbformat.ValidationError as e:
+        where, expected, found = _schema_problem(e)
+        raise SiteError(f"{path}, {where}: expected {expected}; got {found}") from None
+    return nbformat.v4.to_notebook_json(raw)     # as nbformat.read: sources joined
+
+
 def notebooks() -> list[Path]:
     found = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
     if not found:
@@ -219,11 +300,20 @@ LOCAL_IPYNB = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|#)([^"]+?)\.ipynb(#[^"]*)
 
 
 def _export(exporter: HTMLExporter, path: Path, nav: str, css: str) -> str:
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
+    nb = read_notebook(path)
+    for i, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown":
-            cell.source = render_math(cell.source)
-    set_alt_texts(nb)
+            try:
+                cell.source = render_math(cell.source)
+            except (ValueError, RuntimeError) as e:
+                raise SiteError(f"{path}, cell {i}: expected formulas ($...$, $$...$$) "
+                                "matplotlib's mathtext can draw; got one it cannot ("
+                                f"{' '.join(str(e).split())[:160]})") from None
+    try:
+        set_alt_texts(nb)
+    except _ImageProblem as e:
+        raise SiteError(f"{path}, {e.args[0]}: expected a PNG image (base64); got "
+                        f"{e.args[1]}") from None
     body, _ = exporter.from_notebook_node(nb, resources={"site_nav": nav, "site_css": css})
     return link_pages(body)
 
@@ -274,7 +364,7 @@ def convert_notebooks(paths: list[Path], out: Path, solutions: list[Path] = ()) 
     (out / "notebooks").mkdir(parents=True)
     info = []
     for p in paths:
-        nb = json.loads(p.read_text(encoding="utf-8"))
+        nb = read_notebook(p)
         heading, question = notebook_title(nb, p)
         info.append({"path": p, "href": f"notebooks/{p.stem}.html", "title": heading,
                      "question": question, "solution": False})
@@ -294,7 +384,7 @@ def convert_notebooks(paths: list[Path], out: Path, solutions: list[Path] = ()) 
         (out / "notebooks" / "solutions").mkdir()
     stems = {p.stem for p in paths}
     for p in solutions:
-        nb = json.loads(p.read_text(encoding="utf-8"))
+        nb = read_notebook(p)
         heading, _ = notebook_title(nb, p)
         item = {"path": p, "href": f"notebooks/solutions/{p.stem}.html", "title": heading,
                 "question": "", "solution": True}
@@ -320,14 +410,23 @@ def lead_statements(processed: Path | None = None) -> list[tuple[str, str]]:
 
     processed = data.PROCESSED if processed is None else Path(processed)
     findings = processed / "findings.csv"
-    if findings.is_file():
-        with findings.open(encoding="utf-8", newline="") as f:
+    source = findings if findings.is_file() else processed / "checks.csv"
+    try:
+        with source.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        if source == findings:
             return [(r.get("statement_en", "").strip(), r.get("statement_zh", "").strip())
-                    for r in csv.DictReader(f) if r.get("statement_en", "").strip()]
-    with (processed / "checks.csv").open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    return [(f"{r['title']}: reported {r['reported']}; implied {r['implied']}.", "")
-            for r in rows if r["verdict"] == "inconsistent"]
+                    for r in rows if r.get("statement_en", "").strip()]
+        return [(f"{r['title']}: reported {r['reported']}; implied {r['implied']}.", "")
+                for r in rows if r["verdict"] == "inconsistent"]
+    except UnicodeDecodeError as e:
+        raise SiteError(f"{source}, byte {e.start}: expected UTF-8 text (CSV); got "
+                        f"{_short(e.object[e.start:e.start + 4])}, not UTF-8: run make") from None
+    except (KeyError, csv.Error) as e:
+        found = f"columns {', '.join(rows[0]) if rows else 'none'}" if isinstance(
+            e, KeyError) else " ".join(str(e).split())
+        expected = f"a column {e.args[0]!r}" if isinstance(e, KeyError) else "a CSV table"
+        raise SiteError(f"{source}: expected {expected}; got {found}: run make") from None
 
 
 def figure_text(png: Path, fallback: str) -> tuple[str, str]:
@@ -476,6 +575,14 @@ def write_fonts(out: Path) -> None:
     (out / "site.css").write_text(SITE_CSS.replace("SITEFONT", SITE_FONT), encoding="utf-8")
 
 
+class _ImageProblem(Exception):
+    """(where in the notebook, what was found): an embedded image/png that is not a PNG."""
+
+
+def _image_error(e: BaseException) -> str:
+    return " ".join(str(e).split())[:160] or type(e).__name__
+
+
 def set_alt_texts(nb) -> int:
     """Give every embedded PNG without alt text the figure's own title and subtitle, read from
     the PNG's text chunks (``figures.show`` keeps them); returns how many were set."""
@@ -493,8 +600,13 @@ def set_alt_texts(nb) -> int:
             md = output.setdefault("metadata", {})
             if md.get("alt") or md.get("image/png", {}).get("alt"):
                 continue
-            with Image.open(io.BytesIO(base64.b64decode(png))) as im:
-                text = getattr(im, "text", {}) or {}
+            try:
+                with Image.open(io.BytesIO(base64.b64decode(png))) as im:
+                    text = getattr(im, "text", {}) or {}
+            except (OSError, ValueError, SyntaxError) as e:
+                raise _ImageProblem(f"cell {nb.cells.index(cell)}, output "
+                                    f"{cell.outputs.index(output)}, image/png",
+                                    _image_error(e)) from None
             title, desc = text.get("Title", ""), text.get("Description", "")
             if title:
                 md.setdefault("image/png", {})["alt"] = (f"{title.rstrip('.')}. {desc}" if desc
@@ -600,6 +712,9 @@ def build(out: Path, figures_dir: Path | None = None, *, full_text: bool = False
     ``solutions=False`` leaves the worked solutions out (``make site SOLUTIONS=0``)."""
     figures_dir = data.FIGURES if figures_dir is None else Path(figures_dir)
     out = out.resolve()
+    if out.exists() and not out.is_dir():
+        raise SiteError(f"{out}: expected the site's directory, or nothing there; got a file: "
+                        "remove it, or build elsewhere with --out DIR")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
@@ -608,16 +723,31 @@ def build(out: Path, figures_dir: Path | None = None, *, full_text: bool = False
         convert_glossary(tmp)
         (tmp / "figures" / "thumbs").mkdir(parents=True)
         figs = []
-        for name, finding in gallery():
+        listed = gallery()
+        if not listed:
+            raise SiteError(f"{README}: expected a gallery block (<!-- gallery --> ... "
+                            "<!-- /gallery -->) naming figures/NAME.png; got none: run make")
+        for name, finding in listed:
             for ext in ("png", "svg", "csv"):
                 src = figures_dir / f"{name}.{ext}"
                 if not src.is_file():
                     raise SystemExit(f"{src}: in the README gallery but not built: run make")
                 shutil.copyfile(src, tmp / "figures" / src.name)
-            title, alt = figure_text(figures_dir / f"{name}.png", finding)
-            size = _thumb(figures_dir / f"{name}.png", tmp / "figures" / "thumbs" / f"{name}.png")
+            png = figures_dir / f"{name}.png"
+            try:
+                title, alt = figure_text(png, finding)
+                size = _thumb(png, tmp / "figures" / "thumbs" / f"{name}.png")
+                if not figs:
+                    share_image(png, tmp / "share.png")
+            except (ValueError, SyntaxError) as e:
+                raise SiteError(f"{png}: expected a PNG image (as make writes it); got "
+                                f"{_image_error(e)}: run make") from None
+            except OSError as e:
+                if e.filename is not None or e.errno is not None:
+                    raise        # reading or writing the file itself: main says which
+                raise SiteError(f"{png}: expected a PNG image (as make writes it); got "
+                                f"{_image_error(e)}: run make") from None
             figs.append({"name": name, "title": title, "alt": alt, "size": size})
-        share_image(figures_dir / f"{figs[0]['name']}.png", tmp / "share.png")
         page.write_page(tmp / "figures" / page.DEFAULT_PATH.name,
                         edition="private" if full_text else "quotes")
         # the processed data beside the figures (the same output setting)
@@ -629,17 +759,29 @@ def build(out: Path, figures_dir: Path | None = None, *, full_text: bool = False
             f.chmod(0o755 if f.is_dir() else 0o644)
         tmp.chmod(0o755)
         old = out.with_name(f".{out.name}.old")
-        if old.exists():
-            shutil.rmtree(old)
-        if out.exists():
+        _discard(old)        # left by a run killed while swapping: a directory, or a file
+        moved = out.exists()
+        if moved:
             out.rename(old)
-        tmp.rename(out)
-        if old.exists():
-            shutil.rmtree(old)
+        try:
+            tmp.rename(out)
+        except BaseException:
+            if moved:
+                old.rename(out)      # the previous site stays as it was
+            raise
+        with contextlib.suppress(OSError):
+            _discard(old)    # the new site is in place; a leftover goes next time
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def _discard(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
 
 
 _LOADS = re.compile(r'<(?:img|script|iframe|source)\b[^>]*?\bsrc="([^"#?]+)"|'
@@ -675,6 +817,16 @@ def page_weight(path: Path) -> int:
     return sum(p.stat().st_size for p in seen)
 
 
+def _writing(path: Path, out: Path) -> bool:
+    """Whether ``path`` is the site's (the target, its temporary or old copy beside it, or a
+    directory above them), not an input the build reads."""
+    out, path = Path(out).absolute(), Path(path).absolute()
+    if out.is_relative_to(path) or path.is_relative_to(out):
+        return True
+    return path.is_relative_to(out.parent) and path.relative_to(out.parent).parts[0].startswith(
+        f".{out.name}.")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
@@ -687,16 +839,29 @@ def main(argv: list[str] | None = None) -> int:
     try:
         out = build(args.out, full_text=args.full_text, solutions=not args.no_solutions)
     except OSError as e:
-        # e.g. a read-only checkout: one line naming the path, no traceback
-        what = "the disk is full" if e.errno == 28 else e.strerror or str(e)
+        # e.g. a read-only checkout or a full disk: one line naming the path, no traceback
+        what = "the disk is full" if e.errno == 28 else e.strerror or " ".join(str(e).split())
+        if e.filename is not None and not _writing(Path(e.filename), args.out):
+            print(f"site: cannot read {e.filename} ({what}); nothing was changed",
+                  file=sys.stderr)
+            return 2
         print(f"site: cannot write {e.filename or args.out} ({what}); nothing was changed: "
-              "build it elsewhere with --out DIR or DEBAO_AUDIT_OUTPUT=DIR", file=sys.stderr)
+              + ("free some space, or build it elsewhere" if e.errno == 28 else
+                 "build it elsewhere") + " with --out DIR or DEBAO_AUDIT_OUTPUT=DIR",
+              file=sys.stderr)
+        return 2
+    except (SiteError, data.DataError) as e:
+        print(f"site: {' '.join(str(e).split())}; nothing was changed", file=sys.stderr)
         return 2
     except SystemExit as e:
         if isinstance(e.code, str):
             print(f"site: {e.code}", file=sys.stderr)
             return 2
         raise
+    except Exception as e:  # unforeseen: still one line, and the site as it was
+        msg = " ".join(str(e).split())[:300]
+        print(f"site: failed: {type(e).__name__}: {msg}; nothing was changed", file=sys.stderr)
+        return 2
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
     n = sum(1 for _ in out.rglob("*.html"))
     try:
