@@ -25,6 +25,10 @@ import pytest
 from debao_audit import data
 from debao_audit.style import FONT_FILES
 
+# Each case rebuilds a site (nbconvert over three notebooks): about a minute in all, so they
+# run in `make test-build` and on CI (.ci/run), not in `make test`.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 NB = "03-examine-income-growth.ipynb"
 SOLUTION = "solutions/03-examine-income-growth-solutions.ipynb"
