@@ -11,7 +11,8 @@
 #               notebook, the JupyterLab page config): pytest marker browser
 # make validate the one validation pass over every input file (CASE=cases/SLUG: a case folder's)
 # make rebuild  re-run every notebook even if nothing changed
-# make test-build  the end-to-end tests of the build: kills, interrupts, failures (slow)
+# make test-build  the end-to-end tests of the build and the site: kills, interrupts, failures, a
+#               really full disk, the `make site` error catalogue (slow)
 # make bench    time a no-change make, a full rebuild and make test against a floor, as ratios
 # make lab      set up the same way, then open JupyterLab on notebooks/ (LAB_ARGS: extra options)
 # make what-if ARGS="rural_income_growth_annual=9.56%"   the what-if, no activated environment
@@ -66,7 +67,8 @@ test-browser: $(STAMP)
 	@MPLBACKEND=Agg $(BIN)/python -m pytest $(BROWSER_PYTEST_ARGS) tests
 
 test-build: $(STAMP)
-	@$(BIN)/python -m pytest -p no:xdist -m slow tests/test_build.py
+	@$(BIN)/python -m pytest -p no:xdist -m slow tests/test_build.py tests/test_full_disk.py \
+	  tests/test_site_errors.py
 
 # The server's root is the repository (notebook 07 links to figures/); the browser opens notebooks/.
 # No announcements: the "official Jupyter news?" pop-up comes from a plugin that news_url=None

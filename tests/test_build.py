@@ -292,3 +292,45 @@ def test_a_checkout_the_build_cannot_write(built: Path) -> None:
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert ".build cannot be created or written" in r.stderr
     assert "notebooks/00-a.ipynb need to run" in r.stderr
+
+
+def test_a_case_folder_is_a_step_of_its_own(repo: Path) -> None:
+    """cases/<slug>/ is audited by the build like a notebook is run: into its own outputs,
+    recorded in the manifest, skipped when nothing it reads changed, all or nothing when it
+    fails, and its outputs removed with the folder."""
+    shutil.copytree(ROOT / "cases" / "practice-lanshan", repo / "cases" / "practice-lanshan")
+    figs = repo / "figures" / "cases" / "practice-lanshan"
+    tables = repo / "data" / "processed" / "cases" / "practice-lanshan"
+    first = build(repo)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "cases/practice-lanshan: ran" in first.stdout and "1 of 1 cases ran" in first.stdout
+    assert (figs / "findings.png").is_file() and (figs / "annotated_article.html").is_file()
+    assert (tables / "findings.csv").read_bytes() == (
+        ROOT / "data" / "processed" / "cases" / "practice-lanshan" / "findings.csv").read_bytes()
+    record = json.loads((repo / "build-manifest.json").read_text())["steps"]["cases/practice-lanshan"]
+    assert "cases/practice-lanshan/claims.csv" in record["deps"]
+    assert set(record["outputs"]) == {
+        str(p.relative_to(repo)) for d in (figs, tables) for p in d.rglob("*") if p.is_file()}
+    again = build(repo)
+    assert "0 of 1 cases ran" in again.stdout, again.stdout
+    # A broken case: one line naming it, nothing changed.
+    def built_outputs() -> dict[str, str]:
+        tabs = {str(p.relative_to(repo)): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(tables.rglob("*")) if p.is_file()}
+        return {**tabs, **{k: v for k, v in outputs(repo).items() if not k.startswith("cases/")}}
+    before = built_outputs()
+    claims = repo / "cases" / "practice-lanshan" / "claims.csv"
+    good = claims.read_text(encoding="utf-8")
+    claims.write_text(good.replace(",28.6万,286000,", ",28.6万,287000,", 1), encoding="utf-8")
+    bad = build(repo)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1, bad.stderr
+    assert "cases/practice-lanshan: the audit failed" in bad.stderr and "Traceback" not in bad.stderr
+    assert built_outputs() == before
+    claims.write_text(good, encoding="utf-8")
+    # The folder removed: its outputs go, nothing else does.
+    shutil.rmtree(repo / "cases" / "practice-lanshan")
+    gone = build(repo)
+    assert gone.returncode == 0, gone.stdout + gone.stderr
+    assert not figs.exists() or not any(figs.rglob("*.*"))
+    assert not any(tables.rglob("*.*")) if tables.exists() else True
+    assert (repo / "figures" / "a.csv").is_file()

@@ -275,3 +275,19 @@ def test_audit_writes_nothing_when_a_figure_fails(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         audit(PRACTICE, tmp_path / "out")
     assert [p for p in (tmp_path / "out").rglob("*") if p.is_file()] == []
+
+
+def test_what_if_and_validate_take_any_case(capsys):
+    """The what-if runs on another case (--case); `make validate` covers every case folder."""
+    from debao_audit.__main__ import main
+    from debao_audit.validate import main as validate_main
+
+    assert main(["what-if", "--case", str(PRACTICE), "rural_income_growth_annual=10%"]) == 0
+    out = capsys.readouterr().out
+    assert "1 of 19 verdicts change" in out and "inconsistent -> consistent" in out
+    assert main(["what-if", "--case", str(PRACTICE / "nowhere"), "x=1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "expected a case file (case.json)" in err[0]
+    assert validate_main([]) == 0
+    assert capsys.readouterr().out.rstrip().endswith(
+        f"{len(list((ROOT / 'cases').glob('*/case.json')))} cases")

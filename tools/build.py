@@ -406,10 +406,47 @@ def _shutdown(km, client) -> None:
             client.kc.stop_channels()
 
 
-def _silent(client, code: str) -> None:
+def _silent(client, code: str, path: Path, writing: Path | None = None) -> None:
+    """Run the build's own code in the kernel; a failure is one line (never the reply itself:
+    kilobytes of coloured traceback), a full disk named as such, with the file being written."""
     reply = client.wait_for_reply(client.kc.execute(code, silent=True, store_history=False))
-    if reply is None or reply["content"]["status"] != "ok":
-        raise BuildError(f"the build's bookkeeping code failed in the kernel: {reply}")
+    if reply is not None and reply["content"]["status"] == "ok":
+        return
+    content = reply["content"] if reply is not None else {}
+    error = f"{content.get('ename', 'no reply')}: {content.get('evalue', '')}".rstrip(": ")
+    if "No space left on device" in error:
+        error = _disk_full(writing or _named_in(error))
+    raise BuildError(f"{path.relative_to(ROOT)}: the build's bookkeeping code failed in the "
+                     f"kernel: {' '.join(error.split())[:300]}")
+
+
+def _named_in(error: str) -> str | None:
+    """The path an OSError's text names (``[Errno 28] No space left on device: '/x/y'``)."""
+    m = re.search(r"No space left on device: '([^']+)'", error)
+    return m.group(1) if m else None
+
+
+def _disk_full(path: object = None) -> str:
+    """A full disk, in words, with the file being written, or else the output directory when
+    its disk is (nearly) full: one phrase for every place the build can run out of space."""
+    if path is None:
+        with contextlib.suppress(OSError):
+            st = os.statvfs(OUT)
+            if st.f_bavail * st.f_frsize < 1 << 20:
+                return f"the disk is full (No space left on device) writing under {OUT}"
+        return "the disk is full (No space left on device)"
+    return f"the disk is full (No space left on device) writing {path}"
+
+
+@contextlib.contextmanager
+def _writing(path: Path):
+    """An OSError while writing ``path`` names it (a failed write(), unlike open(), does not)."""
+    try:
+        yield
+    except OSError as e:
+        if e.filename is None:
+            e.filename = str(path)
+        raise
 
 
 def run_notebook(path: Path, stage: Path, timeout: int = 600) -> dict:
@@ -440,19 +477,20 @@ def run_notebook(path: Path, stage: Path, timeout: int = 600) -> dict:
         with client.setup_kernel(env=env, cwd=str(path.parent), cleanup_kc=False):
             info = client.wait_for_reply(client.kc.kernel_info())
             nb.metadata["language_info"] = info["content"]["language_info"]
-            _silent(client, _RECORD)
+            _silent(client, _RECORD, path)
             try:
                 for index, cell in enumerate(nb.cells):
                     client.execute_cell(cell, index,
                                         execution_count=client.code_cells_executed + 1)
             except CellExecutionError as e:
                 raise BuildError(_cell_error(path, nb, e)) from None
-            _silent(client, _DUMP.format(target=str(deps_file)))
+            _silent(client, _DUMP.format(target=str(deps_file)), path, deps_file)
     finally:
         _shutdown(km, client)
     out = stage / path.relative_to(ROOT)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(nbformat.writes(_clean(nb)).rstrip("\n") + "\n", encoding="utf-8")
+    with _writing(out):
+        out.write_text(nbformat.writes(_clean(nb)).rstrip("\n") + "\n", encoding="utf-8")
 
     deps, stage_r = set(), stage.resolve()
     for p in json.loads(deps_file.read_text(encoding="utf-8")):
@@ -489,7 +527,7 @@ def _cell_error(path: Path, nb, e) -> str:
                  and any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
     where = f"cell {cell}" if cell is not None else "a cell"
     if "No space left on device" in text:
-        tail = "the disk is full (No space left on device)"
+        tail = _disk_full(_named_in(tail))
     return f"{path.relative_to(ROOT)}: {where} failed: {tail}"
 
 
@@ -500,7 +538,8 @@ def run_gallery(stage: Path) -> dict:
 
     new = write_gallery.render(README.read_text(encoding="utf-8"))
     stage.mkdir(parents=True)
-    (stage / "README.md").write_text(new, encoding="utf-8")
+    with _writing(stage / "README.md"):
+        (stage / "README.md").write_text(new, encoding="utf-8")
     deps = sorted({*ALWAYS, "tools/write_gallery.py",
                    *(str(p.relative_to(ROOT)) for pkg in ("debao_audit", "debao_case")
                      for p in (ROOT / "src" / pkg).rglob("*.py")),
@@ -737,12 +776,13 @@ def commit(staged: dict[str, Path], delete: list[str], stage: Path, manifest: st
         return []
     if manifest:
         staged_manifest = stage / STATE.name
-        staged_manifest.write_text(manifest, encoding="utf-8")
+        with _writing(staged_manifest):
+            staged_manifest.write_text(manifest, encoding="utf-8")
         moves.append([str(staged_manifest), STATE.name,
                       _backup(STATE, backups / STATE.name) if STATE.exists() else None])
     with signals_held():
         tmp = JOURNAL.with_suffix(".tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
+        with _writing(tmp), open(tmp, "w", encoding="utf-8") as f:
             json.dump({"moves": moves}, f)
             f.flush()
             os.fsync(f.fileno())
@@ -834,8 +874,8 @@ def main(argv: list[str]) -> int:
         return 130
     except OSError as e:
         where = f" writing {e.filename}" if e.filename else ""
-        what = (f"the disk is full{where}" if e.errno == errno.ENOSPC
-                else f"{e.filename or 'a file'}: {_os_error(e)}")
+        what = ((f"the disk is full{where}" if e.filename else _disk_full())
+                if e.errno == errno.ENOSPC else f"{e.filename or 'a file'}: {_os_error(e)}")
         print(f"build: failed: {what}; no output was changed", file=sys.stderr)
         return 2
     except Exception as e:  # an unexpected failure: still one message, still nothing changed
@@ -862,22 +902,23 @@ def _build(args, state: dict, stage: Path, start: float, readonly: str | None) -
     records = state.setdefault("steps", {})
     notebooks = [*sorted(NOTEBOOK_DIR.glob("[0-9][0-9]-*.ipynb")),
                  *sorted((NOTEBOOK_DIR / "solutions").glob("[0-9][0-9]-*.ipynb"))]
-    todo, sources = [], {}
-    for nb in notebooks:
-        name = str(nb.relative_to(ROOT))
-        sources[name] = notebook_source_hash(nb)
-        if args.force or not up_to_date(records.get(name), sources[name]):
-            todo.append(nb)
-        else:
-            print(f"{name}: up to date", flush=True)
-    cases, case_todo = case_folders(), []
-    for folder in cases:
-        name = str(folder.relative_to(ROOT))
-        sources[name] = case_source_hash(folder)
-        if args.force or not up_to_date(records.get(name), sources[name]):
-            case_todo.append(folder)
-        else:
-            print(f"{name}: up to date", flush=True)
+    sources: dict[str, str] = {}
+
+    def stale(paths: list[Path], source_hash) -> list[Path]:
+        """The steps among ``paths`` that must run (each one's source hash kept)."""
+        out = []
+        for p in paths:
+            name = str(p.relative_to(ROOT))
+            sources[name] = source_hash(p)
+            if args.force or not up_to_date(records.get(name), sources[name]):
+                out.append(p)
+            else:
+                print(f"{name}: up to date", flush=True)
+        return out
+
+    todo = stale(notebooks, notebook_source_hash)
+    cases = case_folders()
+    case_todo = stale(cases, case_source_hash)
     gallery_source = file_hash(ROOT / "tools" / "write_gallery.py") or ""
     gallery_needed = bool(todo) or args.force or not up_to_date(records.get("gallery"), gallery_source)
     gone = [name for name in records if name != "gallery" and not (

@@ -14,6 +14,9 @@ What goes in, all of it already built by ``make`` (nothing is re-executed here):
   article's text by its quoted figures in context, each quote with its marks and a link to the
   original page, so the site may be published; ``--full-text`` (``make site FULL_TEXT=1``)
   builds the whole annotated text, for a class's private use, with the rights notice shown;
+* one page per other case folder (``cases/<slug>/``, e.g. the invented practice article):
+  its findings, figures and annotated article -> ``site/cases/<slug>/`` (an invented article
+  whole; any other as quotes in context, like the main one);
 * ``site/index.html``: the finding and the lead figure first, then every notebook, the page
   and the gallery (cards titled in words, thumbnails at most 640 px wide and lazy-loaded, the
   full-size PNG on click, PNG/SVG/CSV downloads, alt text from each figure's own title and
@@ -30,6 +33,7 @@ Usage: ``python tools/build_site.py [--out DIR]`` (default: ``site/`` in the rep
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
 import json
 import re
@@ -129,6 +133,86 @@ footer{margin-top:3rem;font-size:.85rem;color:#555;border-top:1px solid #d0d0d0;
 
 # ------------------------------------------------------------------------------ the inputs
 
+class SiteError(Exception):
+    """A problem with an input or the output, in one line: the file, the position if any, what
+    was expected and what was found.  ``main`` prints it; nothing is changed in the site."""
+
+
+def _short(value: object, n: int = 60) -> str:
+    text = " ".join(repr(value).split())
+    return text if len(text) <= n else text[:n - 1] + "\u2026"
+
+
+def _json_type(value: object) -> str:
+    for kind, name in ((dict, "an object"), (list, "an array"), (str, "a string"),
+                       (bool, "a boolean"), ((int, float), "a number")):
+        if isinstance(value, kind):
+            return name
+    return "null" if value is None else "a value"
+
+
+def _schema_problem(e) -> tuple[str, str, str]:
+    """(where, expected, found) of an nbformat validation error, in words."""
+    from jsonschema.exceptions import best_match
+
+    path = list(e.absolute_path)
+    if e.validator in ("oneOf", "anyOf") and getattr(e, "context", None):
+        inner = best_match(e.context)
+        if isinstance(e.instance, dict) and "cell_type" in e.instance and e.instance[
+                "cell_type"] not in ("code", "markdown", "raw"):
+            inner = None
+        if inner is not None and inner.validator not in ("oneOf", "anyOf", "$ref"):
+            e, path = inner, path + list(inner.relative_path)
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+    where = where.lstrip(".") or "the top level"
+    inst = e.instance
+    if e.validator == "required":
+        missing = next((k for k in e.validator_value if not (isinstance(inst, dict) and k in inst)),
+                       "?")
+        return where, f"a property {missing!r}", f"{_json_type(inst)} without it"
+    if e.validator == "type":
+        return where, f"{e.validator_value}", f"{_json_type(inst)}: {_short(inst)}"
+    if e.validator in ("enum", "const"):
+        return where, f"one of {e.validator_value}", _short(inst)
+    if isinstance(inst, dict) and "cell_type" in inst:
+        return (where, "a cell of type 'code', 'markdown' or 'raw' (nbformat 4)",
+                f"cell_type {_short(inst['cell_type'])}" if inst["cell_type"] not in (
+                    "code", "markdown", "raw") else " ".join(e.message.split())[:120])
+    return where, f"nbformat 4 ({' '.join(e.message.split())[:120]})", _short(inst)
+
+
+def read_notebook(path: Path):
+    """A notebook (nbformat 4, validated), or SiteError naming the file, the line and column
+    or the place in the notebook, what was expected and what was found."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise SiteError(f"{path}, byte {e.start}: expected a notebook (UTF-8 JSON); got "
+                        f"{_short(e.object[e.start:e.start + 4])}, not UTF-8") from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as e:
+        found = _short(text[e.pos:e.pos + 30]) if e.pos < len(text) else "the end of the file"
+        raise SiteError(f"{path}, line {e.lineno}, column {e.colno}: expected a notebook (JSON: "
+                        f"{e.msg[0].lower() + e.msg[1:]}); got {found}") from None
+    if not isinstance(raw, dict):
+        raise SiteError(f"{path}, the top level: expected a notebook (a JSON object); got "
+                        f"{_json_type(raw)}")
+    if raw.get("nbformat") != 4:
+        raise SiteError(f"{path}, 'nbformat': expected 4 (nbformat 4, as make writes); got "
+                        f"{_short(raw.get('nbformat', 'nothing'))}")
+    for key, kind in (("cells", list), ("metadata", dict)):
+        if not isinstance(raw.get(key), kind):
+            raise SiteError(f"{path}, {key!r}: expected {_json_type(kind())}; got "
+                            + (_json_type(raw[key]) if key in raw else "nothing"))
+    try:
+        nbformat.validate(nbformat.from_dict(raw))
+    except nbformat.ValidationError as e:
+        where, expected, found = _schema_problem(e)
+        raise SiteError(f"{path}, {where}: expected {expected}; got {found}") from None
+    return nbformat.v4.to_notebook_json(raw)     # as nbformat.read: sources joined
+
+
 def notebooks() -> list[Path]:
     found = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
     if not found:
@@ -216,11 +300,20 @@ LOCAL_IPYNB = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|#)([^"]+?)\.ipynb(#[^"]*)
 
 
 def _export(exporter: HTMLExporter, path: Path, nav: str, css: str) -> str:
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
+    nb = read_notebook(path)
+    for i, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown":
-            cell.source = render_math(cell.source)
-    set_alt_texts(nb)
+            try:
+                cell.source = render_math(cell.source)
+            except (ValueError, RuntimeError) as e:
+                raise SiteError(f"{path}, cell {i}: expected formulas ($...$, $$...$$) "
+                                "matplotlib's mathtext can draw; got one it cannot ("
+                                f"{' '.join(str(e).split())[:160]})") from None
+    try:
+        set_alt_texts(nb)
+    except _ImageProblem as e:
+        raise SiteError(f"{path}, {e.args[0]}: expected a PNG image (base64); got "
+                        f"{e.args[1]}") from None
     body, _ = exporter.from_notebook_node(nb, resources={"site_nav": nav, "site_css": css})
     return link_pages(body)
 
@@ -271,7 +364,7 @@ def convert_notebooks(paths: list[Path], out: Path, solutions: list[Path] = ()) 
     (out / "notebooks").mkdir(parents=True)
     info = []
     for p in paths:
-        nb = json.loads(p.read_text(encoding="utf-8"))
+        nb = read_notebook(p)
         heading, question = notebook_title(nb, p)
         info.append({"path": p, "href": f"notebooks/{p.stem}.html", "title": heading,
                      "question": question, "solution": False})
@@ -291,7 +384,7 @@ def convert_notebooks(paths: list[Path], out: Path, solutions: list[Path] = ()) 
         (out / "notebooks" / "solutions").mkdir()
     stems = {p.stem for p in paths}
     for p in solutions:
-        nb = json.loads(p.read_text(encoding="utf-8"))
+        nb = read_notebook(p)
         heading, _ = notebook_title(nb, p)
         item = {"path": p, "href": f"notebooks/solutions/{p.stem}.html", "title": heading,
                 "question": "", "solution": True}
@@ -317,14 +410,23 @@ def lead_statements(processed: Path | None = None) -> list[tuple[str, str]]:
 
     processed = data.PROCESSED if processed is None else Path(processed)
     findings = processed / "findings.csv"
-    if findings.is_file():
-        with findings.open(encoding="utf-8", newline="") as f:
+    source = findings if findings.is_file() else processed / "checks.csv"
+    try:
+        with source.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        if source == findings:
             return [(r.get("statement_en", "").strip(), r.get("statement_zh", "").strip())
-                    for r in csv.DictReader(f) if r.get("statement_en", "").strip()]
-    with (processed / "checks.csv").open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    return [(f"{r['title']}: reported {r['reported']}; implied {r['implied']}.", "")
-            for r in rows if r["verdict"] == "inconsistent"]
+                    for r in rows if r.get("statement_en", "").strip()]
+        return [(f"{r['title']}: reported {r['reported']}; implied {r['implied']}.", "")
+                for r in rows if r["verdict"] == "inconsistent"]
+    except UnicodeDecodeError as e:
+        raise SiteError(f"{source}, byte {e.start}: expected UTF-8 text (CSV); got "
+                        f"{_short(e.object[e.start:e.start + 4])}, not UTF-8: run make") from None
+    except (KeyError, csv.Error) as e:
+        found = f"columns {', '.join(rows[0]) if rows else 'none'}" if isinstance(
+            e, KeyError) else " ".join(str(e).split())
+        expected = f"a column {e.args[0]!r}" if isinstance(e, KeyError) else "a CSV table"
+        raise SiteError(f"{source}: expected {expected}; got {found}: run make") from None
 
 
 def figure_text(png: Path, fallback: str) -> tuple[str, str]:
@@ -377,7 +479,7 @@ def _card(name: str, title: str, alt: str, size: tuple[int, int], lazy: bool = T
 
 
 def write_index(out: Path, info: list[dict], figures: list[dict], full_text: bool = False,
-                processed: Path | None = None) -> None:
+                processed: Path | None = None, cases: list[dict] = ()) -> None:
     meta = data.article_meta()
     e = html.escape
     nbs = "".join(
@@ -402,6 +504,12 @@ def write_index(out: Path, info: list[dict], figures: list[dict], full_text: boo
         '<p class="edition-note">Public edition: the annotated article shows each audited figure '
         "in the sentence it is quoted from, with a link to the original report; the report itself "
         "is not reproduced.</p>")
+    other = "".join(
+        f'<li><a class="t" href="{e(c["href"])}" lang="zh-Hans">{e(c["title"])}</a>'
+        f'{" (invented, for practice)" if c["invented"] else ""}<p>{e(c["headline"])}</p></li>'
+        for c in cases)
+    other = (f'<h2 id="cases">Other articles, audited by the same engine</h2>\n'
+             f'<ol class="nbs">{other}</ol>\n' if other else "")
     title = "Do the numbers in one poverty-alleviation news story add up?"
     doc = f"""<!DOCTYPE html>
 <html lang="en">
@@ -442,7 +550,7 @@ every audited figure marked by its verdict, a summary of the failing checks and 
 the likely error, and a table of every check.</p></div>
 <h2 id="notebooks">Notebooks, in order</h2>
 <ol class="nbs">{nbs}</ol>
-{sols}<h2 id="gallery">Figures</h2>
+{sols}{other}<h2 id="gallery">Figures</h2>
 <ul class="gallery">{gal}</ul>
 <footer><p>Article text \u00a9 its publisher, quoted for verification only. Figures and
 notebooks: the project's licence (see the repository). CJK type: a subset of Noto Sans CJK SC,
@@ -467,6 +575,14 @@ def write_fonts(out: Path) -> None:
     (out / "site.css").write_text(SITE_CSS.replace("SITEFONT", SITE_FONT), encoding="utf-8")
 
 
+class _ImageProblem(Exception):
+    """(where in the notebook, what was found): an embedded image/png that is not a PNG."""
+
+
+def _image_error(e: BaseException) -> str:
+    return " ".join(str(e).split())[:160] or type(e).__name__
+
+
 def set_alt_texts(nb) -> int:
     """Give every embedded PNG without alt text the figure's own title and subtitle, read from
     the PNG's text chunks (``figures.show`` keeps them); returns how many were set."""
@@ -484,14 +600,108 @@ def set_alt_texts(nb) -> int:
             md = output.setdefault("metadata", {})
             if md.get("alt") or md.get("image/png", {}).get("alt"):
                 continue
-            with Image.open(io.BytesIO(base64.b64decode(png))) as im:
-                text = getattr(im, "text", {}) or {}
+            try:
+                with Image.open(io.BytesIO(base64.b64decode(png))) as im:
+                    text = getattr(im, "text", {}) or {}
+            except (OSError, ValueError, SyntaxError) as e:
+                raise _ImageProblem(f"cell {nb.cells.index(cell)}, output "
+                                    f"{cell.outputs.index(output)}, image/png",
+                                    _image_error(e)) from None
             title, desc = text.get("Title", ""), text.get("Description", "")
             if title:
                 md.setdefault("image/png", {})["alt"] = (f"{title.rstrip('.')}. {desc}" if desc
                                                          else title)
                 n += 1
     return n
+
+
+def write_cases(out: Path, figures_dir: Path, processed: Path, full_text: bool = False,
+                cases_dir: Path | None = None) -> list[dict]:
+    """One page per case folder (``cases/<slug>/``), from what ``make`` built for it
+    (``figures/cases/<slug>/``, ``data/processed/cases/<slug>/``): its findings, its figures
+    and its annotated article -> ``site/cases/<slug>/``.  An invented article (the practice
+    case) is published whole; any other article only as quotes in context, unless
+    ``full_text``.  Returns one entry per case for the index."""
+    import pandas as pd
+
+    from debao_audit import case as _case, findings as _findings
+    from debao_audit import figures as _figures
+
+    e = html.escape
+    entries = []
+    cases_dir = ROOT / "cases" if cases_dir is None else Path(cases_dir)
+    for folder in sorted(p.parent for p in cases_dir.glob("*/case.json")):
+        c = _case.load(folder)
+        built, tables = figures_dir / "cases" / c.slug, processed / "cases" / c.slug
+        need = [tables / "findings.csv", tables / "checks.csv", built / "annotated_article.html"]
+        missing = [str(p) for p in need if not p.is_file()]
+        if missing:
+            raise SystemExit(f"{missing[0]}: case {c.slug} not built: run make")
+        found = pd.read_csv(tables / "findings.csv", dtype=str, keep_default_na=False)
+        table = pd.read_csv(tables / "checks.csv", dtype=str, keep_default_na=False)
+        here = out / "cases" / c.slug
+        (here / "figures" / "thumbs").mkdir(parents=True)
+        cards = []
+        for name in _figures.catalogue(c).figures:
+            for ext in ("png", "svg", "csv"):
+                shutil.copyfile(built / f"{name}.{ext}", here / "figures" / f"{name}.{ext}")
+            title, alt = figure_text(built / f"{name}.png", name)
+            size = _thumb(built / f"{name}.png", here / "figures" / "thumbs" / f"{name}.png")
+            cards.append(_card(name, title, alt, size))
+        if c.invented or full_text:
+            edition = "full" if c.invented else "private"
+        else:
+            edition = "quotes"
+        if edition == "full":
+            shutil.copyfile(built / "annotated_article.html", here / "annotated_article.html")
+        else:
+            page.write_page(here / "annotated_article.html", case=c, edition=edition)
+        meta = c.meta_dict()
+        head = _findings.headline_sentence(found, table)
+        head = head[0].upper() + head[1:] + "."
+        items = "".join(f"<li>{e(r.statement_en)}"
+                        f' <span class="zh" lang="zh-Hans">{e(r.statement_zh)}</span></li>'
+                        for r in found.itertuples())
+        invented = ('<p class="edition-note"><strong>An invented article</strong>, written for '
+                    "this project's course with planted problems; free to republish. Its "
+                    "answer key is <code>cases/" + e(c.slug) + "/answer_key.csv</code>.</p>"
+                    if c.invented else "")
+        doc = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{e(c.slug)}: the audit (debao_audit)</title>
+<link rel="stylesheet" href="../../site.css">
+<style>{INDEX_CSS}</style>
+</head>
+<body>
+<main class="wrap">
+<p><a href="../../index.html">All notebooks and figures</a> \u00b7
+ <a href="annotated_article.html">Annotated article</a> \u00b7 <a href="#gallery">Figures</a></p>
+<h1>The audit of <span lang="zh-Hans">{e(meta.get("title", c.slug))}</span></h1>
+<p class="lede">{e(meta.get("producer", ""))}, {e(str(meta.get("date_published", ""))[:10])}:
+every figure read as written and checked by the same engine as the main article
+(<code>python -m debao_audit audit cases/{e(c.slug)}</code>).</p>
+{invented}
+<section class="lead" id="finding" aria-labelledby="finding-h">
+<div><h2 id="finding-h">What the audit found</h2>
+<p>{e(head)}</p>
+<ul>{items}</ul>
+<p><a href="annotated_article.html">Every figure in context, with its checks</a></p></div>
+{cards[0]}
+</section>
+<h2 id="gallery">Figures</h2>
+<ul class="gallery">{"".join(f"<li>{card}</li>" for card in cards[1:])}</ul>
+</main>
+</body>
+</html>
+"""
+        (here / "index.html").write_text(doc, encoding="utf-8")
+        entries.append({"slug": c.slug, "href": f"cases/{c.slug}/index.html",
+                        "title": meta.get("title", c.slug), "headline": head,
+                        "invented": c.invented})
+    return entries
 
 
 def build(out: Path, figures_dir: Path | None = None, *, full_text: bool = False,
@@ -502,6 +712,9 @@ def build(out: Path, figures_dir: Path | None = None, *, full_text: bool = False
     ``solutions=False`` leaves the worked solutions out (``make site SOLUTIONS=0``)."""
     figures_dir = data.FIGURES if figures_dir is None else Path(figures_dir)
     out = out.resolve()
+    if out.exists() and not out.is_dir():
+        raise SiteError(f"{out}: expected the site's directory, or nothing there; got a file: "
+                        "remove it, or build elsewhere with --out DIR")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
@@ -510,37 +723,65 @@ def build(out: Path, figures_dir: Path | None = None, *, full_text: bool = False
         convert_glossary(tmp)
         (tmp / "figures" / "thumbs").mkdir(parents=True)
         figs = []
-        for name, finding in gallery():
+        listed = gallery()
+        if not listed:
+            raise SiteError(f"{README}: expected a gallery block (<!-- gallery --> ... "
+                            "<!-- /gallery -->) naming figures/NAME.png; got none: run make")
+        for name, finding in listed:
             for ext in ("png", "svg", "csv"):
                 src = figures_dir / f"{name}.{ext}"
                 if not src.is_file():
                     raise SystemExit(f"{src}: in the README gallery but not built: run make")
                 shutil.copyfile(src, tmp / "figures" / src.name)
-            title, alt = figure_text(figures_dir / f"{name}.png", finding)
-            size = _thumb(figures_dir / f"{name}.png", tmp / "figures" / "thumbs" / f"{name}.png")
+            png = figures_dir / f"{name}.png"
+            try:
+                title, alt = figure_text(png, finding)
+                size = _thumb(png, tmp / "figures" / "thumbs" / f"{name}.png")
+                if not figs:
+                    share_image(png, tmp / "share.png")
+            except (ValueError, SyntaxError) as e:
+                raise SiteError(f"{png}: expected a PNG image (as make writes it); got "
+                                f"{_image_error(e)}: run make") from None
+            except OSError as e:
+                if e.filename is not None or e.errno is not None:
+                    raise        # reading or writing the file itself: main says which
+                raise SiteError(f"{png}: expected a PNG image (as make writes it); got "
+                                f"{_image_error(e)}: run make") from None
             figs.append({"name": name, "title": title, "alt": alt, "size": size})
-        share_image(figures_dir / f"{figs[0]['name']}.png", tmp / "share.png")
         page.write_page(tmp / "figures" / page.DEFAULT_PATH.name,
                         edition="private" if full_text else "quotes")
         # the processed data beside the figures (the same output setting)
-        write_index(tmp, info, figs, full_text=full_text,
-                    processed=figures_dir.parent / "data" / "processed")
+        processed = figures_dir.parent / "data" / "processed"
+        cases = write_cases(tmp, figures_dir, processed, full_text=full_text)
+        write_index(tmp, info, figs, full_text=full_text, processed=processed, cases=cases)
         write_fonts(tmp)
         for f in tmp.rglob("*"):
             f.chmod(0o755 if f.is_dir() else 0o644)
         tmp.chmod(0o755)
         old = out.with_name(f".{out.name}.old")
-        if old.exists():
-            shutil.rmtree(old)
-        if out.exists():
+        _discard(old)        # left by a run killed while swapping: a directory, or a file
+        moved = out.exists()
+        if moved:
             out.rename(old)
-        tmp.rename(out)
-        if old.exists():
-            shutil.rmtree(old)
+        try:
+            tmp.rename(out)
+        except BaseException:
+            if moved:
+                old.rename(out)      # the previous site stays as it was
+            raise
+        with contextlib.suppress(OSError):
+            _discard(old)    # the new site is in place; a leftover goes next time
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def _discard(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
 
 
 _LOADS = re.compile(r'<(?:img|script|iframe|source)\b[^>]*?\bsrc="([^"#?]+)"|'
@@ -576,6 +817,16 @@ def page_weight(path: Path) -> int:
     return sum(p.stat().st_size for p in seen)
 
 
+def _writing(path: Path, out: Path) -> bool:
+    """Whether ``path`` is the site's (the target, its temporary or old copy beside it, or a
+    directory above them), not an input the build reads."""
+    out, path = Path(out).absolute(), Path(path).absolute()
+    if out.is_relative_to(path) or path.is_relative_to(out):
+        return True
+    return path.is_relative_to(out.parent) and path.relative_to(out.parent).parts[0].startswith(
+        f".{out.name}.")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
@@ -588,16 +839,29 @@ def main(argv: list[str] | None = None) -> int:
     try:
         out = build(args.out, full_text=args.full_text, solutions=not args.no_solutions)
     except OSError as e:
-        # e.g. a read-only checkout: one line naming the path, no traceback
-        what = "the disk is full" if e.errno == 28 else e.strerror or str(e)
+        # e.g. a read-only checkout or a full disk: one line naming the path, no traceback
+        what = "the disk is full" if e.errno == 28 else e.strerror or " ".join(str(e).split())
+        if e.filename is not None and not _writing(Path(e.filename), args.out):
+            print(f"site: cannot read {e.filename} ({what}); nothing was changed",
+                  file=sys.stderr)
+            return 2
         print(f"site: cannot write {e.filename or args.out} ({what}); nothing was changed: "
-              "build it elsewhere with --out DIR or DEBAO_AUDIT_OUTPUT=DIR", file=sys.stderr)
+              + ("free some space, or build it elsewhere" if e.errno == 28 else
+                 "build it elsewhere") + " with --out DIR or DEBAO_AUDIT_OUTPUT=DIR",
+              file=sys.stderr)
+        return 2
+    except (SiteError, data.DataError) as e:
+        print(f"site: {' '.join(str(e).split())}; nothing was changed", file=sys.stderr)
         return 2
     except SystemExit as e:
         if isinstance(e.code, str):
             print(f"site: {e.code}", file=sys.stderr)
             return 2
         raise
+    except Exception as e:  # unforeseen: still one line, and the site as it was
+        msg = " ".join(str(e).split())[:300]
+        print(f"site: failed: {type(e).__name__}: {msg}; nothing was changed", file=sys.stderr)
+        return 2
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
     n = sum(1 for _ in out.rglob("*.html"))
     try:

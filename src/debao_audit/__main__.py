@@ -25,12 +25,22 @@ from typing import Callable, Sequence
 Handler = Callable[[argparse.Namespace], int]
 
 
-def _list() -> int:
+def _case_of(args: argparse.Namespace):
+    """The case ``--case FOLDER`` names (None: this repository's)."""
+    if not getattr(args, "case", None):
+        return None
+    from . import case as _case
+    return _case.load(args.case)
+
+
+def _list(args: argparse.Namespace) -> int:
     """Every figure what-if can replace: its id, the figure as written and its quote."""
     from . import checks
 
-    figs = checks.load_figures()
-    print("Claims (data/claims.csv): id, as written, quote")
+    c = _case_of(args)
+    figs = checks.load_figures(case=c)
+    where = "data/claims.csv" if c is None else str(c.claims)
+    print(f"Claims ({where}): id, as written, quote")
     for k, c in figs.claims.items():
         print(f"  {k}  {c.written}  「{c.quote}」")
     print("External figures (data/external/): id, as written, quote")
@@ -44,15 +54,22 @@ def _list() -> int:
 def _what_if(args: argparse.Namespace) -> int:
     from .whatif import WhatIfError, as_mapping, what_if
 
-    if args.list:
-        return _list()
+    from .case import CaseError
+
+    try:
+        if args.list:
+            return _list(args)
+        _case_of(args)
+    except CaseError as e:
+        print(f"what-if: {e}", file=sys.stderr)
+        return 2
     if not args.overrides:
         print("what-if: give at least one ID=WRITTEN (e.g. rural_income_growth_annual=9.56%), "
               "or --list to see the ids", file=sys.stderr)
         return 2
     try:
         overrides = as_mapping(args.overrides)
-        table = what_if(overrides)
+        table = what_if(overrides, case=_case_of(args))
     except WhatIfError as e:
         print(f"what-if: {e}", file=sys.stderr)
         return 2
@@ -86,6 +103,8 @@ def add_what_if(sub: argparse._SubParsersAction) -> None:
                    help="list the ids that can be replaced, each with its quote, and exit")
     p.add_argument("--csv", action="store_true",
                    help="print check_id,before,after for the verdicts that change, as CSV")
+    p.add_argument("--case", metavar="FOLDER",
+                   help="another case folder (e.g. cases/practice-lanshan); default: data/")
     p.set_defaults(handler=_what_if)
 
 
@@ -154,7 +173,12 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     handler: Handler = args.handler
-    return handler(args)
+    try:
+        return handler(args)
+    except BrokenPipeError:      # the reader stopped reading (`... --list | head`): not an error
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -470,12 +470,21 @@ def validate_case(folder: Path | str) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m debao_audit.validate [CASE_FOLDER]``: this repository's inputs, or a case's."""
+    """``python -m debao_audit.validate [CASE_FOLDER]``: this repository's inputs (its own data
+package and every case folder under ``cases/``), or one case's."""
     from .case import CaseError
 
     args = sys.argv[1:] if argv is None else argv
     try:
-        counts = validate_case(args[0]) if args else validate_all()
+        if args:
+            counts = validate_case(args[0])
+        else:
+            counts = validate_all()
+            folders = sorted(p.parent for p in (data.ROOT / "cases").glob("*/case.json"))
+            for folder in folders:
+                validate_case(folder)
+            if folders:
+                counts["cases"] = len(folders)
     except CaseError as e:
         print(f"invalid input: {e}", file=sys.stderr)
         return 2
