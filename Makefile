@@ -8,7 +8,9 @@
 # make test-browser  the tests that drive a real headless Chromium (the annotated page: render,
 #               axe-core, keyboard, popovers, screens, CJK fonts; every page of the built site)
 #               and a real Jupyter server (a notebook run over its websocket, open/save of every
-#               notebook, the JupyterLab page config): pytest marker browser
+#               notebook, the JupyterLab page config), and every test of the built site (built
+#               once): pytest marker browser.  Also the what-if property tests (marker
+#               properties) with all their examples; make test runs them with a quarter
 # make validate the one validation pass over every input file (CASE=cases/SLUG: a case folder's)
 # make rebuild  re-run every notebook even if nothing changed
 # make test-build  the end-to-end tests of the build and the site: kills, interrupts, failures, a
@@ -26,7 +28,7 @@ STAMP  := $(VENV)/.installed
 # The end-to-end build tests (marked slow) run in `make test-build`, the real-browser and
 # real-server tests (marked browser) in `make test-browser`; CI (.ci/run) runs both.
 PYTEST_ARGS ?= -n 2 --dist loadscope -m "not slow and not share and not browser"
-BROWSER_PYTEST_ARGS ?= -n 2 --dist loadscope -m "browser and not slow and not share"
+BROWSER_PYTEST_ARGS ?= -n 2 --dist loadscope -m "(browser or properties) and not slow and not share"
 
 .PHONY: all env test test-browser test-build lab lock clean-env validate rebuild bench site share-env lite test-share what-if student
 all: $(STAMP)
@@ -63,8 +65,9 @@ test: $(STAMP)
 	@MPLBACKEND=Agg $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Only tests/ is collected: the browser tests are all there (nbval's notebooks run in make test).
+# DEBAO_FULL_PROPERTIES=1: the what-if property tests with all their examples (tests/test_whatif_robust.py).
 test-browser: $(STAMP)
-	@MPLBACKEND=Agg $(BIN)/python -m pytest $(BROWSER_PYTEST_ARGS) tests
+	@MPLBACKEND=Agg DEBAO_FULL_PROPERTIES=1 $(BIN)/python -m pytest $(BROWSER_PYTEST_ARGS) tests
 
 test-build: $(STAMP)
 	@$(BIN)/python -m pytest -p no:xdist -m slow tests/test_build.py tests/test_full_disk.py \

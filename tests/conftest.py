@@ -7,8 +7,10 @@ laptop; the properties, not the timings, are under test).
 **Where the browser tests run.**  Every test that uses the shared Chromium (the fixtures
 ``playwright``, ``browser`` and anything built on them, such as test_page's ``tab``) is marked
 ``browser`` here, at collection, as are the real Jupyter server tests (test_jupyter_server.py,
-marked in the module).  ``make test`` leaves them out; ``make test-browser`` runs exactly them,
-and ``.ci/run`` runs it right after ``make test``."""
+marked in the module) and the tests that read the built site (test_site.py, marked there: the
+site is built once, for them and the Chromium test that opens every page).  ``make test``
+leaves them out; ``make test-browser`` runs them (and the what-if property tests, marker
+``properties``, with all their examples), and ``.ci/run`` runs it right after ``make test``."""
 
 import shutil
 from pathlib import Path

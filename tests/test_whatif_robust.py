@@ -4,6 +4,7 @@ on the command line).  Named cases first, then a property test over every id."""
 
 import contextlib
 import io
+import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -103,7 +104,18 @@ WRITTEN = st.one_of(st.tuples(PREFIX, NUMBER, SUFFIX).map("".join),
                     st.text(max_size=12))
 
 
-@settings(max_examples=400, deadline=None, database=None,
+#: The two what-if property tests run the whole engine per example.  ``make test`` runs them
+#: with a quarter of their examples (100 and 37); ``make test-browser`` (run by .ci/run right
+#: after ``make test``) runs them again with all of them (400 and 150), DEBAO_FULL_PROPERTIES=1.
+FULL_PROPERTIES = os.environ.get("DEBAO_FULL_PROPERTIES") == "1"
+
+
+def examples(n: int) -> int:
+    return n if FULL_PROPERTIES else n // 4
+
+
+@pytest.mark.properties
+@settings(max_examples=examples(400), deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
 @given(key=st.sampled_from(IDS), written=WRITTEN)
 def test_property_any_figure_for_any_id_gives_verdicts_or_a_what_if_error(key, written):
@@ -136,7 +148,8 @@ def test_every_id_survives_the_edge_values(key):
             assert len(t) == len(checks.REGISTRY)
 
 
-@settings(max_examples=150, deadline=None, database=None,
+@pytest.mark.properties
+@settings(max_examples=examples(150), deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
 @given(key=st.sampled_from(IDS), written=WRITTEN, as_csv=st.booleans())
 def test_property_the_command_line_never_crashes(key, written, as_csv):
