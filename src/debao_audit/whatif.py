@@ -198,7 +198,9 @@ def _run_guarded(base: checks.Figures, readings: Mapping[str, Reading],
         return checks.run(figures)
     except (ArithmeticError, ValueError) as e:
         failed = _failing_check(figures)
-        culprit = next((k for k in overrides if _fails(base, {k: readings[k]})), None)
+        # one figure alone is the culprit of the run that just failed (no need to run it again)
+        culprit = (next(iter(overrides)) if len(overrides) == 1 else
+                   next((k for k in overrides if _fails(base, {k: readings[k]})), None))
         what = (f"check {failed} cannot be computed with it" if failed
                 else "the checks cannot be computed with it")
         if culprit:
