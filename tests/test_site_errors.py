@@ -286,3 +286,27 @@ def test_a_site_that_cannot_be_built_fails_in_one_line(site, good_site: Path, tm
     assert _snapshot(out) == before
     assert sorted(p.name for p in base.iterdir() if p.name.startswith((".site", "site"))) == [
         "site"]
+
+
+def test_a_killed_builds_scratch_directory_goes_with_the_next_build(site, good_site: Path,
+                                                                    tmp_path: Path,
+                                                                    monkeypatch) -> None:
+    """A make site killed mid-build leaves .site.XXXX beside the target; the next build (which
+    holds the lock, so no other build owns it) removes it; a second build at the same time is
+    refused in one line."""
+    base = _inputs(tmp_path / "repo")
+    _point_at(site, monkeypatch, base)
+    left = base / ".site.k1ll3d"
+    (left / "notebooks").mkdir(parents=True)
+    (left / "notebooks" / "half.html").write_text("<html>")
+    assert site.main(["--out", str(base / "site")]) == 0
+    assert not left.exists() and (base / "site" / "index.html").is_file()
+    import fcntl
+    import os
+    fd = os.open(base, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with pytest.raises(site.SiteError, match="another make site is building"):
+            site.build(base / "site")
+    finally:
+        os.close(fd)

@@ -34,8 +34,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
 import html
 import json
+import os
 import re
 import shutil
 import sys
@@ -716,6 +718,26 @@ def build(out: Path, figures_dir: Path | None = None, *, full_text: bool = False
         raise SiteError(f"{out}: expected the site's directory, or nothing there; got a file: "
                         "remove it, or build elsewhere with --out DIR")
     out.parent.mkdir(parents=True, exist_ok=True)
+    # One build at a time in the target's directory (a lock on the directory itself: no lock
+    # file left beside the site), held for the whole build, so any other ``.site.XXXX``
+    # scratch directory there was left by a killed build and goes.
+    lock = os.open(out.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(lock)
+        raise SiteError(f"{out}: another make site is building in {out.parent}; wait for it "
+                        "to finish") from None
+    try:
+        for stale in out.parent.glob(f".{out.name}.*"):
+            if stale.is_dir() and not stale.is_symlink() and stale.name != f".{out.name}.old":
+                shutil.rmtree(stale, ignore_errors=True)
+        return _build_locked(out, figures_dir, full_text, solutions)
+    finally:
+        os.close(lock)
+
+
+def _build_locked(out: Path, figures_dir: Path, full_text: bool, solutions: bool) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         sols = sorted((NOTEBOOKS / "solutions").glob("*.ipynb")) if solutions else []
