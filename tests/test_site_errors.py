@@ -248,6 +248,10 @@ CASES = {
         _write("data/processed/findings.csv", b"statement_en,statement_zh\n\xff\xfe,x\n"),
         r"\S+/data/processed/findings\.csv, byte 26: expected UTF-8 text \(CSV\); got "
         r"b'\\xff\\xfe,x', not UTF-8: run make"),
+    "findings without their sentences": (
+        _write("data/processed/findings.csv", b"finding_id,kind\nF1,likely_error\n"),
+        r"\S+/data/processed/findings\.csv: expected a column 'statement_en'; got columns "
+        r"finding_id, kind: run make"),
     "checks without a verdict column (and no findings)": (
         _checks_without_verdicts,
         r"\S+/data/processed/checks\.csv: expected a column 'verdict'; got columns title, "

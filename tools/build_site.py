@@ -417,8 +417,9 @@ def lead_statements(processed: Path | None = None) -> list[tuple[str, str]]:
         with source.open(encoding="utf-8", newline="") as f:
             rows = list(csv.DictReader(f))
         if source == findings:
-            return [(r.get("statement_en", "").strip(), r.get("statement_zh", "").strip())
-                    for r in rows if r.get("statement_en", "").strip()]
+            # a findings table without its sentences would give an index with no lead
+            return [(r["statement_en"].strip(), r["statement_zh"].strip())
+                    for r in rows if r["statement_en"].strip()]
         return [(f"{r['title']}: reported {r['reported']}; implied {r['implied']}.", "")
                 for r in rows if r["verdict"] == "inconsistent"]
     except UnicodeDecodeError as e:
