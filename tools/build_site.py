@@ -347,8 +347,9 @@ def convert_glossary(out: Path) -> None:
     exporter = HTMLExporter(template_name="lab",
                             extra_loaders=[jinja2.DictLoader({"site.html.j2": TEMPLATE})],
                             template_file="site.html.j2")
+    # a fixed cell id: the page is the same bytes on every build (nbformat draws a random one)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
-        GLOSSARY.read_text(encoding="utf-8"))])
+        GLOSSARY.read_text(encoding="utf-8"), id="glossary")])
     nav = _nav([("../index.html", "\u2190 Index"), ("glossary.html", "Glossary")],
                "glossary.html")
     body, _ = exporter.from_notebook_node(nb, resources={"site_nav": nav,
