@@ -77,3 +77,11 @@ def test_a_real_articles_case_is_published_as_quotes_only(tmp_path: Path) -> Non
 def test_a_case_not_built_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match="not built: run make"):
         build_site.write_cases(tmp_path / "site", tmp_path / "figures", tmp_path / "processed")
+
+
+def test_the_glossary_page_is_the_same_bytes_on_every_build(tmp_path: Path) -> None:
+    """The one page made from a notebook built here (not by make): no random cell id."""
+    for run in ("a", "b"):
+        build_site.convert_glossary(tmp_path / run)
+    page = "notebooks/glossary.html"
+    assert (tmp_path / "a" / page).read_bytes() == (tmp_path / "b" / page).read_bytes()

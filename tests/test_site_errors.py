@@ -248,6 +248,10 @@ CASES = {
         _write("data/processed/findings.csv", b"statement_en,statement_zh\n\xff\xfe,x\n"),
         r"\S+/data/processed/findings\.csv, byte 26: expected UTF-8 text \(CSV\); got "
         r"b'\\xff\\xfe,x', not UTF-8: run make"),
+    "findings without their sentences": (
+        _write("data/processed/findings.csv", b"finding_id,kind\nF1,likely_error\n"),
+        r"\S+/data/processed/findings\.csv: expected a column 'statement_en'; got columns "
+        r"finding_id, kind: run make"),
     "checks without a verdict column (and no findings)": (
         _checks_without_verdicts,
         r"\S+/data/processed/checks\.csv: expected a column 'verdict'; got columns title, "
@@ -286,3 +290,27 @@ def test_a_site_that_cannot_be_built_fails_in_one_line(site, good_site: Path, tm
     assert _snapshot(out) == before
     assert sorted(p.name for p in base.iterdir() if p.name.startswith((".site", "site"))) == [
         "site"]
+
+
+def test_a_killed_builds_scratch_directory_goes_with_the_next_build(site, good_site: Path,
+                                                                    tmp_path: Path,
+                                                                    monkeypatch) -> None:
+    """A make site killed mid-build leaves .site.XXXX beside the target; the next build (which
+    holds the lock, so no other build owns it) removes it; a second build at the same time is
+    refused in one line."""
+    base = _inputs(tmp_path / "repo")
+    _point_at(site, monkeypatch, base)
+    left = base / ".site.k1ll3d"
+    (left / "notebooks").mkdir(parents=True)
+    (left / "notebooks" / "half.html").write_text("<html>")
+    assert site.main(["--out", str(base / "site")]) == 0
+    assert not left.exists() and (base / "site" / "index.html").is_file()
+    import fcntl
+    import os
+    fd = os.open(base, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with pytest.raises(site.SiteError, match="another make site is building"):
+            site.build(base / "site")
+    finally:
+        os.close(fd)

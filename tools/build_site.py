@@ -34,8 +34,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
 import html
 import json
+import os
 import re
 import shutil
 import sys
@@ -345,8 +347,9 @@ def convert_glossary(out: Path) -> None:
     exporter = HTMLExporter(template_name="lab",
                             extra_loaders=[jinja2.DictLoader({"site.html.j2": TEMPLATE})],
                             template_file="site.html.j2")
+    # a fixed cell id: the page is the same bytes on every build (nbformat draws a random one)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
-        GLOSSARY.read_text(encoding="utf-8"))])
+        GLOSSARY.read_text(encoding="utf-8"), id="glossary")])
     nav = _nav([("../index.html", "\u2190 Index"), ("glossary.html", "Glossary")],
                "glossary.html")
     body, _ = exporter.from_notebook_node(nb, resources={"site_nav": nav,
@@ -415,8 +418,9 @@ def lead_statements(processed: Path | None = None) -> list[tuple[str, str]]:
         with source.open(encoding="utf-8", newline="") as f:
             rows = list(csv.DictReader(f))
         if source == findings:
-            return [(r.get("statement_en", "").strip(), r.get("statement_zh", "").strip())
-                    for r in rows if r.get("statement_en", "").strip()]
+            # a findings table without its sentences would give an index with no lead
+            return [(r["statement_en"].strip(), r["statement_zh"].strip())
+                    for r in rows if r["statement_en"].strip()]
         return [(f"{r['title']}: reported {r['reported']}; implied {r['implied']}.", "")
                 for r in rows if r["verdict"] == "inconsistent"]
     except UnicodeDecodeError as e:
@@ -716,6 +720,26 @@ def build(out: Path, figures_dir: Path | None = None, *, full_text: bool = False
         raise SiteError(f"{out}: expected the site's directory, or nothing there; got a file: "
                         "remove it, or build elsewhere with --out DIR")
     out.parent.mkdir(parents=True, exist_ok=True)
+    # One build at a time in the target's directory (a lock on the directory itself: no lock
+    # file left beside the site), held for the whole build, so any other ``.site.XXXX``
+    # scratch directory there was left by a killed build and goes.
+    lock = os.open(out.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(lock)
+        raise SiteError(f"{out}: another make site is building in {out.parent}; wait for it "
+                        "to finish") from None
+    try:
+        for stale in out.parent.glob(f".{out.name}.*"):
+            if stale.is_dir() and not stale.is_symlink() and stale.name != f".{out.name}.old":
+                shutil.rmtree(stale, ignore_errors=True)
+        return _build_locked(out, figures_dir, full_text, solutions)
+    finally:
+        os.close(lock)
+
+
+def _build_locked(out: Path, figures_dir: Path, full_text: bool, solutions: bool) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         sols = sorted((NOTEBOOKS / "solutions").glob("*.ipynb")) if solutions else []

@@ -560,9 +560,24 @@ def period_mismatch(c: Check, f: Figures, relation: str) -> str:
             pc, wc = f.claims[p], f.claims[w]
             ok = (spans[p] == spans[w] if relation == "eq" else _within(spans[p], spans[w]))
             if not ok:
-                return (f"{pc.written} ({p}) is counted over {pc.period}, "
-                        f"{wc.written} ({w}) over {wc.period}")
+                return (f"{pc.written} ({p}) is counted {_over(pc.period)}, "
+                        f"{wc.written} ({w}) {_over(wc.period)}")
     return ""
+
+
+def _sentence(text: str) -> str:
+    """``text`` ending as a sentence (a reason written without its full stop gets one)."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?。)" else text + "."
+
+
+def _over(period: str) -> str:
+    """A claims.csv period in words: 'over 2020', 'up to publication', 'over 2017 to
+    publication'."""
+    if period == "publication":
+        return "up to publication"
+    return "over " + period.replace("–publication", " to publication").replace(
+        "-publication", " to publication")
 
 
 def _corners(iv: Interval, date: bool) -> tuple[Decimal, Decimal]:
@@ -667,8 +682,8 @@ class Result:
                          "ge": "implied ≥ reported", "in": "reported within implied range",
                          "none": "—"}[o.relation],
             "formula": self.formula, "assumption": self.assumption,
-            "explanation": ((f"Tension, not a proven inconsistency: {self.not_same} "
-                             if self.tension else "")
+            "explanation": ((f"Tension, not a proven inconsistency: "
+                             f"{_sentence(self.not_same)} " if self.tension else "")
                             + (o.note + " " if o.note else "")
                             + (self.explanation or c.explanation)),
             "reconcile": self.reconcile, "power": self.power, "band": self.band,
