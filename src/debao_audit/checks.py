@@ -77,12 +77,18 @@ class Figures:
         self.overrides = dict(overrides or {})
         self.published = published
         self.text = text
+        #: the figures these were derived from by overrides (the same article as published):
+        #: what depends only on the article, such as what each check weighs, is kept there
+        self.root: Figures = self
+        self._standings: dict[int, tuple[Mapping[str, Check], dict[str, Standing]]] = {}
 
     def with_overrides(self, overrides: Mapping[str, Interval | Reading]) -> "Figures":
         """The same figures with some replaced: a Reading (from ``written.read``) keeps its
         value as written, a bare Interval is taken at its midpoint."""
-        return Figures(list(self.claims.values()), list(self.external.values()),
-                       {**self.overrides, **overrides}, self.published, self.text, self.case)
+        out = Figures(list(self.claims.values()), list(self.external.values()),
+                      {**self.overrides, **overrides}, self.published, self.text, self.case)
+        out.root = self.root
+        return out
 
     def centred(self) -> "Figures":
         """The same figures with every bounded, non-date figure taken at the centre of its
@@ -707,10 +713,18 @@ def published(figures: Figures) -> Figures:
 
 
 def standings(figures: Figures, registry: Mapping[str, Check] | None = None) -> dict[str, Standing]:
-    """What every check weighs, decided on the article as published."""
-    base = published(figures)
+    """What every check weighs, decided on the article as published.  Computed once per
+    article and registry: figures derived by overrides (a what-if, the centred figures) share
+    the answer of the figures they came from, since it never depends on an override."""
     reg = registry if registry is not None else registry_of(figures)
-    return {cid: classify(c, base) for cid, c in reg.items()}
+    cache = figures.root._standings
+    hit = cache.get(id(reg))
+    if hit is not None and hit[0] is reg:
+        return dict(hit[1])
+    base = published(figures)
+    out = {cid: classify(c, base) for cid, c in reg.items()}
+    cache[id(reg)] = (reg, out)
+    return dict(out)
 
 
 def run(figures: Figures, registry: Mapping[str, Check] | None = None) -> list[Result]:
