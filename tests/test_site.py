@@ -98,7 +98,13 @@ def test_the_default_site_is_the_public_edition(site):
 
 
 def test_full_text_edition_shows_the_rights_notice(tmp_path, monkeypatch):
+    # the annotated article and the index are under test; the notebooks' pages, the other
+    # cases' pages and the fonts are built (and tested) with the whole site in test-browser
     monkeypatch.setattr(build_site, "convert_notebooks", lambda *a, **k: [])
+    monkeypatch.setattr(build_site, "write_cases", lambda *a, **k: [])
+    monkeypatch.setattr(build_site, "write_fonts", lambda out: None)
+    monkeypatch.setattr(build_site, "_thumb", lambda src, out: (640, 480))
+    monkeypatch.setattr(build_site, "share_image", lambda src, out: None)
     out = build_site.build(tmp_path / "site", FIGURES, full_text=True)
     built = (out / "figures" / "annotated_article.html").read_text(encoding="utf-8")
     runs = _outside_quotes()
