@@ -61,6 +61,35 @@ def test_the_practice_article_is_marked_invented(practice):
     assert json.loads((PRACTICE / "case.json").read_text(encoding="utf-8"))["license"]["name"]
 
 
+def shared_runs(text: str, source: str, n: int = 12) -> list[str]:
+    """The longest runs of ``n`` or more consecutive characters of ``text`` found in
+    ``source``, left to right (overlapping runs merged into the longest at each start)."""
+    grams = {source[i:i + n] for i in range(len(source) - n + 1)}
+    runs, i = [], 0
+    while i <= len(text) - n:
+        if text[i:i + n] in grams:
+            j = i + n
+            while j < len(text) and text[i:j + 1] in source:
+                j += 1
+            runs.append(text[i:j])
+            i = j - n + 1
+        else:
+            i += 1
+    return runs
+
+
+def test_the_practice_article_is_written_in_its_own_words(practice):
+    """Invented and free to republish: it shares no run of 12 or more consecutive characters
+    with the real, copyrighted report (data/raw/article.txt).  Only the section-heading lines
+    are set aside (a heading with its line breaks and indent is a layout, not wording)."""
+    c, figs, _ = practice
+    headings = set(c.structure.headings)
+    masked = "\n".join("\0" if line.strip() in headings else line
+                       for line in figs.text.split("\n"))
+    source = (ROOT / "data" / "raw" / "article.txt").read_text(encoding="utf-8")
+    assert shared_runs(masked, source) == []
+
+
 def test_answer_key_covers_every_check(practice):
     _, _, results = practice
     assert [r["check_id"] for r in answer_key()] == [r.check.check_id for r in results]
