@@ -10,7 +10,8 @@
 #               and a real Jupyter server (a notebook run over its websocket, open/save of every
 #               notebook, the JupyterLab page config), and every test of the built site (built
 #               once): pytest marker browser.  Also the what-if property tests (marker
-#               properties) with all their examples; make test runs them with a quarter
+#               properties) with all their examples and the edge values for every id; make
+#               test runs a quarter of the examples and the edge values for every third id
 # make validate the one validation pass over every input file (CASE=cases/SLUG: a case folder's)
 # make rebuild  re-run every notebook even if nothing changed
 # make test-build  the end-to-end tests of the build and the site: kills, interrupts, failures, a
@@ -46,14 +47,15 @@ bench: $(STAMP)
 env: $(STAMP)
 
 # The lock is installed by uv (pinned: UV_VERSION), several times faster than pip; where uv cannot
-# be installed or fails, by pip, as before.  Either way exactly the versions in requirements.lock.
+# be installed or fails, by pip, as before.  Either way exactly the versions in requirements.lock,
+# compiled to bytecode at install as pip does (uv alone would leave every process to compile them).
 UV_VERSION := 0.13.8
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
 	$(PYTHON) -m venv $(VENV)
 	@if $(PIP) install uv==$(UV_VERSION) && $(BIN)/uv --version >/dev/null \
-	    && $(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock \
+	    && $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock \
 	    && $(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .; \
 	then echo "set-up: requirements.lock installed with uv $(UV_VERSION)"; \
 	else echo "set-up: uv $(UV_VERSION) unavailable or failed; installing requirements.lock with pip"; \
@@ -61,13 +63,17 @@ $(STAMP): requirements.lock pyproject.toml
 	fi
 	touch $(STAMP)
 
+# PYTHONDONTWRITEBYTECODE cleared: pytest keeps its rewritten test modules and Python the
+# package's compiled modules in __pycache__ (git-ignored; skipped where the checkout is
+# read-only) instead of compiling them again in every worker and kernel on every run.
+NO_RECOMPILE := PYTHONDONTWRITEBYTECODE=
 test: $(STAMP)
-	@MPLBACKEND=Agg $(BIN)/python -m pytest $(PYTEST_ARGS)
+	@$(NO_RECOMPILE) MPLBACKEND=Agg $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Only tests/ is collected: the browser tests are all there (nbval's notebooks run in make test).
 # DEBAO_FULL_PROPERTIES=1: the what-if property tests with all their examples (tests/test_whatif_robust.py).
 test-browser: $(STAMP)
-	@MPLBACKEND=Agg DEBAO_FULL_PROPERTIES=1 $(BIN)/python -m pytest $(BROWSER_PYTEST_ARGS) tests
+	@$(NO_RECOMPILE) MPLBACKEND=Agg DEBAO_FULL_PROPERTIES=1 $(BIN)/python -m pytest $(BROWSER_PYTEST_ARGS) tests
 
 test-build: $(STAMP)
 	@$(BIN)/python -m pytest -p no:xdist -m slow tests/test_build.py tests/test_full_disk.py \

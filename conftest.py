@@ -37,9 +37,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: real headless Chromium and real Jupyter "
                             "server tests, and the tests of the built site (make test-browser, "
                             "run by .ci/run after make test)")
-    config.addinivalue_line("markers", "properties: what-if property tests run in make test with "
-                            "a quarter of their examples, and in make test-browser with all "
-                            "(DEBAO_FULL_PROPERTIES=1)")
+    config.addinivalue_line("markers", "properties: what-if robustness tests run in make test "
+                            "with a quarter of their examples (and every third id), and in "
+                            "make test-browser with all (DEBAO_FULL_PROPERTIES=1)")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -145,7 +145,9 @@ def bench_setup(env: dict[str, str]) -> None:
 
 
 def main() -> None:
-    env = dict(os.environ, MPLBACKEND="Agg")
+    # Like for like: the floor runs with the bytecode setting make test uses (the Makefile's
+    # NO_RECOMPILE), so neither side recompiles its modules on every run.
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="")
     only = os.environ.get("BENCH_ONLY", "")
     if only in ("", "tests"):
         bench_tests(env)
