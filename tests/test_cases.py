@@ -7,6 +7,7 @@ import contextlib
 import csv
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -327,3 +328,42 @@ def test_what_if_and_validate_take_any_case(capsys):
     assert validate_main([]) == 0
     assert capsys.readouterr().out.rstrip().endswith(
         f"{len(list((ROOT / 'cases').glob('*/case.json')))} cases")
+
+
+@pytest.mark.parametrize("code, message", [
+    ("import nowhere_at_all\n", r"checks\.py, line 1: expected a module that imports cleanly; "
+                                r"found ModuleNotFoundError"),
+    ("def register(registry):\n    registry.add(\n", r"checks\.py, line 2: expected a module "
+                                                       r"that imports cleanly; found SyntaxError"),
+])
+def test_a_case_module_that_fails_is_one_error_line(tmp_path, capsys, code, message):
+    """A case's own code that cannot be imported: one line naming its file and line."""
+    from debao_audit.__main__ import main
+
+    folder = tmp_path / "bad-code"
+    shutil.copytree(PRACTICE, folder)
+    (folder / "checks.py").write_text(code, encoding="utf-8")
+    spec = json.loads((folder / "case.json").read_text(encoding="utf-8"))
+    spec.update(slug="bad-code", module="checks.py")
+    (folder / "case.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    assert main(["audit", str(folder), "--out", str(tmp_path / "out"), "--no-figures"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and re.search(message, err[0]), err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_case_check_that_raises_is_one_error_line(tmp_path, capsys):
+    from debao_audit.__main__ import main
+
+    folder = tmp_path / "raising"
+    shutil.copytree(PRACTICE, folder)
+    (folder / "checks.py").write_text(CASE_MODULE.replace(
+        "def _posts(f):\n", "def _posts(f):\n    raise ZeroDivisionError('a slip in the case')\n"),
+        encoding="utf-8")
+    spec = json.loads((folder / "case.json").read_text(encoding="utf-8"))
+    spec.update(slug="raising", module="checks.py")
+    (folder / "case.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    assert main(["audit", str(folder), "--out", str(tmp_path / "out"), "--no-figures"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "checks.py, line" in err[0] and "ZeroDivisionError: a slip" in err[0]
+    assert not (tmp_path / "out").exists()

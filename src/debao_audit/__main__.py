@@ -129,6 +129,14 @@ def _audit(args: argparse.Namespace) -> int:
         print(f"audit: {e.filename or 'an output'}: {what}; nothing was written",
               file=sys.stderr)
         return 2
+    except Exception as e:  # a case's own code failing while its checks run: still one line
+        import traceback
+        where = [f for f in traceback.extract_tb(e.__traceback__)
+                 if "debao_audit" not in f.filename.replace("\\", "/").split("/")]
+        at = f" ({where[-1].filename}, line {where[-1].lineno})" if where else ""
+        print(f"audit: {args.folder}: failed{at}: {type(e).__name__}: "
+              f"{' '.join(str(e).split())[:200]}; nothing was written", file=sys.stderr)
+        return 2
     for line in done.summary():
         print(line)
     shown = [p for p in done.written if p.suffix != ".svg" and p.suffix != ".png"

@@ -118,9 +118,12 @@ def _code(case: Case) -> ModuleType | None:
         sys.modules[name] = mod
         try:
             spec.loader.exec_module(mod)  # type: ignore[union-attr]
-        except Exception:
+        except Exception as e:
             sys.modules.pop(name, None)
-            raise
+            line = _line_in(e, path)
+            raise CaseError(f"{path}{f', line {line}' if line else ''}: expected a module "
+                            f"that imports cleanly; found {type(e).__name__}: "
+                            f"{' '.join(str(e).split())[:200]}") from None
         return mod
     try:
         return importlib.import_module(case.module)
@@ -130,6 +133,17 @@ def _code(case: Case) -> ModuleType | None:
                             f"file in the case folder; found {case.module!r} (no such module)"
                             ) from None
         raise
+
+
+def _line_in(e: BaseException, path: Path) -> int | None:
+    """The last line of ``path`` in the traceback of ``e`` (where the case's own code failed)."""
+    import traceback
+
+    lines = [f.lineno for f in traceback.extract_tb(e.__traceback__)
+             if Path(f.filename) == path]
+    if isinstance(e, SyntaxError) and e.filename and Path(e.filename) == path:
+        lines.append(e.lineno)
+    return lines[-1] if lines else None
 
 
 @functools.lru_cache(maxsize=16)
