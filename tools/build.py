@@ -378,6 +378,12 @@ def _clean(nb):
 
 
 _KERNELS: list = []
+#: The first failure of any step, reported by its thread as it happens (before clean-up).
+_FAILURES: list[BaseException] = []
+
+
+def _failed(e: BaseException) -> None:
+    _FAILURES.append(e)
 
 
 def _kill_kernels() -> None:
@@ -475,18 +481,24 @@ def run_notebook(path: Path, stage: Path, timeout: int = 600) -> dict:
     deps_file = stage.parent / f"{path.stem}.deps.json"
     try:
         with client.setup_kernel(env=env, cwd=str(path.parent), cleanup_kc=False):
-            info = client.wait_for_reply(client.kc.kernel_info())
-            nb.metadata["language_info"] = info["content"]["language_info"]
-            _silent(client, _RECORD, path)
             try:
-                for index, cell in enumerate(nb.cells):
-                    client.execute_cell(cell, index,
-                                        execution_count=client.code_cells_executed + 1)
-            except CellExecutionError as e:
-                raise BuildError(_cell_error(path, nb, e)) from None
-            _silent(client, _DUMP.format(target=str(deps_file)), path, deps_file)
+                info = client.wait_for_reply(client.kc.kernel_info())
+                nb.metadata["language_info"] = info["content"]["language_info"]
+                _silent(client, _RECORD, path)
+                try:
+                    for index, cell in enumerate(nb.cells):
+                        client.execute_cell(cell, index,
+                                            execution_count=client.code_cells_executed + 1)
+                except CellExecutionError as e:
+                    raise BuildError(_cell_error(path, nb, e)) from None
+                _silent(client, _DUMP.format(target=str(deps_file)), path, deps_file)
+            except BaseException as e:
+                _failed(e)     # reported now, before the kernel's clean-up, which may hang
+                raise
     finally:
         _shutdown(km, client)
+    if _FAILURES:            # another step failed meanwhile: nothing more is written
+        raise BuildError(f"{path.relative_to(ROOT)}: stopped, another step failed")
     out = stage / path.relative_to(ROOT)
     out.parent.mkdir(parents=True, exist_ok=True)
     with _writing(out):
@@ -943,13 +955,23 @@ def _build(args, state: dict, stage: Path, start: float, readonly: str | None) -
                                 _stage_of(stage, str(folder.relative_to(ROOT)))): folder
                     for folder in case_todo}
         try:
-            done, pending = wait(futures, return_when=FIRST_EXCEPTION)
-            failed = [f for f in done if f.exception() is not None]
-            if failed:
-                raise failed[0].exception()  # type: ignore[misc]
+            # A step that fails says so at once (_failed), so the run stops even when the
+            # failed kernel's clean-up never returns (its thread is abandoned: see os._exit).
+            while True:
+                done, pending = wait(futures, timeout=0.2, return_when=FIRST_EXCEPTION)
+                failed = [f for f in done if f.exception() is not None]
+                if failed:
+                    raise failed[0].exception()  # type: ignore[misc]
+                if _FAILURES:
+                    raise _FAILURES[0]
+                if not pending:
+                    break
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             _kill_kernels()
+            # the other steps end quickly once their kernels are gone; a clean-up that hangs
+            # is abandoned after a bounded wait (the staging directory is removed after this)
+            wait(futures, timeout=15)
             raise
         pool.shutdown()
         for f, nb in futures.items():
