@@ -69,8 +69,16 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 def build(repo: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([PY, "tools/build.py", *args], cwd=repo, env=_env(**env),
-                          capture_output=True, text=True, timeout=300)
+    # Known defect (issue 16, open): on CI a build whose notebook cell fails has twice hung
+    # (never on this machine in isolation); the run is tried once more before the test fails.
+    for attempt in (1, 2):
+        try:
+            return subprocess.run([PY, "tools/build.py", *args], cwd=repo, env=_env(**env),
+                                  capture_output=True, text=True, timeout=150)
+        except subprocess.TimeoutExpired:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def start(repo: Path, **env: str) -> subprocess.Popen:
