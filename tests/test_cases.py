@@ -41,6 +41,20 @@ def _cli(*argv: str) -> tuple[int, str, str]:
     return rc, out.getvalue(), err.getvalue()
 
 
+def copy_case(folder: Path, edit=None, code: str | None = None, **spec_updates) -> Path:
+    """A copy of the practice case in ``folder``, its case.json updated (``edit(spec)`` and/or
+    keys), with a module file ``checks.py`` when ``code`` is given."""
+    shutil.copytree(PRACTICE, folder)
+    if code is not None:
+        (folder / "checks.py").write_text(code, encoding="utf-8")
+    spec = json.loads((folder / "case.json").read_text(encoding="utf-8"))
+    if edit is not None:
+        edit(spec)
+    spec.update(spec_updates)
+    (folder / "case.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
 def answer_key():
     with (PRACTICE / "answer_key.csv").open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
@@ -132,10 +146,7 @@ def test_overview_figures_credit_the_cases_own_article(practice):
 def test_audit_works_on_a_new_folder(tmp_path):
     """A copy of the practice case under another name: audited with no package change."""
     folder = tmp_path / "my-article"
-    shutil.copytree(PRACTICE, folder)
-    spec = json.loads((folder / "case.json").read_text(encoding="utf-8"))
-    spec["slug"] = "my-article"
-    (folder / "case.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    copy_case(folder, slug="my-article")
     # The real command (the figures are left out here: drawing them is what `make` does for
     # every case folder, and tests/test_site_cases.py holds those built figures to the case's
     # catalogue; tests/test_build.py runs the whole audit as a build step, on CI).
@@ -159,10 +170,7 @@ def test_audit_works_on_a_new_folder(tmp_path):
 ])
 def test_a_broken_case_is_one_error_line(tmp_path, edit, message):
     folder = tmp_path / "broken"
-    shutil.copytree(PRACTICE, folder)
-    spec = json.loads((folder / "case.json").read_text(encoding="utf-8"))
-    edit(spec)
-    (folder / "case.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    copy_case(folder, edit)
     # In process (the command's own entry point): the `python -m debao_audit audit` path itself
     # is run once, by test_audit_works_on_a_new_folder.
     rc, out, err = _cli("audit", str(folder), "--out", str(tmp_path / "out"))
@@ -262,11 +270,7 @@ def test_a_case_brings_its_own_code_as_a_file_in_its_folder(tmp_path):
     from debao_audit.audit import audit
 
     folder = tmp_path / "with-code"
-    shutil.copytree(PRACTICE, folder)
-    (folder / "checks.py").write_text(CASE_MODULE, encoding="utf-8")
-    spec = json.loads((folder / "case.json").read_text(encoding="utf-8"))
-    spec.update(slug="with-code", module="checks.py")
-    (folder / "case.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    copy_case(folder, code=CASE_MODULE, slug="with-code", module="checks.py")
     c = case.load(folder)
     reg = c.registry()
     assert list(reg)[-1] == "public_posts_within_jobs_near_home"
@@ -288,15 +292,10 @@ def test_a_case_brings_its_own_code_as_a_file_in_its_folder(tmp_path):
 
 
 def test_a_missing_case_module_is_one_error_line(tmp_path):
-    folder = tmp_path / "no-code"
-    shutil.copytree(PRACTICE, folder)
-    spec = json.loads((folder / "case.json").read_text(encoding="utf-8"))
-    spec.update(module="nowhere.py")
-    (folder / "case.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    folder = copy_case(tmp_path / "no-code", module="nowhere.py")
     with pytest.raises(case.CaseError, match="expected the file .*nowhere.py; found none"):
         case.load(folder).registry()
-    spec.update(module="no_such_module_anywhere")
-    (folder / "case.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    folder = copy_case(tmp_path / "no-module", module="no_such_module_anywhere")
     with pytest.raises(case.CaseError, match="no such module"):
         case.load(folder).registry()
 
@@ -341,11 +340,7 @@ def test_a_case_module_that_fails_is_one_error_line(tmp_path, capsys, code, mess
     from debao_audit.__main__ import main
 
     folder = tmp_path / "bad-code"
-    shutil.copytree(PRACTICE, folder)
-    (folder / "checks.py").write_text(code, encoding="utf-8")
-    spec = json.loads((folder / "case.json").read_text(encoding="utf-8"))
-    spec.update(slug="bad-code", module="checks.py")
-    (folder / "case.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    copy_case(folder, code=code, slug="bad-code", module="checks.py")
     assert main(["audit", str(folder), "--out", str(tmp_path / "out"), "--no-figures"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and re.search(message, err[0]), err
@@ -356,13 +351,9 @@ def test_a_case_check_that_raises_is_one_error_line(tmp_path, capsys):
     from debao_audit.__main__ import main
 
     folder = tmp_path / "raising"
-    shutil.copytree(PRACTICE, folder)
-    (folder / "checks.py").write_text(CASE_MODULE.replace(
+    copy_case(folder, code=CASE_MODULE.replace(
         "def _posts(f):\n", "def _posts(f):\n    raise ZeroDivisionError('a slip in the case')\n"),
-        encoding="utf-8")
-    spec = json.loads((folder / "case.json").read_text(encoding="utf-8"))
-    spec.update(slug="raising", module="checks.py")
-    (folder / "case.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+        slug="raising", module="checks.py")
     assert main(["audit", str(folder), "--out", str(tmp_path / "out"), "--no-figures"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "checks.py, line" in err[0] and "ZeroDivisionError: a slip" in err[0]
