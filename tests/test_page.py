@@ -578,6 +578,36 @@ def test_embedded_font_is_woff2_and_covers_every_character(html, tree):
     assert not missing, f"characters without a glyph in the embedded font: {sorted(missing)}"
 
 
+def _html5lib_chars(tree) -> tuple[set[str], set[str]]:
+    """What an html5lib tree says the page's characters are, and its bold ones (the reference
+    for page._text_chars, which uses the faster standard-library tokenizer)."""
+    every = set("".join(tree.iter().__next__().itertext()))
+    bold: set[str] = set()
+    for el in tree.iter():
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in page.BOLD_TAGS or set((el.get("class") or "").split()) & set(page.BOLD_CLASSES):
+            bold.update("".join(el.itertext()))
+    ascii_ = {chr(i) for i in range(0x20, 0x7F)}
+    return every | ascii_, bold | ascii_
+
+
+@pytest.mark.parametrize("fragment", [
+    '<p>平 <b>粗 &amp; <span>仍粗</span></b> 后<br>x</p>',
+    '<h2>標題 <span class="pfig">57.84%</span></h2><p class="pt">一<img alt="a">二</p>',
+    '<div><span class="ft x">近<em>8</em>万</span><span class="other">细</span></div>',
+    '<table><tr><th>表头</th><td>单元 &lt;b&gt;</td></tr></table><strong>重</strong>',
+])
+def test_text_chars_agree_with_an_html5_parser(fragment):
+    tree = html5lib.parse(fragment, treebuilder="etree", namespaceHTMLElements=False)
+    assert page._text_chars(fragment) == _html5lib_chars(tree)
+
+
+def test_text_chars_of_the_page_agree_with_an_html5_parser(html, tree):
+    """The whole page (its style sheet and script included): the same characters, and the same
+    bold ones, as html5lib finds."""
+    assert page._text_chars(html) == _html5lib_chars(tree)
+
+
 def test_embedded_font_holds_only_what_the_page_uses(html, tree):
     cmap = _embedded_fonts(html)[400].getBestCmap()
     body = next(tree.iter("body"))

@@ -37,6 +37,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from html import escape
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Iterable, Mapping, Sequence
@@ -212,21 +213,50 @@ BOLD_TAGS = ("h1", "h2", "h3", "th", "strong", "b")
 BOLD_CLASSES = ("pfig", "pt", "ft")
 
 
+#: Elements that have no end tag (they hold no text, so they never open a bold run).
+VOID_TAGS = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+                       "meta", "param", "source", "track", "wbr"))
+
+
+class _TextChars(HTMLParser):
+    """The characters of an HTML text, and those inside bold elements: the standard library's
+    tokenizer with a stack of open elements (the page's own markup closes every element it
+    opens).  Several times faster than building an html5lib tree, with the same result on
+    the page (a test compares the two)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.every: set[str] = set()
+        self.bold: set[str] = set()
+        self._open: list[tuple[str, bool]] = []   # (tag, bold)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in VOID_TAGS:
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        bold = tag in BOLD_TAGS or any(c in BOLD_CLASSES for c in classes)
+        self._open.append((tag, bold or bool(self._open and self._open[-1][1])))
+
+    def handle_endtag(self, tag: str) -> None:
+        for i in range(len(self._open) - 1, -1, -1):
+            if self._open[i][0] == tag:
+                del self._open[i:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.every.update(data)
+        if self._open and self._open[-1][1]:
+            self.bold.update(data)
+
+
 def _text_chars(body_html: str) -> tuple[set[str], set[str]]:
     """All characters of the page's text, and those inside bold elements."""
-    import html5lib
-
-    tree = html5lib.parse(body_html, treebuilder="etree", namespaceHTMLElements=False)
-    every = set("".join(tree.itertext()))
-    bold: set[str] = set()
-    for el in tree.iter():
-        tag = el.tag if isinstance(el.tag, str) else ""
-        classes = (el.get("class") or "").split()
-        if tag in BOLD_TAGS or any(c in BOLD_CLASSES for c in classes):
-            bold.update("".join(el.itertext()))
+    parser = _TextChars()
+    parser.feed(body_html)
+    parser.close()
     # the fallback glyph set of every page: printable ASCII (ids, numbers, CSS-generated text)
     ascii_ = {chr(i) for i in range(0x20, 0x7F)}
-    return every | ascii_, bold | ascii_
+    return parser.every | ascii_, parser.bold | ascii_
 
 
 # --------------------------------------------------------------------------------------------
