@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -234,3 +235,86 @@ def test_the_shipped_font_covers_every_case_and_repository_text() -> None:
     case_text = "".join(p.read_text(encoding="utf-8") for p in cases.rglob("*")
                         if p.is_file() and p.suffix in (".txt", ".csv", ".json"))
     assert case_text and style.missing_glyphs(case_text) == []
+
+
+# ------------------------------------------------------------------ the font-subset cache
+
+@pytest.fixture()
+def font_cache(tmp_path: Path, monkeypatch) -> Path:
+    """A private, empty font-subset cache, and the in-process memo cleared around the test."""
+    where = tmp_path / "font-cache"
+    monkeypatch.setenv(style.FONT_CACHE_ENV, str(where))
+    style.font_subset.cache_clear()
+    yield where
+    style.font_subset.cache_clear()
+
+
+REGULAR = str(style.FONT_FILES["regular"])
+
+
+def test_a_cached_subset_is_the_subset_made_afresh(font_cache: Path, monkeypatch) -> None:
+    first = style.font_subset(REGULAR, "德保县收入", "woff")
+    (entry,) = font_cache.iterdir()
+    assert entry.suffix == ".woff" and entry.read_bytes() == first
+    style.font_subset.cache_clear()
+    assert style.font_subset(REGULAR, "德保县收入", "woff") == first        # read back
+    monkeypatch.setenv(style.FONT_CACHE_ENV, "")                          # no cache at all
+    style.font_subset.cache_clear()
+    assert style.font_subset(REGULAR, "德保县收入", "woff") == first
+
+
+def test_the_cache_key_follows_characters_flavour_and_font_bytes(font_cache: Path,
+                                                                 tmp_path: Path) -> None:
+    key = style._font_cache_key
+    base = key(REGULAR, "德保", "woff")
+    assert base == key(REGULAR, "德保", "woff")
+    assert len({base, key(REGULAR, "德保县", "woff"), key(REGULAR, "德保", "woff2")}) == 3
+    copy = tmp_path / "font.otf"
+    blob = bytearray(Path(REGULAR).read_bytes())
+    copy.write_bytes(blob)
+    same = key(str(copy), "德保", "woff")
+    assert same == base                                   # the same bytes, another path
+    blob[-1] ^= 1
+    copy.write_bytes(blob)
+    os.utime(copy, ns=(1, 1))                             # a new stat: the bytes are read again
+    assert key(str(copy), "德保", "woff") != base
+
+
+def test_a_broken_entry_is_made_again(font_cache: Path) -> None:
+    good = style.font_subset(REGULAR, "扶贫", "woff2")
+    (entry,) = font_cache.iterdir()
+    entry.write_bytes(b"not a font")
+    style.font_subset.cache_clear()
+    assert style.font_subset(REGULAR, "扶贫", "woff2") == good
+    assert entry.read_bytes() == good
+
+
+def test_an_unwritable_cache_is_no_cache(tmp_path: Path, monkeypatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv(style.FONT_CACHE_ENV, str(blocker / "font-cache"))   # cannot be made
+    style.font_subset.cache_clear()
+    try:
+        assert style.font_subset(REGULAR, "协作", "woff").startswith(b"wOFF")
+    finally:
+        style.font_subset.cache_clear()
+    assert [p.name for p in tmp_path.iterdir()] == ["a-file"]
+
+
+def test_the_cache_keeps_its_newest_entries(font_cache: Path, monkeypatch) -> None:
+    monkeypatch.setattr(style, "FONT_CACHE_ENTRIES", 2)
+    for i, chars in enumerate(("一", "二", "三"), start=1):
+        style.font_subset(REGULAR, chars, "woff")
+        # the new entry dated i seconds after the epoch: one apart, whatever the clock's grain
+        entry = font_cache / f"{style._font_cache_key(REGULAR, chars, 'woff')}.woff"
+        os.utime(entry, ns=(10**9 * i, 10**9 * i))
+    names = {p.name for p in font_cache.iterdir()}
+    assert len(names) == 2
+    assert f"{style._font_cache_key(REGULAR, '一', 'woff')}.woff" not in names
+
+
+def test_the_default_cache_is_under_the_output_setting(monkeypatch) -> None:
+    monkeypatch.delenv(style.FONT_CACHE_ENV, raising=False)
+    assert style.font_cache_dir() == style._data.OUTPUT / ".build" / "font-cache"
+    monkeypatch.setenv(style.FONT_CACHE_ENV, "")
+    assert style.font_cache_dir() is None

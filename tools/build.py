@@ -303,6 +303,15 @@ _debao_dump({target!r})
 """
 
 
+def _font_cache_env() -> dict[str, str]:
+    """The steps keep their font subsets in this build's own ``.build/font-cache/``, not in
+    their stage (whose files are outputs) nor in a cache named by the caller (a build touches
+    nothing outside its checkout and outputs); an empty DEBAO_FONT_CACHE (no cache) is kept."""
+    if os.environ.get("DEBAO_FONT_CACHE") == "":
+        return {}
+    return {"DEBAO_FONT_CACHE": str(STATE_DIR / "font-cache")}
+
+
 _IPC: Path | None = None
 #: The kernels' socket directories: /tmp/dba<pid>-<random>/ (short whatever the checkout's path).
 _IPC_PREFIX = "dba"
@@ -477,7 +486,7 @@ def run_notebook(path: Path, stage: Path, timeout: int = 600) -> dict:
     client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3",
                             record_timing=False)
     env = dict(os.environ, DEBAO_AUDIT_OUTPUT=str(stage), MPLBACKEND="Agg",
-               PYDEVD_DISABLE_FILE_VALIDATION="1")
+               PYDEVD_DISABLE_FILE_VALIDATION="1", **_font_cache_env())
     deps_file = stage.parent / f"{path.stem}.deps.json"
     try:
         with client.setup_kernel(env=env, cwd=str(path.parent), cleanup_kc=False):
@@ -593,7 +602,7 @@ def run_case(folder: Path, stage: Path, timeout: int = 600) -> dict:
     stage.mkdir(parents=True)
     tables = stage / "data" / "processed" / "cases" / slug
     figs = stage / "figures" / "cases" / slug
-    env = dict(os.environ, DEBAO_AUDIT_OUTPUT=str(stage), MPLBACKEND="Agg")
+    env = dict(os.environ, DEBAO_AUDIT_OUTPUT=str(stage), MPLBACKEND="Agg", **_font_cache_env())
     proc = subprocess.run([sys.executable, "-m", "debao_audit", "audit", str(folder),
                            "--tables", str(tables), "--figures", str(figs)],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)

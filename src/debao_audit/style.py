@@ -405,13 +405,34 @@ def read_titles(png: Path | str) -> tuple[str, str]:
         return text.get("Title", ""), text.get("Description", "")
 
 
-@lru_cache(maxsize=64)
-def font_subset(font: str, chars: str, flavor: str = "woff") -> bytes:
-    """A subset of *font* with the glyphs of *chars* (and what OpenType layout reaches from
-    them), as ``flavor`` (``woff``: zlib; ``woff2``: needs brotli), deterministic (no
-    timestamp), name records kept (the OFL).  The one subsetter of the SVGs and the page."""
-    import io
+#: Where font subsets are kept between runs: ``DEBAO_FONT_CACHE`` (empty: no cache), else
+#: ``.build/font-cache/`` under the output setting (git-ignored; the build passes its own to
+#: the notebooks it stages).  A subset is a pure function of the font's bytes, the characters,
+#: the flavour, the options and fontTools' version; the file name is the SHA-256 of all of
+#: them, so a stale entry cannot be found.  Not writable (a read-only checkout, a full disk):
+#: no cache, and the subset is made as before.
+FONT_CACHE_ENV = "DEBAO_FONT_CACHE"
+#: Entries kept (the oldest go first); a figure's pair of subsets is ~100-200 KB.
+FONT_CACHE_ENTRIES = 256
+_FONT_MAGIC = {"woff": b"wOFF", "woff2": b"wOF2"}
 
+
+def font_cache_dir() -> Path | None:
+    """The font-subset cache directory (see :data:`FONT_CACHE_ENV`), or None when it is off."""
+    env = os.environ.get(FONT_CACHE_ENV)
+    if env is not None:
+        return Path(env) if env else None
+    return _data.OUTPUT / ".build" / "font-cache"
+
+
+@lru_cache(maxsize=8)
+def _font_digest(font: str, size: int, mtime_ns: int) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(font).read_bytes()).hexdigest()
+
+
+def _font_subset_options(flavor: str):
     from fontTools import subset  # matplotlib's own dependency
 
     options = subset.Options()
@@ -425,6 +446,15 @@ def font_subset(font: str, chars: str, flavor: str = "woff") -> bytes:
     # no 'locl' or 'vert': the text is Simplified Chinese set horizontally, and those features
     # alone bring ~500 Japanese, Korean and Traditional forms (+65% in size)
     options.layout_features = ["ccmp", "kern", "liga", "calt"]
+    return options
+
+
+def _make_font_subset(font: str, chars: str, flavor: str) -> bytes:
+    import io
+
+    from fontTools import subset
+
+    options = _font_subset_options(flavor)
     with subset.load_font(font, options) as f:
         sub = subset.Subsetter(options)
         sub.populate(text=chars)
@@ -432,6 +462,62 @@ def font_subset(font: str, chars: str, flavor: str = "woff") -> bytes:
         buf = io.BytesIO()
         subset.save_font(f, buf, options)
     return buf.getvalue()
+
+
+def _font_cache_key(font: str, chars: str, flavor: str) -> str:
+    import hashlib
+
+    import fontTools
+
+    st = os.stat(font)
+    options = _font_subset_options(flavor)
+    parts = [_font_digest(font, st.st_size, st.st_mtime_ns), fontTools.version, flavor,
+             repr(sorted((k, repr(v)) for k, v in vars(options).items())), chars]
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+def _font_cache_store(where: Path, name: str, blob: bytes) -> None:
+    """Write one entry atomically (a temporary file renamed into place) and drop the oldest
+    beyond :data:`FONT_CACHE_ENTRIES`; any OSError leaves the cache as it was."""
+    import tempfile
+
+    tmp = None
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=where)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(blob)
+        os.replace(tmp, where / name)
+        tmp = None
+        entries = sorted(where.glob("*.woff*"), key=lambda p: (p.stat().st_mtime_ns, p.name))
+        for old in entries[:-FONT_CACHE_ENTRIES]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
+@lru_cache(maxsize=64)
+def font_subset(font: str, chars: str, flavor: str = "woff") -> bytes:
+    """A subset of *font* with the glyphs of *chars* (and what OpenType layout reaches from
+    them), as ``flavor`` (``woff``: zlib; ``woff2``: needs brotli), deterministic (no
+    timestamp), name records kept (the OFL).  The one subsetter of the SVGs and the page.
+    Kept on disk between runs (:func:`font_cache_dir`): making one takes 0.3-1 s."""
+    where = font_cache_dir()
+    if where is None:
+        return _make_font_subset(font, chars, flavor)
+    name = f"{_font_cache_key(font, chars, flavor)}.{flavor}"
+    try:
+        blob = (where / name).read_bytes()
+        if blob.startswith(_FONT_MAGIC[flavor]):
+            return blob
+    except OSError:
+        pass
+    blob = _make_font_subset(font, chars, flavor)
+    _font_cache_store(where, name, blob)
+    return blob
 
 
 def _woff_subset(font: str, chars: str) -> bytes:
