@@ -50,9 +50,12 @@ def pytest_configure(config: pytest.Config) -> None:
                             "make test-browser with all (DEBAO_FULL_PROPERTIES=1)")
 
 
-def pytest_sessionstart(session: pytest.Session) -> None:
+@pytest.hookimpl(wrapper=True)
+def pytest_sessionstart(session: pytest.Session):
+    # After xdist has started its workers: they start and collect while the inputs are checked.
+    result = yield
     if hasattr(session.config, "workerinput"):
-        return  # validated once, by the controller
+        return result  # validated once, by the controller
     _BEFORE.update(_checkout_state())
     from debao_audit import data, validate
 
@@ -60,6 +63,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         validate.validate_all()
     except data.DataError as e:
         pytest.exit(f"invalid input, no test was run:\n{e}", returncode=3)
+    return result
 
 
 _SKIP_DIRS = {".git", ".venv", ".build", "__pycache__", ".hypothesis", ".pytest_cache", "node_modules"}
