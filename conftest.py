@@ -7,12 +7,10 @@
    test item (``<notebook>::outputs``, in the same xdist scope, so it always runs after that
    notebook's cells whatever the order of the rest) compares every file the notebook wrote with
    the committed file byte for byte.  nbval compares the notebook's own outputs.
-   The one thing a test run keeps in the checkout (besides ``__pycache__``) is the font-subset
-   cache, ``.build/font-cache/`` (git-ignored, shared with ``make``; ``DEBAO_FONT_CACHE``, see
-   ``debao_audit.style.font_cache_dir``): a subset is a pure function of the font, the
-   characters and the options, and the notebooks' figures and page, compared byte for byte
-   with the committed ones, would show a wrong entry.  Where the checkout is read-only it is
-   read, never written.
+   Font subsets (``debao_audit.style.font_subset``) are looked up in ``make``'s cache,
+   ``.build/font-cache/``, and new ones kept in a temporary directory (``DEBAO_FONT_CACHE``):
+   a subset is a pure function of the font, the characters and the options, and the notebooks'
+   figures and page, compared byte for byte with the committed ones, would show a wrong entry.
 3. **Bad input stops the session once.**  The inputs are validated before the notebooks are
    collected; a ``DataError`` ends the run with that one message instead of a failure per cell.
 """
@@ -33,8 +31,13 @@ if not os.environ.get("DEBAO_AUDIT_OUTPUT"):
     _OWN_TMP = tempfile.mkdtemp(prefix="debao-audit-test-")
     os.environ["DEBAO_AUDIT_OUTPUT"] = _OWN_TMP
 OUTPUT = Path(os.environ["DEBAO_AUDIT_OUTPUT"]).resolve()
-# The build's own font-subset cache (what `make` made), inherited by the workers and kernels.
-os.environ.setdefault("DEBAO_FONT_CACHE", str(ROOT / ".build" / "font-cache"))
+# Font subsets: new ones kept in a temporary directory of their own (not among the outputs the
+# tests compare), make's read; the workers and kernels inherit the setting.
+_FONT_TMP = None
+if "DEBAO_FONT_CACHE" not in os.environ:
+    _FONT_TMP = tempfile.mkdtemp(prefix="debao-audit-fonts-")
+    os.environ["DEBAO_FONT_CACHE"] = os.pathsep.join(
+        [_FONT_TMP, str(ROOT / ".build" / "font-cache")])
 NOTEBOOK_OUTPUT = OUTPUT / "notebooks-run"
 
 
@@ -98,8 +101,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    if _OWN_TMP and not hasattr(config, "workerinput"):
-        shutil.rmtree(_OWN_TMP, ignore_errors=True)
+    if not hasattr(config, "workerinput"):
+        for tmp in (_OWN_TMP, _FONT_TMP):
+            if tmp:
+                shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _notebook_of(item: pytest.Item) -> Path | None:

@@ -315,6 +315,24 @@ def test_the_cache_keeps_its_newest_entries(font_cache: Path, monkeypatch) -> No
 
 def test_the_default_cache_is_under_the_output_setting(monkeypatch) -> None:
     monkeypatch.delenv(style.FONT_CACHE_ENV, raising=False)
-    assert style.font_cache_dir() == style._data.OUTPUT / ".build" / "font-cache"
+    assert style.font_cache_dirs() == [style._data.OUTPUT / ".build" / "font-cache"]
     monkeypatch.setenv(style.FONT_CACHE_ENV, "")
-    assert style.font_cache_dir() is None
+    assert style.font_cache_dirs() == []
+
+
+def test_new_subsets_go_to_the_first_cache_and_all_are_read(tmp_path: Path, monkeypatch) -> None:
+    """As under the tests: their own cache first (written), make's second (only read)."""
+    own, shared = tmp_path / "own", tmp_path / "shared"
+    monkeypatch.setenv(style.FONT_CACHE_ENV, f"{own}{os.pathsep}{shared}")
+    style.font_subset.cache_clear()
+    try:
+        made = style.font_subset(REGULAR, "南山", "woff")
+        name = f"{style._font_cache_key(REGULAR, '南山', 'woff')}.woff"
+        assert [p.name for p in own.iterdir()] == [name] and not shared.exists()
+        shared.mkdir()
+        (own / name).rename(shared / name)
+        style.font_subset.cache_clear()
+        assert style.font_subset(REGULAR, "南山", "woff") == made        # found in the second
+        assert list(own.iterdir()) == []                                # and not copied
+    finally:
+        style.font_subset.cache_clear()

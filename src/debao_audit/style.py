@@ -407,22 +407,25 @@ def read_titles(png: Path | str) -> tuple[str, str]:
 
 #: Where font subsets are kept between runs: ``DEBAO_FONT_CACHE`` (empty: no cache), else
 #: ``.build/font-cache/`` under the output setting (git-ignored; the build passes its own to
-#: the notebooks it stages).  A subset is a pure function of the font's bytes, the characters,
-#: the flavour, the options and fontTools' version; the file name is the SHA-256 of all of
-#: them, so a stale entry cannot be found.  Not writable (a read-only checkout, a full disk):
-#: no cache, and the subset is made as before.
+#: the notebooks it stages).  ``DEBAO_FONT_CACHE`` may name several directories, separated by
+#: ``os.pathsep``: new subsets are written to the first, and looked up in all (the tests write
+#: to their temporary directory and read what ``make`` made).  A subset is a pure function of
+#: the font's bytes, the characters, the flavour, the options and fontTools' version; the file
+#: name is the SHA-256 of all of them, so a stale entry cannot be found.  Not writable (a
+#: read-only checkout, a full disk): nothing is kept, and the subset is made as before.
 FONT_CACHE_ENV = "DEBAO_FONT_CACHE"
 #: Entries kept (the oldest go first); a figure's pair of subsets is ~100-200 KB.
 FONT_CACHE_ENTRIES = 256
 _FONT_MAGIC = {"woff": b"wOFF", "woff2": b"wOF2"}
 
 
-def font_cache_dir() -> Path | None:
-    """The font-subset cache directory (see :data:`FONT_CACHE_ENV`), or None when it is off."""
+def font_cache_dirs() -> list[Path]:
+    """The font-subset cache directories (see :data:`FONT_CACHE_ENV`): the first is written,
+    all are read; empty when the cache is off."""
     env = os.environ.get(FONT_CACHE_ENV)
     if env is not None:
-        return Path(env) if env else None
-    return _data.OUTPUT / ".build" / "font-cache"
+        return [Path(d) for d in env.split(os.pathsep) if d]
+    return [_data.OUTPUT / ".build" / "font-cache"]
 
 
 @lru_cache(maxsize=8)
@@ -504,19 +507,20 @@ def font_subset(font: str, chars: str, flavor: str = "woff") -> bytes:
     """A subset of *font* with the glyphs of *chars* (and what OpenType layout reaches from
     them), as ``flavor`` (``woff``: zlib; ``woff2``: needs brotli), deterministic (no
     timestamp), name records kept (the OFL).  The one subsetter of the SVGs and the page.
-    Kept on disk between runs (:func:`font_cache_dir`): making one takes 0.3-1 s."""
-    where = font_cache_dir()
-    if where is None:
+    Kept on disk between runs (:func:`font_cache_dirs`): making one takes 0.3-1 s."""
+    dirs = font_cache_dirs()
+    if not dirs:
         return _make_font_subset(font, chars, flavor)
     name = f"{_font_cache_key(font, chars, flavor)}.{flavor}"
-    try:
-        blob = (where / name).read_bytes()
+    for where in dirs:
+        try:
+            blob = (where / name).read_bytes()
+        except OSError:
+            continue
         if blob.startswith(_FONT_MAGIC[flavor]):
             return blob
-    except OSError:
-        pass
     blob = _make_font_subset(font, chars, flavor)
-    _font_cache_store(where, name, blob)
+    _font_cache_store(dirs[0], name, blob)
     return blob
 
 
