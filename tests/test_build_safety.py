@@ -292,3 +292,51 @@ def test_a_site_that_cannot_be_written_is_one_line(capsys) -> None:
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
     assert err.startswith("site: cannot write /proc/debao"), err
+
+
+# --------------------------------------------------------------------------------------------
+# After a failure: the other kernels are stopped by signal, never through their zmq objects
+# --------------------------------------------------------------------------------------------
+
+class _Manager:
+    """Stands in for a step's KernelManager: a real child process, and zmq clean-up that must
+    not be called from the main thread (it belongs to the step's thread)."""
+
+    def __init__(self, tmp: Path) -> None:
+        from types import SimpleNamespace
+
+        self.provisioner = SimpleNamespace(process=subprocess.Popen(
+            [PY, "-c", "import time; time.sleep(60)"]))
+        self.connection = tmp / "kernel.json"
+        self.connection.write_text("{}")
+        self.zmq_touched = False
+
+    def cleanup_connection_file(self) -> None:
+        self.connection.unlink(missing_ok=True)
+
+    def cleanup_ipc_files(self) -> None:
+        pass
+
+    def cleanup_resources(self, restart: bool = False) -> None:
+        self.zmq_touched = True      # destroys the zmq context: blocks if a socket is in use
+
+    def request_shutdown(self, restart: bool = False) -> None:
+        self.zmq_touched = True
+
+
+def test_killing_the_kernels_uses_signals_and_files_only(repo: Path, tmp_path: Path,
+                                                        monkeypatch) -> None:
+    """The rare hang of a failing build (issue 16): the main thread released a running step's
+    zmq context (KernelManager.cleanup_resources), whose Context.term waited for ever on the
+    sockets the step's thread still held, or libzmq aborted (``pfd.revents & POLLIN``)."""
+    b = _runner(repo)
+    km = _Manager(tmp_path)
+    monkeypatch.setattr(b, "_KERNELS", [km])
+    try:
+        b._kill_kernels()
+        assert km.provisioner.process.poll() is not None, "the kernel process was killed"
+        assert not km.connection.exists(), "its connection file removed"
+        assert not km.zmq_touched, "its zmq objects are left to its own thread"
+    finally:
+        km.provisioner.process.kill()
+        km.provisioner.process.wait()

@@ -143,16 +143,8 @@ def _env(out: Path, **extra: str) -> dict[str, str]:
 
 
 def build(repo: Path, out: Path, **env: str) -> subprocess.CompletedProcess:
-    # Known defect (issue 16, open): on CI a build whose notebook cell fails has twice hung
-    # (never on this machine in isolation); the run is tried once more before the test fails.
-    for attempt in (1, 2):
-        try:
-            return subprocess.run([PY, "tools/build.py"], cwd=repo, env=_env(out, **env),
-                                  capture_output=True, text=True, timeout=150)
-        except subprocess.TimeoutExpired:
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    return subprocess.run([PY, "tools/build.py"], cwd=repo, env=_env(out, **env),
+                          capture_output=True, text=True, timeout=150)
 
 
 def snapshot(root: Path, skip: tuple[str, ...] = (".build", "filler")) -> dict[str, str]:

@@ -64,6 +64,7 @@ import os
 import re
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -396,29 +397,37 @@ def _failed(e: BaseException) -> None:
 
 
 def _kill_kernels() -> None:
-    """Stop every kernel still running (after a failure or an interrupt), without waiting."""
-    for km in _KERNELS:
+    """Stop every kernel still running (after a failure or an interrupt), without waiting for
+    its step.  Only signals and files: a kernel's zmq sockets and context belong to its step's
+    thread, and closing them from here can block for ever (zmq's Context.term waits for the
+    sockets that thread still holds; seen as the rare hang of a failing build) or abort the
+    process (libzmq's ``pfd.revents & POLLIN`` assertion).  The step's thread, or the process
+    exit, closes them."""
+    for km in list(_KERNELS):
         with contextlib.suppress(Exception):
             proc = getattr(km.provisioner, "process", None)
             if proc is not None and proc.poll() is None:
                 proc.kill()
                 proc.wait(5)
         with contextlib.suppress(Exception):
-            km.cleanup_resources()
+            km.cleanup_connection_file()
+        with contextlib.suppress(Exception):
+            km.cleanup_ipc_files()
 
 
 def _shutdown(km, client) -> None:
     """A polite shutdown request, no interrupt first (nbclient's cleanup interrupts the kernel,
-    which then logs a KeyboardInterrupt to the terminal)."""
+    which then logs a KeyboardInterrupt to the terminal).  In the step's own thread: the client's
+    channels are stopped before the manager's resources (its zmq context) are released."""
     with contextlib.suppress(Exception):
         if km.has_kernel:
             km.request_shutdown()
             km.finish_shutdown(waittime=10)
     with contextlib.suppress(Exception):
-        km.cleanup_resources()
-    with contextlib.suppress(Exception):
         if client.kc is not None:
             client.kc.stop_channels()
+    with contextlib.suppress(Exception):
+        km.cleanup_resources()
 
 
 def _silent(client, code: str, path: Path, writing: Path | None = None) -> None:
@@ -489,7 +498,11 @@ def run_notebook(path: Path, stage: Path, timeout: int = 600) -> dict:
                PYDEVD_DISABLE_FILE_VALIDATION="1", **_font_cache_env())
     deps_file = stage.parent / f"{path.stem}.deps.json"
     try:
-        with client.setup_kernel(env=env, cwd=str(path.parent), cleanup_kc=False):
+        # The kernel's own stdout and stderr (not the cells' output, which comes as messages)
+        # are not the build's: a kernel stopped after another step failed may print libzmq's
+        # "Assertion failed: pfd.revents & POLLIN" as it goes, and the build says one line.
+        with client.setup_kernel(env=env, cwd=str(path.parent), cleanup_kc=False,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
             try:
                 info = client.wait_for_reply(client.kc.kernel_info())
                 nb.metadata["language_info"] = info["content"]["language_info"]
@@ -596,8 +609,6 @@ def run_case(folder: Path, stage: Path, timeout: int = 600) -> dict:
     """Audit the case in ``folder`` (``python -m debao_audit audit``) into ``stage``: its tables
     under ``data/processed/cases/<slug>/``, its figures and page under ``figures/cases/<slug>/``.
     """
-    import subprocess
-
     slug = folder.name
     stage.mkdir(parents=True)
     tables = stage / "data" / "processed" / "cases" / slug
@@ -968,11 +979,13 @@ def _build(args, state: dict, stage: Path, start: float, readonly: str | None) -
             # failed kernel's clean-up never returns (its thread is abandoned: see os._exit).
             while True:
                 done, pending = wait(futures, timeout=0.2, return_when=FIRST_EXCEPTION)
-                failed = [f for f in done if f.exception() is not None]
-                if failed:
-                    raise failed[0].exception()  # type: ignore[misc]
+                # The first failure reported is the cause: a step that then stops because of
+                # it ("stopped, another step failed") may end first.
                 if _FAILURES:
                     raise _FAILURES[0]
+                failed = [f for f in done if f.exception() is not None]
+                if failed:
+                    raise _FAILURES[0] if _FAILURES else failed[0].exception()  # type: ignore[misc]
                 if not pending:
                     break
         except BaseException:
