@@ -158,7 +158,7 @@ def _processes_in(where: Path) -> list[int]:
     pids = []
     for proc in Path("/proc").glob("[0-9]*"):
         try:
-            if Path(os.readlink(proc / "cwd")).is_relative_to(where):
+            if Path(os.readlink(proc / "cwd")).is_relative_to(where.resolve()):
                 pids.append(int(proc.name))
         except OSError:
             continue
@@ -171,10 +171,15 @@ def test_a_failing_build_ends_every_time_naming_its_cause(built: Path) -> None:
     Under load it hung or aborted about one run in ten; each run here must end in time, with
     the failing cell named (never the step stopped because of it), and leave no kernel."""
     _notebook(built / "notebooks" / "00-a.ipynb", "a", "2")
+    # 00-a still running when 01-b fails (the window the hang needed): it sleeps at the end
+    nb = nbformat.read(built / "notebooks" / "00-a.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("import time; time.sleep(5)"))
+    nb.cells[-1].id = "a-sleeps"
+    nbformat.write(nb, built / "notebooks" / "00-a.ipynb")
     _notebook(built / "notebooks" / "01-b.ipynb", "b", "2", fail=True)
-    for attempt in range(12):
+    for attempt in range(10):
         r = subprocess.run([PY, "tools/build.py"], cwd=built, env=_env(), capture_output=True,
-                           text=True, timeout=60)
+                           text=True, timeout=30)
         assert r.returncode == 2, (attempt, r.returncode, r.stderr[-2000:])
         assert r.stderr == ("build: notebooks/01-b.ipynb: cell 2 failed: RuntimeError: the last "
                             "step fails; no output was changed\n"), (attempt, r.stderr[-2000:])

@@ -331,12 +331,35 @@ def test_killing_the_kernels_uses_signals_and_files_only(repo: Path, tmp_path: P
     sockets the step's thread still held, or libzmq aborted (``pfd.revents & POLLIN``)."""
     b = _runner(repo)
     km = _Manager(tmp_path)
+    audit = subprocess.Popen([PY, "-c", "import time; time.sleep(60)"])   # a case step's
     monkeypatch.setattr(b, "_KERNELS", [km])
+    monkeypatch.setattr(b, "_PROCESSES", [audit])
     try:
         b._kill_kernels()
         assert km.provisioner.process.poll() is not None, "the kernel process was killed"
+        assert audit.poll() is not None, "the case audit was killed"
         assert not km.connection.exists(), "its connection file removed"
         assert not km.zmq_touched, "its zmq objects are left to its own thread"
     finally:
-        km.provisioner.process.kill()
-        km.provisioner.process.wait()
+        for proc in (km.provisioner.process, audit):
+            proc.kill()
+            proc.wait()
+
+
+def test_the_first_failure_is_the_one_named(repo: Path, monkeypatch) -> None:
+    """Every step's failure is reported as it happens (a case's too, not only a notebook
+    cell's); a step stopped because of another's failure never is."""
+    b = _runner(repo)
+    monkeypatch.setattr(b, "_FAILURES", [])
+
+    def raising(e: BaseException):
+        def step():
+            raise e
+        return step
+
+    cause = b.BuildError("cases/x: the audit failed: boom")
+    later = b.BuildError("notebooks/01-b.ipynb: cell 2 failed: RuntimeError: x")
+    for e in (cause, b.Stopped("notebooks/00-a.ipynb: stopped, another step failed"), later):
+        with pytest.raises(type(e)):
+            b._timed(raising(e))
+    assert b._FAILURES == [cause, later]

@@ -280,13 +280,24 @@ def test_the_cache_key_follows_characters_flavour_and_font_bytes(font_cache: Pat
     assert key(str(copy), "德保", "woff") != base
 
 
-def test_a_broken_entry_is_made_again(font_cache: Path) -> None:
+@pytest.mark.parametrize("damage", ["not a font", "truncated"])
+def test_a_broken_entry_is_made_again(font_cache: Path, damage: str) -> None:
     good = style.font_subset(REGULAR, "扶贫", "woff2")
     (entry,) = font_cache.iterdir()
-    entry.write_bytes(b"not a font")
+    entry.write_bytes(b"not a font" if damage == "not a font" else good[:len(good) // 2])
     style.font_subset.cache_clear()
     assert style.font_subset(REGULAR, "扶贫", "woff2") == good
     assert entry.read_bytes() == good
+
+
+def test_a_killed_writers_temporary_file_goes_later(font_cache: Path) -> None:
+    font_cache.mkdir()
+    old, fresh = font_cache / ".old.tmp", font_cache / ".fresh.tmp"
+    old.write_bytes(b"half")
+    fresh.write_bytes(b"being written")
+    os.utime(old, (1, 1))
+    style.font_subset(REGULAR, "帮扶", "woff")
+    assert not old.exists() and fresh.exists()
 
 
 def test_an_unwritable_cache_is_no_cache(tmp_path: Path, monkeypatch) -> None:

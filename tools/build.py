@@ -117,6 +117,10 @@ class BuildError(Exception):
     pass
 
 
+class Stopped(BuildError):
+    """A step that stopped because another failed (never the cause to report)."""
+
+
 # --------------------------------------------------------------------------------------------
 # The declared output set: the only paths the build ever writes, renames or deletes
 # --------------------------------------------------------------------------------------------
@@ -393,22 +397,28 @@ _FAILURES: list[BaseException] = []
 
 
 def _failed(e: BaseException) -> None:
-    _FAILURES.append(e)
+    if not isinstance(e, Stopped) and not any(f is e for f in _FAILURES):
+        _FAILURES.append(e)
+
+
+#: The case steps' audit processes (killed with the kernels after a failure).
+_PROCESSES: list[subprocess.Popen] = []
 
 
 def _kill_kernels() -> None:
-    """Stop every kernel still running (after a failure or an interrupt), without waiting for
-    its step.  Only signals and files: a kernel's zmq sockets and context belong to its step's
+    """Stop every kernel and case audit still running (after a failure or an interrupt),
+    without waiting for its step.  Only signals and files: a kernel's zmq sockets and context belong to its step's
     thread, and closing them from here can block for ever (zmq's Context.term waits for the
     sockets that thread still holds; seen as the rare hang of a failing build) or abort the
     process (libzmq's ``pfd.revents & POLLIN`` assertion).  The step's thread, or the process
     exit, closes them."""
-    for km in list(_KERNELS):
+    procs = [getattr(km.provisioner, "process", None) for km in list(_KERNELS)]
+    for proc in [*procs, *list(_PROCESSES)]:
         with contextlib.suppress(Exception):
-            proc = getattr(km.provisioner, "process", None)
             if proc is not None and proc.poll() is None:
                 proc.kill()
                 proc.wait(5)
+    for km in list(_KERNELS):
         with contextlib.suppress(Exception):
             km.cleanup_connection_file()
         with contextlib.suppress(Exception):
@@ -520,7 +530,7 @@ def run_notebook(path: Path, stage: Path, timeout: int = 600) -> dict:
     finally:
         _shutdown(km, client)
     if _FAILURES:            # another step failed meanwhile: nothing more is written
-        raise BuildError(f"{path.relative_to(ROOT)}: stopped, another step failed")
+        raise Stopped(f"{path.relative_to(ROOT)}: stopped, another step failed")
     out = stage / path.relative_to(ROOT)
     out.parent.mkdir(parents=True, exist_ok=True)
     with _writing(out):
@@ -614,11 +624,21 @@ def run_case(folder: Path, stage: Path, timeout: int = 600) -> dict:
     tables = stage / "data" / "processed" / "cases" / slug
     figs = stage / "figures" / "cases" / slug
     env = dict(os.environ, DEBAO_AUDIT_OUTPUT=str(stage), MPLBACKEND="Agg", **_font_cache_env())
-    proc = subprocess.run([sys.executable, "-m", "debao_audit", "audit", str(folder),
-                           "--tables", str(tables), "--figures", str(figs)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.Popen([sys.executable, "-m", "debao_audit", "audit", str(folder),
+                             "--tables", str(tables), "--figures", str(figs)],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    _PROCESSES.append(proc)     # killed, like the kernels, when another step fails
+    try:
+        _, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise BuildError(f"{folder.relative_to(ROOT)}: the audit took more than {timeout} s")
+    if _FAILURES:
+        raise Stopped(f"{folder.relative_to(ROOT)}: stopped, another step failed")
     if proc.returncode != 0:
-        lines = [ln for ln in proc.stderr.strip().splitlines() if ln.strip()]
+        lines = [ln for ln in err.strip().splitlines() if ln.strip()]
         raise BuildError(f"{folder.relative_to(ROOT)}: the audit failed: "
                          f"{lines[-1] if lines else f'exit status {proc.returncode}'}")
     outputs = sorted(str(q.relative_to(stage)) for q in stage.rglob("*") if q.is_file())
@@ -984,16 +1004,19 @@ def _build(args, state: dict, stage: Path, start: float, readonly: str | None) -
                 if _FAILURES:
                     raise _FAILURES[0]
                 failed = [f for f in done if f.exception() is not None]
-                if failed:
+                if failed:   # (every failure passes through _failed first: see _timed)
                     raise _FAILURES[0] if _FAILURES else failed[0].exception()  # type: ignore[misc]
                 if not pending:
                     break
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             _kill_kernels()
-            # the other steps end quickly once their kernels are gone; a clean-up that hangs
-            # is abandoned after a bounded wait (the staging directory is removed after this)
-            wait(futures, timeout=15)
+            # A case step ends as soon as its audit is killed, and a step between two writes
+            # within milliseconds (each checks _FAILURES first).  A notebook step mid-cell does
+            # not: nbclient waits for its killed kernel's next message with no timeout.  So a
+            # short bounded wait, then the staging directory is removed and the process exits
+            # (os._exit), abandoning those threads.
+            wait(futures, timeout=3)
             raise
         pool.shutdown()
         for f, nb in futures.items():
@@ -1042,8 +1065,14 @@ def _terminate(signum, frame):
 
 
 def _timed(fn, *args):
+    """Run a step, timed; whatever makes it fail is reported at once (:func:`_failed`), so the
+    first failure is the one named."""
     t = time.perf_counter()
-    return fn(*args), time.perf_counter() - t
+    try:
+        return fn(*args), time.perf_counter() - t
+    except BaseException as e:
+        _failed(e)
+        raise
 
 
 if __name__ == "__main__":

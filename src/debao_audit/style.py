@@ -467,6 +467,21 @@ def _make_font_subset(font: str, chars: str, flavor: str) -> bytes:
     return buf.getvalue()
 
 
+@lru_cache(maxsize=1)
+def _compressors() -> str:
+    """The versions that decide a subset's bytes besides fontTools: zlib (WOFF), brotli
+    (WOFF2) and Python."""
+    import sys
+    import zlib
+    from importlib import metadata
+
+    try:
+        brotli = metadata.version("brotli")
+    except metadata.PackageNotFoundError:
+        brotli = "none"
+    return f"zlib {zlib.ZLIB_RUNTIME_VERSION}; brotli {brotli}; python {sys.version_info[:2]}"
+
+
 def _font_cache_key(font: str, chars: str, flavor: str) -> str:
     import hashlib
 
@@ -474,15 +489,30 @@ def _font_cache_key(font: str, chars: str, flavor: str) -> str:
 
     st = os.stat(font)
     options = _font_subset_options(flavor)
-    parts = [_font_digest(font, st.st_size, st.st_mtime_ns), fontTools.version, flavor,
-             repr(sorted((k, repr(v)) for k, v in vars(options).items())), chars]
-    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+    parts = [_font_digest(font, st.st_size, st.st_mtime_ns), fontTools.version, _compressors(),
+             flavor, repr(sorted((k, repr(v)) for k, v in vars(options).items())), chars]
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+#: A cache entry's name: the key (64 hex digits) and the flavour.
+_ENTRY = re.compile(r"[0-9a-f]{64}\.woff2?")
+#: A writer's temporary file older than this was left by a killed process.
+_STALE_TMP_SECONDS = 3600
+
+
+def _font_entry_ok(blob: bytes, flavor: str) -> bool:
+    """The entry is a whole font of the flavour: its signature, and the total length its header
+    records (bytes 8-12 in WOFF and WOFF2 alike) is the file's."""
+    return (blob.startswith(_FONT_MAGIC[flavor]) and len(blob) >= 12
+            and int.from_bytes(blob[8:12], "big") == len(blob))
 
 
 def _font_cache_store(where: Path, name: str, blob: bytes) -> None:
-    """Write one entry atomically (a temporary file renamed into place) and drop the oldest
-    beyond :data:`FONT_CACHE_ENTRIES`; any OSError leaves the cache as it was."""
+    """Write one entry atomically (a temporary file renamed into place), drop the oldest
+    beyond :data:`FONT_CACHE_ENTRIES` and the temporary files of killed writers; any OSError
+    leaves the cache as it was."""
     import tempfile
+    import time
 
     tmp = None
     try:
@@ -492,14 +522,26 @@ def _font_cache_store(where: Path, name: str, blob: bytes) -> None:
             fh.write(blob)
         os.replace(tmp, where / name)
         tmp = None
-        entries = sorted(where.glob("*.woff*"), key=lambda p: (p.stat().st_mtime_ns, p.name))
-        for old in entries[:-FONT_CACHE_ENTRIES]:
-            old.unlink(missing_ok=True)
     except OSError:
-        pass
+        return
     finally:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
+    entries, now = [], time.time()
+    for p in where.iterdir():
+        try:                 # another process may remove an entry meanwhile
+            st = p.stat()
+            if _ENTRY.fullmatch(p.name):
+                entries.append((st.st_mtime_ns, p.name, p))
+            elif p.name.endswith(".tmp") and now - st.st_mtime > _STALE_TMP_SECONDS:
+                p.unlink(missing_ok=True)
+        except OSError:
+            continue
+    for *_, old in sorted(entries)[:-FONT_CACHE_ENTRIES]:
+        try:
+            old.unlink(missing_ok=True)
+        except OSError:
+            continue
 
 
 @lru_cache(maxsize=64)
@@ -517,7 +559,7 @@ def font_subset(font: str, chars: str, flavor: str = "woff") -> bytes:
             blob = (where / name).read_bytes()
         except OSError:
             continue
-        if blob.startswith(_FONT_MAGIC[flavor]):
+        if _font_entry_ok(blob, flavor):
             return blob
     blob = _make_font_subset(font, chars, flavor)
     _font_cache_store(dirs[0], name, blob)
