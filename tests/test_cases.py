@@ -3,9 +3,7 @@ with no change to the package; relations declared as data; nothing registered at
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 import json
 import re
 import shutil
@@ -16,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from debao_audit import case, checks, data, findings, shapes
+from inprocess import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 PRACTICE = ROOT / "cases" / "practice-lanshan"
@@ -26,19 +25,6 @@ def practice():
     c = case.load(PRACTICE)
     figs = checks.load_figures(case=c)
     return c, figs, checks.run(figs)
-
-
-def _cli(*argv: str) -> tuple[int, str, str]:
-    """``python -m debao_audit ARGV`` in this process: exit status, stdout, stderr."""
-    from debao_audit.__main__ import main
-
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            rc = main(list(argv))
-        except SystemExit as e:  # argparse: only for --help and unknown options
-            rc = e.code
-    return rc, out.getvalue(), err.getvalue()
 
 
 def copy_case(folder: Path, edit=None, code: str | None = None, **spec_updates) -> Path:
@@ -173,7 +159,7 @@ def test_a_broken_case_is_one_error_line(tmp_path, edit, message):
     copy_case(folder, edit)
     # In process (the command's own entry point): the `python -m debao_audit audit` path itself
     # is run once, by test_audit_works_on_a_new_folder.
-    rc, out, err = _cli("audit", str(folder), "--out", str(tmp_path / "out"))
+    rc, out, err = run_cli("audit", str(folder), "--out", str(tmp_path / "out"))
     assert rc == 2
     assert message in err and len(err.strip().splitlines()) == 1
     assert "Traceback" not in err and not (tmp_path / "out").exists()

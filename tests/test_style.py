@@ -300,15 +300,11 @@ def test_a_killed_writers_temporary_file_goes_later(font_cache: Path) -> None:
     assert not old.exists() and fresh.exists()
 
 
-def test_an_unwritable_cache_is_no_cache(tmp_path: Path, monkeypatch) -> None:
+def test_an_unwritable_cache_is_no_cache(font_cache: Path, tmp_path: Path, monkeypatch) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     monkeypatch.setenv(style.FONT_CACHE_ENV, str(blocker / "font-cache"))   # cannot be made
-    style.font_subset.cache_clear()
-    try:
-        assert style.font_subset(REGULAR, "协作", "woff").startswith(b"wOFF")
-    finally:
-        style.font_subset.cache_clear()
+    assert style.font_subset(REGULAR, "协作", "woff").startswith(b"wOFF")
     assert [p.name for p in tmp_path.iterdir()] == ["a-file"]
 
 
@@ -331,19 +327,16 @@ def test_the_default_cache_is_under_the_output_setting(monkeypatch) -> None:
     assert style.font_cache_dirs() == []
 
 
-def test_new_subsets_go_to_the_first_cache_and_all_are_read(tmp_path: Path, monkeypatch) -> None:
+def test_new_subsets_go_to_the_first_cache_and_all_are_read(font_cache: Path, tmp_path: Path,
+                                                           monkeypatch) -> None:
     """As under the tests: their own cache first (written), make's second (only read)."""
     own, shared = tmp_path / "own", tmp_path / "shared"
     monkeypatch.setenv(style.FONT_CACHE_ENV, f"{own}{os.pathsep}{shared}")
+    made = style.font_subset(REGULAR, "南山", "woff")
+    name = f"{style._font_cache_key(REGULAR, '南山', 'woff')}.woff"
+    assert [p.name for p in own.iterdir()] == [name] and not shared.exists()
+    shared.mkdir()
+    (own / name).rename(shared / name)
     style.font_subset.cache_clear()
-    try:
-        made = style.font_subset(REGULAR, "南山", "woff")
-        name = f"{style._font_cache_key(REGULAR, '南山', 'woff')}.woff"
-        assert [p.name for p in own.iterdir()] == [name] and not shared.exists()
-        shared.mkdir()
-        (own / name).rename(shared / name)
-        style.font_subset.cache_clear()
-        assert style.font_subset(REGULAR, "南山", "woff") == made        # found in the second
-        assert list(own.iterdir()) == []                                # and not copied
-    finally:
-        style.font_subset.cache_clear()
+    assert style.font_subset(REGULAR, "南山", "woff") == made        # found in the second
+    assert list(own.iterdir()) == []                                # and not copied

@@ -2,8 +2,6 @@
 line naming the id, the value and why it is refused (a :class:`WhatIfError`, exit status 2
 on the command line).  Named cases first, then a property test over every id."""
 
-import contextlib
-import io
 import os
 
 import pytest
@@ -11,21 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from debao_audit import checks
-from debao_audit.__main__ import main, parser
+from debao_audit.__main__ import parser
 from debao_audit.whatif import RefusedFigure, UnknownFigure, WhatIfError, what_if
+from inprocess import run_cli
 
 FIGS = checks.load_figures()
 IDS = sorted({*FIGS.claims, *FIGS.external})
-
-
-def _cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            rc = main(list(argv))
-        except SystemExit as e:  # argparse: only for --help and unknown options
-            rc = e.code
-    return rc, out.getvalue(), err.getvalue()
 
 
 @pytest.mark.parametrize("key, written, reason", [
@@ -42,7 +31,7 @@ def test_impossible_figures_are_refused_in_one_line(key, written, reason):
     with pytest.raises(RefusedFigure) as e:
         what_if({key: written}, figures=FIGS)
     assert str(e.value).startswith(f"{key}={written}: refused: ") and reason in str(e.value)
-    rc, out, err = _cli("what-if", f"{key}={written}")
+    rc, out, err = run_cli("what-if", f"{key}={written}")
     assert rc == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith(f"what-if: {key}={written}: refused:")
 
@@ -72,7 +61,7 @@ def test_the_command_line_form_works_in_python():
 
 
 def test_list_prints_every_id_with_its_quote():
-    rc, out, err = _cli("what-if", "--list")
+    rc, out, err = run_cli("what-if", "--list")
     assert rc == 0 and err == ""
     for k, c in FIGS.claims.items():
         assert f"  {k}  {c.written}  「{c.quote}」" in out
@@ -86,7 +75,7 @@ def test_help_shows_percent_signs_once():
 
 
 def test_no_override_is_a_one_line_error():
-    rc, out, err = _cli("what-if")
+    rc, out, err = run_cli("what-if")
     assert rc == 2 and out == "" and err.count("\n") == 1 and "--list" in err
 
 
@@ -159,7 +148,7 @@ def test_every_id_survives_the_edge_values(key):
           suppress_health_check=list(HealthCheck))
 @given(key=st.sampled_from(IDS), written=WRITTEN, as_csv=st.booleans())
 def test_property_the_command_line_never_crashes(key, written, as_csv):
-    rc, out, err = _cli("what-if", f"{key}={written}", *(["--csv"] if as_csv else []))
+    rc, out, err = run_cli("what-if", f"{key}={written}", *(["--csv"] if as_csv else []))
     if rc == 0:
         assert err == "" and out
     else:
