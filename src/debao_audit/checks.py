@@ -254,6 +254,9 @@ class Check:
     inclusion_reason: str = ""  #: the words that state it, or why it is not stated
     assumes: tuple[str, ...] = ()  #: checks whose questioned reading this check presupposes
     restates: str = ""        #: why the check only restates one sentence (it cannot fail apart)
+    reason_zh: str = ""       #: the reason of its rule (why a tension's figures may differ), in Chinese
+    #: what a finding from this check adds (what else is ruled out), as (English, Chinese)
+    finding_note: Callable[[Figures], tuple[str, str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -310,6 +313,8 @@ def make_check(check_id: str, *, kind: str, theme: str, claims: Iterable[str],
           strength: str = "", strength_reason: str = "", not_same: str = "",
           reconciliations: Iterable[Reconciliation] = (), inclusion: str = "",
           inclusion_reason: str = "", assumes: Iterable[str] = (), restates: str = "",
+          reason_zh: str = "",
+          finding_note: Callable[[Figures], tuple[str, str]] | None = None,
           compute: Callable[[Figures], Outcome] | None = None) -> Check:
     """A check, its arguments checked.
 
@@ -317,7 +322,9 @@ def make_check(check_id: str, *, kind: str, theme: str, claims: Iterable[str],
     for an equality the article never asserts; ``not_same``: why the figures may describe
     different quantities; ``inclusion`` (required for a part-whole check) with
     ``inclusion_reason``; ``assumes``: the checks whose questioned reading this one presupposes;
-    ``restates``: why the check only compares a sentence with itself.  Triviality is computed,
+    ``restates``: why the check only compares a sentence with itself; ``reason_zh``: the
+    reason that makes it context, in Chinese (a tension's finding states it); ``finding_note``:
+    what a finding from it adds, in English and Chinese.  Triviality is computed,
     never declared.  ``reconciliations``: computed readings under which the figures would agree;
     ``reconcile``: further text (what is ruled out)."""
     if strength not in STRENGTHS:
@@ -333,7 +340,8 @@ def make_check(check_id: str, *, kind: str, theme: str, claims: Iterable[str],
     return Check(check_id, kind, theme, tuple(claims), tuple(external), formula, assumption,
                  explanation, compute, reconcile, title,  # type: ignore[arg-type]
                  strength, strength_reason, not_same, tuple(reconciliations),
-                 inclusion, inclusion_reason, tuple(assumes), restates)
+                 inclusion, inclusion_reason, tuple(assumes), restates, reason_zh,
+                 finding_note)
 
 
 def verdict(o: Outcome) -> str:
@@ -445,8 +453,19 @@ RULES: tuple[Rule, ...] = (
     Rule("derived", "derived",
          "The relation only yields a figure (an implied base year, a per-unit value): nothing "
          "to hold it against."),
+    Rule("cannot_fail", "trivial",
+         f"It holds for every value of its figures' readings widened by "
+         f"{TRIVIAL_MARGIN:.0%} either way (dates by {TRIVIAL_DAYS} days): only a gross error "
+         f"could make it fail, whatever weight it would otherwise have."),
+    Rule("restatement", "trivial",
+         "It compares a figure with a restatement of itself (what the same sentence lists, the "
+         "article's own chronology, or another publication repeating the same source text): it "
+         "cannot fail independently."),
     Rule("asserted", "coincidence",
          "An equality the article never asserts: two counts that happen to match."),
+    Rule("duplicate", "trivial",
+         "It makes the same comparison as an earlier check (the same figures, the same bound, "
+         "the same relation): it is counted once, as that check."),
     Rule("same_quantity", "context",
          "The figures are not provably the same quantity (persons against person-times, two "
          "acts with two dates, a flow against a stock)."),
@@ -458,15 +477,9 @@ RULES: tuple[Rule, ...] = (
     Rule("period", "context",
          "The periods do not line up: a part counted over a period its whole does not cover "
          "(a 'to date' figure against a calendar year), or an equality of different periods."),
-    Rule("cannot_fail", "trivial",
-         f"It holds for every value of its figures' readings widened by "
-         f"{TRIVIAL_MARGIN:.0%} either way (dates by {TRIVIAL_DAYS} days): only a gross error "
-         f"could make it fail."),
-    Rule("restatement", "trivial",
-         "It compares a figure with a restatement of itself (what the same sentence lists, or "
-         "another publication repeating the same source text): it cannot fail independently."),
     Rule("evidence", "evidence",
-         "Otherwise: the same quantity, over aligned periods, in a relation that can fail."),
+         "Otherwise: the same quantity, over aligned periods, in a relation that can fail on "
+         "its own."),
 )
 RULE_NAMES = tuple(r.name for r in RULES)
 _RULE = {r.name: r for r in RULES}
@@ -617,8 +630,22 @@ def can_fail(c: Check, f: Figures) -> bool:
     return False
 
 
-def classify(c: Check, f: Figures) -> Standing:
-    """Apply :data:`RULES` to one check on the figures as published (no overrides)."""
+def comparison(c: Check, f: Figures) -> tuple | None:
+    """What a check compares: its relation, the implied and the reported intervals (as
+    numbers), and the figures that make its bound (those on the reported side, by
+    :func:`sides`).  Two checks with the same
+    comparison are one comparison made twice (:func:`standings` counts the later once, as the
+    rule ``duplicate``).  None for a derived figure."""
+    o = c.compute(f)
+    if o.relation == "none" or o.reported is None:
+        return None
+    bound = tuple(sorted(k for k, side in sides(c, f).items() if side != "implied"))
+    return (o.relation, o.implied, o.reported, bound)
+
+
+def classify(c: Check, f: Figures, duplicate_of: str = "") -> Standing:
+    """Apply :data:`RULES` to one check on the figures as published (no overrides).
+    ``duplicate_of``: an earlier check that makes the same :func:`comparison`."""
     o = c.compute(f)
     written = {k: cl.written for k, cl in f.claims.items()}
 
@@ -627,8 +654,15 @@ def classify(c: Check, f: Figures) -> Standing:
 
     if o.relation == "none":
         return st("derived", "a derived figure")
+    # Trivial, whatever weight the check would otherwise have: evidence and context alike
+    if not can_fail(c, f):
+        return st("cannot_fail", _RULE["cannot_fail"].statement)
+    if c.restates:
+        return st("restatement", c.restates)
     if c.strength == "coincidence":
         return st("asserted", c.strength_reason)
+    if duplicate_of:
+        return st("duplicate", f"the same comparison as {duplicate_of}")
     if c.not_same:
         return st("same_quantity", c.not_same)
     if c.inclusion == "not_stated":
@@ -639,10 +673,6 @@ def classify(c: Check, f: Figures) -> Standing:
     mismatch = period_mismatch(c, f, o.relation)
     if mismatch:
         return st("period", mismatch)
-    if not can_fail(c, f):
-        return st("cannot_fail", _RULE["cannot_fail"].statement)
-    if c.restates:
-        return st("restatement", c.restates)
     return st("evidence", "")
 
 
@@ -659,6 +689,7 @@ class Result:
     assumption: str = ""  #: the assumption, likewise filled in
     standing: Standing = Standing("evidence", "evidence", "")
     explanation: str = ""  #: the check's explanation, filled in with the claims as written
+    discrepancy: str = ""  #: an inconsistent check's discrepancy (D1, D2, …: see :func:`discrepancies`)
 
     @property
     def counts_as(self) -> str:
@@ -694,7 +725,7 @@ class Result:
                             + (self.explanation or c.explanation)),
             "reconcile": self.reconcile, "power": self.power, "band": self.band,
             "counts_as": self.counts_as, "rule": self.standing.rule,
-            "rule_reason": self.standing.reason,
+            "rule_reason": self.standing.reason, "discrepancy": self.discrepancy,
         }
 
 
@@ -722,7 +753,13 @@ def standings(figures: Figures, registry: Mapping[str, Check] | None = None) -> 
     if hit is not None and hit[0] is reg:
         return dict(hit[1])
     base = published(figures)
-    out = {cid: classify(c, base) for cid, c in reg.items()}
+    first: dict[tuple, str] = {}
+    out = {}
+    for cid, c in reg.items():
+        # an equality the article never asserts is a coincidence, never the first of a pair
+        key = comparison(c, base) if c.strength != "coincidence" else None
+        dup = first.setdefault(key, cid) if key is not None else cid
+        out[cid] = classify(c, base, "" if dup == cid else dup)
     cache[id(reg)] = (reg, out)
     return dict(out)
 
@@ -756,6 +793,114 @@ def run(figures: Figures, registry: Mapping[str, Check] | None = None) -> list[R
         out.append(Result(c, o, v, p, band, rec, c.title.format_map(written),
                           c.formula.format_map(written), c.assumption.format_map(written), s,
                           c.explanation.format_map(_Keep(written))))
+    found = discrepancies(out, figures)
+    return [replace(r, discrepancy=found.get(r.check.check_id, "")) for r in out]
+
+
+# --------------------------------------------------------------------------------------------
+# Discrepancies: failing checks that say the same thing count once
+# --------------------------------------------------------------------------------------------
+
+#: Steps of the bisections that find the values closing a check (each halves the bracket).
+_BISECT_STEPS = 60
+
+
+def closing_range(c: Check, f: Figures, key: str) -> tuple[Decimal, Decimal] | None:
+    """The values of figure ``key`` (each other figure keeping its interval) for which check
+    ``c`` no longer fails, within the figure's reading widened by :data:`TRIVIAL_MARGIN`: a
+    closed range (lowest, highest), found by bisection (each relation is monotone in each
+    figure), or None when no value there closes it, or the figure is a date or is not in the
+    check, or the relation is a range (``in``)."""
+    if _unit(f, key) == "date" or key not in c.claims + c.external:
+        return None
+
+    def outcome(x: Decimal) -> Outcome:
+        return c.compute(f.with_overrides({key: Interval.point(x)}))
+
+    def holds(x: Decimal) -> bool:
+        try:
+            return verdict(outcome(x)) != "inconsistent"
+        except (ArithmeticError, ValueError):
+            return False
+
+    def diff(x: Decimal) -> Decimal:
+        o = outcome(x)
+        return o.implied_point - (o.reported_point if o.reported_point is not None
+                                  else o.reported.mid)  # type: ignore[union-attr,operator]
+
+    if c.compute(f).relation not in ("eq", "le", "ge"):
+        return None
+    lo_end, hi_end = _corners(f.iv(key), False)
+    try:
+        d_lo, d_hi = diff(lo_end), diff(hi_end)
+    except (ArithmeticError, ValueError):
+        return None
+    if (d_lo > 0) == (d_hi > 0) and d_lo != 0 and d_hi != 0:
+        return None  # no value in the widened reading brings the two sides together
+    a, b = lo_end, hi_end  # bisect for the value where the two sides meet
+    for _ in range(_BISECT_STEPS):
+        m = (a + b) / 2
+        if (diff(m) > 0) == (d_lo > 0):
+            a = m
+        else:
+            b = m
+    root = (a + b) / 2
+    if not holds(root):
+        return None
+
+    def edge(outer: Decimal) -> Decimal:
+        if holds(outer):
+            return outer
+        a, b = outer, root  # a fails, b holds
+        for _ in range(_BISECT_STEPS):
+            m = (a + b) / 2
+            if holds(m):
+                b = m
+            else:
+                a = m
+        return b
+
+    return edge(lo_end), edge(hi_end)
+
+
+def same_discrepancy(a: Check, b: Check, f: Figures) -> str:
+    """The figure by which two failing checks are one discrepancy, or ''.
+
+    They are one when they share a figure whose correction closes both: the values of that
+    figure that make ``a`` hold and those that make ``b`` hold (:func:`closing_range`, every
+    other figure over its interval) overlap, so whichever check is taken, correcting the
+    figure to agree with it makes the other agree too (one implies the other).  Checks that
+    need different values of the shared figure, or share none, are two discrepancies."""
+    for key in a.claims:
+        if key not in b.claims:
+            continue
+        ra, rb = closing_range(a, f, key), closing_range(b, f, key)
+        if ra is not None and rb is not None and max(ra[0], rb[0]) <= min(ra[1], rb[1]):
+            return key
+    return ""
+
+
+def discrepancies(results: Sequence[Result], f: Figures) -> dict[str, str]:
+    """Every inconsistent check's discrepancy, ``D1``, ``D2``, … in registry order: checks
+    joined by :func:`same_discrepancy` (transitively) share one."""
+    failing = [r.check for r in results if r.verdict == "inconsistent"]
+    parent = {c.check_id: c.check_id for c in failing}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for i, a in enumerate(failing):
+        for b in failing[i + 1:]:
+            if root(a.check_id) != root(b.check_id) and same_discrepancy(a, b, f):
+                parent[root(b.check_id)] = root(a.check_id)
+    names: dict[str, str] = {}
+    out = {}
+    for c in failing:
+        r = root(c.check_id)
+        names.setdefault(r, f"D{len(names) + 1}")
+        out[c.check_id] = names[r]
     return out
 
 
@@ -791,8 +936,8 @@ def judge(o: Outcome, counts_as: str) -> str:
 
 def check_verdict(check_id: str, figures: Figures) -> str:
     """The final verdict of one registered check on the given figures."""
-    c = registry_of(figures)[check_id]
-    return judge(c.compute(figures), classify(c, published(figures)).counts_as)
+    reg = registry_of(figures)
+    return judge(reg[check_id].compute(figures), standings(figures, reg)[check_id].counts_as)
 
 
 def reconcile_text(c: Check, figures: Figures) -> str:
@@ -823,12 +968,20 @@ def counts(results: Sequence[Result] | pd.DataFrame) -> dict[str, int]:
     out["tension"] = sum(vv == "tension" for vv, _ in rows)
     out["context_holding"] = out["context"] - out["tension"]
     out["not_checkable"] = sum(vv == "not_checkable" for vv, _ in rows)
+    if isinstance(results, pd.DataFrame):
+        ids = results["discrepancy"] if "discrepancy" in results else [""] * len(rows)
+    else:
+        ids = [r.discrepancy for r in results]
+    #: the distinct discrepancies the inconsistent checks show (each counted once)
+    out["discrepancies"] = len({d for (vv, _), d in zip(rows, ids)
+                                if vv == "inconsistent" and isinstance(d, str) and d})
     return out
 
 
 CHECKS_COLUMNS = ("check_id", "title", "claims", "external", "verdict", "reported", "implied",
                   "assumption", "explanation", "kind", "theme", "relation", "formula",
-                  "power", "band", "reconcile", "counts_as", "rule", "rule_reason")
+                  "power", "band", "reconcile", "counts_as", "rule", "rule_reason",
+                  "discrepancy")
 
 
 def results_frame(results: Sequence[Result]) -> pd.DataFrame:

@@ -32,7 +32,8 @@ EN_DASH = "\N{EN DASH}"
 
 FINDINGS_COLUMNS = ("finding_id", "kind", "verdict", "figures", "written", "likely_error",
                     "likely_written", "checks", "n_checks", "checked_against", "against_written",
-                    "implied", "gap", "gap_range", "statement_en", "statement_zh")
+                    "implied", "gap", "gap_range", "statement_en", "statement_zh",
+                    "discrepancies", "n_discrepancies")
 
 #: Why a tension's figures may differ, in Chinese, by the rule that made the check context.
 _ZH_REASON = {
@@ -205,6 +206,23 @@ def _implied(r: Result) -> str:
     return _point(o.show(o.implied, centre(o)))
 
 
+def _discrepancy_words(d: int, n: int) -> tuple[str, str]:
+    """'1 discrepancy, shown by 2 checks' and its Chinese: a discrepancy is counted once,
+    however many checks show it (:func:`debao_audit.checks.discrepancies`)."""
+    en = (f"{d} discrepanc{'y' if d == 1 else 'ies'}, shown by {n} check{'s' if n != 1 else ''}")
+    if n == 1:
+        zh = "1项核验不成立"
+    elif d == 1:
+        zh = f"{n}项核验不成立，反映的是同一处矛盾"
+    else:
+        zh = f"{n}项核验不成立，涉及{d}处矛盾"
+    return en, zh
+
+
+def _zh_count(n: int) -> str:
+    return {2: "两", 3: "三"}.get(n, str(n))
+
+
 def _gap_text(g: str, rng: str) -> str:
     return g + (f", range {rng}" if rng else "")
 
@@ -234,30 +252,52 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
         lw = _written(figs, key[0]) if likely else ""
         against_w = [_written(figs, c) for c in against]
         ext_w = [_written(figs, e) for e in ext]
-        checks_word = f"{n} check{'s' if n != 1 else ''} fail{'s' if n == 1 else ''}"
+        ds = sorted({a.result.discrepancy for a in group if a.result.discrepancy},
+                    key=lambda d: int(d[1:]))
+        d = len(ds)
+        checks_word, checks_zh = _discrepancy_words(d, n)
+        # figures confirmed together by one independent figure: it confirms the set, not each
+        joint = next((x for x in confirming
+                      if len(against) > 1 and set(against) <= set(x.check.claims)), None)
+        notes = [c.finding_note(figs) for c in dict.fromkeys(a.result.check for a in group)
+                 if c.finding_note is not None]
         if likely:
             cl = figs.claims[key[0]]
             gloss = cl.en.rsplit(":", 1)[0] if lw in cl.en or cl.written in cl.en else cl.en
+            plural = len(against_w) > 1
+            if joint is not None:
+                agree_en = (f"which together agree with an independent figure ({', '.join(ext_w)}: "
+                            f"jointly they imply {_implied(joint)}, which confirms them as a "
+                            f"pair, not each alone)")
+                agree_zh = (f"{'和'.join(against_w)}合起来推算为{_zh_units(_implied(joint))}，与独立来源的"
+                            f"{'、'.join(ext_w)}相符；但这只能证明它们作为一组数字成立，不能分别证实其中"
+                            f"任何一个。由这{_zh_count(len(against_w))}个数字推算，应为{_zh_units(implied)}，"
+                            f"而不是{lw}")
+            else:
+                agree_en = (f"which {'agree' if plural else 'agrees'} with an independent figure "
+                            f"({', '.join(ext_w)})")
+                agree_zh = (f"与独立来源（{'、'.join(ext_w)}）相符的{'和'.join(against_w)}推算应为"
+                            f"{_zh_units(implied)}")
             en = (f"{lw} ({gloss[0].lower() + gloss[1:]}) is likely wrong: {checks_word}; "
-                  + (f"{' and '.join(against_w)}, which "
-                     f"{'agree' if len(against_w) > 1 else 'agrees'} with an independent figure "
-                     f"({', '.join(ext_w)}), {'imply' if len(against_w) > 1 else 'implies'} "
+                  + (f"{' and '.join(against_w)}, {agree_en}, {'imply' if plural else 'implies'} "
                      f"{implied}" if against_w
                      else f"the independent figure ({', '.join(ext_w)}) gives {implied}")
-                  + f" (gap {_gap_text(g, rng)}).")
-            zh = (f"“{lw}”很可能有误：{n}项核验不成立；"
-                  + (f"与独立来源（{'、'.join(ext_w)}）相符的{'和'.join(against_w)}推算出{_zh_units(implied)}"
-                     if against_w else f"独立来源（{'、'.join(ext_w)}）为{implied}")
-                  + f"，相差{_gap_zh(g)}" + (f"（范围{_gap_zh(rng)}）" if rng else "") + "。")
+                  + f" (gap {_gap_text(g, rng)})."
+                  + "".join(f" {note[0]}" for note in notes))
+            zh = (f"“{lw}”很可能有误：{checks_zh}；"
+                  + (agree_zh if against_w else f"独立来源（{'、'.join(ext_w)}）为{implied}")
+                  + f"，相差{_gap_zh(g)}" + (f"（范围{_gap_zh(rng)}）" if rng else "") + "。"
+                  + "".join(note[1] for note in notes))
         else:
             ws = [_written(figs, c) for c in figures]
             slip = unit_slip(o)
             en = (f"{', '.join(ws)} do not agree: {checks_word} ({implied} implied against "
                   f"{_point(r.row()['reported'])}, gap {_gap_text(g, rng)}); the audit cannot "
-                  f"tell which figure is off" + (f"; {slip[0]}" if slip else "") + ".")
-            zh = (f"{'、'.join(ws)}相互矛盾：{n}项核验不成立（推算为{_zh_units(implied)}，相差"
+                  f"tell which figure is off" + (f"; {slip[0]}" if slip else "") + "."
+                  + "".join(f" {note[0]}" for note in notes))
+            zh = (f"{'、'.join(ws)}相互矛盾：{checks_zh}（推算为{_zh_units(implied)}，相差"
                   f"{_gap_zh(g)}）；无法判断哪一个数字有误" + (f"；{slip[1]}" if slip else "")
-                  + "。")
+                  + "。" + "".join(note[1] for note in notes))
         rows.append({
             "kind": "likely_error" if likely else "set", "verdict": "inconsistent",
             "figures": ";".join(figures), "written": ";".join(_written(figs, c) for c in figures),
@@ -266,7 +306,8 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
             "checked_against": ";".join(against + ext),
             "against_written": ";".join(against_w + ext_w),
             "implied": implied, "gap": g, "gap_range": rng,
-            "statement_en": en, "statement_zh": zh})
+            "statement_en": en, "statement_zh": zh,
+            "discrepancies": ";".join(ds), "n_discrepancies": d})
     for r in results:
         if r.verdict != "tension":
             continue
@@ -277,20 +318,24 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
         implied = _implied(r)
         ws = [_written(figs, c) for c in figures]
         reason = r.standing.reason.rstrip(".")
-        # the implied side is itself one of the figures: name it as written
-        own = next((k for k in figures if figs.iv(k) == o.implied), None)
-        if own is not None:
-            lhs_en = lhs_zh = _written(figs, own)
-            if len(ws) > 2:  # name the figures the comparison leaves out
-                lhs_en = f"{lhs_en} (of {', '.join(ws)})"
-                lhs_zh = f"{lhs_zh}（涉及{'、'.join(ws)}）"
+        # the figures on the implied side only: the one held against is never among them
+        where = _checks.sides(r.check, figs)
+        lhs = [k for k in figures if where.get(k) == "implied"]
+        lhs_w = [_written(figs, k) for k in lhs]
+        if len(lhs) == 1 and figs.iv(lhs[0]) == o.implied:
+            lhs_en = lhs_zh = lhs_w[0]
+        elif lhs:
+            lhs_en = f"{' and '.join(lhs_w)} imply {implied}"
+            lhs_zh = f"由{'和'.join(lhs_w)}推算为{_zh_units(implied)}"
         else:
-            lhs_en = f"{', '.join(ws)} imply {implied}"
-            lhs_zh = f"{'、'.join(ws)}推算为{_zh_units(implied)}"
+            lhs_en, lhs_zh = f"the figures imply {implied}", f"推算为{_zh_units(implied)}"
+        written_map = {k: c.written for k, c in figs.claims.items()}
+        reason_zh = (r.check.reason_zh.format_map(written_map).rstrip("。")
+                     if r.check.reason_zh else _ZH_REASON[r.standing.rule])
         en = (f"A tension, not a proven error: {lhs_en} against {against} "
               f"(gap {_gap_text(g, rng)}), but {reason[0].lower() + reason[1:]}.")
-        zh = (f"有出入，但未证实为错误：{lhs_zh}，而对照数字为{against}"
-              f"（相差{_gap_zh(g)}）；{_ZH_REASON[r.standing.rule]}。")
+        zh = (f"数字有出入，但不能证明有误：{lhs_zh}，对照数字为{against}"
+              f"（相差{_gap_zh(g)}）；不过，{reason_zh}。")
         rows.append({
             "kind": "tension", "verdict": "tension", "figures": ";".join(figures),
             "written": ";".join(ws), "likely_error": "", "likely_written": "",
@@ -298,7 +343,7 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
             "checked_against": ";".join(r.check.external),
             "against_written": ";".join(_written(figs, e) for e in r.check.external),
             "implied": implied, "gap": g, "gap_range": rng,
-            "statement_en": en, "statement_zh": zh})
+            "statement_en": en, "statement_zh": zh, "discrepancies": "", "n_discrepancies": 0})
     frame = pd.DataFrame(rows, columns=[c for c in FINDINGS_COLUMNS if c != "finding_id"])
     frame.insert(0, "finding_id", [f"F{i + 1}" for i in range(len(frame))])
     return frame
@@ -315,11 +360,13 @@ def headline(findings: pd.DataFrame, checks: pd.DataFrame) -> dict[str, Any]:
             "likely_written": list(likely["likely_written"]),
             "sets": int((findings["kind"] == "set").sum()),
             "failing_checks": n["inconsistent"],
+            "discrepancies": n["discrepancies"],
             "tensions": int((findings["kind"] == "tension").sum())}
 
 
 def headline_sentence(findings: pd.DataFrame, checks: pd.DataFrame) -> str:
-    """'1 figure is likely wrong (9.2%); 2 checks fail; 3 tensions', from the tables."""
+    """'1 figure is likely wrong (9.2%); 1 discrepancy, shown by 2 of 14 evidence checks;
+    4 tensions', from the tables: a discrepancy is counted once, however many checks show it."""
     h = headline(findings, checks)
     parts = []
     k = h["likely_wrong"]
@@ -329,8 +376,9 @@ def headline_sentence(findings: pd.DataFrame, checks: pd.DataFrame) -> str:
     if h["sets"]:
         parts.append(f"{h['sets']} set{'s' if h['sets'] != 1 else ''} of figures disagree "
                      "with no single figure to blame")
-    f = h["failing_checks"]
-    parts.append(f"{f} of {h['evidence']} evidence checks fail" if f
+    f, d = h["failing_checks"], h["discrepancies"]
+    parts.append(f"{d} discrepanc{'y' if d == 1 else 'ies'}, shown by {f} of {h['evidence']} "
+                 f"evidence checks" if f
                  else f"none of the {h['evidence']} evidence checks fails")
     t = h["tensions"]
     if t:
@@ -347,7 +395,12 @@ def headline_sentence_zh(findings: pd.DataFrame, checks: pd.DataFrame) -> str:
         parts.append(f"{h['likely_wrong']}个数字很可能有误（{'、'.join(h['likely_written'])}）")
     if h["sets"]:
         parts.append(f"{h['sets']}组数字相互矛盾，无法判断哪一个有误")
-    parts.append(f"{h['evidence']}项可作为证据的核验中{h['failing_checks']}项不成立")
+    f, d = h["failing_checks"], h["discrepancies"]
+    if not f:
+        parts.append(f"{h['evidence']}项可作为证据的核验全部成立")
+    else:
+        parts.append(f"{h['evidence']}项可作为证据的核验中有{f}项不成立"
+                     + ("" if f == 1 else "，反映的是同一处矛盾" if d == 1 else f"，涉及{d}处矛盾"))
     if h["tensions"]:
         parts.append(f"另有{h['tensions']}处有出入（数字不一致，但可能统计的不是同一回事）")
     return "；".join(parts) + "。"

@@ -66,12 +66,32 @@ def _reconcile_annual(f: Figures) -> str:
         cpi *= 1 + f.pt(k) / HUNDRED
     real_annual = ((total / cpi) ** (D(1) / 5) - 1) * HUNDRED
     g, t = _w(f, "rural_income_growth_annual"), _w(f, "rural_income_growth_total")
-    return (f"Ruled out: another whole number of years ({g} needs {_n(years)} years to compound "
+    return (f"Ruled out: a plain average of five yearly rates (rates that compound to +{t} "
+            f"average at least {_n(_mean_bound(f), 3)}%, an arithmetic mean being never below "
+            f"the geometric); "
+            f"another whole number of years ({g} needs {_n(years)} years to compound "
             f"to +{t}); a real rate (deflated by the national CPI, 2016–2020 prices "
             f"×{_n(cpi, 4)}, +{t} is {_n(real_annual)}% a year, not {g}). {t} and "
             f"{_w(f, 'rural_income_2020')} agree with the independent 2015 figure, so the {g} "
             f"is the odd one out; it could be an average from another base year (2016, above) "
             f"or a plan target.")
+
+
+def _mean_bound(f: Figures) -> Decimal:
+    """The least plain (arithmetic) average of five yearly rates that compound to the total
+    growth: their geometric mean, since an arithmetic mean is never below it (AM–GM)."""
+    return _annual_from_total(f)[1]
+
+
+def _mean_bound_note(f: Figures) -> tuple[str, str]:
+    """What the finding adds: the plain-average reading is ruled out too."""
+    g, t = _w(f, "rural_income_growth_annual"), _w(f, "rural_income_growth_total")
+    b = _n(_mean_bound(f), 3)
+    return (f"Nor can {g} be a plain average of five yearly rates: rates that compound to "
+            f"+{t} average at least {b}% (an arithmetic mean is never below the geometric "
+            f"mean), so that reading is ruled out too.",
+            f"“{g}”也不可能是五个年度增长率的简单算术平均：五年累计增长{t}，各年增长率的算术平均"
+            f"至少为{b}%（算术平均数不小于几何平均数），这种解释同样不成立。")
 
 
 def _annual_with_total_rate(f: Figures):
@@ -156,7 +176,8 @@ INCOME_RECONCILIATIONS = (
                    "of the two rates is mis-stated or computed on another base; a different "
                    "horizon or a real rate cannot close the gap (see the reconciliation).",
        title="Average annual growth implied by +{rural_income_growth_total} over 2015–2020",
-       reconcile=_reconcile_annual, reconciliations=INCOME_RECONCILIATIONS)
+       reconcile=_reconcile_annual, reconciliations=INCOME_RECONCILIATIONS,
+       finding_note=lambda f: _mean_bound_note(f))
 def _income_annual(f: Figures):
     iv, pt = _annual_from_total(f)
     return eq(iv, pt, f.iv("rural_income_growth_annual"), f.pt("rural_income_growth_annual"),
@@ -278,6 +299,9 @@ CUMULATIVE_READING = Reconciliation(
        not_same="the article gives {poor_people_exited} as the poverty-reduction target met over the "
                 "十三五 (完成…减贫目标), a cumulative count, never as the 2015 stock; the check "
                 "holds it to a reading the article does not make.",
+       reason_zh="文章说{poor_people_exited}人是“十三五”期间完成的减贫目标（完成…减贫目标），"
+                 "是历年累计的脱贫人数，从未说它是2015年底的贫困人口存量；此项核验是按文章"
+                 "并没有采用的解读来检验它",
        reconcile=_reconcile_incidence, reconciliations=(CUMULATIVE_READING,))
 def _incidence(f: Figures):
     iv, pt = f.ratio("poor_people_exited", "population_total", HUNDRED)
@@ -610,6 +634,9 @@ VISITS_READING = Reconciliation(
        inclusion="not_stated", inclusion_reason="the article never says the experts are among the professionals: 选派…专业技术人员 "
                 "are staff selected and seconded, while 派出医疗卫生专家…开展义诊、坐诊、巡回医疗 "
                 "are experts sent for clinics and tours, which may be short visits counted apart.",
+       reason_zh="文章从未说这些专家包含在专业技术人员之中：“选派…专业技术人员”是选派到德保挂职"
+                 "工作的人员，而“派出医疗卫生专家…开展义诊、坐诊、巡回医疗”是去义诊、巡诊的专家，"
+                 "可能是短期派出、另行统计的",
        reconciliations=(VISITS_READING,))
 def _experts(f: Figures):
     return le(f.iv("medical_experts"), f.pt("medical_experts"), f.iv("professionals_sent"),
@@ -760,6 +787,7 @@ FIVE_YEAR_CLAIMS = ("years_projects", "years_consumption", "years_talent", "year
                "(2016 … 2020) = 5年, in each of the four places it is said",
        assumption="'5年来 / 五年来' counts the calendar years 2016–2020 (the 13th Five-Year Plan)",
        explanation="Official writing counts plan years inclusively; all four statements must agree.",
+       assumes=("elapsed_time_since_pairing",),
        title="'In the five years', read as calendar years")
 def _five_calendar(f: Figures):
     from debao_audit.written import ordinal_to_date
@@ -821,6 +849,8 @@ TWO_ACTS = Reconciliation(
        explanation="A decision, its written reply and its publication can fall on different days.",
        not_same="the article dates the formal written reply (正式批复); the independent reports "
                 "date the executive meeting's approval (常务会议批准). Two acts can carry two dates.",
+       reason_zh="文章记的是自治区人民政府正式批复的日期，独立报道记的是自治区政府常务会议批准的"
+                 "日期；先开会批准、后下发批复，两件事可以各有各的日期",
        title="Date Debao's exit from the poverty-county list was approved",
        reconciliations=(TWO_ACTS,))
 def _exit(f: Figures):
@@ -889,6 +919,10 @@ def _clinics_in_admin(f: Figures):
        formula="poor villages exited by the end of 2019 ≤ poor villages exited over the 十三五 ({poor_villages_exited})",
        assumption="the end-2019 count (China Ethnic News) is part of the 十三五 total",
        explanation="A count by the end of 2019 cannot exceed the count by the end of 2020.",
+       not_same="截至2019年底…贫困村退出64个 may count from the first exits before the 十三五 (the "
+                "same sentence's 近10万人口脱贫 may count from registration in 2014), the "
+                "article's figure over the 十三五; a larger end-2019 count would not prove either "
+                "wrong.",
        title="Villages exited by the end of 2019 within the {poor_villages_exited}")
 def _villages_2019(f: Figures):
     rest = f.pt("poor_villages_exited") - f.pt("db_poor_villages_exited_2019")
@@ -903,8 +937,9 @@ def _villages_2019(f: Figures):
        formula="people lifted out by the end of 2019 (independent) ≤ people lifted out over the 十三五 ({poor_people_exited})",
        assumption="the end-2019 count is part of the 十三五 count",
        explanation="A count by the end of 2019 cannot exceed the count by the end of 2020.",
-       not_same="全县近10万人口脱贫 may count from registration in 2014, the article's figure "
-                "over the 十三五; a larger end-2019 count would not prove either wrong.",
+       not_same="全县近10万人口脱贫 may count from registration in 2014 (the same sentence's "
+                "贫困村退出64个 likewise), the article's figure over the 十三五; a larger end-2019 "
+                "count would not prove either wrong.",
        title="People lifted out by the end of 2019 within the {poor_people_exited}")
 def _people_2019(f: Figures):
     return le(f.iv("db_people_lifted_2019"), f.pt("db_people_lifted_2019"),
@@ -1146,6 +1181,9 @@ EACH_LEVEL = Reconciliation(
        not_same="三级覆盖 may mean that pairing reaches each of the three levels, not that every "
                 "poor village has a partner; the {paired_poor_villages} are the villages paired "
                 "with Nanshan's sub-districts, communities and enterprises, not every pairing.",
+       reason_zh="“三级覆盖”可能是指结对帮扶覆盖贫困县、贫困乡镇、贫困村三个层级，而不是每个"
+                 "贫困村都有结对对象；{paired_poor_villages}是与南山区街道、社区和企业结对的贫困村，"
+                 "并不是全部结对",
        title="Three-level coverage, but {paired_poor_villages} of {poor_villages_exited} poor villages paired?",
        reconciliations=(EACH_LEVEL,))
 def _coverage(f: Figures):
