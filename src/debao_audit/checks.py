@@ -411,9 +411,11 @@ def power(o: Outcome) -> tuple[str, str]:
                 if all(e <= 0 for e in ends):
                     ip = o.implied_centre if o.implied_centre is not None else o.implied_point
                     centre = abs(rp - ip) / abs(rp)  # type: ignore[operator]
-                    lo, hi = sorted(f"{abs(e) / abs(rp):.0%}" for e in ends)  # type: ignore[operator]
-                    band = f"violated by {centre:.0%}" + (
-                        f" (range {lo[:-1]}–{hi})" if lo != hi else "")
+                    # the range's ends rounded outward, as every interval is shown
+                    rel = sorted(abs(e) / abs(rp) * HUNDRED for e in ends)  # type: ignore[operator]
+                    lo, hi = bound(rel[0], 0, False), bound(rel[1], 0, True)
+                    band = f"violated by {number(centre * HUNDRED, 0)}%" + (
+                        f" (range {lo}–{hi}%)" if lo != hi else "")
             return label, band
         return label, f"one-sided, margin {margin:.0%}"
     ref = o.reported_point if o.reported_point not in (None, 0) else o.implied_point

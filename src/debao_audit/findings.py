@@ -26,7 +26,7 @@ import pandas as pd
 
 from . import checks as _checks
 from .checks import HUNDRED, Figures, Result
-from .numbers import group_written, number, pct, pp
+from .numbers import bound, group_written, number, pct, pp
 
 EN_DASH = "\N{EN DASH}"
 
@@ -127,21 +127,23 @@ def gap(o: Any) -> tuple[str, str]:
 
     Percentages that should be equal differ in percentage points; other figures by the
     relative difference; dates in days.  The range runs over every value the rounded or
-    qualified inputs allow ('' when it shows as one figure)."""
+    qualified inputs allow, its ends rounded outward as every interval is ('' when it shows
+    as one figure); the centre is rounded half up."""
     rp = o.reported_point if o.reported_point is not None else o.reported.mid
     if o.unit == "date":
         return f"{number(centre(o) - rp, sign=True)} days", ""
     if o.unit == "%" and o.relation == "eq":
         iv = o.implied - o.reported
         mid = pp(centre(o) - rp, 2)
-        lo, hi = (number(iv.lo, 2), number(iv.hi, 2)) if iv.bounded else ("", "")
+        lo, hi = ((bound(iv.lo, 2, False), bound(iv.hi, 2, True)) if iv.bounded and not iv.is_point
+                  else ("", ""))
         return mid, (f"{lo}{EN_DASH}{hi} pp" if lo != hi and iv.bounded else "")
     iv = (o.implied / o.reported - 1) * HUNDRED
     rel = (centre(o) / rp - 1) * HUNDRED
     places = 0 if o.relation in ("le", "ge") else 1
-    if iv.bounded:
+    if iv.bounded and not iv.is_point:
         lo, hi = sorted((abs(iv.lo), abs(iv.hi))) if o.relation in ("le", "ge") else (iv.lo, iv.hi)
-        lo_t, hi_t = number(lo, places), number(hi, places)
+        lo_t, hi_t = bound(lo, places, False), bound(hi, places, True)
         rng = f"{lo_t}{EN_DASH}{hi_t}%" if lo_t != hi_t else ""
     else:
         rng = ""

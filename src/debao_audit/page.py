@@ -61,6 +61,12 @@ DEFAULT_PATH = _data.FIGURES / "annotated_article.html"
 
 #: Verdicts from most to least serious: a claim's mark takes the first that applies.
 SEVERITY = ("inconsistent", "tension", "within_rounding", "consistent", "not_checkable")
+#: A mark's state beside the verdicts: a figure an independent source confirms, in a check that
+#: fails because of another figure (never shown as consistent, never as the error).
+CONFIRMED = "confirmed"
+#: The marks' states from most to least serious (the verdicts, with CONFIRMED after tension).
+MARK_SEVERITY = ("inconsistent", "tension", CONFIRMED, "within_rounding", "consistent",
+                 "not_checkable")
 #: The verdict shown without colour: an SVG path (16 x 16 box, stroked) per verdict.
 ICONS: dict[str, str] = {
     "consistent": "M3 8.6 6.4 12 13 4.4",                                    # a tick
@@ -69,11 +75,18 @@ ICONS: dict[str, str] = {
     "tension": "M8 2.6 14 13.4H2zM8 6.6v3.4M8 11.8v.2",                      # a warning triangle
     "not_checkable": "M5.2 5.8a2.8 2.8 0 1 1 3.9 2.6c-.8.3-1.1.9-1.1 1.6v.6M8 13v.2",  # ?
     "none": "M8 3.6a4.4 4.4 0 1 0 .01 0z",                                  # a ring
+    CONFIRMED: "M2.5 8.4 5.4 11.3 10.6 5M9 11.3h4.5M11.25 9v4.6",            # a tick and a plus
 }
 #: Icons of the page's controls (not verdicts).
 CONTROL_ICONS: dict[str, str] = {"close": "M4 4 12 12M12 4 4 12"}
 NONE_LABEL = "\N{CJK UNIFIED IDEOGRAPH-672A}\N{CJK UNIFIED IDEOGRAPH-6838}\N{CJK UNIFIED IDEOGRAPH-9A8C} not in any check"  # "not checked"
 NONE_COLOUR = "#666666"
+#: The confirmed state's label and colour (Okabe-Ito reddish purple: neither the blues of a
+#: verdict that holds nor the vermillion of one that fails).
+CONFIRMED_LABEL = ("\N{CJK UNIFIED IDEOGRAPH-72EC}\N{CJK UNIFIED IDEOGRAPH-7ACB}"
+                   "\N{CJK UNIFIED IDEOGRAPH-5370}\N{CJK UNIFIED IDEOGRAPH-8BC1} confirmed "
+                   "independently, in a failing check")  # 独立印证
+CONFIRMED_COLOUR = "#A8508A"
 #: The family name of the page's embedded font (a subset of the shipped figure font).
 PAGE_FONT = "DebaoAudit Page Sans"
 
@@ -158,8 +171,8 @@ def claim_verdicts(claims: Sequence[_data.Claim],
 
 
 def worst(verdicts: Sequence[str]) -> str:
-    """The most serious of some verdicts, ``"none"`` for none at all."""
-    for v in SEVERITY:
+    """The most serious of some verdicts (or marks' states), ``"none"`` for none at all."""
+    for v in MARK_SEVERITY:
         if v in verdicts:
             return v
     return "none"
@@ -171,15 +184,32 @@ def worst(verdicts: Sequence[str]) -> str:
 
 def mark_verdict(claim_id: str, used: Sequence[_checks.Result],
                  attributions: Mapping[str, Attribution]) -> str:
-    """The verdict a claim's mark shows: the most serious among its checks, leaving out the
-    failing checks in which it is a figure checked against: it is confirmed independently, so
-    the error lies with the set's other figures."""
-    vs = [r.verdict for r in used
-          if not (r.check.check_id in attributions
-                  and claim_id in attributions[r.check.check_id].against)]
-    if not vs and used:
-        return "consistent"
-    return worst(vs)
+    """The state a claim's mark shows: the most serious verdict among its checks, except in
+    the failing checks in which it is a figure checked against (it agrees with an independent
+    source, so the error lies with the set's other figures): there it is :data:`CONFIRMED`,
+    never consistent, and never the failure."""
+    against = [r for r in used if r.check.check_id in attributions
+               and claim_id in attributions[r.check.check_id].against]
+    v = worst([r.verdict for r in used if r not in against])
+    if against and v not in ("inconsistent", "tension"):
+        return CONFIRMED
+    return v
+
+
+def confirmed_note(claim_id: str, used: Sequence[_checks.Result],
+                   attributions: Mapping[str, Attribution], claims: Mapping[str, _data.Claim]) -> str:
+    """What a :data:`CONFIRMED` mark is, in words: the independent figures it agrees with and
+    the likely error of the failing checks it is in."""
+    atts = [attributions[r.check.check_id] for r in used if r.check.check_id in attributions
+            and claim_id in attributions[r.check.check_id].against]
+    if not atts:
+        return ""
+    ext = sorted({e for a in atts for x in a.confirmed_by[claim_id] for e in x.check.external})
+    likely = [claims[c].written for a in atts for c in a.likely if c in claims]
+    fails = f"{len(atts)} failing check{'s' if len(atts) != 1 else ''}"
+    return (f"it agrees with an independent source ({', '.join(ext)}), and it is in {fails} "
+            + (f"whose likely error is {', '.join(dict.fromkeys(likely))}" if likely
+               else "whose error the audit cannot place"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -304,6 +334,8 @@ def palette(colours: Mapping[str, str] = VERDICT_COLOURS) -> dict[str, dict[str,
     the colour of a symbol drawn on ``c``."""
     out = {v: {"c": c, "tint": _tint(c, TINT), "on": _on(c)} for v, c in colours.items()}
     out["none"] = {"c": NONE_COLOUR, "tint": "#FFFFFF", "on": "#FFFFFF"}
+    out[CONFIRMED] = {"c": CONFIRMED_COLOUR, "tint": _tint(CONFIRMED_COLOUR, TINT),
+                      "on": _on(CONFIRMED_COLOUR)}
     return out
 
 
@@ -528,6 +560,8 @@ def _badge(verdict: str) -> str:
 
 
 def _label(verdict: str) -> str:
+    if verdict == CONFIRMED:
+        return CONFIRMED_LABEL
     return VERDICT_LABELS.get(verdict, NONE_LABEL)
 
 
@@ -542,12 +576,16 @@ def _role(claim_id: str, att: Attribution | None) -> str:
 
 
 def _claim_popover(claim: _data.Claim, used: Sequence[_checks.Result],
-                   attributions: Mapping[str, Attribution]) -> str:
+                   attributions: Mapping[str, Attribution],
+                   claims: Mapping[str, _data.Claim] | None = None) -> str:
     v = mark_verdict(claim.id, used, attributions)
     unit = "" if claim.unit == "date" else " " + claim.unit
+    note = confirmed_note(claim.id, used, attributions, claims or {claim.id: claim})
     plain = (f"{claim.en.rstrip('.')}. As written, the figure stands for "
              f"{_data.interval_text(claim)}{unit}; "
-             + (f"its most serious verdict: {_label(v)}." if used else "no check tests it."))
+             + ((f"{note}." if v == CONFIRMED else
+                 f"its most serious verdict: {_label(v)}" + (f"; {note}." if note else "."))
+                if used else "no check tests it."))
     tech_id = f"tech-{claim.id}"
     parts = [
         f'<span class="pclaim v-{v}">',
@@ -600,7 +638,7 @@ def _mark_html(text: str, mark: Mark, claims: Mapping[str, _data.Claim],
     first, rest = mark.claims[0], mark.claims[1:]
     pop_id = f"pop-{first}"
     anchors = "".join(f'<span id="claim-{_e(c)}"></span>' for c in rest)
-    body = "".join(_claim_popover(claims[c], used[c], attributions) for c in mark.claims)
+    body = "".join(_claim_popover(claims[c], used[c], attributions, claims) for c in mark.claims)
     written = text[mark.start:mark.end]
     return (f'<mark class="fig v-{v}" id="claim-{_e(first)}" data-claims="{_e(" ".join(mark.claims))}">'
             f'{anchors}<button type="button" class="figbtn" aria-expanded="false" '
@@ -661,10 +699,15 @@ def _legend_html(claims: Sequence[_data.Claim], results: Sequence[_checks.Result
                  attributions: Mapping[str, Attribution]) -> str:
     by_claim = {c.id: mark_verdict(c.id, used[c.id], attributions) for c in claims}
     items = []
-    for v in (*_checks.VERDICTS, "none"):
+    states = [*_checks.VERDICTS, "none"]
+    states.insert(states.index("inconsistent") + 1, CONFIRMED)
+    for v in states:
         n_checks = sum(r.verdict == v for r in results)
         n_claims = sum(w == v for w in by_claim.values())
-        count = (f"{n_checks} check{'s' if n_checks != 1 else ''}, " if v != "none" else "")
+        if v == CONFIRMED and not n_claims:
+            continue
+        count = (f"{n_checks} check{'s' if n_checks != 1 else ''}, "
+                 if v not in ("none", CONFIRMED) else "")
         count += f"{n_claims} figure{'s' if n_claims != 1 else ''}"
         items.append(f'<li class="v-{v}"><span class="swatch" aria-hidden="true"></span>'
                      f'{_badge(v)} <span>{_e(_label(v))}</span> <span class="n">({count})</span></li>')
@@ -684,16 +727,25 @@ def _point(shown: str) -> str:
 
 def counts_sentence(n: Mapping[str, int]) -> str:
     """The page's headline count, from :func:`checks.counts` (the same counting as the README
-    and the findings figure): failures among the evidence checks, then tensions, then the
-    checks that are not evidence (trivial or coincidence) and those yielding derived figures."""
+    and the findings figure), accounting for every check: the discrepancies the failing
+    evidence checks show (each counted once) and the evidence checks that hold, then tensions,
+    the context checks that agree, the checks that could hardly fail (trivial or coincidence)
+    and those yielding derived figures; their sum is the number of checks."""
     fail, ev = n["inconsistent"], n["evidence"]
+    d = n.get("discrepancies", fail)
     hold = n["consistent"] + n["within_rounding"]
-    head = (f"{fail} of {ev} evidence checks fail and {hold} hold" if fail
+    head = (f"{d} discrepanc{'y' if d == 1 else 'ies'}, shown by {fail} of {ev} evidence "
+            f"checks; {hold} hold" if fail
             else f"None of the {ev} evidence checks fails")
     parts = [head]
     if n["tension"]:
         parts.append(f"{n['tension']} more {'are tensions' if n['tension'] != 1 else 'is a tension'}"
                      " (the figures disagree but may count different things)")
+    agree = n.get("context_holding", n["context"] - n["tension"]) if "context" in n else 0
+    if agree:
+        parts.append(f"{agree} context check{'s agree' if agree != 1 else ' agrees'} but "
+                     f"{'are' if agree != 1 else 'is'} not evidence (the figures may not be the "
+                     "same quantity, or the check assumes its own reading)")
     weak = n["trivial"] + n["coincidence"]
     if weak:
         parts.append(f"{weak} could hardly fail ({n['trivial']} trivial, {n['coincidence']} "
@@ -986,7 +1038,9 @@ def build_page(text: str, claims: Sequence[_data.Claim], results: Sequence[_chec
         f"{n_checks} checks relate them. Click or tap a figure, or move to it with the Tab key "
         "and press Enter, to see what it stands for and every check it takes part in; Esc or "
         "the close button closes the details. "
-        "Symbol and colour give the most serious verdict among its checks.</p>\n"
+        "Symbol and colour give the most serious verdict among its checks; a figure that agrees "
+        "with an independent source but is in a failing check is marked as confirmed, neither "
+        "consistent nor the error.</p>\n"
         + _legend_html(claims, results, used, attributions) + "\n</header>\n")
     if edition == "quotes":
         article = ('<main class="wrap">\n<article id="figures" tabindex="-1" lang="zh-Hans" '

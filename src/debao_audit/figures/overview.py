@@ -71,21 +71,26 @@ def _claim_of_implied(figs: Figures, r: Result) -> str | None:
 
 
 def _places(o: Any) -> int:
-    return min(o.places, 2)
+    """The check's own decimals: the scorecard rounds a figure as checks.csv and the findings
+    table do (one rounding rule for a value wherever it is shown)."""
+    return o.places
 
 
-def _show(o: Any, value: Decimal) -> str:
-    """A point of an outcome in its display unit, through the one formatter."""
+def _show(o: Any, value: Decimal, rounding: str | None = None) -> str:
+    """A point of an outcome in its display unit, through the one formatter: rounded half up,
+    or (``rounding``: ROUND_FLOOR / ROUND_CEILING) outward, as an interval's end."""
+    from decimal import ROUND_HALF_UP
+    rnd = rounding or ROUND_HALF_UP
     if o.unit == "date":
         from ..written import ordinal_to_date
         return ordinal_to_date(value).isoformat()
     if o.unit == "%":
-        return c.pct(value / o.scale, _places(o))
+        return c.number(value / o.scale, _places(o), rounding=rnd) + "%"
     if o.unit == "万元":
-        return c.wan(value, _places(o))
+        return c.number(value / c.WAN, _places(o), rounding=rnd) + "万元"
     v = value / o.scale
     unit = {"yuan": "元", "persons": "人"}.get(o.unit, f" {o.unit}" if o.unit else "")
-    return c.number(v, 0 if v >= 100 else _places(o)) + unit
+    return c.number(v, 0 if v >= 100 else _places(o), rounding=rnd) + unit
 
 
 def _show_range(o: Any, iv: Any) -> str:
@@ -93,7 +98,8 @@ def _show_range(o: Any, iv: Any) -> str:
     shows as one figure (or is unbounded, or a date)."""
     if iv is None or not iv.bounded or o.unit == "date":
         return ""
-    lo, hi = _show(o, iv.lo), _show(o, iv.hi)
+    from decimal import ROUND_CEILING, ROUND_FLOOR
+    lo, hi = _show(o, iv.lo, ROUND_FLOOR), _show(o, iv.hi, ROUND_CEILING)  # outward, as checks.csv
     if lo == hi:
         return ""
     unit = re.search(r"[^\d.,]*$", hi).group(0)  # type: ignore[union-attr]
