@@ -17,8 +17,6 @@ ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 START, END = "<!-- gallery -->", "<!-- /gallery -->"
 FSTART, FEND = "<!-- findings -->", "<!-- /findings -->"
-#: Derived figures whose notes the README states beside the findings.
-README_CONTEXT = ("income_growth_vs_key_counties",)
 
 
 def findings_block() -> str:
@@ -28,8 +26,7 @@ def findings_block() -> str:
 
     figs = checks.load_figures()
     results = checks.run(figs)
-    block = findings.readme_block(findings.build(figs, results), checks.results_frame(results),
-                                  context=README_CONTEXT)
+    block = findings.readme_block(findings.build(figs, results), checks.results_frame(results))
     return "\n".join([FSTART, "", block.replace("{claims}", str(len(data.load_claims()))),
                        "", FEND])
 

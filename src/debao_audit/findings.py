@@ -135,13 +135,13 @@ def gap(o: Any) -> tuple[str, str]:
     if o.unit == "%" and o.relation == "eq":
         iv = o.implied - o.reported
         mid = pp(centre(o) - rp, 2)
-        lo, hi = ((bound(iv.lo, 2, False), bound(iv.hi, 2, True)) if iv.bounded and not iv.is_point
-                  else ("", ""))
+        lo, hi = ((bound(iv.lo, 2, False), bound(iv.hi, 2, True))
+                  if iv.bounded and number(iv.lo, 2) != number(iv.hi, 2) else ("", ""))
         return mid, (f"{lo}{EN_DASH}{hi} pp" if lo != hi and iv.bounded else "")
     iv = (o.implied / o.reported - 1) * HUNDRED
     rel = (centre(o) / rp - 1) * HUNDRED
     places = 0 if o.relation in ("le", "ge") else 1
-    if iv.bounded and not iv.is_point:
+    if iv.bounded and number(iv.lo, places) != number(iv.hi, places):
         lo, hi = sorted((abs(iv.lo), abs(iv.hi))) if o.relation in ("le", "ge") else (iv.lo, iv.hi)
         lo_t, hi_t = bound(lo, places, False), bound(hi, places, True)
         rng = f"{lo_t}{EN_DASH}{hi_t}%" if lo_t != hi_t else ""
@@ -231,7 +231,9 @@ def _gap_text(g: str, rng: str) -> str:
 
 def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
     """The findings table (:data:`FINDINGS_COLUMNS`), likely errors first, then sets whose
-    error cannot be placed, then tensions, each in registry order of its first check."""
+    error cannot be placed, then tensions, each in registry order of its first check, then the
+    context notes (kind ``context``: a derived figure whose check gives a ``finding_note``;
+    never counted as a finding in a headline)."""
     atts = attribute(results)
     rows: list[dict[str, Any]] = []
     groups: dict[tuple[str, ...], list[Attribution]] = {}
@@ -346,6 +348,21 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
             "against_written": ";".join(_written(figs, e) for e in r.check.external),
             "implied": implied, "gap": g, "gap_range": rng,
             "statement_en": en, "statement_zh": zh, "discrepancies": "", "n_discrepancies": 0})
+    for r in results:  # context notes: derived figures whose check states a finding's note
+        if r.outcome.relation != "none" or r.check.finding_note is None:
+            continue
+        note_en, note_zh = r.check.finding_note(figs)
+        figures = list(r.check.claims)
+        rows.append({
+            "kind": "context", "verdict": r.verdict, "figures": ";".join(figures),
+            "written": ";".join(_written(figs, c) for c in figures), "likely_error": "",
+            "likely_written": "", "checks": r.check.check_id, "n_checks": 1,
+            "checked_against": ";".join(r.check.external),
+            "against_written": ";".join(_written(figs, e) for e in r.check.external),
+            "implied": _implied(r), "gap": "", "gap_range": "",
+            "statement_en": f"Context, not a check: {note_en}",
+            "statement_zh": f"背景，并非核验：{note_zh}",
+            "discrepancies": "", "n_discrepancies": 0})
     frame = pd.DataFrame(rows, columns=[c for c in FINDINGS_COLUMNS if c != "finding_id"])
     frame.insert(0, "finding_id", [f"F{i + 1}" for i in range(len(frame))])
     return frame
@@ -441,29 +458,27 @@ def write_tables(checks_table: pd.DataFrame, findings_table: pd.DataFrame) -> No
     _data.write_csv(findings_table, _data.PROCESSED / "findings.csv")
 
 
-def readme_block(found: pd.DataFrame, checks_table: pd.DataFrame,
-                 context: Sequence[str] = ()) -> str:
+def readme_block(found: pd.DataFrame, checks_table: pd.DataFrame) -> str:
     """The README's "What the notebooks find", rendered from the two tables: the headline,
-    one bullet per finding, the derived figures named in ``context`` (their notes, from the
-    checks table's explanation), the counts of what the checks weigh, and the rules table."""
+    one bullet per finding and context note (both languages, from the findings table), the
+    counts of what the checks weigh, and the rules table."""
     n = _checks.counts(checks_table)
     head = headline_sentence(found, checks_table)
     lines = [f"**{head[0].upper() + head[1:]}.**", ""]
     for f in found.to_dict("records"):
         tag = {"likely_error": "likely error", "set": "inconsistent set",
-               "tension": "tension"}[f["kind"]]
+               "tension": "tension", "context": "context"}[f["kind"]]
         lines.append(f"- **{f['finding_id']} ({tag})**: {f['statement_en']}  ")
         lines.append(f"  {f['statement_zh']}")
-    rows = checks_table.set_index("check_id")
-    for cid in context:
-        r = rows.loc[cid]
-        lines.append(f"- **Context ({r['title']})**: {r['explanation'].split('. A derived')[0]}.")
     lines += ["",
               f"The article makes **{{claims}} quantitative statements**; **{n['checks']} "
               f"relations** between them are checked. What each check weighs follows the rules "
               f"below, applied by code: **{n['evidence']} are evidence** ({n['consistent']} "
               f"*consistent*, {n['within_rounding']} *within rounding*, **{n['inconsistent']} "
-              f"*inconsistent***); {n['context']} *context* checks ({n['tension']} *tensions*, "
+              f"*inconsistent***"
+              + (f", **{n['discrepancies']} discrepanc{'y' if n['discrepancies'] == 1 else 'ies'}**"
+                 f" counted once" if n["inconsistent"] else "")
+              + f"); {n['context']} *context* checks ({n['tension']} *tensions*, "
               f"{n['context_holding']} agree); {n['trivial']} *trivial*; {n['coincidence']} "
               f"*coincidences*; {n['derived']} *derived* figures (*not checkable*).",
               "",

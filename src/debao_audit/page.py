@@ -774,10 +774,17 @@ def _summary_html(results: Sequence[_checks.Result], claims: Mapping[str, _data.
     n = _checks.counts(results)
     items = []
     tension_items = []
+    context_items = []
     for f in found.to_dict("records"):
         ids = str(f["checks"]).split(";")
         statement = (f'<p class="st">{_e(f["statement_en"])}</p>'
                      f'<p class="st" lang="zh-Hans">{_e(f["statement_zh"])}</p>')
+        if f["kind"] == "context":
+            context_items.append(
+                f'<li id="finding-{_e(f["finding_id"])}">{statement}<p>'
+                + ", ".join(f'<a href="#check-{_e(c)}">{_e(by_id[c].title)}</a>' for c in ids)
+                + "</p></li>")
+            continue
         if f["kind"] == "tension":
             tension_items.append(
                 f'<li id="finding-{_e(f["finding_id"])}">{statement}'
@@ -799,6 +806,9 @@ def _summary_html(results: Sequence[_checks.Result], claims: Mapping[str, _data.
         + (f'<h3 id="tensions-h">Tensions ({len(tension_items)}): not proven inconsistent</h3>\n'
            '<ol aria-labelledby="tensions-h">' + "".join(tension_items) + "</ol>\n"
            if tension_items else "")
+        + (f'<h3 id="context-h">Context ({len(context_items)}): derived figures, not checks</h3>\n'
+           '<ol aria-labelledby="context-h">' + "".join(context_items) + "</ol>\n"
+           if context_items else "")
         + '<p class="rule">How the likely error is picked: a figure that agrees with an '
         "independent source (a passing check of equality against it) is taken as right; when "
         "exactly one figure of a failing set is left unconfirmed, it is the likely error. "

@@ -1298,19 +1298,35 @@ def _needed_2016(f: Figures):
        assumption="the same income definition; no Debao 2016 figure was found, so the first "
                   "comparison starts a year apart",
        explanation="A derived comparison for context: nothing says Debao should grow like its class.",
-       title="Debao's rural income growth against the national key poverty counties'")
+       title="Debao's rural income growth against the national key poverty counties'",
+       finding_note=lambda f: _key_county_note(f))
 def _growth_vs_key(f: Figures):
+    r = f.iv("rural_income_2020") / f.iv("db_rural_income_2019")
+    iv = (r - ONE) * HUNDRED
+    return derived(iv, _key_county_numbers(f)[2], unit="%", places=2,
+                   note=_key_county_note(f)[0])
+
+
+def _key_county_numbers(f: Figures) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal]:
+    """Debao's yearly growth 2015→2019, the key counties' 2016→2019, each one's in 2020, and
+    Debao's 2020 level as a percentage of theirs."""
     db = ((f.pt("db_rural_income_2019") / f.pt("db_rural_income_2015")) ** (D(1) / 4) - 1) * HUNDRED
     key = ((f.pt("cn_key_county_rural_income_2019") / f.pt("cn_key_county_rural_income_2016"))
            ** (D(1) / 3) - 1) * HUNDRED
-    r = f.iv("rural_income_2020") / f.iv("db_rural_income_2019")
-    iv = (r - ONE) * HUNDRED
     db20 = (f.pt("rural_income_2020") / f.pt("db_rural_income_2019") - 1) * HUNDRED
     key20 = (f.pt("cn_poor_county_rural_income_2020") / f.pt("cn_key_county_rural_income_2019") - 1) * HUNDRED
     level = f.pt("rural_income_2020") / f.pt("cn_poor_county_rural_income_2020") * HUNDRED
-    slower = "more slowly" if db < key else "faster"
-    return derived(iv, db20, unit="%", places=2,
-                   note=f"Up to 2019 Debao's rural income grew {slower} than the key poverty "
-                        f"counties' ({_n(db)}% a year 2015→2019 against {_n(key)}% a year "
-                        f"2016→2019); in 2020 it grew {_n(db20)}% against their {_n(key20)}%, "
-                        f"ending at {_n(level, 0)}% of their level.")
+    return db, key, db20, key20, level
+
+
+def _key_county_note(f: Figures) -> tuple[str, str]:
+    """The context note, in English and Chinese (the findings table's context row)."""
+    db, key, db20, key20, level = _key_county_numbers(f)
+    slower = db < key
+    return (f"Up to 2019 Debao's rural income grew {'more slowly' if slower else 'faster'} than "
+            f"the key poverty counties' ({_n(db)}% a year 2015→2019 against {_n(key)}% a year "
+            f"2016→2019); in 2020 it grew {_n(db20)}% against their {_n(key20)}%, ending at "
+            f"{_n(level, 0)}% of their level.",
+            f"2019年以前，德保农村居民人均可支配收入增长{'慢于' if slower else '快于'}全国扶贫开发"
+            f"重点县（2015→2019年年均{_n(db)}%，重点县2016→2019年年均{_n(key)}%）；2020年德保增长"
+            f"{_n(db20)}%，重点县增长{_n(key20)}%，德保的收入水平达到重点县的{_n(level, 0)}%。")

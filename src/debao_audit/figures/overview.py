@@ -169,7 +169,10 @@ def _failing(results: Sequence[Result]) -> list[Result]:
 
 def _count_text(results: Sequence[Result]) -> str:
     n = c.counts(results)
-    text = (f"{n['failing']} of {n['evidence']} evidence checks fail and {n['holding']} hold")
+    d = n.get("discrepancies", n["failing"])
+    text = (f"{d} discrepanc{'y' if d == 1 else 'ies'}, shown by {n['failing']} of "
+            f"{n['evidence']} evidence checks; {n['holding']} hold" if n["failing"] else
+            f"None of the {n['evidence']} evidence checks fails; {n['holding']} hold")
     if n["within_rounding"]:
         text += f" ({n['within_rounding']} only within rounding)"
     if n.get("tension"):
@@ -222,20 +225,23 @@ def fig_findings(figs: Figures, results: list[Result], found: pd.DataFrame | Non
     by_id = c.by_id(results)
     n = c.counts(results)
     h = findings.headline(found, pd.DataFrame({"verdict": [r.verdict for r in results],
-                                               "counts_as": [r.counts_as for r in results]}))
+                                               "counts_as": [r.counts_as for r in results],
+                                               "discrepancy": [r.discrepancy for r in results]}))
     rows, tags = [], []
     for f in found.to_dict("records"):
+        if f["kind"] == "context":  # a note, not a failing check: the scorecard leaves it out
+            continue
         ids = str(f["checks"]).split(";")
         row = scorecard_row(figs, by_id[ids[0]])
         row["finding_id"] = f["finding_id"]
         row["checks_in_finding"] = f["checks"]
         rows.append(row)
-        k = int(f["n_checks"])
+        k, d = int(f["n_checks"]), int(f["n_discrepancies"])
+        shown = (f"{d} discrepanc{'y' if d == 1 else 'ies'}, {k} check{'s' if k != 1 else ''}")
         if f["kind"] == "likely_error":
-            tags.append(f"很可能有误 likely wrong · {k} check{'s' if k != 1 else ''} "
-                        f"fail{'' if k != 1 else 's'}")
+            tags.append(f"很可能有误 likely wrong · {shown}")
         elif f["kind"] == "set":
-            tags.append(f"不一致 fails · {k} check{'s' if k != 1 else ''}")
+            tags.append(f"不一致 fails · {shown}")
         else:
             tags.append("有出入 tension · not proven wrong")
     lw, t = h["likely_wrong"], h["tensions"]
@@ -245,7 +251,7 @@ def fig_findings(figs: Figures, results: list[Result], found: pd.DataFrame | Non
           + (f"；{t}处有出入" if t else ""))
     en = ((f"{lw} figure{'s' if lw != 1 else ''} likely wrong "
            f"({', '.join(h['likely_written'])})" if lw else
-           f"{h['failing_checks']} of {h['evidence']} evidence checks fail"
+           f"{h['discrepancies']} discrepanc{'y' if h['discrepancies'] == 1 else 'ies'}"
            if h["failing_checks"] else f"All {h['evidence']} evidence checks hold")
           + (f"; {h['sets']} set{'s' if h['sets'] != 1 else ''} disagree"
              if lw and h["sets"] else "")
@@ -260,7 +266,9 @@ def fig_findings(figs: Figures, results: list[Result], found: pd.DataFrame | Non
     row_h = 1.35
     title_lines = zh.count("\n") + en.count("\n")
     height = 2.0 + (max(len(rows), 1) + sum(extra)) * row_h + 0.55 + 0.32 * title_lines
-    rest = (f"{h['failing_checks']} of {h['evidence']} evidence checks fail, {n['holding']} "
+    d = h["discrepancies"]
+    rest = (f"{d} discrepanc{'y' if d == 1 else 'ies'}, shown by {h['failing_checks']} of "
+            f"{h['evidence']} evidence checks; {n['holding']} "
             "hold. Each row is one finding: the figure a check "
             "holds the others against, what the other figures give (centre; range in small "
             "type), the gap. A tension: the figures disagree, but may not count the same thing. "
