@@ -199,7 +199,9 @@ def _written(figs: Figures, key: str) -> str:
 def _point(shown: str) -> str:
     """A figure as shown by :meth:`checks.Outcome.show`, without its interval or centre."""
     shown = shown.split(", interval ")[0].split(" as written")[0].split(", range ")[0]
-    return shown.split(": ", 1)[1] if shown.startswith(("independent: ", "centre ")) else shown
+    if shown.startswith("centre "):
+        return shown[len("centre "):]
+    return shown.split(": ", 1)[1] if shown.startswith("independent: ") else shown
 
 
 def _implied(r: Result) -> str:
@@ -211,7 +213,8 @@ def _implied(r: Result) -> str:
 def _discrepancy_words(d: int, n: int) -> tuple[str, str]:
     """'1 discrepancy, shown by 2 checks' and its Chinese: a discrepancy is counted once,
     however many checks show it (:func:`debao_audit.checks.discrepancies`)."""
-    en = (f"{d} discrepanc{'y' if d == 1 else 'ies'}, shown by {n} check{'s' if n != 1 else ''}")
+    en = ("1 check fails" if n == 1 else
+          f"{d} discrepanc{'y' if d == 1 else 'ies'}, shown by {n} check{'s' if n != 1 else ''}")
     if n == 1:
         zh = "1项核验不成立"
     elif d == 1:

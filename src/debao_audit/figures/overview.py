@@ -237,7 +237,9 @@ def fig_findings(figs: Figures, results: list[Result], found: pd.DataFrame | Non
         row["checks_in_finding"] = f["checks"]
         rows.append(row)
         k, d = int(f["n_checks"]), int(f["n_discrepancies"])
-        shown = (f"{d} discrepanc{'y' if d == 1 else 'ies'}, {k} check{'s' if k != 1 else ''}")
+        # a discrepancy counts once; the checks that show it are in the subtitle's count
+        shown = (f"{d} discrepanc{'y' if d == 1 else 'ies'}" if d
+                 else f"{k} check{'s' if k != 1 else ''}")
         if f["kind"] == "likely_error":
             tags.append(f"很可能有误 likely wrong · {shown}")
         elif f["kind"] == "set":
