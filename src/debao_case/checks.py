@@ -1330,3 +1330,93 @@ def _key_county_note(f: Figures) -> tuple[str, str]:
             f"2019年以前，德保农村居民人均可支配收入增长{'慢于' if slower else '快于'}全国扶贫开发"
             f"重点县（2015→2019年年均{_n(db)}%，重点县2016→2019年年均{_n(key)}%）；2020年德保增长"
             f"{_n(db20)}%，重点县增长{_n(key20)}%，德保的收入水平达到重点县的{_n(level, 0)}%。")
+
+
+# ============================================================================================
+# Benchmarks and per-unit figures added for issue 23: Baise, the medical figures
+# ============================================================================================
+
+BAISE_NOT_SAME = ("Baise's figure is the prefecture's average over all its counties, not "
+                  "Debao's: a deep-poverty county is expected, not required, to be poorer than "
+                  "its prefecture's average, so a figure on the other side would not prove "
+                  "either wrong.")
+BAISE_NOT_SAME_ZH = ("百色的数字是全市各县的平均，不是德保的数字；深度贫困县一般比全市平均更穷，"
+                     "但并非必然如此，所以即使数字落在另一侧，也不能证明哪一个有误")
+
+
+@check("incidence_2015_against_baise", kind="external", theme="poverty",
+       claims=("poverty_incidence_2015",), external=("bs_poverty_incidence_2015",),
+       formula="Debao's 2015 incidence ({poverty_incidence_2015}) ≥ Baise's 2015 incidence (independent)",
+       assumption="Debao, one of Guangxi's deep-poverty counties, was at least as poor as the "
+                  "average of its prefecture, Baise, in 2015",
+       explanation="A benchmark: Baise's incidence averages its counties and districts, Debao "
+                   "among them.",
+       not_same=BAISE_NOT_SAME, reason_zh=BAISE_NOT_SAME_ZH,
+       title="{poverty_incidence_2015} in 2015 against Baise's incidence")
+def _incidence_baise(f: Figures):
+    gap = f.pt("poverty_incidence_2015") - f.pt("bs_poverty_incidence_2015")
+    return ge(f.iv("poverty_incidence_2015"), f.pt("poverty_incidence_2015"),
+              f.iv("bs_poverty_incidence_2015"), f.pt("bs_poverty_incidence_2015"), unit="%",
+              places=2, reported_label="independent",
+              note=f"Debao's incidence is {_n(gap)} points above Baise's.")
+
+
+def _baise_income_2015(f: Figures) -> tuple[Interval, Decimal]:
+    """Baise's 2015 rural income: its 2016 figure before that year's growth."""
+    return f.before_growth("bs_rural_income_2016", "bs_rural_income_growth_2016")
+
+
+@check("income_2015_against_baise", kind="external", theme="income",
+       claims=(), external=("db_rural_income_2015", "bs_rural_income_2016",
+                            "bs_rural_income_growth_2016"),
+       formula="Debao's 2015 rural income (independent) ≤ Baise's 2015 rural income "
+               "(its 2016 income / (1 + its 2016 growth))",
+       assumption="Debao, a deep-poverty county, had a rural income no higher than its "
+                  "prefecture's average in 2015; both are the NBS survey's rural per-capita "
+                  "disposable income",
+       explanation="A benchmark for the 2015 income that confirms {rural_income_2020} and "
+                   "+{rural_income_growth_total} (the article gives no 2015 level of its own).",
+       not_same=BAISE_NOT_SAME, reason_zh=BAISE_NOT_SAME_ZH,
+       title="Debao's independent 2015 rural income against Baise's")
+def _income_baise(f: Figures):
+    iv, pt = _baise_income_2015(f)
+    share = f.pt("db_rural_income_2015") / pt * HUNDRED
+    return le(f.iv("db_rural_income_2015"), f.pt("db_rural_income_2015"), iv, pt, unit="yuan",
+              places=0, reported_label="independent",
+              note=f"Baise's 2015 level is {_n(pt, 0)} yuan "
+                   f"({f.external['bs_rural_income_2016'].reading.raw} before "  # type: ignore[union-attr]
+                   f"+{f.external['bs_rural_income_growth_2016'].reading.raw}); Debao's "  # type: ignore[union-attr]
+                   f"{f.pt('db_rural_income_2015')} yuan is {_n(share, 1)}% of it.")
+
+
+@check("visits_per_medical_expert", kind="per_unit", theme="people",
+       claims=("medical_beneficiaries", "medical_experts"),
+       formula="person-times reached per expert = {medical_beneficiaries} / {medical_experts}",
+       assumption="the {medical_beneficiaries} were reached by the experts' clinics and tours "
+                  "over the five years",
+       explanation="A derived figure: no benchmark for visits per visiting expert was found, and "
+                   "person-times over five years have no natural bound.",
+       title="People reached per medical expert")
+def _visits_per_expert(f: Figures):
+    iv, pt = f.ratio("medical_beneficiaries", "medical_experts")
+    return derived(iv, pt, unit="person-times", places=1,
+                   note=f"About {_n(pt, 0)} person-times per expert over five years, "
+                        f"{_n(pt / 5, 1)} a year.")
+
+
+@check("investment_per_medical_facility", kind="per_unit", theme="people",
+       claims=("medical_equipment_value", "township_clinics", "village_clinics"),
+       formula="equipment and software per facility = {medical_equipment_value} / "
+               "({township_clinics} + {village_clinics})",
+       assumption="the equipment went to the facilities built or equipped; it also equipped "
+                  "hospital departments, a dialysis room and a remote-medicine system, so the "
+                  "figure per clinic is an upper bound",
+       explanation="A derived figure: no list of what each facility received was found.",
+       title="Medical equipment and software per health facility")
+def _per_facility(f: Figures):
+    facilities, p_fac = f.total("township_clinics", "village_clinics")
+    iv = f.iv("medical_equipment_value") / facilities
+    pt = f.pt("medical_equipment_value") / p_fac
+    return derived(iv, pt, unit="万元", places=1, scale=WAN,
+                   note=f"{_n(pt / WAN, 1)}万元 per facility across the "
+                        f"{_n(p_fac, 0)} township and village facilities, at most.")
