@@ -2,9 +2,11 @@
 standard for this article, and a mutation test over every claim in a checkable relation."""
 
 import csv
+import re
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from debao_audit import checks, data
@@ -584,6 +586,24 @@ def test_every_claim_is_checked_or_its_reason_given(figs, evidence):
     assert set(figs.claims) == checkable | set(unchecked)
     assert not checkable & set(unchecked), "a claim listed as unchecked is in a checkable relation"
     assert all(len(reason) > 20 for reason in unchecked.values())
+
+
+def test_unchecked_reasons_say_what_checks_csv_says(figs):
+    """Every reason in unchecked_claims.csv is held to checks.csv: it names each check the
+    claim takes part in, with the weight checks.csv gives it, and no other check; a claim that
+    the reason says has no independent figure records where one was searched for."""
+    table = checks.results_frame(checks.run(figs))  # the committed checks.csv (held equal below)
+    with (data.DATA / "unchecked_claims.csv").open(encoding="utf-8", newline="") as f:
+        unchecked = {r["id"]: r["reason"] for r in csv.DictReader(f)}
+    ids = set(table["check_id"])
+    for cid, reason in unchecked.items():
+        used = table[table["claims"].str.split(";").apply(lambda cs: cid in cs)]
+        for row in used.itertuples():
+            assert f"{row.check_id} ({row.counts_as}:" in reason, (cid, row.check_id, row.counts_as)
+        named = set(re.findall(r"\b([a-z0-9]+(?:_[a-z0-9]+)+) \(", reason)) & ids
+        assert named <= set(used["check_id"]), (cid, named - set(used["check_id"]))
+        if re.search(r"no independent figure|no benchmark", reason, re.I):
+            assert "Searched: " in reason and ": " in reason.split("Searched: ", 1)[1], cid
 
 
 def test_checks_name_real_claims_and_external_rows(figs):

@@ -51,14 +51,20 @@ def test_every_check_is_classified_by_a_written_rule(results):
      "inclusion"),
     (("exit_approval_date_external", "exit_reply_after_meeting"), None),
 ])
-def test_mirror_checks_are_treated_alike(results, pair, rule):
+def test_mirror_checks_are_treated_alike(figs, results, pair, rule):
     """Checks of the same shape weigh the same: the two checks whose inclusion the article
-    never states; the two exit-date checks (one questions the reading the other assumes)."""
+    never states (context, unless it cannot fail at all: trivial, whatever else it is); the two
+    exit-date checks (one questions the reading the other assumes)."""
     r = by_id(results)
     a, b = r[pair[0]], r[pair[1]]
-    assert a.counts_as == b.counts_as == "context"
     if rule:
-        assert a.standing.rule == b.standing.rule == rule
+        assert a.check.inclusion == b.check.inclusion == "not_stated"
+        for x in (a, b):
+            fails = checks.can_fail(x.check, figs)
+            assert (x.counts_as, x.standing.rule) == (
+                ("context", rule) if fails else ("trivial", "cannot_fail")), x.check.check_id
+    else:
+        assert a.counts_as == b.counts_as == "context"
 
 
 def test_a_check_assuming_what_another_questions_is_context(results):
@@ -95,8 +101,11 @@ def test_a_to_date_part_against_a_calendar_year_is_context(results):
     """200余万元 donated up to publication cannot be proven inside 2020's donations."""
     r = by_id(results)
     assert r["aid_2020_within_cumulative_total"].standing.rule == "period"
-    assert r["employed_within_registered_poor"].standing.rule == "period"
-    assert r["covid_donations_within_2020_donations"].counts_as == "context"
+    # the periods of these do not nest either, but they cannot fail at all: trivial first
+    e = r["employed_within_registered_poor"]
+    assert checks.period_mismatch(e.check, checks.load_figures(), e.outcome.relation)
+    assert e.standing.rule == "cannot_fail"
+    assert r["covid_donations_within_2020_donations"].counts_as == "trivial"
 
 
 def test_what_a_check_weighs_never_moves_with_a_what_if(figs, results):
@@ -141,7 +150,8 @@ def test_a_wrong_figure_is_one_finding(found):
 
 
 def test_every_failing_or_tense_check_is_in_one_finding(results, found):
-    listed = [c for cs in found["checks"] for c in cs.split(";")]
+    listed = [c for k, cs in zip(found["kind"], found["checks"]) if k != "context"
+              for c in cs.split(";")]
     assert len(listed) == len(set(listed))
     assert set(listed) == {r.check.check_id for r in results
                            if r.verdict in ("inconsistent", "tension")}
@@ -150,6 +160,8 @@ def test_every_failing_or_tense_check_is_in_one_finding(results, found):
 def test_findings_statements_are_bilingual_and_name_their_figures(found):
     for f in found.to_dict("records"):
         assert f["statement_en"].endswith(".") and f["statement_zh"].endswith("。")
+        if f["kind"] == "context":  # a note on derived figures, not a finding about them
+            continue
         for w in f["written"].split(";"):
             assert w in f["statement_en"] and w in f["statement_zh"], (f["finding_id"], w)
 
@@ -181,12 +193,16 @@ def test_readme_renders_the_committed_tables():
     committed = findings.load(COMMITTED / "findings.csv")
     import sys
     sys.path.insert(0, str(ROOT / "tools"))
-    import write_gallery
-    block = findings.readme_block(committed, table, context=write_gallery.README_CONTEXT).replace(
+    block = findings.readme_block(committed, table).replace(
         "{claims}", str(len(data.load_claims())))
     assert block in readme
     sentence = findings.headline_sentence(committed, table)
-    assert sentence.startswith("1 figure is likely wrong (9.2%); 2 of ")
+    assert sentence.startswith("1 figure is likely wrong (9.2%); 1 discrepancy, shown by 2 of ")
+    # every context note the README states comes from the findings table
+    for line in readme.splitlines():
+        if line.startswith("- **") and "(context)" in line:
+            fid = line[4:].split(" ", 1)[0]
+            assert (committed.set_index("finding_id").loc[fid, "kind"]) == "context"
 
 
 def test_page_summary_and_marks_follow_the_findings(figs, results, found):
@@ -211,6 +227,168 @@ def test_findings_figure_counts_a_wrong_figure_once(figs, results, found, tmp_pa
     from debao_audit import figures
     paths = figures.fig_findings(figs, results, found, outdir=tmp_path)
     frame = pd.read_csv(paths["csv"])
-    assert list(frame["finding_id"]) == list(found["finding_id"])
+    assert list(frame["finding_id"]) == list(found[found["kind"] != "context"]["finding_id"])
     title = figures.overview.finding_findings(figs, results)
     assert title.lower().startswith(findings.headline_sentence(found, checks.results_frame(results)).lower())
+
+
+# -- issue 23: a discrepancy is counted once; evidence can fail on its own ------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from debao_audit.written import read  # noqa: E402
+
+INCOME = ("income_annual_vs_total_growth", "income_2015_implied_by_annual_growth")
+
+
+def test_the_two_income_checks_are_one_discrepancy_by_their_arithmetic(figs, results):
+    """Computed, not listed: the values of 9.2% that close each check overlap, so one
+    correction closes both (one implies the other); the headline counts them once."""
+    r = by_id(results)
+    a, b = (r[c] for c in INCOME)
+    assert a.verdict == b.verdict == "inconsistent"
+    assert a.discrepancy == b.discrepancy != ""
+    key = checks.same_discrepancy(a.check, b.check, figs)
+    assert key == "rural_income_growth_annual"
+    ra, rb = (checks.closing_range(x.check, figs, key) for x in (a, b))
+    lo, hi = max(ra[0], rb[0]), min(ra[1], rb[1])
+    assert lo <= hi
+    fixed = figs.with_overrides({key: Interval.point((lo + hi) / 2)})
+    assert checks.verdict(a.check.compute(fixed)) != "inconsistent"
+    assert checks.verdict(b.check.compute(fixed)) != "inconsistent"
+    # and outside the overlap one of them fails again
+    off = figs.with_overrides({key: Interval.point(max(ra[1], rb[1]) * 2 - lo)})
+    assert "inconsistent" in {checks.verdict(x.check.compute(off)) for x in (a, b)}
+    n = checks.counts(results)
+    assert (n["inconsistent"], n["discrepancies"]) == (2, 1)
+    assert checks.counts(checks.results_frame(results))["discrepancies"] == 1
+
+
+def test_checks_that_need_different_corrections_are_different_discrepancies(figs):
+    """Hand-made: with a 2020 income of 13000元 the annual rate would have to be about 9.56%
+    for one check and 10.66% for the other, and the confirming check fails too: three
+    failing checks, three discrepancies."""
+    rs = checks.run(figs.with_overrides({"rural_income_2020": read("13000元", "yuan")}))
+    failing = {r.check.check_id: r.discrepancy for r in rs if r.verdict == "inconsistent"}
+    assert set(INCOME) <= set(failing)
+    assert len(set(failing.values())) == len(failing) == checks.counts(rs)["discrepancies"]
+    assert not checks.same_discrepancy(*(checks.REGISTRY[c] for c in INCOME),
+                                       figs.with_overrides({"rural_income_2020": read("13000元", "yuan")}))
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(20, 300).filter(lambda n: n not in (95, 96)))
+def test_the_income_discrepancy_is_one_whatever_the_annual_rate(n):
+    """Whatever the annual rate is written as (away from 9.558%), the two checks fail
+    together and are one discrepancy: the same arithmetic, not a coincidence of 9.2%."""
+    figs = checks.load_figures()
+    reg = {c: checks.REGISTRY[c] for c in INCOME}
+    rs = checks.run(figs.with_overrides({"rural_income_growth_annual": read(f"{n / 10}%", "percent")}),
+                    reg)
+    assert [r.verdict for r in rs] == ["inconsistent", "inconsistent"]
+    assert rs[0].discrepancy == rs[1].discrepancy
+
+
+def test_no_evidence_check_is_a_restatement_a_duplicate_or_unable_to_fail(figs, results):
+    seen: dict = {}
+    for r in results:
+        if r.counts_as in ("evidence", "context"):
+            # cannot_fail and restatement are applied to every weight, context too
+            assert checks.can_fail(r.check, figs), r.check.check_id
+            assert not r.check.restates, r.check.check_id
+        if r.counts_as == "evidence":
+            key = checks.comparison(r.check, figs)
+            assert key not in seen, (r.check.check_id, seen.get(key))
+            seen[key] = r.check.check_id
+
+
+def test_a_duplicate_comparison_is_counted_once(figs, results):
+    r = by_id(results)
+    dup = r["village_clinics_within_admin_villages"]
+    assert (dup.counts_as, dup.standing.rule) == ("trivial", "duplicate")
+    assert "poor_villages_within_admin_villages" in dup.standing.reason
+    a, b = (checks.REGISTRY[c] for c in ("poor_villages_within_admin_villages",
+                                         "village_clinics_within_admin_villages"))
+    assert checks.comparison(a, figs) == checks.comparison(b, figs)
+    other = figs.with_overrides({"village_clinics": read("88个", "facility")})
+    assert checks.comparison(a, other) != checks.comparison(b, other)
+    # an equality the article never asserts stays a coincidence, never a duplicate's original
+    assert r["village_clinics_per_poor_village"].standing.rule == "asserted"
+    assert r["poor_villages_stated_twice"].counts_as == "evidence"
+
+
+@pytest.mark.parametrize("pair, counts_as", [
+    # the two 'by 2019 within all' checks: one sentence, one caveat (may count from 2014)
+    (("villages_exited_by_2019_within_all", "people_lifted_by_2019_within_all"), "context"),
+    # the two 'after pairing' checks: the article's own chronology
+    (("labour_count_starts_after_pairing", "exit_after_pairing_start"), "trivial"),
+    # the two Baise benchmarks: a county against its prefecture's average
+    (("incidence_2015_against_baise", "income_2015_against_baise"), "context"),
+])
+def test_like_pairs_weigh_alike(results, pair, counts_as):
+    r = by_id(results)
+    assert r[pair[0]].counts_as == r[pair[1]].counts_as == counts_as, pair
+
+
+def test_new_relations_and_their_weights(results):
+    r = by_id(results)
+    assert r["incidence_2015_against_baise"].verdict == "consistent"
+    assert r["income_2015_against_baise"].verdict == "consistent"
+    for cid in ("visits_per_medical_expert", "investment_per_medical_facility"):
+        assert (r[cid].verdict, r[cid].counts_as) == ("not_checkable", "derived")
+
+
+def test_f1_states_the_mean_bound_and_the_joint_confirmation(found):
+    f1 = found[found["kind"] == "likely_error"].iloc[0]
+    en, zh = f1["statement_en"], f1["statement_zh"]
+    assert "1 discrepancy, shown by 2 checks" in en and "同一处矛盾" in zh
+    assert "plain average of five yearly rates" in en and f"at least {f1['implied']}" in en
+    assert "算术平均" in zh and f"至少为{f1['implied']}" in zh
+    assert "jointly" in en and "not each alone" in en
+    assert "不能分别证实" in zh
+
+
+def test_tensions_say_their_own_reason_in_chinese_and_never_hold_a_figure_against_itself(
+        results, found):
+    r = by_id(results)
+    written = {k: c.written for k, c in checks.load_figures().claims.items()}
+    for f in found[found["kind"] == "tension"].to_dict("records"):
+        c = r[f["checks"]].check
+        assert c.reason_zh, c.check_id
+        assert c.reason_zh.format_map(written).rstrip("。") in f["statement_zh"]
+        assert "二者可能并非同一数量" not in f["statement_zh"]
+        lhs_en = f["statement_en"].split(": ", 1)[1].split(" against ", 1)[0]
+        against = f["statement_en"].split(" against ", 1)[1].split(" (gap", 1)[0]
+        assert against not in lhs_en, f["finding_id"]
+        assert "(of " not in lhs_en and "涉及" not in f["statement_zh"]
+
+
+def test_context_notes_live_in_the_findings_table_in_both_languages(found):
+    ctx = found[found["kind"] == "context"]
+    assert list(ctx["checks"]) == ["income_growth_vs_key_counties"]
+    for f in ctx.to_dict("records"):
+        assert f["statement_en"].startswith("Context, not a check: ")
+        assert f["statement_zh"].startswith("背景，并非核验：")
+    # never counted as a finding
+    h = findings.headline(found, checks.results_frame(checks.run(checks.load_figures())))
+    assert h["tensions"] == int((found["kind"] == "tension").sum())
+
+
+def test_one_rounding_rule_for_a_value_wherever_it_is_shown(figs, results, found):
+    """The findings figure rounds as checks.csv and findings.csv do: a derived figure at its
+    check's decimals, half up; an interval's ends outward (9.558%, [9.557%, 9.559%) and
+    9.557–9.559%, not 9.56% and 9.56–9.56%)."""
+    from debao_audit.figures import overview
+    r = by_id(results)
+    for f in found[found["kind"] != "context"].to_dict("records"):
+        res = r[f["checks"].split(";")[0]]
+        row = overview.scorecard_row(figs, res)
+        implied = res.row()["implied"]
+        if row["others_source"] == "derived":
+            assert row["others_give"] == f["implied"], f["finding_id"]
+            assert implied.startswith(f["implied"]), f["finding_id"]
+        if row["others_range"] and row["others_source"] == "derived":
+            lo, hi = row["others_range"].split("\N{EN DASH}")
+            for end in (lo, hi):
+                number = re.match(r"[\d.,]+", end).group(0)
+                assert number in implied, (f["finding_id"], number, implied)

@@ -137,7 +137,7 @@ def test_mark_attributes_colour_and_symbol(tree, inputs):
         assert sym.get("aria-hidden") == "true" and sym.get("data-verdict") == worst
         assert [u.get("href") for u in _svg(sym, "use")] == [f"#i-{worst}"]
         hidden = next(s for s in m.iter("span") if s.get("class") == "vh")
-        assert page.VERDICT_LABELS.get(worst, page.NONE_LABEL) in hidden.text
+        assert page._label(worst) in hidden.text
         pop = next(s for s in m.iter("span") if s.get("class") == "pop")
         button = next(b for b in m if b.tag == "button")  # the mark's one control: a button
         assert button.get("class") == "figbtn" and button.get("type") == "button"
@@ -214,6 +214,8 @@ def test_legend_counts(tree, inputs):
         assert f"{figs} figure" in items[f"v-{v}"]
     unchecked = sum(1 for ids in page.claim_verdicts(claims, results).values() if not ids)
     assert f"({unchecked} figure" in items["v-none"]
+    confirmed = sum(page.mark_verdict(c.id, used[c.id], atts) == page.CONFIRMED for c in claims)
+    assert confirmed and f"({confirmed} figure" in items[f"v-{page.CONFIRMED}"]
 
 
 def test_page_reuses_the_figure_palette(html):
@@ -430,22 +432,29 @@ def test_summary_counts_are_the_audits_counts(tree, inputs):
     n = checks.counts(results)
     count = next(p for p in _summary(tree).iter("p") if p.get("class") == "count")
     text = "".join(count.itertext())
-    assert text.startswith(f"{n['inconsistent']} of {n['evidence']} evidence checks fail"
+    d = n["discrepancies"]
+    assert text.startswith(f"{d} discrepanc{'y' if d == 1 else 'ies'}, shown by "
+                           f"{n['inconsistent']} of {n['evidence']} evidence checks"
                            if n["inconsistent"] else f"None of the {n['evidence']} evidence")
     if n["tension"]:
         assert f"{n['tension']} more " in text
     assert f"({n['checks']} checks in all)" in text
     numbers = [int(x) for x in re.findall(r"\d+", text)]
-    assert numbers == [n["inconsistent"], n["evidence"], n["consistent"] + n["within_rounding"],
-                       n["tension"], n["trivial"] + n["coincidence"], n["trivial"],
-                       n["coincidence"], n["derived"], n["checks"]]
+    assert numbers == [d, n["inconsistent"], n["evidence"], n["consistent"] + n["within_rounding"],
+                       n["tension"], n["context_holding"], n["trivial"] + n["coincidence"],
+                       n["trivial"], n["coincidence"], n["derived"], n["checks"]]
+    # the summary accounts for every check
+    assert (n["evidence"] + n["tension"] + n["context_holding"] + n["trivial"]
+            + n["coincidence"] + n["derived"]) == n["checks"]
 
 
 def test_counts_sentence_can_differ():
     base = dict(checks=10, evidence=6, consistent=4, within_rounding=0, inconsistent=2,
-                trivial=1, coincidence=0, tension=1, derived=2, not_checkable=3)
-    assert page.counts_sentence(base).startswith("2 of 6 evidence checks fail and 4 hold; "
-                                                 "1 more is a tension")
+                trivial=1, coincidence=0, tension=1, derived=2, not_checkable=3, context=1,
+                context_holding=0, discrepancies=1)
+    assert page.counts_sentence(base).startswith("1 discrepancy, shown by 2 of 6 evidence "
+                                                 "checks; 4 hold; 1 more is a tension")
+    assert page.counts_sentence({**base, "discrepancies": 2}).startswith("2 discrepancies")
     assert page.counts_sentence({**base, "inconsistent": 0, "consistent": 6}).startswith(
         "None of the 6 evidence checks fails")
 
@@ -512,12 +521,20 @@ def test_a_confirmed_figure_is_not_marked_as_failing(tree, inputs):
     atts = page.attribute(results)
     used = page.claim_verdicts(claims, results)
     marks = _marks(tree)
+    claim_map = {c.id: c for c in claims}
     for a in atts.values():
         for c in a.against:
-            assert page.mark_verdict(c, used[c], atts) != "inconsistent", c
+            # never shown as consistent either: it is what the legend calls confirmed
+            assert page.mark_verdict(c, used[c], atts) == page.CONFIRMED, c
+            note = page.confirmed_note(c, used[c], atts, claim_map)
+            assert "agrees with an independent source" in note
+            assert all(claim_map[x].written in note for x in a.likely), note
             mark = next(m for m in marks.values() if c in m.get("data-claims").split())
             if mark.get("data-claims").split() == [c]:
-                assert "v-inconsistent" not in mark.get("class").split(), c
+                classes = mark.get("class").split()
+                assert "v-inconsistent" not in classes and "v-consistent" not in classes, c
+                assert f"v-{page.CONFIRMED}" in classes
+                assert note in "".join(mark.itertext())
         for c in a.likely:
             mark = next(m for m in marks.values() if c in m.get("data-claims").split())
             assert "v-inconsistent" in mark.get("class").split()

@@ -809,7 +809,7 @@ _BISECT_STEPS = 60
 
 def closing_range(c: Check, f: Figures, key: str) -> tuple[Decimal, Decimal] | None:
     """The values of figure ``key`` (each other figure keeping its interval) for which check
-    ``c`` no longer fails, within the figure's reading widened by :data:`TRIVIAL_MARGIN`: a
+    ``c`` no longer fails, from a tenth of the figure's reading to ten times it: a
     closed range (lowest, highest), found by bisection (each relation is monotone in each
     figure), or None when no value there closes it, or the figure is a date or is not in the
     check, or the relation is a range (``in``)."""
@@ -832,7 +832,7 @@ def closing_range(c: Check, f: Figures, key: str) -> tuple[Decimal, Decimal] | N
 
     if c.compute(f).relation not in ("eq", "le", "ge"):
         return None
-    lo_end, hi_end = _corners(f.iv(key), False)
+    lo_end, hi_end = _window(f.iv(key))
     try:
         d_lo, d_hi = diff(lo_end), diff(hi_end)
     except (ArithmeticError, ValueError):
@@ -863,6 +863,22 @@ def closing_range(c: Check, f: Figures, key: str) -> tuple[Decimal, Decimal] | N
         return b
 
     return edge(lo_end), edge(hi_end)
+
+
+#: How far :func:`closing_range` looks for the value that closes a check: from a tenth of the
+#: figure's reading to ten times it (a sign-changing figure: that far either side).
+CLOSING_FACTOR = D(10)
+
+
+def _window(iv: Interval) -> tuple[Decimal, Decimal]:
+    lo, hi = iv.lo, iv.hi
+    if hi is None:
+        hi = lo * CLOSING_FACTOR if lo > 0 else lo + abs(lo) * CLOSING_FACTOR + 1  # type: ignore[operator]
+    if lo is None:
+        lo = hi / CLOSING_FACTOR if hi > 0 else hi - abs(hi) * CLOSING_FACTOR - 1
+    lo = lo / CLOSING_FACTOR if lo > 0 else lo - abs(lo) * CLOSING_FACTOR - 1
+    hi = hi * CLOSING_FACTOR if hi > 0 else hi + abs(hi) * CLOSING_FACTOR + 1
+    return lo, hi
 
 
 def same_discrepancy(a: Check, b: Check, f: Figures) -> str:
