@@ -177,6 +177,12 @@ def unit_slip(o: Any) -> tuple[str, str] | None:
     return None
 
 
+def _gap_phrase_zh(g: str) -> str:
+    """The gap as a phrase: 相差+0.36个百分点, but 超出46% (not 相差超出46%)."""
+    gz = _gap_zh(g)
+    return gz if gz.startswith(("超出", "不足")) else "相差" + gz
+
+
 def _gap_zh(g: str) -> str:
     for en, zh in ((" over", "超出"), (" under", "不足")):
         if g.endswith(en):
@@ -293,7 +299,7 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
                   + "".join(f" {note[0]}" for note in notes))
             zh = (f"“{lw}”很可能有误：{checks_zh}；"
                   + (agree_zh if against_w else f"独立来源（{'、'.join(ext_w)}）为{implied}")
-                  + f"，相差{_gap_zh(g)}" + (f"（范围{_gap_zh(rng)}）" if rng else "") + "。"
+                  + f"，{_gap_phrase_zh(g)}" + (f"（范围{_gap_zh(rng)}）" if rng else "") + "。"
                   + "".join(note[1] for note in notes))
         else:
             ws = [_written(figs, c) for c in figures]
@@ -302,8 +308,8 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
                   f"{_point(r.row()['reported'])}, gap {_gap_text(g, rng)}); the audit cannot "
                   f"tell which figure is off" + (f"; {slip[0]}" if slip else "") + "."
                   + "".join(f" {note[0]}" for note in notes))
-            zh = (f"{'、'.join(ws)}相互矛盾：{checks_zh}（推算为{_zh_units(implied)}，相差"
-                  f"{_gap_zh(g)}）；无法判断哪一个数字有误" + (f"；{slip[1]}" if slip else "")
+            zh = (f"{'、'.join(ws)}相互矛盾：{checks_zh}（推算为{_zh_units(implied)}，"
+                  f"{_gap_phrase_zh(g)}）；无法判断哪一个数字有误" + (f"；{slip[1]}" if slip else "")
                   + "。" + "".join(note[1] for note in notes))
         rows.append({
             "kind": "likely_error" if likely else "set", "verdict": "inconsistent",
@@ -342,7 +348,7 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
         en = (f"A tension, not a proven error: {lhs_en} against {against} "
               f"(gap {_gap_text(g, rng)}), but {reason[0].lower() + reason[1:]}.")
         zh = (f"数字有出入，但不能证明有误：{lhs_zh}，对照数字为{against}"
-              f"（相差{_gap_zh(g)}）；不过，{reason_zh}。")
+              f"（{_gap_phrase_zh(g)}）；不过，{reason_zh}。")
         rows.append({
             "kind": "tension", "verdict": "tension", "figures": ";".join(figures),
             "written": ";".join(ws), "likely_error": "", "likely_written": "",
@@ -463,14 +469,16 @@ def write_tables(checks_table: pd.DataFrame, findings_table: pd.DataFrame) -> No
 
 def readme_block(found: pd.DataFrame, checks_table: pd.DataFrame) -> str:
     """The README's "What the notebooks find", rendered from the two tables: the headline,
-    one bullet per finding and context note (both languages, from the findings table), the
-    counts of what the checks weigh, and the rules table."""
+    one bullet per finding (both languages, from the findings table; the context notes are on
+    the page and the site), the counts of what the checks weigh, and the rules table."""
     n = _checks.counts(checks_table)
     head = headline_sentence(found, checks_table)
     lines = [f"**{head[0].upper() + head[1:]}.**", ""]
     for f in found.to_dict("records"):
+        if f["kind"] == "context":  # the notes are on the page and the site; the front page
+            continue                # lists the findings only
         tag = {"likely_error": "likely error", "set": "inconsistent set",
-               "tension": "tension", "context": "context"}[f["kind"]]
+               "tension": "tension"}[f["kind"]]
         lines.append(f"- **{f['finding_id']} ({tag})**: {f['statement_en']}  ")
         lines.append(f"  {f['statement_zh']}")
     lines += ["",
