@@ -170,7 +170,11 @@ SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_what_if, 
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m debao_audit",
+    import os
+    # the console script (``debao-audit``, installed with the wheel) or ``python -m debao_audit``
+    prog = ("debao-audit" if os.path.basename(sys.argv[0] or "") == "debao-audit"
+            else "python -m debao_audit")
+    p = argparse.ArgumentParser(prog=prog,
                                 description="debao-audit: the article's figures, checked.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in SUBCOMMANDS:
