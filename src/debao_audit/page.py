@@ -327,7 +327,7 @@ h1,h2,h3,th,strong,b,.pfig,.pt,.ft{font-weight:700}
 .skip{position:absolute;left:.5rem;top:-10rem;background:#fff;color:#0a4f86;padding:.5rem .8rem;
  border:2px solid #0a4f86;z-index:100}
 .skip:focus{top:.5rem}
-.meta a{overflow-wrap:anywhere}
+.meta a,footer a{overflow-wrap:anywhere}
 .tldr{margin:.8rem 0 0;padding:.5rem .9rem;background:#f6f6f6;border-radius:6px}
 .tldr h2{font-size:1.05rem;margin:.2rem 0}
 .tldr p{margin:.25rem 0}
