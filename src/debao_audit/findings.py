@@ -393,7 +393,7 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
         written_map = {k: c.written for k, c in figs.claims.items()}
         if r.check.reason_zh:
             own_zh = r.check.reason_zh.format_map(written_map).rstrip("。")
-            reason_zh = f"{said[1]}：{own_zh}" if said else own_zh
+            reason_zh = f"案例作者判断：{own_zh}" if said else own_zh
         else:
             reason_zh = said[1] if said else _ZH_REASON[r.standing.rule]
         en = (f"A tension, not a proven error: {lhs_en} against {against} "

@@ -310,7 +310,7 @@ def fig_findings(figs: Figures, results: list[Result], found: pd.DataFrame | Non
                                 f"range {row['gap_range']}" if row["gap_range"] else "")):
             ax.text(x, yd, text, fontsize=c.SMALL, va="center", color=style.MUTED_COLOUR)
         if row["label"]:
-            ax.text(0, y - 0.12, textwrap.shorten(row["title"], 58, placeholder="…"), fontsize=c.SMALL - 1.5, va="center",
+            ax.text(0, y - 0.12, textwrap.shorten(row["title"], 50, placeholder="…"), fontsize=c.SMALL - 1.5, va="center",
                     color=style.MUTED_COLOUR, linespacing=1.0)
     if not rows:
         ax.text(0, -0.4, "—", fontsize=c.VALUE)
