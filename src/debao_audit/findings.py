@@ -519,32 +519,37 @@ def write_tables(checks_table: pd.DataFrame, findings_table: pd.DataFrame) -> No
 
 
 def readme_block(found: pd.DataFrame, checks_table: pd.DataFrame) -> str:
-    """The README's "What the notebooks find", rendered from the two tables: the headline,
-    one bullet per finding (both languages, from the findings table; the context notes are on
-    the page and the site), the counts of what the checks weigh, and the rules table."""
+    """The README's "What it finds", rendered from the two tables: the headline, one bullet
+    per finding and per context note (both languages, from the findings table) and the counts
+    of what the checks weigh.  The rules behind those counts are :func:`rules_table`, on the
+    design page (``docs/design.md``)."""
     n = _checks.counts(checks_table)
     head = headline_sentence(found, checks_table)
     lines = [f"**{head[0].upper() + head[1:]}.**", ""]
     for f in found.to_dict("records"):
-        if f["kind"] == "context":  # the notes are on the page and the site; the front page
-            continue                # lists the findings only
         tag = {"likely_error": "likely error", "set": "inconsistent set",
-               "tension": "tension"}[f["kind"]]
+               "tension": "tension", "context": "context"}[f["kind"]]
         lines.append(f"- **{f['finding_id']} ({tag})**: {f['statement_en']}  ")
         lines.append(f"  {f['statement_zh']}")
     lines += ["",
               f"The article makes **{{claims}} quantitative statements**; **{n['checks']} "
-              f"relations** between them are checked. What each check weighs follows the rules "
-              f"below, applied by code: **{n['evidence']} are evidence** ({n['consistent']} "
+              f"relations** between them are checked. What each check weighs follows "
+              f"[written rules](docs/design.md#what-a-check-weighs-the-rules), applied by code: "
+              f"**{n['evidence']} are evidence** ({n['consistent']} "
               f"*consistent*, {n['within_rounding']} *within rounding*, **{n['inconsistent']} "
               f"*inconsistent***"
               + (f", **{n['discrepancies']} discrepanc{'y' if n['discrepancies'] == 1 else 'ies'}**"
                  f" counted once" if n["inconsistent"] else "")
               + f"); {n['context']} *context* checks ({n['tension']} *tensions*, "
               f"{n['context_holding']} agree); {n['trivial']} *trivial*; {n['coincidence']} "
-              f"*coincidences*; {n['derived']} *derived* figures (*not checkable*).",
-              "",
-              "| rule | counts as | when | checks |", "|---|---|---|---|"]
+              f"*coincidences*; {n['derived']} *derived* figures (*not checkable*)."]
+    return "\n".join(lines)
+
+
+def rules_table(checks_table: pd.DataFrame) -> str:
+    """The written rules of what a check weighs (:data:`debao_audit.checks.RULES`, in the order
+    they are tried), each with the number of checks it decides in ``checks_table``."""
+    lines = ["| rule | counts as | when | checks |", "|---|---|---|---|"]
     by_rule = checks_table["rule"].value_counts()
     for r in _checks.RULES:
         lines.append(f"| `{r.name}` | {r.counts_as} | {r.statement} | "
