@@ -520,15 +520,18 @@ def write_tables(checks_table: pd.DataFrame, findings_table: pd.DataFrame) -> No
 
 def readme_block(found: pd.DataFrame, checks_table: pd.DataFrame) -> str:
     """The README's "What it finds", rendered from the two tables: the headline, one bullet
-    per finding and per context note (both languages, from the findings table) and the counts
+    per finding (both languages, from the findings table; its context notes are on the page
+    and the site, the README being a front page) and the counts
     of what the checks weigh.  The rules behind those counts are :func:`rules_table`, on the
     design page (``docs/design.md``)."""
     n = _checks.counts(checks_table)
     head = headline_sentence(found, checks_table)
     lines = [f"**{head[0].upper() + head[1:]}.**", ""]
     for f in found.to_dict("records"):
+        if f["kind"] == "context":  # on the page and the site; the front page lists findings
+            continue
         tag = {"likely_error": "likely error", "set": "inconsistent set",
-               "tension": "tension", "context": "context"}[f["kind"]]
+               "tension": "tension"}[f["kind"]]
         lines.append(f"- **{f['finding_id']} ({tag})**: {f['statement_en']}  ")
         lines.append(f"  {f['statement_zh']}")
     lines += ["",
