@@ -119,6 +119,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         # Before nbval starts this notebook's kernel (in its collector's setup): its outputs go
         # to a directory of its own.
         os.environ["DEBAO_AUDIT_OUTPUT"] = str(NOTEBOOK_OUTPUT / nb.stem)
+        # and its reader's work (notebook 08's copy of a case) to a directory outside them
+        work = OUTPUT / "notebooks-work" / nb.stem
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        os.environ["DEBAO_AUDIT_WORK"] = str(work)
     else:
         os.environ["DEBAO_AUDIT_OUTPUT"] = str(OUTPUT)
 

@@ -105,12 +105,12 @@ def pair(x: Interval) -> tuple[Decimal, Decimal]:
 # -- 00 ---------------------------------------------------------------------------------------
 
 def sha(algorithm: str = "sha256", transform: str = "bytes") -> str:
-    """The hash of the article's file: of its bytes, or (slips) of its text stripped or
-    re-encoded."""
+    """The hash of the article's file: of its bytes as stored, with Windows line endings
+    (``crlf``), or (a slip) that text re-encoded in UTF-16."""
     raw = data.ARTICLE.read_bytes()
-    text = raw.decode("utf-8")
-    body = {"bytes": raw, "stripped": text.strip().encode("utf-8"),
-            "utf-16": text.encode("utf-16")}[transform]
+    crlf = raw.replace(b"\n", b"\r\n")
+    body = {"bytes": raw, "crlf": crlf,
+            "crlf-utf-16": crlf.decode("utf-8").encode("utf-16")}[transform]
     return hashlib.new(algorithm, body).hexdigest()
 
 
@@ -267,14 +267,16 @@ def not_itemised() -> Decimal:
     return (pt("aid_total_cumulative") - sum(pt(k) for k in FUNDING_PARTS)) / WAN
 
 
-def donations_2019(*, naive: bool = False) -> tuple[Decimal, Decimal]:
-    """The 2019 donations, in 万元, from 2020's and the rise (as an interval); ``naive``: 53%
-    taken off 2020 (the slip)."""
+def donations_2019(rise: str = "", *, naive: bool = False) -> tuple[Decimal, Decimal]:
+    """The 2019 donations, in 万元, from 2020's and the rise (as an interval): the rise as the
+    article writes it, or as ``rise`` (e.g. "35%"); ``naive``: the rise taken off 2020 (a
+    slip)."""
+    growth = read(rise, "percent").interval if rise else iv("social_donations_growth_2020")
+    value = read(rise, "percent").value if rise else pt("social_donations_growth_2020")
     if naive:
-        v = pt("social_donations_2020") * (1 - pt("social_donations_growth_2020") / HUNDRED) / WAN
+        v = pt("social_donations_2020") * (1 - value / HUNDRED) / WAN
         return v, v
-    x = iv("social_donations_2020") / (Interval.point(1) + iv("social_donations_growth_2020")
-                                       / HUNDRED)
+    x = iv("social_donations_2020") / (Interval.point(1) + growth / HUNDRED)
     return x.lo / WAN, x.hi / WAN  # type: ignore[operator]
 
 

@@ -287,3 +287,38 @@ def lacks(folder: str | Path) -> dict[str, list[str]]:
         if problems:
             out[name] = problems
     return out
+
+
+def put_relation(folder: str | Path, row: Mapping[str, str]) -> Path:
+    """Add ``row`` to the case's ``relations.csv``, or replace the row with the same
+    ``check_id``; columns left out are empty.  The file is rewritten whole (UTF-8, ``\\n``).
+    Check what a row still lacks with :func:`lacks`."""
+    import csv
+    import io
+
+    from . import data as _data
+    from .shapes import RELATION_COLUMNS
+
+    case = load(folder)
+    path = case.relations or case.root / "relations.csv"
+    rows: list[dict[str, str]] = []
+    header = list(RELATION_COLUMNS)
+    if path.is_file():
+        reader = csv.DictReader(io.StringIO(_data.read_text(path), newline=""))
+        header = list(reader.fieldnames or header)
+        rows = list(reader)
+    unknown = [k for k in row if k not in header]
+    if unknown:
+        raise CaseError(f"{path}: column {unknown[0]!r}: expected one of {', '.join(header)}")
+    new = {k: str(row.get(k, "") or "") for k in header}
+    at = [i for i, r in enumerate(rows) if r.get("check_id") == new["check_id"]]
+    if at:
+        rows[at[0]] = new
+    else:
+        rows.append(new)
+    out = io.StringIO()
+    w = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path

@@ -20,8 +20,8 @@ replaced by a salted hash (:func:`hashed`), made by ``make student``: the same j
 readable answer anywhere.
 
 Answers are taken as students write them: ``int``, ``float``, ``Decimal``, ``Fraction``, numpy
-scalars and 0-d arrays of any numeric dtype, pandas scalars, strings such as ``"9.6%"``,
-``"7,962元"`` or ``"5.19 years"`` (a unit the exercise allows, converted), tuples, lists,
+scalars and 0-d arrays of any numeric dtype, pandas scalars, strings such as ``"12.5%"``,
+``"1,234元"`` or ``"3.25 years"`` (a unit the exercise allows, converted), tuples, lists,
 arrays and Series for several numbers, sets (or lists) of strings for ids.
 
 ``python -m debao_audit.teaching student build/student`` (``make student``) writes the student
