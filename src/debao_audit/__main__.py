@@ -73,6 +73,8 @@ def _what_if(args: argparse.Namespace) -> int:
     except WhatIfError as e:
         print(f"what-if: {e}", file=sys.stderr)
         return 2
+    for note in table.attrs.get("notes", []):
+        print(f"what-if: note: {note}", file=sys.stderr)
     changed = table[table["changed"]]
     if args.csv:
         w = csv.writer(sys.stdout, lineterminator="\n")

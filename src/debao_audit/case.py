@@ -284,6 +284,12 @@ def lacks(folder: str | Path) -> dict[str, list[str]]:
         elif r["check_id"] in seen:
             problems.append("check_id: expected a name no other row has")
         seen.add(r["check_id"])
+        if not problems:      # what only compiling the row tells (the check's own rules)
+            from .shapes import compile_rows
+            try:
+                compile_rows([r], case.relations, known)
+            except _data.DataError as e:
+                problems.append(str(e).split(": ", 1)[-1])
         if problems:
             out[name] = problems
     return out

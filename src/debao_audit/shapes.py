@@ -193,10 +193,14 @@ def row_problems(r: dict[str, str], known: set[str] | None = None
             for k in ids:
                 if k not in known and not (col == "right" and k == "publication"):
                     bad(col, "a claim or external id of the case", k)
-    if shape == "part_whole" and r.get("inclusion", "") not in ("stated", "definition",
-                                                                 "not_stated"):
+    if KIND.get(shape) == "part_whole" and r.get("inclusion", "") not in (
+            "stated", "definition", "not_stated"):
         bad("inclusion", "stated, definition or not_stated (a part-whole check says "
             "whether the article states the inclusion)", r.get("inclusion", ""))
+    if (KIND.get(shape) == "part_whole" or r.get("inclusion", "")) and not r.get(
+            "inclusion_reason", "").strip():
+        bad("inclusion_reason", "a sentence: where the article states the inclusion, or why "
+            "it is taken for granted")
     for col in ("title", "formula", "assumption", "explanation"):
         if not r.get(col, "").strip():
             bad(col, "a sentence")

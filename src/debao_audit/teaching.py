@@ -755,10 +755,53 @@ see `data/raw/article.meta.json`. The code is under the licence in `LICENSE`.
 """
 
 
+GUIDE_START = "<!-- feedback: written by `python -m debao_audit.teaching guide`; do not edit -->"
+GUIDE_END = "<!-- feedback: end -->"
+
+
+def feedback_markdown(c: Course | None = None) -> str:
+    """Per exercise, the mistakes the check knows and what it says on each (for the
+    instructor guide): the course's named slips and the checker's own (truncated, one digit
+    too coarse, a power of ten, the wrong shape).  Never the answers."""
+    c = c or course()
+    lines = []
+    for ex in c.exercises.values():
+        lines.append(f"- **{ex.id}** ({ex.asks}).")
+        for s in ex.slips:
+            say = "close" if s.get("status") == "close" else "not right"
+            lines.append(f"  - {say}: {s['reason']}")
+        if ex.kind in ("number", "numbers"):
+            close = [w for w, on in (("digits cut off instead of rounded", max(ex.places) > 0),
+                                     ("one digit too coarse", ex.near)) if on]
+            lines.append("  - " + (f"close: {'; '.join(close)}; " if close else "")
+                         + "not right: off by a power of ten (the units named)")
+        if ex.kind == "findings":
+            lines.append("  - not right: \"k of n planted problems found; m flags are not planted "
+                         "problems\" (which ones is never said); right when all are found and "
+                         "nothing else is flagged")
+        lines.append(f"  - otherwise not right, with the hint: {ex.hint}")
+    return "\n".join(lines)
+
+
+def write_guide(path: Path, c: Course | None = None) -> bool:
+    """Rewrite the generated block of the instructor guide; True if it changed."""
+    text = path.read_text(encoding="utf-8")
+    a, b = text.index(GUIDE_START) + len(GUIDE_START), text.index(GUIDE_END)
+    new = text[:a] + "\n" + feedback_markdown(c) + "\n" + text[b:]
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+    return new != text
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) == 2 and args[0] == "guide":
+        changed = write_guide(Path(args[1]))
+        print(f"{args[1]}: feedback block {'rewritten' if changed else 'unchanged'}")
+        return 0
     if len(args) != 2 or args[0] != "student":
-        print("usage: python -m debao_audit.teaching student OUTDIR", file=sys.stderr)
+        print("usage: python -m debao_audit.teaching student OUTDIR | guide GUIDE.md",
+              file=sys.stderr)
         return 2
     try:
         files = write_student(Path(args[1]))
