@@ -120,9 +120,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         # to a directory of its own.
         os.environ["DEBAO_AUDIT_OUTPUT"] = str(NOTEBOOK_OUTPUT / nb.stem)
         # and its reader's work (notebook 08's copy of a case) to a directory outside them
-        work = OUTPUT / "notebooks-work" / nb.stem
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir(parents=True)
+        work = OUTPUT / "notebooks-work" / nb.stem     # (each cell is an item: kept)
+        work.mkdir(parents=True, exist_ok=True)
         os.environ["DEBAO_AUDIT_WORK"] = str(work)
     else:
         os.environ["DEBAO_AUDIT_OUTPUT"] = str(OUTPUT)

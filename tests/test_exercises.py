@@ -399,7 +399,7 @@ def test_the_check_log_records_each_judgement(tmp_path, monkeypatch, capsys):
     log = tmp_path / "log.jsonl"
     monkeypatch.setenv(teaching.LOG_ENV, str(log))
     teaching.check("03-1", None)
-    teaching.check("03-1", "5.2")
+    teaching.check("03-1", "7.9")
     rows = [json.loads(x) for x in log.read_text(encoding="utf-8").splitlines()]
     assert [r["status"] for r in rows] == ["unanswered", "close"]
     assert capsys.readouterr().out.count("03-1:") == 2
