@@ -663,6 +663,8 @@ def run_case(folder: Path, stage: Path, timeout: int = 600) -> dict:
         lines = [ln for ln in err.strip().splitlines() if ln.strip()]
         raise BuildError(f"{folder.relative_to(ROOT)}: the audit failed: "
                          f"{lines[-1] if lines else f'exit status {proc.returncode}'}")
+    for marker in stage.rglob(".debao-audit.json"):  # the audit's own note, not an output
+        marker.unlink()
     outputs = sorted(str(q.relative_to(stage)) for q in stage.rglob("*") if q.is_file())
     return {"deps": case_inputs(folder), "outputs": outputs}
 
