@@ -94,9 +94,9 @@ def audit(folder: str | Path, tables: str | Path, figures_dir: str | Path | None
                 made += [(p, figdir / p.name) for p in rec["paths"].values()]
         p = page.write_page(scratch / "f" / "annotated_article.html", case=c, edition=edition)
         made.append((p, figdir / p.name))
-        for d, files in ((tables, [m for m in made if m[1].parent == tables]),
-                         (figdir, [m for m in made if m[1].parent == figdir])):
-            marker = scratch / f"marker-{len(moved)}-{d.name}"
+        for k, (d, files) in enumerate(((tables, [m for m in made if m[1].parent == tables]),
+                                        (figdir, [m for m in made if m[1].parent == figdir]))):
+            marker = scratch / f"marker-{k}"
             marker.write_text(json.dumps({"slug": c.slug, "files": sorted(
                 {q.name for _, q in files} | _previous(d))}, ensure_ascii=False),
                 encoding="utf-8")
