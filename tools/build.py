@@ -1004,7 +1004,8 @@ def main(argv: list[str]) -> int:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                print("build: another build is running in this checkout", file=sys.stderr)
+                print("build: another build (or a make site reading the outputs) is running in this "
+                      "checkout", file=sys.stderr)
                 return 1
             if JOURNAL.exists():
                 keep_stage = True

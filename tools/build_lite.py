@@ -285,8 +285,10 @@ def bundled_wheels(lock: dict) -> list[Path]:
 
 
 def build(out: Path) -> Path:
+    from debao_audit.confine import check_target
+
+    out = check_target(out, "the JupyterLite site", lambda d: (d / "jupyter-lite.json").is_file())
     lock = pyodide_lock()
-    out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".lite-work.", dir=out.parent))
     try:
@@ -343,14 +345,8 @@ def build(out: Path) -> Path:
                 raise SystemExit(f"jupyter lite {step} failed:\n{proc.stdout[-3000:]}\n"
                                  f"{proc.stderr[-3000:]}")
         _notice(site, bundled, lock)
-        old = out.with_name(f".{out.name}.old")
-        if old.exists():
-            shutil.rmtree(old)
-        if out.exists():
-            out.rename(old)
-        site.rename(out)
-        if old.exists():
-            shutil.rmtree(old)
+        from debao_audit.confine import swap
+        swap(site, out)      # a leftover .lite.old of any kind goes first
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return out
@@ -419,7 +415,16 @@ def main(argv: list[str] | None = None) -> int:
         for t in sorted(notebook_imports()):
             print(t, provided.get(t, "(bundled wheel or kernel)"))
     else:
-        out = build(args.out)
+        from debao_audit.confine import TargetError
+        try:
+            out = build(args.out)
+        except TargetError as e:
+            print(f"lite: {e}", file=sys.stderr)
+            return 2
+        except OSError as e:
+            print(f"lite: {e.filename or args.out}: {e.strerror or e}; nothing was changed",
+                  file=sys.stderr)
+            return 2
         size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
         print(f"{out}: JupyterLite site, {size / 1e6:.0f} MB; serve it over http "
               "(python -m http.server -d lite) and open index.html")

@@ -24,6 +24,7 @@ import json
 import math
 import re
 import shutil
+import tempfile
 import sys
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -755,26 +756,47 @@ def student_notebook(nb: dict) -> dict:
 
 
 def write_student(out: Path, root: Path = ROOT) -> list[Path]:
-    """The student edition under ``out``: the notebooks, the glossary; no solutions."""
-    out = Path(out)
-    if out.exists():
-        shutil.rmtree(out)
-    (out / "notebooks").mkdir(parents=True)
-    written = []
-    for path in sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb")):
-        nb = student_notebook(json.loads(path.read_text(encoding="utf-8")))
-        target = out / "notebooks" / path.name
-        target.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        written.append(target)
-    shutil.copy2(root / "notebooks" / "glossary.md", out / "notebooks" / "glossary.md")
-    written.append(out / "notebooks" / "glossary.md")
-    (out / "README.md").write_text(
-        "# debao-audit: student edition\n\nOpen the notebooks in `notebooks/` in order, from a "
-        "checkout of the project\n(they read `data/` through the `debao_audit` package). Each "
-        "exercise has an answer\ncell (`answer = None`): put your answer there and run the check "
-        "cell below it.\nThe words are explained in `notebooks/glossary.md`.\n", encoding="utf-8")
-    written.append(out / "README.md")
-    return written
+    """The student edition under ``out``: the notebooks, the glossary; no solutions.  Written
+    beside ``out`` first and swapped into place (:mod:`debao_audit.confine`): a target that is
+    not a previous student edition (or empty) is refused, and a failure changes nothing."""
+    from .confine import check_target, discard, swap
+
+    out = check_target(Path(out), "the student edition",
+                       lambda d: (d / "notebooks" / "glossary.md").is_file())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        (tmp / "notebooks").mkdir(parents=True)
+        names = []
+        for path in sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+            try:
+                doc = json.loads(path.read_text(encoding="utf-8"))
+                nb = student_notebook(doc)
+            except (ValueError, KeyError, TypeError, AttributeError) as e:
+                raise StudentError(f"{path}: expected a notebook (nbformat 4 JSON); found "
+                                   f"{type(e).__name__}: {' '.join(str(e).split())[:150]}"
+                                   ) from None
+            (tmp / "notebooks" / path.name).write_text(
+                json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            names.append(Path("notebooks") / path.name)
+        shutil.copy2(root / "notebooks" / "glossary.md", tmp / "notebooks" / "glossary.md")
+        names.append(Path("notebooks") / "glossary.md")
+        (tmp / "README.md").write_text(
+            "# debao-audit: student edition\n\nOpen the notebooks in `notebooks/` in order, from "
+            "a checkout of the project\n(they read `data/` through the `debao_audit` package). "
+            "Each exercise has an answer\ncell (`answer = None`): put your answer there and run "
+            "the check cell below it.\nThe words are explained in `notebooks/glossary.md`.\n",
+            encoding="utf-8")
+        names.append(Path("README.md"))
+        swap(tmp, out)
+    except BaseException:
+        discard(tmp)
+        raise
+    return [out / n for n in names]
+
+
+class StudentError(ValueError):
+    """The student edition cannot be made (one line)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -782,7 +804,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(args) != 2 or args[0] != "student":
         print("usage: python -m debao_audit.teaching student OUTDIR", file=sys.stderr)
         return 2
-    files = write_student(Path(args[1]))
+    from .confine import TargetError
+    try:
+        files = write_student(Path(args[1]))
+    except (TargetError, StudentError) as e:
+        print(f"student: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"student: {e.filename or args[1]}: {e.strerror or e}; nothing was changed",
+              file=sys.stderr)
+        return 2
     notebooks = [f for f in files if f.suffix == ".ipynb"]
     print(f"student edition: {len(notebooks)} notebooks and the glossary in {args[1]}/ "
           "(answer cells empty, no solutions)")
