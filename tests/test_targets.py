@@ -132,4 +132,7 @@ def test_the_lite_target_is_checked_before_anything(tmp_path):
 def test_hypothesis_keeps_its_files_outside_the_checkout():
     """`make test` once wrote .hypothesis/ (Unicode tables, constants) into the checkout."""
     from hypothesis.configuration import storage_directory
-    assert not Path(storage_directory()).resolve().is_relative_to(ROOT)
+    where = storage_directory()
+    where = Path(getattr(where, "path", where))
+    assert where == Path(os.environ["HYPOTHESIS_STORAGE_DIRECTORY"])
+    assert not where.resolve().is_relative_to(ROOT)
