@@ -174,7 +174,7 @@ GROWTH = dict(shape="compound_growth", left="rural_income_growth_total",
     (dict(shape="sum_total", left="poor_villages_exited", right="population_total"),
      "inclusion", "part-whole"),
     (dict(shape="equals", left="population_total", right="ext_population_2020",
-          inclusion="stated"), "inclusion_reason", "a reason"),
+          inclusion="stated"), "inclusion_reason", "a sentence"),
 ])
 def test_every_relation_column_has_its_meaning(tmp_path, cols, column, says):
     folder = copy_case(tmp_path / "r")

@@ -53,16 +53,19 @@ def test_student_edition_replaces_its_own_and_survives_leftovers(tmp_path):
     assert _student(out)[0] == 0
     assert _student(out)[0] == 0  # a previous edition is replaced
     assert (out / "notebooks" / "glossary.md").is_file()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["student"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["student", "student.zip"]
 
 
 def test_a_broken_notebook_is_one_line(tmp_path):
     root = tmp_path / "repo"
-    (root / "notebooks").mkdir(parents=True)
+    shutil.copytree(ROOT / "notebooks", root / "notebooks",
+                    ignore=shutil.ignore_patterns("solutions", "*.ipynb"))
+    for name in ("data", "cases", "figures", "fonts", "src"):
+        (root / name).symlink_to(ROOT / name, target_is_directory=True)
     (root / "notebooks" / "00-broken.ipynb").write_text("{not json")
     with pytest.raises(teaching.StudentError, match=r"00-broken\.ipynb: expected a notebook"):
         teaching.write_student(tmp_path / "out", root=root)
-    assert not (tmp_path / "out").exists()
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out.zip").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["repo"]
 
 
