@@ -90,6 +90,27 @@ def test_missing_glyph_raises_from_save(tmp_path: Path, char: str, where: str) -
     assert not plt.fignum_exists(fig.number), "save must close the figure"
 
 
+@pytest.mark.parametrize("dy, overlaps", [(0.0, True), (0.01, True), (0.3, False)])
+def test_texts_that_overlap_as_drawn_are_refused(tmp_path: Path, dy: float, overlaps: bool) -> None:
+    """Every saved figure is measured: two texts whose drawn boxes overlap are an error naming
+    both (nothing written); texts apart are saved."""
+    fig, ax = style.new_figure("title")
+    ax.text(0.1, 0.5, "150,400人 range 140–160", transform=ax.transAxes)
+    ax.text(0.2, 0.5 + dy, "range 3–5%", transform=ax.transAxes)
+    ax.set_xticks([0, 1], ["0", "1"])
+    ax.set_xlim(0, 0.5)  # the tick at 1 lies outside the view: never drawn, never measured
+    if overlaps:
+        with pytest.raises(style.TextOverlapError,
+                           match=r"figure 'clash': the texts '150,400人 range 140–160' and "
+                                 r"'range 3–5%' overlap"):
+            style.save(fig, "clash", pd.DataFrame({"x": [1]}), outdir=tmp_path)
+        assert list(tmp_path.iterdir()) == []
+    else:
+        style.save(fig, "clash", pd.DataFrame({"x": [1]}), outdir=tmp_path)
+        assert (tmp_path / "clash.png").is_file()
+    assert not plt.fignum_exists(fig.number)
+
+
 def test_save_is_deterministic(tmp_path: Path) -> None:
     outputs = []
     for run in ("a", "b"):
