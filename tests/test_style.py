@@ -36,7 +36,8 @@ def _demo_figure() -> tuple[plt.Figure, pd.DataFrame]:
     """Build a small bilingual bar chart and return it with its data."""
     data = pd.DataFrame({
         "verdict": list(style.VERDICT_COLOURS),
-        "label": list(style.VERDICT_LABELS.values()),
+        # the Chinese and the English on two lines: side by side the long ones would overlap
+        "label": [v.replace(" ", "\n", 1) for v in style.VERDICT_LABELS.values()],
         "n": [12, 5, -3, 2, 4],
     })
     fig, ax = style.new_figure("多数数字经得起核验 Most figures check out",
