@@ -11,6 +11,12 @@
     checks, findings, figures, annotated page (:func:`debao_audit.audit.audit`, all or
     nothing); prints the findings.
 
+``grade SUBMISSIONS [--out DIR] [--timeout S] [--cell-timeout S] [--memory MB] [--jobs N]``
+    Run every student's notebooks (and capstone case folder) in isolation, each submission in
+    its own limited process in a temporary copy, and write one CSV of exercise results per
+    student and a summary (:mod:`debao_audit.grade`).  A broken submission is a row with its
+    error; exit status 0.
+
 Each subcommand is one ``add_*`` function registering its parser and its handler, so that
 another subcommand can be added beside it without touching the others.
 """
@@ -166,7 +172,13 @@ def add_audit(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_audit)
 
 
-SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_what_if, add_audit]
+def add_grade(sub: argparse._SubParsersAction) -> None:
+    from .grade import add_grade as add
+    add(sub)
+
+
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_what_if, add_audit,
+                                                                   add_grade]
 
 
 def parser() -> argparse.ArgumentParser:

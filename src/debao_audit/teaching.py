@@ -18,6 +18,7 @@ solutions, and the glossary.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -28,7 +29,7 @@ import sys
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from . import checks, data
 from .interval import Interval
@@ -221,8 +222,35 @@ def _unit_slip(ex: Exercise, answer: Any, expected: Any) -> str:
 
 def check(exercise: str, answer: Any) -> None:
     """Print whether ``answer`` to ``exercise`` (e.g. ``"03-3"``) is right, close (and why)
-    or wrong, without giving the answer away."""
-    print(judge(exercise, answer))
+    or wrong, without giving the answer away.  The feedback is also given to every
+    :func:`recording` open (the grader's: ``python -m debao_audit grade``)."""
+    feedback = judge(exercise, answer)
+    for record in tuple(_RECORDERS):
+        record(feedback)
+    print(feedback)
+
+
+#: The listeners :func:`recording` has opened: each is called with every check's Feedback.
+_RECORDERS: list[Callable[[Feedback], None]] = []
+
+
+@contextlib.contextmanager
+def recording(listener: Callable[[Feedback], None] | None = None) -> Iterator[list[Feedback]]:
+    """The checks recorded while a notebook runs: inside ``with recording() as got:``, every
+    :func:`check` appends its :class:`Feedback` to ``got`` (and calls ``listener`` with it, if
+    given, as it happens).  The one interface the grader (:mod:`debao_audit.grade`) uses."""
+    got: list[Feedback] = []
+
+    def record(feedback: Feedback) -> None:
+        got.append(feedback)
+        if listener is not None:
+            listener(feedback)
+
+    _RECORDERS.append(record)
+    try:
+        yield got
+    finally:
+        _RECORDERS.remove(record)
 
 
 # --------------------------------------------------------------------------------------------
