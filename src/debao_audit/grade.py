@@ -36,11 +36,9 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import json
 import os
 import re
-import resource
 import shutil
 import signal
 import subprocess
@@ -50,7 +48,7 @@ import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 #: The statuses of an exercise in the CSVs, the course's own (Feedback.status) then ours.
 STATUSES = ("right", "close", "wrong", "unanswered", "not checked")
@@ -217,16 +215,6 @@ def _can_confine() -> bool:
         return False
 
 
-def _limit(limits: Limits):
-    def apply() -> None:
-        mem = limits.memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-        size = limits.file_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    return apply
-
-
 # --------------------------------------------------------------------------------------------
 # The results
 # --------------------------------------------------------------------------------------------
@@ -364,120 +352,74 @@ def grade_one(student: str, path: Path, limits: Limits, confine: bool | None = N
 
 def _run_worker(work: Path, todo: list[str], cases: list[str], limits: Limits, left: float,
                 confine: bool, result: Result) -> tuple[set[str], set[str]]:
-    """One process over what is left; returns the notebooks and case folders it finished
-    (or that ended it).  Its events arrive on a pipe, one JSON object a line."""
-    read_fd, write_fd = os.pipe()
+    """One limited process (:func:`debao_audit.sandbox.run`) over what is left; returns the
+    notebooks and case folders it finished (or that ended it).  Its events arrive on its
+    stdout, one JSON object a line (the cells' own output goes elsewhere)."""
+    from . import sandbox
+
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "PYTHONPATH",
                                                          "VIRTUAL_ENV")}
     env.update(DEBAO_AUDIT_ROOT=str(work / "course"), DEBAO_AUDIT_OUTPUT=str(work / "out"),
                HOME=str(work / "home"), TMPDIR=str(work / "tmp"), MPLBACKEND="Agg",
                MPLCONFIGDIR=str(work / "home" / "mpl"), XDG_CACHE_HOME=str(work / "home"),
-               PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", OPENBLAS_NUM_THREADS="1",
-               OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", IPYTHONDIR=str(work / "home" / "ipython"))
-    cmd = [sys.executable, "-m", "debao_audit.grade", "--worker", str(write_fd),
+               PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0",
+               IPYTHONDIR=str(work / "home" / "ipython"),
+               # the process is the sandbox: a case's code runs in it, as the grader's
+               DEBAO_TRUST="1")
+    err = work / "tmp" / f"worker-{time.monotonic_ns()}.err"
+    cmd = [sys.executable, "-m", "debao_audit.grade", "--worker", str(err),
            "--cell-timeout", str(limits.cell_timeout), "--submission", str(work / "submission"),
            *[a for nb in todo for a in ("--notebook", nb)],
            *[a for c in cases for a in ("--case", c)]]
     if confine:
         cmd = ["unshare", "--user", "--map-root-user", "--mount", "--net", "--fork", "--",
                "sh", "-c", _CONFINE, "sh", str(work), *cmd]
-    err = work / "tmp" / f"worker-{time.monotonic_ns()}.err"
+    box = sandbox.Limits(seconds=left, memory_mb=limits.memory_mb, file_mb=limits.file_mb,
+                         output_bytes=8_000_000)
+    outcome = sandbox.run(cmd, box, cwd=work, env=env)
     current: list[str] = []              # the notebook or case in progress
     done_nbs: set[str] = set()
     done_cases: set[str] = set()
-    with open(err, "wb") as err_file:
-        proc = subprocess.Popen(cmd, cwd=work, env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=err_file, pass_fds=(write_fd,),
-                                preexec_fn=_limit(limits), start_new_session=True)
-    os.close(write_fd)
-    events = os.fdopen(read_fd, "rb")
-    killed = ""
-    timer_deadline = time.monotonic() + left
-    import selectors
-    sel = selectors.DefaultSelector()
-    sel.register(events, selectors.EVENT_READ)
-    buf = b""
-    budget = 8_000_000                    # bytes of events read from one process
-    try:
-        while True:
-            remaining = timer_deadline - time.monotonic()
-            if remaining <= 0:
-                killed = f"the submission's time limit ({result_limit(limits)}) was reached"
-                break
-            if not sel.select(timeout=min(remaining, 1.0)):
-                if proc.poll() is not None and not sel.select(timeout=0):
-                    break
-                continue
-            chunk = os.read(read_fd, 65536)
-            if not chunk:
-                break
-            budget -= len(chunk)
-            if budget < 0:
-                killed = "it wrote more than the grader reads"
-                break
-            buf += chunk
-            *lines, buf = buf.split(b"\n")
-            for line in lines:
-                _event(line, current, done_nbs, done_cases, result)
-    finally:
-        sel.close()
-        events.close()
-        if proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        code = proc.wait()
+    for line in outcome.stdout.splitlines():
+        _event(line, current, done_nbs, done_cases, result)
+    tail = _tail(err) or " ".join(outcome.stderr.split())[-300:]
+    if outcome.timed_out:
+        why = f"the submission's time limit ({limits.timeout:g} s) was reached"
+    elif outcome.returncode == 0:
+        why = ""
+    elif outcome.signal is None:
+        why = f"it ended the grader's process (exit status {outcome.returncode}; os._exit?)"
+    else:
+        why = "the process " + outcome.describe()
     if current and current[-1] not in done_nbs | done_cases:
         what = current[-1]
-        tail = _tail(err)
-        if killed:
-            why = killed
-        elif code < 0:
-            why = (f"the process was killed by signal {-code} ({_signame(-code)})"
-                   + (" : memory limit?" if -code in (signal.SIGKILL, signal.SIGSEGV) else ""))
-        else:
-            why = f"it ended the grader's process (exit status {code}; os._exit?)"
-        detail = why + (f"; last error output: {tail}" if tail else "")
+        detail = (why or "it ended the grader's process (exit status 0; os._exit?)") + (
+            f"; last error output: {tail}" if tail else "")
         if what.startswith("case:"):
-            folder = what[5:]
-            result.cases.append((folder, "failed", detail))
-            done_cases.add(folder)
+            result.cases.append((what[5:], "failed", detail))
+            done_cases.add(what[5:])
         else:
             result.notebooks.append((what, "failed", detail))
             done_nbs.add(what)
-    elif killed or code != 0:
-        if not (done_nbs or done_cases):
-            tail = _tail(err)
-            msg = killed or f"the grader's process failed (exit status {code})"
-            result.error = msg + (f": {tail}" if tail else "")
-            return set(todo), set(cases)
+    elif why and not (done_nbs or done_cases):
+        result.error = why + (f": {tail}" if tail else "")
+        return set(todo), set(cases)
     return done_nbs, done_cases
 
 
-def result_limit(limits: Limits) -> str:
-    return f"{limits.timeout:g} s"
-
-
-def _signame(n: int) -> str:
-    try:
-        return signal.Signals(n).name
-    except ValueError:
-        return str(n)
-
-
 def _tail(path: Path) -> str:
+    """The last line of a worker's error output (a crash's reason, say)."""
     try:
         with open(path, "rb") as f:
             f.seek(max(0, f.seek(0, 2) - 2000))
             text = f.read().decode("utf-8", "replace")
     except OSError:
         return ""
-    lines = [l.strip() for l in text.splitlines() if l.strip()]
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     return lines[-1][:300] if lines else ""
 
 
-def _event(line: bytes, current: list[str], done_nbs: set[str], done_cases: set[str],
+def _event(line: str, current: list[str], done_nbs: set[str], done_cases: set[str],
            result: Result) -> None:
     try:
         e = json.loads(line)
@@ -551,9 +493,14 @@ def _read_notebook(path: Path) -> list[str]:
     return out
 
 
-def worker(fd: int, submission: Path, notebooks: list[str], cases: list[str],
+def worker(err: Path, submission: Path, notebooks: list[str], cases: list[str],
            cell_timeout: float) -> int:
-    """Run the notebooks and audit the case folders, reporting on ``fd`` as it goes."""
+    """Run the notebooks and audit the case folders, reporting on stdout as it goes (on a
+    private copy of it: the cells' own output, fd 1 included, goes to /dev/null, their errors
+    to ``err``, a file bounded by the file-size limit)."""
+    fd = os.dup(1)
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    os.dup2(os.open(err, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), 2)
     from . import data
     probes = [Path(__file__).resolve().parent, Path(sys.prefix), Path("/")]
     _emit(fd, e="confined", value=not any(os.access(p, os.W_OK) for p in probes))
@@ -568,7 +515,6 @@ def worker(fd: int, submission: Path, notebooks: list[str], cases: list[str],
 
     signal.signal(signal.SIGALRM, alarm)
     shell = InteractiveShell.instance()
-    sys.stdout = io.TextIOWrapper(open(os.devnull, "wb"), encoding="utf-8")  # cells' output
     for rel in notebooks:
         path = submission / rel
         _emit(fd, e="start", path=rel)
@@ -778,7 +724,7 @@ def _grade_cli(args: argparse.Namespace) -> int:
 
 def _worker_main(argv: Sequence[str]) -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--worker", type=int, required=True)
+    ap.add_argument("--worker", type=Path, required=True)
     ap.add_argument("--cell-timeout", type=float, required=True)
     ap.add_argument("--submission", type=Path, required=True)
     ap.add_argument("--notebook", action="append", default=[])
