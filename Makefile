@@ -154,8 +154,11 @@ $(SHARE_STAMP): requirements-share.lock $(STAMP)
 	touch $(SHARE_STAMP)
 
 # lite/ (not committed): the notebooks in the browser (JupyterLite + Pyodide); serve it over http.
+# The student edition (no solutions, instructor guide or answer key) unless SOLUTIONS=1;
+# PYODIDE=DIR self-hosts Pyodide from DIR (nothing fetched from its CDN; docs/site.md).
+export PYODIDE ?=
 lite: $(SHARE_STAMP)
-	$(BIN)/python tools/build_lite.py build
+	$(BIN)/python tools/build_lite.py build$(if $(filter 1 yes true,$(SOLUTIONS)), --solutions)$(if $(PYODIDE), --pyodide "$$PYODIDE")
 
 # The share tests (JupyterLite build and check, Chromium on the lite site, the Binder dry run).
 test-share: $(SHARE_STAMP)

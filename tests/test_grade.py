@@ -90,7 +90,8 @@ def test_five_submissions_graded_exit_0(graded):
     assert summary["right"]["notebooks_run"] == "1"
     assert summary["wrong"]["right"] == "0" and int(summary["wrong"]["wrong"]) >= 1
     assert "no notebook" in summary["empty"]["error"]
-    assert "not a notebook" in summary["broken"]["error"]
+    assert summary["broken"]["error"].startswith("broken.ipynb: not a notebook: line 1, column")
+    assert summary["empty"]["confined"] == "n/a"
     for r in summary.values():
         assert sum(int(r[k]) for k in ("right", "close", "wrong", "unanswered",
                                        "not_checked")) == n

@@ -229,7 +229,7 @@ class Result:
     cases: list[tuple[str, str, str]] = field(default_factory=list)        # folder, status, detail
     error: str = ""
     seconds: float = 0.0
-    confined: bool = False
+    confined: bool | None = None   #: None: no process ran
 
     def counts(self, exercises: Sequence[str]) -> dict[str, int]:
         out = dict.fromkeys(STATUSES, 0)
@@ -275,7 +275,8 @@ class Result:
         return (self.student, len(exercises), n["right"], n["close"], n["wrong"],
                 n["unanswered"], n["not checked"], nbs,
                 sum(1 for _, s, _ in self.notebooks if s not in RAN),
-                capstone, f"{self.seconds:.1f}", "yes" if self.confined else "no", error)
+                capstone, f"{self.seconds:.1f}",
+                {True: "yes", False: "no", None: "n/a"}[self.confined], error)
 
 
 def _course_notebooks() -> dict[str, str]:
@@ -391,7 +392,8 @@ def _run_worker(work: Path, todo: list[str], cases: list[str], limits: Limits, l
         why = f"it ended the grader's process (exit status {outcome.returncode}; os._exit?)"
     else:
         why = "the process " + outcome.describe()
-    if current and current[-1] not in done_nbs | done_cases:
+    finished = done_nbs | {"case:" + c for c in done_cases}
+    if current and current[-1] not in finished:
         what = current[-1]
         detail = (why or "it ended the grader's process (exit status 0; os._exit?)") + (
             f"; last error output: {tail}" if tail else "")
@@ -471,15 +473,13 @@ def _read_notebook(path: Path) -> list[str]:
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
-        raise SubmissionError("not a notebook (not UTF-8 text)") from None
+        raise SubmissionError("not UTF-8 text") from None
     except json.JSONDecodeError as e:
-        raise SubmissionError(f"not a notebook: line {e.lineno}, column {e.colno}: "
-                              f"expected JSON ({e.msg})") from None
+        raise SubmissionError(f"line {e.lineno}, column {e.colno}: expected JSON ({e.msg})") from None
     except RecursionError:
-        raise SubmissionError("not a notebook: JSON nested too deep") from None
+        raise SubmissionError("JSON nested too deep") from None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-        raise SubmissionError("not a notebook: expected a JSON object with a list 'cells' "
-                              "(nbformat 4)")
+        raise SubmissionError("expected a JSON object with a list 'cells' (nbformat 4)")
     out = []
     for i, c in enumerate(nb["cells"]):
         if not isinstance(c, dict) or c.get("cell_type") != "code":
