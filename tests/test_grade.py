@@ -84,7 +84,7 @@ def test_five_submissions_graded_exit_0(graded):
     assert "Traceback" not in proc.stderr + proc.stdout
     summary = {r["student"]: r for r in _read(graded["out"] / "summary.csv")}
     assert list(summary) == ["broken", "empty", "hostile", "right", "wrong"]
-    n = len(teaching.EXERCISES)
+    n = len(teaching.course().exercises)
     assert all(int(r["exercises"]) == n for r in summary.values())
     assert summary["right"]["right"] == "4" and summary["right"]["error"] == ""
     assert summary["right"]["notebooks_run"] == "1"
@@ -110,7 +110,7 @@ def test_each_student_has_a_csv_of_the_checks_results(graded):
     wrong = {r["exercise"]: r for r in _read(out / "students" / "wrong.csv") if r["exercise"]}
     # the feedback is the course checker's own, as judge() gives it
     assert wrong["03-1"]["status"] == teaching.judge("03-1", _divided()).status
-    assert wrong["03-1"]["feedback"] == teaching.judge("03-1", _divided()).reason
+    assert wrong["03-1"]["feedback"] == str(teaching.judge("03-1", _divided()))
 
 
 def _divided():
@@ -216,12 +216,3 @@ def test_csv_cells_are_not_formulas():
     assert grade._cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
     assert grade._cell("-1.5") == "-1.5"
     assert grade._cell("a\nb") == "a b"
-
-
-def test_recording_hears_every_check_and_stops_when_closed(capsys):
-    heard = []
-    with teaching.recording(heard.append) as got:
-        teaching.check("03-1", None)
-    teaching.check("03-1", None)
-    assert [f.status for f in got] == ["unanswered"] and heard == got
-    assert "not answered yet" in capsys.readouterr().out

@@ -16,8 +16,9 @@ of either.  Each submission is graded in isolation, as nbgrader and otter-grader
   but its temporary copy, and with no network; the summary says whether it did (``confined``);
 * each notebook's cells run in order in a fresh IPython namespace, errors and all (nbgrader's
   ``allow_errors``); the exercise results are the course's own checks, as
-  :func:`debao_audit.teaching.recording` records them when the check cells run (the last
-  check of an exercise counts).  The capstone's case folder is audited
+  :func:`debao_audit.teaching.check` logs them when the check cells run (to the file
+  ``DEBAO_CHECK_LOG`` names, one per notebook, read even if the notebook ended the process;
+  the last check of an exercise counts).  The capstone's case folder is audited
   (:func:`debao_audit.audit.audit`) in the same process.
 
 Written into OUT (default: ``SUBMISSIONS-grades`` beside SUBMISSIONS; replaced whole, only if it
@@ -383,6 +384,9 @@ def _run_worker(work: Path, todo: list[str], cases: list[str], limits: Limits, l
     done_cases: set[str] = set()
     for line in outcome.stdout.splitlines():
         _event(line, current, done_nbs, done_cases, result)
+    for nb in current:                   # what check() logged, notebook by notebook
+        if not nb.startswith("case:"):
+            _read_log(work, nb, result)
     tail = _tail(err) or " ".join(outcome.stderr.split())[-300:]
     if outcome.timed_out:
         why = f"the submission's time limit ({limits.timeout:g} s) was reached"
@@ -409,6 +413,29 @@ def _run_worker(work: Path, todo: list[str], cases: list[str], limits: Limits, l
     return done_nbs, done_cases
 
 
+def _log_of(work: Path, notebook: str) -> Path:
+    """Where the worker has check() log a notebook's judgements (inside its writable copy)."""
+    import hashlib
+    return work / "tmp" / "checks" / (hashlib.sha256(notebook.encode()).hexdigest()[:16] + ".jsonl")
+
+
+def _read_log(work: Path, notebook: str, result: Result) -> None:
+    path = _log_of(work, notebook)
+    try:
+        with open(path, "rb") as f:
+            text = f.read(8_000_000).decode("utf-8", "replace")
+    except OSError:
+        return
+    for line in text.splitlines():
+        try:
+            row = json.loads(line)
+            ex, status = str(row["exercise"]), str(row["status"])
+        except (ValueError, KeyError, TypeError):
+            continue
+        if status in STATUSES:
+            result.checks[ex] = (notebook, status, str(row.get("feedback", "")))
+
+
 def _tail(path: Path) -> str:
     """The last line of a worker's error output (a crash's reason, say)."""
     try:
@@ -432,11 +459,6 @@ def _event(line: str, current: list[str], done_nbs: set[str], done_cases: set[st
         result.confined = bool(e.get("value"))
     elif kind == "start":
         current.append(str(e.get("path", "")))
-    elif kind == "check" and current:
-        ex = str(e.get("exercise", ""))
-        status = str(e.get("status", ""))
-        if status in STATUSES:
-            result.checks[ex] = (current[-1], status, str(e.get("reason", "")))
     elif kind == "notebook":
         path = str(e.get("path", ""))
         if path not in done_nbs:
@@ -527,29 +549,27 @@ def worker(err: Path, submission: Path, notebooks: list[str], cases: list[str],
         os.chdir(path.parent)
         errors: list[str] = []
         timeouts = 0
-
-        def heard(fb: "teaching.Feedback") -> None:
-            _emit(fd, e="check", exercise=fb.exercise, status=fb.status, reason=fb.reason)
-
-        with teaching.recording(heard):
-            for i, src in enumerate(cells):
-                signal.setitimer(signal.ITIMER_REAL, cell_timeout)
-                try:
-                    res = shell.run_cell(src, store_history=False, silent=False)
-                    err = res.error_in_exec or res.error_before_exec
-                except BaseException as e:   # noqa: BLE001 (a cell's own exception, any)
-                    err = e
-                finally:
-                    signal.setitimer(signal.ITIMER_REAL, 0)
-                if err is not None:
-                    if isinstance(err, CellTimeout):
-                        timeouts += 1
-                    errors.append(f"code cell {i + 1}: {_one_line(err)}")
-                try:
-                    import matplotlib.pyplot as plt
-                    plt.close("all")
-                except Exception:  # noqa: BLE001
-                    pass
+        log = _log_of(submission.parent, rel)
+        log.parent.mkdir(parents=True, exist_ok=True)
+        os.environ[teaching.LOG_ENV] = str(log)       # check() logs each judgement there
+        for i, src in enumerate(cells):
+            signal.setitimer(signal.ITIMER_REAL, cell_timeout)
+            try:
+                res = shell.run_cell(src, store_history=False, silent=False)
+                err = res.error_in_exec or res.error_before_exec
+            except BaseException as e:   # noqa: BLE001 (a cell's own exception, any)
+                err = e
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            if err is not None:
+                if isinstance(err, CellTimeout):
+                    timeouts += 1
+                errors.append(f"code cell {i + 1}: {_one_line(err)}")
+            try:
+                import matplotlib.pyplot as plt
+                plt.close("all")
+            except Exception:  # noqa: BLE001
+                pass
         if timeouts:
             status = "timed out"
         else:
@@ -580,7 +600,7 @@ def worker(err: Path, submission: Path, notebooks: list[str], cases: list[str],
 def _exercise_ids() -> list[str]:
     from . import teaching
 
-    return list(teaching.EXERCISES)
+    return list(teaching.course().exercises)
 
 
 def default_out(folder: Path) -> Path:
