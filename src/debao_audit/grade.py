@@ -62,7 +62,7 @@ RAN = ("ran", "ran with errors", "audited")
 #: What marks a folder as a grading's output (only such a folder is replaced).
 MARKER = ".debao-grades"
 #: The course's folders a notebook reads, copied for each submission.
-COURSE_DIRS = ("data", "fonts", "cases", "figures")
+COURSE_DIRS = ("data", "fonts", "cases", "figures")  # and the course (notebooks/exercises/)
 
 
 @dataclass(frozen=True)
@@ -177,6 +177,11 @@ def _course_copy(dest: Path) -> None:
             shutil.copytree(src, dest / name, symlinks=False,
                             ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
     (dest / "notebooks").mkdir(exist_ok=True)
+    from . import teaching
+    course = Path(teaching.COURSE)             # the exercises the checks judge by
+    if course.is_dir() and course.resolve().is_relative_to(data.ROOT):
+        shutil.copytree(course, dest / course.resolve().relative_to(data.ROOT),
+                        ignore=shutil.ignore_patterns("__pycache__"))
 
 
 def _notebooks(root: Path) -> list[Path]:
