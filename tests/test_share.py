@@ -125,7 +125,12 @@ def test_site_configuration(lock, site):
         assert shipped == lite.lite_notebook(teaching.student_notebook(json.loads(nb.read_text())))
     files = {str(p.relative_to(site / "files")) for p in (site / "files").rglob("*")}
     assert not any("solutions" in f or "instructor-guide" in f or "answer_key" in f
-                   for f in files), sorted(files)
+                   or "exercises/" in f for f in files), sorted(files)
+    # the checker judges by the salted key in the package: no answer in it
+    whl = next((site / "pypi").glob("debao_audit-*.whl"))
+    with zipfile.ZipFile(whl) as z:
+        key = json.loads(z.read("debao_audit/course_key.json"))
+    assert key["salt"] and key["exercises"].keys() == teaching.course().exercises.keys()
     assert '"solutions' not in (site / "api" / "contents" / "notebooks" / "all.json").read_text()
 
 
@@ -136,7 +141,8 @@ def test_the_editions_contents(tmp_path, solutions):
     lite._contents(tmp_path / "c", solutions)
     got = {str(p.relative_to(tmp_path / "c")) for p in (tmp_path / "c").rglob("*") if p.is_file()}
     teacher = {"notebooks/instructor-guide.md", "cases/practice-lanshan/answer_key.csv",
-               "notebooks/solutions/03-examine-income-growth-solutions.ipynb"}
+               "notebooks/solutions/03-examine-income-growth-solutions.ipynb",
+               "notebooks/exercises/course.py", "notebooks/exercises/exercises.toml"}
     if solutions:
         assert teacher <= got
     else:

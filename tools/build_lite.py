@@ -88,8 +88,10 @@ KERNEL_OWN = {"piplite": [], "pyodide-kernel": ["comm", "ipython"], "ipykernel":
 #: The Pyodide files a self-hosted DIR must have.
 PYODIDE_CORE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
                       "pyodide-lock.json")
-#: What a student edition leaves out (besides notebooks/solutions/).
+#: What a student edition leaves out (besides notebooks/solutions/ and the course's own files,
+#: notebooks/exercises/: its checker reads the key as salted hashes from the package).
 TEACHER_ONLY = ("instructor-guide.md", "answer_key.csv")
+TEACHER_DIRS = ("solutions", "exercises")
 #: Imports a notebook may name that the kernel provides itself.
 KERNEL_PROVIDED = {"IPython", "ipykernel", "pyodide", "js", "micropip", "piplite"}
 
@@ -346,9 +348,11 @@ publish this site. Put it on a course site for a class's private use.
 """
 
 
-def build_wheel(dest: Path) -> Path:
+def build_wheel(dest: Path, key: dict | None = None) -> Path:
     """The project's wheel, built from a copy of its sources in a temporary directory (an
-    in-place build would write build/ into the checkout)."""
+    in-place build would write build/ into the checkout).  ``key``: the student edition's
+    course key (salted hashes, :func:`debao_audit.teaching.hashed`), put in the package as the
+    student edition's checker reads it, so that no course file need ship."""
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "src-copy"
         src.mkdir()
@@ -356,7 +360,18 @@ def build_wheel(dest: Path) -> Path:
             if (ROOT / name).is_file():
                 shutil.copy(ROOT / name, src / name)
         shutil.copytree(ROOT / "src", src / "src",
-                        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+                        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "course_key.json"))
+        if key is not None:
+            (src / "src" / "debao_audit" / "course_key.json").write_text(
+                json.dumps(key, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+            toml = src / "pyproject.toml"        # the copy's package data takes the key too
+            text = toml.read_text(encoding="utf-8")
+            if 'debao_audit = ["py.typed",' not in text:
+                raise SystemExit("lite: pyproject.toml: expected the package data of "
+                                 'debao_audit to start with "py.typed"')
+            toml.write_text(text.replace('debao_audit = ["py.typed",',
+                                         'debao_audit = ["py.typed", "course_key.json",', 1),
+                            encoding="utf-8")
         out = Path(tmp) / "dist"
         subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check",
                         "--no-deps", "--no-build-isolation", "-w", str(out), str(src)], check=True,
@@ -422,7 +437,7 @@ def _contents(contents: Path, solutions: bool) -> None:
         rel = src.relative_to(NOTEBOOKS)
         if src.is_dir() or ".ipynb_checkpoints" in rel.parts:
             continue
-        if not solutions and (rel.parts[0] == "solutions" or src.name in TEACHER_ONLY):
+        if not solutions and (rel.parts[0] in TEACHER_DIRS or src.name in TEACHER_ONLY):
             continue
         target = nbdir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -455,7 +470,12 @@ def build(out: Path, *, solutions: bool = False, pyodide: Path | None = None) ->
     try:
         wheels_dir = work / "wheels"
         wheels_dir.mkdir()
-        own = build_wheel(wheels_dir)
+        key = None
+        if not solutions:  # the student edition: the checker judges by salted hashes
+            sys.path.insert(0, str(ROOT / "src"))
+            from debao_audit import teaching
+            key = teaching.hashed(teaching.course_key(teaching.course()))
+        own = build_wheel(wheels_dir, key)
         deps = [Path(shutil.copy(w, wheels_dir / w.name)) for w in bundled_wheels(lock)]
         wheels = [own, *deps]
         gaps = unsatisfied(lock, wheels)
