@@ -267,7 +267,7 @@ def fig_findings(figs: Figures, results: list[Result], found: pd.DataFrame | Non
     zh, en = _break_at_clause(zh, "，；", 24), _break_at_clause(en, ";", 28)
     labels = [row["label"] or c.wrap(row["title"], 40) for row in rows]
     # a labelled row's full title in small type below its label, wrapped, never cut short
-    subs = [c.wrap(row["title"], 58) if row["label"] else "" for row in rows]
+    subs = [c.wrap(row["title"], 42) if row["label"] else "" for row in rows]
     sub_extra = [_SUB_LINE * sub.count("\n") for sub in subs]
     extra = [_LINE * (lab.count("\n")) + more for lab, more in zip(labels, sub_extra)]
     offsets = [sum(extra[:k]) for k in range(len(rows))]
