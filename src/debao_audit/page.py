@@ -98,7 +98,7 @@ class Mark:
 
 def body_bounds(text: str, structure: object = None) -> tuple[int, int]:
     """Character offsets of the article body: from the dateline to the end of the closing mark
-    (``structure``: a case's, default this article's)."""
+    (``structure``: a case's, default the repository's own case's)."""
     secs = _data.sections(text, structure)
     return secs[0][1], secs[-1][2]
 
@@ -632,8 +632,7 @@ def _article_html(text: str, marks: Sequence[Mark], claims: Mapping[str, _data.C
                   used: Mapping[str, Sequence[_checks.Result]],
                   attributions: Mapping[str, Attribution], structure: object = None) -> str:
     lo, hi = body_bounds(text, structure)
-    headings = set(structure.headings if structure is not None  # type: ignore[attr-defined]
-                   else _data.SECTIONS[1:])
+    headings = set(h for h, _s, _e in _data.sections(text, structure)[1:])
     out: list[str] = []
     placed = 0
     pos = lo
