@@ -484,87 +484,26 @@ def _card(name: str, title: str, alt: str, size: tuple[int, int], lazy: bool = T
             '</figcaption></figure>')
 
 
+#: The site's own templates (the index); the notebooks' pages extend nbconvert's (TEMPLATE).
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
 def write_index(out: Path, info: list[dict], figures: list[dict], full_text: bool = False,
                 processed: Path | None = None, cases: list[dict] = ()) -> None:
-    meta = data.article_meta()
-    e = html.escape
-    nbs = "".join(
-        f'<li><a class="t" href="{e(n["href"])}">{e(n["title"])}</a>'
-        f'<p>{e(n["question"])}</p></li>' for n in info if not n["solution"])
-    sols = "".join(f'<li><a href="{e(n["href"])}">{e(n["title"])}</a></li>'
-                   for n in info if n["solution"])
-    sols = (f'<h2 id="solutions">Worked solutions to the exercises</h2>\n<ul>{sols}</ul>\n'
-            if sols else "")
-    lead_fig, rest = figures[0], figures[1:]
-    gal = "".join(f"<li>{_card(f['name'], f['title'], f['alt'], f['size'])}</li>" for f in rest)
+    """The site's front page (``templates/index.html.j2``): the finding, the notebooks in order,
+    their solutions, the other cases and the figures' gallery."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
+                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    env.filters["h"] = html.escape  # the same escaping as the rest of the site
     statements = lead_statements(processed)
-    lead_items = "".join(
-        f'<li>{e(en)}' + (f' <span class="zh" lang="zh-Hans">{e(zh)}</span>' if zh else "")
-        + "</li>" for en, zh in statements)
-    description = statements[0][0] if statements else lead_fig["alt"]
-    edition = (
-        '<p class="edition-note"><strong>Full-text edition, for private class use.</strong> The '
-        "annotated article carries the whole text of the report, which is \u00a9 its publisher and "
-        "may not be republished: do not put this site on a public server (build the public "
-        "edition with <code>make site</code>).</p>" if full_text else
-        '<p class="edition-note">Public edition: the annotated article shows each audited figure '
-        "in the sentence it is quoted from, with a link to the original report; the report itself "
-        "is not reproduced.</p>")
-    other = "".join(
-        f'<li><a class="t" href="{e(c["href"])}" lang="zh-Hans">{e(c["title"])}</a>'
-        f'{" (invented, for practice)" if c["invented"] else ""}<p>{e(c["headline"])}</p></li>'
-        for c in cases)
-    other = (f'<h2 id="cases">Other articles, audited by the same engine</h2>\n'
-             f'<ol class="nbs">{other}</ol>\n' if other else "")
-    title = "Do the numbers in one poverty-alleviation news story add up?"
-    doc = f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{e(title)} (debao_audit)</title>
-<meta name="description" content="{e(description)}">
-<meta property="og:type" content="website">
-<meta property="og:title" content="{e(title)}">
-<meta property="og:description" content="{e(description)}">
-<meta property="og:image" content="share.png">
-<meta property="og:image:width" content="{SHARE_SIZE[0]}">
-<meta property="og:image:height" content="{SHARE_SIZE[1]}">
-<meta property="og:image:alt" content="{e(lead_fig['alt'])}">
-<meta name="twitter:card" content="summary_large_image">
-{'<meta name="robots" content="noindex, nofollow">' if full_text else ''}
-<link rel="stylesheet" href="site.css">
-<style>{INDEX_CSS}</style>
-</head>
-<body>
-<main class="wrap">
-<p><a href="#finding">The finding</a> \u00b7 <a href="#notebooks">Notebooks</a> \u00b7
- <a href="figures/annotated_article.html">Annotated article</a> \u00b7 <a href="#gallery">Figures</a></p>
-<h1>{e(title)}</h1>
-<p class="lede">An audit of every number in <span lang="zh-Hans">{e(meta["title"])}</span>
-({e(meta["producer"])}, {e(meta["date_published"][:10])}): each is read as the article writes
-it and checked against the article's other figures and independent sources.</p>
-<section class="lead" id="finding" aria-labelledby="finding-h">
-<div><h2 id="finding-h">What the audit found</h2>
-<ul>{lead_items}</ul>
-<p><a href="figures/annotated_article.html">Every figure in context, with its checks</a></p></div>
-{_card(lead_fig["name"], lead_fig["title"], lead_fig["alt"], lead_fig["size"], lazy=False)}
-</section>
-{edition}
-<div class="feature"><p><strong><a href="figures/annotated_article.html">The annotated article</a></strong>:
-every audited figure marked by its verdict, a summary of the failing checks and which figure is
-the likely error, and a table of every check.</p></div>
-<h2 id="notebooks">Notebooks, in order</h2>
-<ol class="nbs">{nbs}</ol>
-{sols}{other}<h2 id="gallery">Figures</h2>
-<ul class="gallery">{gal}</ul>
-<footer><p>Article text \u00a9 its publisher, quoted for verification only. Figures and
-notebooks: the project's licence (see the repository). CJK type: a subset of Noto Sans CJK SC,
-SIL Open Font License 1.1.</p></footer>
-</main>
-</body>
-</html>
-"""
+    lead_fig = figures[0]
+    doc = env.get_template("index.html.j2").render(
+        title="Do the numbers in one poverty-alleviation news story add up?",
+        description=statements[0][0] if statements else lead_fig["alt"],
+        share_size=SHARE_SIZE, index_css=INDEX_CSS, meta=data.article_meta(),
+        full_text=full_text, statements=statements, lead=lead_fig, gallery=figures[1:],
+        notebooks=info, solutions=[n for n in info if n["solution"]], cases=list(cases),
+        card=lambda f, lazy=True: _card(f["name"], f["title"], f["alt"], f["size"], lazy=lazy))
     (out / "index.html").write_text(doc, encoding="utf-8")
 
 

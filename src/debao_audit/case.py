@@ -13,7 +13,8 @@ imports none.  A case is a folder holding ``case.json``::
      "relations": "relations.csv",          # relations declared as data (optional)
      "module": "debao_case",                # code: checks, theme figures (optional)
      "structure": {"dateline": "...", "headings": ["..."], "end_mark": "(完)"},
-     "units": {"公里": "kilometre"}}        # units beyond the reader's own (optional)
+     "units": {"公里": "kilometre"},        # units beyond the reader's own (optional)
+     "short_labels": {"check_id": ["中文", "English"]}}  # scorecard row labels (optional)
 
 Paths are relative to the folder.  ``module`` is a plain Python file in the case folder
 (``"module": "checks.py"``: letters, digits and ``_``, no path, no dots, not a link), so that a
@@ -88,6 +89,9 @@ class Case:
     structure: Structure
     units: Mapping[str, Any] = field(default_factory=dict)
     invented: bool = False
+    #: short row labels (Chinese, English) for checks, by check id, that read at a thumbnail's
+    #: size (the overview's scorecard); a check without one shows its title alone
+    short_labels: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def conventions(self) -> Conventions:
@@ -405,6 +409,12 @@ def load(folder: str | Path) -> Case:
     units = spec.get("units") or {}
     if not isinstance(units, dict):
         raise CaseError(f"{file}: key 'units': expected an object of word: unit; found {units!r}")
+    short = spec.get("short_labels") or {}
+    if not isinstance(short, dict) or not all(
+            isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) and x for x in v)
+            for v in short.values()):
+        raise CaseError(f"{file}: key 'short_labels': expected an object of check id: "
+                        f"[Chinese, English]; found {short!r}")
     module = spec.get("module")
     if module is not None and not isinstance(module, str):
         raise CaseError(f"{file}: key 'module': expected the name of a Python file in the case "
@@ -422,7 +432,8 @@ def load(folder: str | Path) -> Case:
         relations=_path(root, spec, "relations", required=False),
         module=module,
         structure=Structure(st.get("dateline"), tuple(headings), st.get("end_mark")),
-        units=units, invented=bool(spec.get("invented", False)))
+        units=units, invented=bool(spec.get("invented", False)),
+        short_labels={k: (v[0], v[1]) for k, v in short.items()})
 
 
 @functools.lru_cache(maxsize=1)

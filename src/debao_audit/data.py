@@ -61,8 +61,6 @@ OUTPUT_MODE = 0o644
 CLAIM_COLUMNS = ("id", "section", "quote", "written", "value", "unit", "period", "measure",
                  "topic", "en")
 MEASURES = ("stock", "flow", "cumulative", "rate", "change", "duration", "date")
-#: The article's own section headings, in order; "intro" is the text before the first one.
-SECTIONS = ("intro", "资金支持", "产业合作", "劳务协作", "人才支援", "携手奔小康", "协作抗疫")
 EXTERNAL_COLUMNS = ("id", "source", "source_url", "quote")
 EXTERNAL_OPTIONAL = ("geography", "indicator", "written", "note")
 CONFIDENCE = ("high", "medium-high", "medium", "medium-low", "low")
@@ -285,24 +283,21 @@ def load_article(path: Path = ARTICLE, meta: Path = ARTICLE_META) -> str:
     return text
 
 
-#: This article's structure (its case, ``data/case.json``, says the same; a test keeps them equal).
-DATELINE, END_MARK = "中新网广西新闻2月6日电", "(完)"
-
-
 def sections(text: str, structure: object = None,
              path: Path = ARTICLE) -> list[tuple[str, int, int]]:
     """The article's sections as (heading, start, end) character offsets into ``text``.
 
-    ``structure`` (a :class:`debao_audit.case.Structure`; default: this article's) gives the
+    ``structure`` (a :class:`debao_audit.case.Structure`; default: the repository's own case's,
+    read from ``data/case.json``) gives the
     dateline, the heading lines and the end mark.  The body runs from the dateline (or the
     text's start when there is none) to the end mark (or the text's end); headings are lines
     that are exactly one of the headings, in that order, inside the body.  A DataError names
     what is missing."""
     if structure is None:
-        dateline, headings, end_mark = DATELINE, SECTIONS[1:], END_MARK
-    else:
-        dateline = structure.dateline  # type: ignore[attr-defined]
-        headings, end_mark = structure.headings, structure.end_mark  # type: ignore[attr-defined]
+        from .case import default
+        structure = default().structure
+    dateline = structure.dateline  # type: ignore[attr-defined]
+    headings, end_mark = structure.headings, structure.end_mark  # type: ignore[attr-defined]
     start = text.find(dateline) if dateline else 0
     if start < 0:
         raise DataError(path, None, None, f"the dateline '{dateline}' where the body starts",
@@ -480,10 +475,14 @@ def _check_claim_period(path: Path, i: int, r: dict[str, str], published, line: 
 
 def load_claims(path: Path = CLAIMS, article: str | None = None,
                 conventions: Conventions = DEFAULT, meta: Path = ARTICLE_META,
-                section_names: Sequence[str] = SECTIONS) -> list[Claim]:
+                section_names: Sequence[str] | None = None) -> list[Claim]:
     """Load and validate ``data/claims.csv``: columns, unique snake_case ids, known sections,
     units and measures, a quote that is a verbatim substring of the article, a written figure
-    inside its quote, readable, and a ``value`` equal to what the reader gets from it."""
+    inside its quote, readable, and a ``value`` equal to what the reader gets from it.
+    ``section_names`` defaults to the repository's own case's (``data/case.json``)."""
+    if section_names is None:
+        from .case import default
+        section_names = default().structure.sections
     text = load_article() if article is None else article
     rows = _read_rows(path, CLAIM_COLUMNS)
     published = published_date(meta)

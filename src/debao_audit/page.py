@@ -32,6 +32,7 @@ characters to the shipped figure font's subset (``tools/subset_font.py`` scans `
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import os
 import tempfile
@@ -48,6 +49,7 @@ from . import data as _data
 from . import findings as _findings
 from .findings import Attribution, attribute, confirming_checks  # noqa: F401  (re-exported)
 if TYPE_CHECKING:
+    import jinja2
     import pandas as pd
 
 from .style import FONT_FILES, font_subset, VERDICT_COLOURS, VERDICT_LABELS
@@ -111,7 +113,7 @@ class Mark:
 
 def body_bounds(text: str, structure: object = None) -> tuple[int, int]:
     """Character offsets of the article body: from the dateline to the end of the closing mark
-    (``structure``: a case's, default this article's)."""
+    (``structure``: a case's, default the repository's own case's)."""
     secs = _data.sections(text, structure)
     return secs[0][1], secs[-1][2]
 
@@ -344,190 +346,23 @@ def _css(colours: Mapping[str, str]) -> str:
     for v, p in palette(colours).items():
         tint = "transparent" if v == "none" else p["tint"]
         rules.append(f".v-{v}{{--c:{p['c']};--tint:{tint};--on:{p['on']}}}")
-    return "\n".join(rules) + "\n" + _CSS.replace("FONT", PAGE_FONT)
+    return "\n".join(rules) + "\n" + _template("page.css").render(font=PAGE_FONT)
 
 
-_CSS = """
-:root{color-scheme:light;--text:#222;--muted:#555;--rule:#d0d0d0}
-*{box-sizing:border-box}
-html{font-size:106.25%;-webkit-text-size-adjust:100%}
-body{margin:0;color:var(--text);background:#fff;line-height:1.6;font-family:"FONT",sans-serif;
- font-weight:400;font-synthesis:none}
-h1,h2,h3,th,strong,b,.pfig,.pt,.ft{font-weight:700}
-.wrap{max-width:46rem;margin:0 auto;padding:1.5rem 1.25rem 2rem}
-.wide{max-width:72rem}
-.skip{position:absolute;left:.5rem;top:-10rem;background:#fff;color:#0a4f86;padding:.5rem .8rem;
- border:2px solid #0a4f86;z-index:100}
-.skip:focus{top:.5rem}
-.meta a,footer a{overflow-wrap:anywhere}
-.tldr{margin:.8rem 0 0;padding:.5rem .9rem;background:#f6f6f6;border-radius:6px}
-.tldr h2{font-size:1.05rem;margin:.2rem 0}
-.tldr p{margin:.25rem 0}
-header h1{font-size:1.6rem;line-height:1.35;margin:.2rem 0 .3rem}
-.kicker{font-size:.85rem;letter-spacing:.04em;text-transform:uppercase;color:var(--muted);margin:0}
-.title-en{font-size:1.05rem;color:var(--muted);margin:0 0 .6rem}
-.meta{font-size:.9rem;color:var(--muted);margin:.2rem 0}
-.hint{font-size:.95rem;background:#f4f4f4;border-left:4px solid #888;padding:.6rem .8rem;margin:1rem 0}
-a{color:#0a4f86}
-a:focus-visible{outline:3px solid #000;outline-offset:2px}
-code{font-family:inherit;font-size:.9em;background:#f2f2f2;padding:0 .2em;border-radius:2px;overflow-wrap:anywhere}
-.ico{width:1em;height:1em;vertical-align:-.15em;fill:none;stroke:currentColor;stroke-width:2.3;
- stroke-linecap:round;stroke-linejoin:round}
-.legend{list-style:none;padding:0;margin:.8rem 0 0;display:flex;flex-wrap:wrap;gap:.5rem .9rem;font-size:.92rem}
-.legend li{display:flex;align-items:center;gap:.4rem}
-.n{color:var(--muted)}
-.badge{display:inline-block;min-width:1.4em;padding:.05em .2em;border-radius:.3em;text-align:center;
- line-height:1.2;background:var(--c);color:var(--on)}
-.v-none.badge,.v-none .badge{background:#fff;color:var(--c);box-shadow:inset 0 0 0 1.5px var(--c)}
-.swatch{display:inline-block;width:2.4em;height:1.1em;background:var(--tint);border-bottom:3px solid var(--c);border-radius:2px}
-.v-within_rounding .swatch,mark.fig.v-within_rounding{border-bottom-style:dashed}
-.v-not_checkable .swatch,mark.fig.v-not_checkable{border-bottom-style:dotted}
-.v-none .swatch{border:0;outline:1.5px dotted var(--c);outline-offset:-2px}
-.summary{border:2px solid #D55E00;border-radius:6px;padding:.4rem 1rem .6rem;margin:1.2rem 0 0;background:#fff}
-.summary h2{font-size:1.25rem;margin:.4rem 0 .2rem}
-.summary>p{margin:.3rem 0}
-.summary h3{font-size:1.05rem;margin:.7rem 0 .1rem}
-.summary ol{padding-left:1.4rem;margin:.4rem 0}
-.summary li{margin:.55rem 0}
-.summary li p{margin:.1rem 0}
-.ft a{color:inherit}
-.role{display:inline-block;font-size:.82rem;padding:0 .35em;border-radius:3px;border:1px solid currentColor;
- margin-right:.25em;text-transform:uppercase;letter-spacing:.03em}
-.role.likely{color:#A33F00}
-.role.against{color:#005A8C}
-.role.set{color:#444}
-.rule{font-size:.88rem;color:var(--muted)}
-article{font-size:1.06rem;line-height:2}
-article h2{font-size:1.2rem;margin:1.8rem 0 .4rem;padding-bottom:.2rem;border-bottom:1px solid var(--rule)}
-article p{margin:0 0 1rem;text-indent:2em}
-mark.fig{background:var(--tint);color:inherit;border-bottom:3px solid var(--c);
- border-radius:2px;padding:0 .1em;text-indent:0;white-space:nowrap}
-.figbtn{font:inherit;color:inherit;background:none;border:0;margin:0;padding:0;line-height:inherit;
- cursor:pointer;text-indent:0;white-space:nowrap;-webkit-appearance:none;appearance:none}
-.figbtn:focus-visible{outline:3px solid #000;outline-offset:2px}
-mark.fig.v-none{border-bottom:0;outline:1.5px dotted var(--c);outline-offset:1px}
-mark.fig:hover{background:var(--c);color:var(--on)}
-mark.fig.v-none:hover{background:#eee;color:inherit}
-mark.fig:hover .pop{color:var(--text)}
-mark.fig:target{outline:3px solid #000;outline-offset:2px}
-mark.fig .sym{display:inline-block;font-size:.72em;line-height:1;vertical-align:.5em;margin-left:.15em;
- padding:.12em;border-radius:.25em;background:var(--c);color:var(--on)}
-mark.fig .sym .ico{display:block;vertical-align:0;stroke-width:2.6}
-mark.fig.v-none .sym{background:#fff;color:var(--c)}
-.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.pop{display:none;margin:.4rem 0 .6rem;background:#fff;color:var(--text);border:1px solid #777;
- border-top:5px solid var(--c);border-radius:4px;box-shadow:0 3px 12px rgba(0,0,0,.18);
- padding:.6rem .85rem .7rem;font-size:.86rem;line-height:1.5;text-indent:0;text-align:left;
- cursor:auto;white-space:normal;max-height:60vh;overflow-y:auto;overscroll-behavior:contain}
-mark.fig.open .pop,html:not(.js) mark.fig:target .pop{display:block}
-.pclose{float:right;margin:-.3rem -.45rem .2rem .5rem;width:2.75rem;height:2.75rem;padding:.7rem;
- border:1px solid #777;border-radius:4px;background:#fff;color:var(--text);cursor:pointer;line-height:1}
-.pclose .ico{width:1.2rem;height:1.2rem;vertical-align:0;display:block}
-.pclose:focus-visible,.more:focus-visible{outline:3px solid #000;outline-offset:2px}
-.plain{font-size:1rem;line-height:1.55;margin:.2rem 0 .4rem}
-.more{font:inherit;font-size:.92em;color:#0a4f86;background:#fff;border:1px solid #0a4f86;border-radius:4px;
- padding:.35rem .6rem;min-height:2.75rem;cursor:pointer;text-align:left}
-.more::before{content:"\\25B8  "}
-.more[aria-expanded="true"]::before{content:"\\25BE  "}
-.pclaim>span.tech{display:none;margin-top:.4rem}
-.tech>span{display:block}
-.pclaim>.more[aria-expanded="true"]+span.tech,html:not(.js) .pclaim>span.tech{display:block}
-.pop>span,.pc>span,.pclaim>span{display:block}
-.pclaim+.pclaim{margin-top:.6rem;padding-top:.6rem;border-top:1px solid var(--rule)}
-.ph{font-size:1rem;margin-bottom:.2rem}
-.ph .pfig{font-size:1.2rem;margin-right:.5rem}
-.k{color:var(--muted);display:inline-block;min-width:5.8rem;margin-right:.2rem}
-.pen{font-style:italic;margin:.15rem 0 .3rem}
-.pcs{margin-top:.35rem}
-.pc{border-left:4px solid var(--c);padding:.2rem 0 .25rem .55rem;margin-top:.45rem}
-.pc .small{font-size:.95em;color:#333}
-.pc .rec{background:#fdf0e6;padding:.15rem .35rem;border-radius:3px}
-.nocheck{color:var(--muted);margin-top:.3rem}
-.close{color:var(--muted);font-size:.9em;margin-top:.4rem}
-section.checks h2{font-size:1.3rem;margin:2rem 0 .5rem}
-table{border-collapse:collapse;width:100%;font-size:.88rem;line-height:1.45}
-caption{text-align:left;color:var(--muted);padding-bottom:.4rem}
-th,td{border-bottom:1px solid var(--rule);padding:.4rem .45rem;vertical-align:top;text-align:left}
-thead th{border-bottom:2px solid #888;background:#f6f6f6;position:sticky;top:0}
-.scroll{overflow-x:auto}
-table.all{table-layout:fixed;min-width:44rem}
-table.all code{overflow-wrap:normal}
-@media (max-width:600px){
- .wrap{padding-left:.9rem;padding-right:.9rem}
- article p{text-indent:0}
- .scroll{overflow-x:visible}
- table.all,table.all tbody,table.all tr,table.all td,table.all caption{display:block;width:auto;min-width:0}
- table.all colgroup,table.all thead{display:none}
- table.all tr{border:1px solid var(--rule);border-left:5px solid var(--c);border-radius:6px;margin:0 0 .8rem;padding:.3rem .6rem}
- table.all td{border:0;padding:.2rem 0}
- table.all td::before{content:attr(data-label);display:block;font-size:.8rem;color:var(--muted);
-  text-transform:uppercase;letter-spacing:.03em}
- table.all code{overflow-wrap:anywhere}
- table.all tr.v-inconsistent td:first-child{box-shadow:none}
-}
-tr.v-inconsistent td:first-child{box-shadow:inset 4px 0 0 var(--c)}
-td.claims a{display:inline-block;margin-right:.4em}
-tr:target{background:#fff6d5}
-footer{border-top:1px solid var(--rule);margin-top:2rem;font-size:.85rem;color:var(--muted)}
-footer p{margin:.4rem 0}
-blockquote{margin:.4rem 0;padding-left:.8rem;border-left:3px solid var(--rule)}
-.rights{border:2px solid #A33F00;border-radius:6px;padding:.5rem .8rem;margin:.8rem 0 0;background:#fdf0e6}
-.edition{font-size:.95rem;color:var(--muted)}
-ol.quotes{list-style:none;padding:0;margin:0 0 1rem}
-ol.quotes li{margin:0 0 .9rem}
-ol.quotes blockquote{margin:0;padding-left:.8rem;border-left:3px solid var(--rule)}
-ol.quotes blockquote p{text-indent:0;margin:0}
-.orig{font-size:.85rem}
-@media print{
- html{font-size:11pt}
- .wrap{max-width:none;padding:0}
- .scroll{overflow:visible}
- table.all{min-width:0}
- .pop,.hint,.skip{display:none!important}
- mark.fig,.badge,.swatch,.sym{-webkit-print-color-adjust:exact;print-color-adjust:exact}
- mark.fig:hover{background:var(--tint);color:inherit}
- a{color:inherit}
- thead th{position:static}
- tr,h2{break-inside:avoid}
- h2{break-after:avoid}
-}
-""".lstrip()
+@functools.lru_cache(maxsize=None)
+def _template(name: str) -> "jinja2.Template":
+    """One of the page's templates, files shipped in the package (``templates/``): the document
+    (``page.html.j2``), its style sheet (``page.css``) and its script (``page.js``: Esc closes
+    an open popover, WCAG 2.1 SC 1.4.13, the mark keeping focus; everything else works without
+    script).  Their fragments come escaped from :func:`_e`, so nothing is escaped twice."""
+    import jinja2
+    env = jinja2.Environment(loader=jinja2.PackageLoader("debao_audit", "templates"),
+                             autoescape=False, keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined)
+    return env.get_template(name)
 
-#: Esc closes an open popover (WCAG 2.1 SC 1.4.13): the mark keeps focus, its popover hides
-#: until the mark is left.  Everything else works without script.
-_SCRIPT = """
-document.documentElement.classList.add("js");
-function markOf(el){return el&&el.closest?el.closest("mark.fig"):null}
-function setOpen(m,open){
- m.classList.toggle("open",open);
- m.querySelector(".figbtn").setAttribute("aria-expanded",open?"true":"false");
- if(open){var p=m.querySelector(".pop");if(p.scrollIntoView)p.scrollIntoView({block:"nearest"});}
-}
-function closeOthers(keep){document.querySelectorAll("mark.fig.open").forEach(function(m){if(m!==keep)setOpen(m,false)})}
-function closeAndReturn(m){setOpen(m,false);m.querySelector(".figbtn").focus()}
-document.addEventListener("click",function(e){
- var t=e.target,m=markOf(t);
- if(!m)return;
- if(t.closest(".figbtn")){var o=!m.classList.contains("open");closeOthers(m);setOpen(m,o);}
- else if(t.closest(".pclose")){closeAndReturn(m);}
- else if(t.closest(".more")){var b=t.closest(".more");
-  b.setAttribute("aria-expanded",b.getAttribute("aria-expanded")==="true"?"false":"true");
-  var p=m.querySelector(".pop");if(p.scrollIntoView)p.scrollIntoView({block:"nearest"});}
-});
-document.addEventListener("keydown",function(e){
- if(e.key!=="Escape"&&e.key!=="Esc")return;
- var m=markOf(document.activeElement);
- if(!(m&&m.classList.contains("open")))m=document.querySelector("mark.fig.open");
- if(m){e.preventDefault();closeAndReturn(m);}
-});
-function openTarget(){
- var id=decodeURIComponent(location.hash.slice(1)),el=id&&document.getElementById(id),m=markOf(el);
- if(!m)return;
- closeOthers(m);setOpen(m,true);m.querySelector(".figbtn").focus({preventScroll:true});
-}
-window.addEventListener("hashchange",openTarget);
-openTarget();
-""".lstrip()
+
+
 
 
 # --------------------------------------------------------------------------------------------
@@ -670,8 +505,7 @@ def _article_html(text: str, marks: Sequence[Mark], claims: Mapping[str, _data.C
                   used: Mapping[str, Sequence[_checks.Result]],
                   attributions: Mapping[str, Attribution], structure: object = None) -> str:
     lo, hi = body_bounds(text, structure)
-    headings = set(structure.headings if structure is not None  # type: ignore[attr-defined]
-                   else _data.SECTIONS[1:])
+    headings = set(h for h, _s, _e in _data.sections(text, structure)[1:])
     out: list[str] = []
     placed = 0
     pos = lo
@@ -1102,14 +936,9 @@ def build_page(text: str, claims: Sequence[_data.Claim], results: Sequence[_chec
         fonts = font_css(regular, bold)
     else:
         fonts = ""
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="zh-Hans">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        + ('<meta name="robots" content="noindex, nofollow">\n' if edition == "private" else "")
-        + f"<title>{_e(doc_title)}</title>\n"
-        f"<style>\n{fonts}{_css(VERDICT_COLOURS)}</style>\n</head>\n<body>\n"
-        + body + f"<script>\n{_SCRIPT}</script>\n</body>\n</html>\n")
+    return _template("page.html.j2").render(
+        private=edition == "private", title=_e(doc_title), style=fonts + _css(VERDICT_COLOURS),
+        body=body, script=_template("page.js").render())
 
 
 def write_page(path: Path | None = None, case: object = None, edition: str = "full") -> Path:

@@ -553,7 +553,12 @@ def font_subset(font: str, chars: str, flavor: str = "woff") -> bytes:
     """A subset of *font* with the glyphs of *chars* (and what OpenType layout reaches from
     them), as ``flavor`` (``woff``: zlib; ``woff2``: needs brotli), deterministic (no
     timestamp), name records kept (the OFL).  The one subsetter of the SVGs and the page.
-    Kept on disk between runs (:func:`font_cache_dirs`): making one takes 0.3-1 s."""
+    Kept on disk between runs (:func:`font_cache_dirs`): making one takes 0.3-1 s.  The cache
+    is ours rather than a library's because none of the candidates (diskcache, unreleased since
+    2023 and a SQLite store; cachier, joblib.Memory: pickles keyed by the call) offers what this
+    one is for, all in a few dozen lines: plain files named by a content hash, looked up in
+    several directories but written to one (the tests read what ``make`` made), each checked
+    whole before use, and silently off on a read-only checkout or a full disk."""
     dirs = font_cache_dirs()
     if not dirs:
         return _make_font_subset(font, chars, flavor)

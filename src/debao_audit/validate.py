@@ -402,7 +402,7 @@ def check_claim_sections(path: Path, claims, text: str, spans) -> None:
         where = data.spans_of(text, c.quote)
         if not any(body[0] <= a and b <= body[1] for a, b in where):
             raise DataError(path, i, "quote", "a quote from the article's body (from the "
-                            f"dateline to '{data.END_MARK}'), not the page around it", c.quote,
+                            "dateline to the end mark), not the page around it", c.quote,
                             line=lines[i])
         s, e = bounds[c.section]
         if not any(s <= a and b <= e for a, b in where):

@@ -35,16 +35,15 @@ from .common import D, HUNDRED
 # One row of the scorecard: checked against, the others give, gap (centre and range)
 # ============================================================================================
 
-#: Short row labels (Chinese, English) that read at the README's 260 px thumbnail; the check's
-#: full title goes below in small type.  A failing check without one shows its title alone.
-SHORT_LABELS: dict[str, tuple[str, str]] = {
-    "income_annual_vs_total_growth": ("年均增速", "Annual income growth"),
-    "income_2015_implied_by_annual_growth": ("2015年收入", "2015 income"),
-    "poverty_count_vs_incidence_and_population": ("2015年贫困人口", "Poor people, 2015"),
-    "medical_experts_within_professionals": ("医疗专家人数", "Medical experts"),
-    "exit_approval_date_external": ("脱贫摘帽日期", "Exit approval date"),
-    "village_pairing_three_level_coverage": ("结对三级覆盖", "Villages paired"),
-}
+def _short_label(figs: Figures, check_id: str) -> tuple[str, str] | None:
+    """The check's short row label (Chinese, English), from its case's ``short_labels``
+    (``case.json``), that reads at the README's 260 px thumbnail; the check's full title goes
+    below in small type.  A check without one shows its title alone."""
+    case = figs.case
+    if case is None:
+        from ..case import default
+        case = default()
+    return getattr(case, "short_labels", {}).get(check_id)
 
 
 def _claim_of(figs: Figures, r: Result) -> str | None:
@@ -147,7 +146,7 @@ def scorecard_row(figs: Figures, r: Result) -> dict[str, Any]:
     else:
         others = _show(o, centre(o))
     g, g_range = gap(o)
-    short = SHORT_LABELS.get(r.check.check_id)
+    short = _short_label(figs, r.check.check_id)
     return {"check_id": r.check.check_id, "verdict": c.status(r), "power": r.power,
             "label": f"{short[0]} {short[1]}" if short else "",
             "title": c.check_title(figs, r),
