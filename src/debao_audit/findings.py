@@ -274,18 +274,25 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
         checks_word = f"{n} check{'s' if n != 1 else ''} fail{'s' if n == 1 else ''}"
         if likely:
             cl = figs.claims[key[0]]
+            # the independent figure the check holds the article's against (as it is written)
+            ext_reported = _point(r.row()["reported"])
+            itself = figs.iv(key[0]) == o.implied  # the check holds the figure itself against it
             gloss = cl.en.rsplit(":", 1)[0] if lw in cl.en or cl.written in cl.en else cl.en
             en = (f"{lw} ({gloss[0].lower() + gloss[1:]}) is likely wrong: {checks_word}; "
                   + (f"{' and '.join(against_w)}, which "
                      f"{'agree' if len(against_w) > 1 else 'agrees'} with an independent figure "
                      f"({', '.join(ext_w)}), {'imply' if len(against_w) > 1 else 'implies'} "
                      f"{implied}" if against_w
-                     else f"the independent figure ({', '.join(ext_w)}) gives {implied}")
+                     else (f"the independent figure is {ext_reported}" if itself
+                           else f"they give {implied} against the independent figure "
+                                f"{ext_reported}"))
                   + f" (gap {_gap_text(g, rng)}).")
             zh = (f"“{lw}”很可能有误：{n}项核验不成立；"
                   + (f"与独立来源（{'、'.join(ext_w)}）相符的{'和'.join(against_w)}推算出"
                      f"{_zh_units(implied, figs)}"
-                     if against_w else f"独立来源（{'、'.join(ext_w)}）为{_zh_units(implied, figs)}")
+                     if against_w else (f"独立来源的数字为{ext_reported}" if itself
+                                        else f"推算为{_zh_units(implied, figs)}，独立来源的数字为"
+                                             f"{ext_reported}"))
                   + f"，相差{_gap_zh(g)}" + (f"（范围{_gap_zh(rng)}）" if rng else "") + "。")
         else:
             ws = [_written(figs, c) for c in figures]
