@@ -13,6 +13,12 @@
     ``quotes``) unless the case is invented (``"invented": true`` in case.json) or ``--edition
     full`` is given: an article under copyright is not printed whole by default.
 
+``grade SUBMISSIONS [--out DIR] [--timeout S] [--cell-timeout S] [--memory MB] [--jobs N]``
+    Run every student's notebooks (and capstone case folder) in isolation, each submission in
+    its own limited process in a temporary copy, and write one CSV of exercise results per
+    student and a summary (:mod:`debao_audit.grade`).  A broken submission is a row with its
+    error; exit status 0.
+
 **Trusting a folder.**  A case folder may bring Python code (``"module": "checks.py"`` in its
 case.json).  It runs only with ``--trust`` (or ``DEBAO_TRUST=1``): trusting a folder means letting
 its code do anything you can do (read, change, send your files); trust only folders whose code
@@ -222,7 +228,13 @@ def add_audit(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_audit)
 
 
-SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_what_if, add_audit]
+def add_grade(sub: argparse._SubParsersAction) -> None:
+    from .grade import add_grade as add
+    add(sub)
+
+
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_what_if, add_audit,
+                                                                   add_grade]
 
 
 def parser() -> argparse.ArgumentParser:
