@@ -515,3 +515,19 @@ def test_a_check_demoted_by_the_author_says_so_in_its_finding_and_on_the_page(
     assert "案例作者判断" in mine["statement_zh"].iloc[0]
     assert says[:1].upper() + says[1:] in html.replace("&#x27;", "'")
     assert "by the case author&#x27;s judgement" in html or "by the case author's judgement" in html
+
+
+def test_a_likely_error_held_against_an_independent_figure_alone_reads_right(tmp_path):
+    """A figure that fails only against an independent one: the finding names the
+    independent figure as it is, never as 'giving' the article's own figure."""
+    res = _with_relations(tmp_path / "c", {
+        "check_id": "subsidy_vs_bulletin", "shape": "equals",
+        "left": "public_post_subsidy_per_person", "right": "ext_rural_income_2020",
+        "theme": "income"})
+    figs = checks.load_figures(case=case.load(tmp_path / "c"))
+    found = findings.build(figs, list(res.values()))
+    row = found[found["checks"] == "subsidy_vs_bulletin"].iloc[0]
+    assert row["kind"] == "likely_error" and row["likely_written"] == "1.2万元"
+    assert "the independent figure is 12,580元 (gap" in row["statement_en"]
+    assert "gives" not in row["statement_en"]
+    assert "独立来源的数字为12,580元，相差" in row["statement_zh"]

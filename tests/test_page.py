@@ -893,7 +893,7 @@ def test_a_case_with_a_long_url_fits_a_phone(browser, tmp_path, edition):
 
     folder = shutil.copytree(data.ROOT / "cases" / "practice-lanshan", tmp_path / "c")
     spec = json.loads((folder / "case.json").read_text(encoding="utf-8"))
-    spec.update(url=LONG_URL, invented=False)
+    spec.update(url=LONG_URL, invented=False, slug=folder.name)
     (folder / "case.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
     path = page.write_page(tmp_path / "p.html", case=_case.load(folder), edition=edition)
     assert LONG_URL.replace("&", "&amp;") in path.read_text(encoding="utf-8")

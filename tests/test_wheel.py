@@ -81,7 +81,7 @@ def test_the_installed_engine_is_the_wheel_not_the_checkout(installed, tmp_path)
 
 
 def test_the_console_script_audits_the_practice_case_anywhere(installed, tmp_path):
-    folder = shutil.copytree(PRACTICE, tmp_path / "somewhere" / "lanshan")
+    folder = shutil.copytree(PRACTICE, tmp_path / "somewhere" / "practice-lanshan")
     out = tmp_path / "out"
     run = subprocess.run([str(installed / "debao-audit"), "audit", str(folder), "--out",
                           str(out)], capture_output=True, text=True, cwd=tmp_path,

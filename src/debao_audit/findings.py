@@ -313,6 +313,9 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
                  if c.finding_note is not None]
         if likely:
             cl = figs.claims[key[0]]
+            # the independent figure the check holds the article's against (as it is written)
+            ext_reported = _point(r.row()["reported"])
+            itself = figs.iv(key[0]) == o.implied  # the check holds the figure itself against it
             gloss = cl.en.rsplit(":", 1)[0] if lw in cl.en or cl.written in cl.en else cl.en
             plural = len(against_w) > 1
             if joint is not None:
@@ -331,12 +334,15 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
             en = (f"{lw} ({gloss[0].lower() + gloss[1:]}) is likely wrong: {checks_word}; "
                   + (f"{' and '.join(against_w)}, {agree_en}, {'imply' if plural else 'implies'} "
                      f"{implied}" if against_w
-                     else f"the independent figure ({', '.join(ext_w)}) gives {implied}")
+                     else (f"the independent figure is {ext_reported}" if itself
+                           else f"they give {implied} against the independent figure "
+                                f"{ext_reported}"))
                   + f" (gap {_gap_text(g, rng)})."
                   + "".join(f" {note[0]}" for note in notes))
             zh = (f"“{lw}”很可能有误：{checks_zh}；"
-                  + (agree_zh if against_w else f"独立来源（{'、'.join(ext_w)}）为"
-                     f"{_zh_units(implied, figs)}")
+                  + (agree_zh if against_w else (f"独立来源的数字为{ext_reported}" if itself
+                                                 else f"推算为{_zh_units(implied, figs)}，独立来源的数字为"
+                                                      f"{ext_reported}"))
                   + f"，{_gap_phrase_zh(g)}" + (f"（范围{_gap_zh(rng)}）" if rng else "") + "。"
                   + "".join(note[1] for note in notes))
         else:
