@@ -11,6 +11,10 @@
     checks, findings, figures, annotated page (:func:`debao_audit.audit.audit`, all or
     nothing); prints the findings.
 
+``draft ARTICLE.txt FOLDER [--url URL] [--published DATE] [--force]`` (or ``new``)
+    Draft a case folder from an article's text (:mod:`debao_audit.draft`): it validates and
+    audits at once; every guess is marked for the author.
+
 Each subcommand is one ``add_*`` function registering its parser and its handler, so that
 another subcommand can be added beside it without touching the others.
 """
@@ -166,7 +170,80 @@ def add_audit(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_audit)
 
 
-SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_what_if, add_audit]
+def _draft(args: argparse.Namespace) -> int:
+    import datetime as dt
+    from pathlib import Path
+
+    from . import case as _case
+    from . import data
+    from .draft import draft, write
+
+    name = args.command
+    try:
+        raw = Path(args.article).read_bytes()
+    except OSError as e:
+        print(f"{name}: {args.article}: expected a readable text file; got "
+              f"{e.strerror or e}", file=sys.stderr)
+        return 2
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        print(f"{name}: {args.article}: expected UTF-8 text; found byte {raw[e.start]:#x} at "
+              f"offset {e.start}", file=sys.stderr)
+        return 2
+    try:
+        published_at = dt.datetime.fromisoformat(args.published) if args.published else None
+        if published_at is not None and published_at.tzinfo is None:
+            published_at = published_at.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    except ValueError:
+        print(f"{name}: --published: expected an ISO date or date and time (2021-02-07 or "
+              f"2021-02-07T00:54:07+08:00); found {args.published!r}", file=sys.stderr)
+        return 2
+    slug = Path(args.folder).resolve().name
+    try:
+        d = draft(text, slug=slug, url=args.url, published_at=published_at)
+        folder = write(d, args.folder, force=args.force)
+    except (FileExistsError, _case.CaseError, data.DataError, ValueError) as e:
+        print(f"{name}: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"{name}: {e.filename or args.folder}: {e.strerror or e}; nothing was written",
+              file=sys.stderr)
+        return 2
+    print(f"drafted {folder}: {len(d.claims)} claims, {len(d.excluded)} excluded tokens, "
+          f"{len(d.relations)} suggested relations (status 'suggested' in relations.csv)")
+    print(f"guessed: {', '.join(d.case['draft']['guessed'])}")
+    print(f"to do: {'; '.join(d.case['draft']['todo'])} (draft_notes.csv lists every guess)")
+    print(f"next: python -m debao_audit audit {args.folder}")
+    return 0
+
+
+def add_draft(sub: argparse._SubParsersAction) -> None:
+    for name in ("draft", "new"):
+        p = sub.add_parser(
+            name, help="draft a case folder from an article's text (" + (
+                "the same as draft" if name == "new" else "claims, exclusions, suggested "
+                "relations") + ")",
+            description="Draft a case folder from an article's text, for the author to refine: "
+                        "case.json (title, checksum, dateline, headings, end mark: guessed and "
+                        "marked), claims.csv (one row per figure of the body), "
+                        "excluded_tokens.csv (dates, ordinals, names, with reasons), "
+                        "relations.csv (relations suggested by the arithmetic, status "
+                        "'suggested' until confirmed) and draft_notes.csv (every guess). The "
+                        "folder validates and audits at once.")
+        p.add_argument("article", help="the article's text (UTF-8), e.g. article.txt")
+        p.add_argument("folder", help="the case folder to create, e.g. cases/my-article")
+        p.add_argument("--url", help="the article's address (else one written in the text, "
+                                     "or left for the author)")
+        p.add_argument("--published", help="publication date (ISO); else the page's timestamp "
+                                           "or the dateline")
+        p.add_argument("--force", action="store_true",
+                       help="replace the folder's files if it is not empty")
+        p.set_defaults(handler=_draft)
+
+
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_what_if, add_audit,
+                                                                    add_draft]
 
 
 def parser() -> argparse.ArgumentParser:

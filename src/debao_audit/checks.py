@@ -254,6 +254,12 @@ class Check:
     inclusion_reason: str = ""  #: the words that state it, or why it is not stated
     assumes: tuple[str, ...] = ()  #: checks whose questioned reading this check presupposes
     restates: str = ""        #: why the check only restates one sentence (it cannot fail apart)
+    status: str = ""          #: '' or 'confirmed' (the author's), or 'suggested' (by ``draft``)
+
+
+#: A relation's status (relations.csv ``status``): the author's own (empty or ``confirmed``),
+#: or ``suggested`` by ``python -m debao_audit draft`` and not yet confirmed by the author.
+STATUSES = ("", "confirmed", "suggested")
 
 
 @dataclass(frozen=True)
@@ -310,7 +316,7 @@ def make_check(check_id: str, *, kind: str, theme: str, claims: Iterable[str],
           strength: str = "", strength_reason: str = "", not_same: str = "",
           reconciliations: Iterable[Reconciliation] = (), inclusion: str = "",
           inclusion_reason: str = "", assumes: Iterable[str] = (), restates: str = "",
-          compute: Callable[[Figures], Outcome] | None = None) -> Check:
+          compute: Callable[[Figures], Outcome] | None = None, status: str = "") -> Check:
     """A check, its arguments checked.
 
     The rule inputs (see :data:`RULES`): ``strength='coincidence'`` (with ``strength_reason``)
@@ -319,7 +325,10 @@ def make_check(check_id: str, *, kind: str, theme: str, claims: Iterable[str],
     ``inclusion_reason``; ``assumes``: the checks whose questioned reading this one presupposes;
     ``restates``: why the check only compares a sentence with itself.  Triviality is computed,
     never declared.  ``reconciliations``: computed readings under which the figures would agree;
-    ``reconcile``: further text (what is ruled out)."""
+    ``reconcile``: further text (what is ruled out).  ``status='suggested'``: a relation the
+    draft proposed and the author has not confirmed (it counts as context, rule ``suggested``)."""
+    if status not in STATUSES:
+        raise ValueError(f"{check_id}: status must be one of {STATUSES}, not {status!r}")
     if strength not in STRENGTHS:
         raise ValueError(f"{check_id}: strength must be one of {STRENGTHS}, not {strength!r}")
     if bool(strength) != bool(strength_reason):
@@ -333,7 +342,7 @@ def make_check(check_id: str, *, kind: str, theme: str, claims: Iterable[str],
     return Check(check_id, kind, theme, tuple(claims), tuple(external), formula, assumption,
                  explanation, compute, reconcile, title,  # type: ignore[arg-type]
                  strength, strength_reason, not_same, tuple(reconciliations),
-                 inclusion, inclusion_reason, tuple(assumes), restates)
+                 inclusion, inclusion_reason, tuple(assumes), restates, status)
 
 
 def verdict(o: Outcome) -> str:
@@ -445,6 +454,9 @@ RULES: tuple[Rule, ...] = (
     Rule("derived", "derived",
          "The relation only yields a figure (an implied base year, a per-unit value): nothing "
          "to hold it against."),
+    Rule("suggested", "context",
+         "A relation the draft suggested from the arithmetic alone (relations.csv status "
+         "'suggested'): shown, never counted, until the case's author confirms it."),
     Rule("asserted", "coincidence",
          "An equality the article never asserts: two counts that happen to match."),
     Rule("same_quantity", "context",
@@ -627,6 +639,9 @@ def classify(c: Check, f: Figures) -> Standing:
 
     if o.relation == "none":
         return st("derived", "a derived figure")
+    if c.status == "suggested":
+        return st("suggested", "suggested by the draft from the arithmetic alone; the case's "
+                  "author has not confirmed that these figures are related this way")
     if c.strength == "coincidence":
         return st("asserted", c.strength_reason)
     if c.not_same:
@@ -810,18 +825,24 @@ def counts(results: Sequence[Result] | pd.DataFrame) -> dict[str, int]:
     Keys: ``checks`` (all), ``evidence``, ``consistent``, ``within_rounding``, ``inconsistent``
     (evidence only), ``trivial``, ``coincidence``, ``context``, ``derived``; ``tension`` (the
     context checks that fail) and ``context_holding`` (the others); ``not_checkable`` (the
-    derived figures)."""
+    derived figures); ``suggested`` (relations the draft suggested, not yet confirmed: context
+    checks, never a tension in these counts) and ``suggested_failing``."""
     if isinstance(results, pd.DataFrame):
-        rows = list(zip(results["verdict"], results["counts_as"]))
+        rules = results["rule"] if "rule" in results else [""] * len(results)
+        rows3 = list(zip(results["verdict"], results["counts_as"], rules))
     else:
-        rows = [(r.verdict, r.counts_as) for r in results]
+        rows3 = [(r.verdict, r.counts_as, r.standing.rule) for r in results]
+    rows = [(v, k) for v, k, _ in rows3]
     out = {"checks": len(rows)}
     for kind in COUNTS_AS:
         out[kind] = sum(k == kind for _, k in rows)
     for v in ("consistent", "within_rounding", "inconsistent"):
         out[v] = sum(vv == v and k == "evidence" for vv, k in rows)
-    out["tension"] = sum(vv == "tension" for vv, _ in rows)
-    out["context_holding"] = out["context"] - out["tension"]
+    # a suggested relation (not confirmed by the author) that fails is shown, never counted
+    out["suggested"] = sum(rule == "suggested" for _, _, rule in rows3)
+    out["suggested_failing"] = sum(vv == "tension" and rule == "suggested" for vv, _, rule in rows3)
+    out["tension"] = sum(vv == "tension" and rule != "suggested" for vv, _, rule in rows3)
+    out["context_holding"] = out["context"] - out["tension"] - out["suggested_failing"]
     out["not_checkable"] = sum(vv == "not_checkable" for vv, _ in rows)
     return out
 

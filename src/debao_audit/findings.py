@@ -40,6 +40,7 @@ _ZH_REASON = {
     "inclusion": "文章并未说明前者包含在后者之中",
     "own_reconciliation": "此项核验依赖另一项核验所质疑的解读",
     "period": "二者的统计时期不同",
+    "suggested": "此关系由草稿按算术推测，尚未经作者确认，不计入结论",
 }
 
 
@@ -287,12 +288,20 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
         else:
             lhs_en = f"{', '.join(ws)} imply {implied}"
             lhs_zh = f"{'、'.join(ws)}推算为{_zh_units(implied)}"
-        en = (f"A tension, not a proven error: {lhs_en} against {against} "
-              f"(gap {_gap_text(g, rng)}), but {reason[0].lower() + reason[1:]}.")
-        zh = (f"有出入，但未证实为错误：{lhs_zh}，而对照数字为{against}"
-              f"（相差{_gap_zh(g)}）；{_ZH_REASON[r.standing.rule]}。")
+        suggested = r.standing.rule == "suggested"
+        if suggested:
+            en = (f"A suggested relation, not confirmed by the case's author: {lhs_en} against "
+                  f"{against} (gap {_gap_text(g, rng)}); it counts for nothing until confirmed.")
+            zh = (f"草稿推测的关系：{lhs_zh}，而对照数字为{against}"
+                  f"（相差{_gap_zh(g)}）；{_ZH_REASON['suggested']}。")
+        else:
+            en = (f"A tension, not a proven error: {lhs_en} against {against} "
+                  f"(gap {_gap_text(g, rng)}), but {reason[0].lower() + reason[1:]}.")
+            zh = (f"有出入，但未证实为错误：{lhs_zh}，而对照数字为{against}"
+                  f"（相差{_gap_zh(g)}）；{_ZH_REASON[r.standing.rule]}。")
         rows.append({
-            "kind": "tension", "verdict": "tension", "figures": ";".join(figures),
+            "kind": "suggested" if suggested else "tension", "verdict": "tension",
+            "figures": ";".join(figures),
             "written": ";".join(ws), "likely_error": "", "likely_written": "",
             "checks": r.check.check_id, "n_checks": 1,
             "checked_against": ";".join(r.check.external),
@@ -396,7 +405,7 @@ def readme_block(found: pd.DataFrame, checks_table: pd.DataFrame,
     lines = [f"**{head[0].upper() + head[1:]}.**", ""]
     for f in found.to_dict("records"):
         tag = {"likely_error": "likely error", "set": "inconsistent set",
-               "tension": "tension"}[f["kind"]]
+               "tension": "tension", "suggested": "suggested, not confirmed"}[f["kind"]]
         lines.append(f"- **{f['finding_id']} ({tag})**: {f['statement_en']}  ")
         lines.append(f"  {f['statement_zh']}")
     rows = checks_table.set_index("check_id")

@@ -700,6 +700,9 @@ def counts_sentence(n: Mapping[str, int]) -> str:
                      "coincidence) and are not counted as evidence")
     if n["derived"]:
         parts.append(f"{n['derived']} only yield derived figures")
+    if n.get("suggested"):
+        parts.append(f"{n['suggested']} {'are relations' if n['suggested'] != 1 else 'is a relation'}"
+                     " the draft suggested, not yet confirmed by the author, and not counted")
     return "; ".join(parts) + f" ({n['checks']} checks in all)"
 
 
@@ -726,7 +729,7 @@ def _summary_html(results: Sequence[_checks.Result], claims: Mapping[str, _data.
         ids = str(f["checks"]).split(";")
         statement = (f'<p class="st">{_e(f["statement_en"])}</p>'
                      f'<p class="st" lang="zh-Hans">{_e(f["statement_zh"])}</p>')
-        if f["kind"] == "tension":
+        if f["kind"] in ("tension", "suggested"):
             tension_items.append(
                 f'<li id="finding-{_e(f["finding_id"])}">{statement}'
                 '<details><summary>The check and its figures</summary><ol>'

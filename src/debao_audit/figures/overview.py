@@ -230,6 +230,8 @@ def fig_findings(figs: Figures, results: list[Result], found: pd.DataFrame | Non
                         f"fail{'' if k != 1 else 's'}")
         elif f["kind"] == "set":
             tags.append(f"不一致 fails · {k} check{'s' if k != 1 else ''}")
+        elif f["kind"] == "suggested":
+            tags.append("草稿推测 suggested · not confirmed")
         else:
             tags.append("有出入 tension · not proven wrong")
     lw, t = h["likely_wrong"], h["tensions"]
