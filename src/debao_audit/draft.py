@@ -248,11 +248,9 @@ def _unit(f: Found, text: str, conventions: Conventions, measure_words: dict) ->
             best = (k, unit)
     if best is not None:
         return best[1]
-    if r.unit_word == "个":
-        for word, unit in NOUNS:
-            if word in before and unit in units:
-                return unit
-        return "item"
+    if r.unit_word == "个":       # 乡镇卫生院12个: the noun that ends nearest the figure
+        near = [(before.rfind(w) + len(w), len(w), u) for w, u in NOUNS if w in before and u in units]
+        return max(near)[2] if near else "item"
     return None
 
 
@@ -345,6 +343,15 @@ def _period(text: str, c: DraftClaim, pub: dt.date, start_month: str | None) -> 
             ys = _years(se)
             if ys:
                 return f"{ys[-1][1] - 1}–{ys[-1][1]}", "同比: a year on the sentence's year"
+    # a change in points or a signed change from a year: from that year to the period's end
+    if c.unit == "percentage_point" or (f.direction and c.unit != "percent"):
+        m = re.search(r"[从由]((?:19|20)[0-9]{2})年", whole_sentence)
+        if m:
+            y0 = int(m[1])
+            later = [y for _, y in _years(whole_sentence) if y > y0]
+            y1 = 2020 if "十三五" in whole_sentence else (max(later) if later else py - 1)
+            if y1 > y0:
+                return f"{y0}–{y1}", m.group() + " to the end of the sentence's period"
     # a level the figure fell or rose to: the end of the sentence's period
     if re.search(r"(降至|降为|降到|升至|增至|提高到|提高至)$", text[max(c.sentence[0], f.start - 3):f.start]):
         if "十三五" in text[c.sentence[0]:c.sentence[1]]:
@@ -364,10 +371,7 @@ def _period(text: str, c: DraftClaim, pub: dt.date, start_month: str | None) -> 
     ys = _years(se)
     if ys:
         return f"{ys[-1][1]}", f"{ys[-1][1]}年 in the sentence"
-    ys = [(k, y) for k, y in _years(pa) if not re.match(r"(?:19|20)[0-9]{2}年(?:[0-9]{1,2}月)?(?:以来|起)", pa[k:])]
-    if ys:
-        return f"{ys[-1][1]}", f"{ys[-1][1]}年 earlier in the paragraph"
-    return "unstated", "no year or period phrase before it"
+    return "unstated", "no year or period phrase before it in its sentence"
 
 
 def _measure(c: DraftClaim, text: str) -> str:
@@ -536,9 +540,17 @@ def draft(text: str, *, slug: str = "draft", url: str | None = None,
             units_used[r.unit_word] = added[r.unit_word]
         claims.append(c)
 
-    covered = [(a, a + len(c.quote)) for c in claims for a in _data_spans(original, c.quote)]
+    # reach[i]: the furthest end of a claim's quote that starts at or before i (a token is
+    # covered when one quote holds all of it: the coverage rule of data.uncovered_tokens)
+    reach = [0] * (len(original) + 1)
+    for c in claims:
+        for a in _data_spans(original, c.quote):
+            reach[a] = max(reach[a], a + len(c.quote))
+    for i in range(1, len(reach)):
+        reach[i] = max(reach[i], reach[i - 1])
+    covered: list[tuple[int, int]] = []     # the exclusions' contexts, as they are added
     for f, why in rejected:
-        if any(a <= f.start and f.end <= b for a, b in covered):
+        if reach[f.start] >= f.end or any(a <= f.start and f.end <= b for a, b in covered):
             continue
         q = _quoted(text, f.start, f.end)
         if q is not None and "name" in why:
@@ -671,6 +683,7 @@ def suggest(claims: list[DraftClaim], text: str, pub: dt.date) -> list[dict[str,
         by_sentence.setdefault(c.sentence, []).append(c)
         by_paragraph.setdefault(c.paragraph, []).append(c)
     countable = [c for c in claims if c.unit not in ("date", "year", "percent", "percentage_point", "times")]
+    is_count = {id(c) for c in countable}
 
     for t in countable:
         sent = by_sentence[t.sentence]
@@ -712,6 +725,54 @@ def suggest(claims: list[DraftClaim], text: str, pub: dt.date) -> list[dict[str,
                          explanation="Found only because the sum agrees within rounding: it may be a coincidence."))
                 break
 
+    # flows over a period inside a cumulative figure over a longer one (same paragraph, unit)
+    for w in countable:
+        if "–" not in w.period:
+            continue
+        wb = _period_days(w.period, pub)
+        parts = [c for c in _near(w, by_paragraph[w.paragraph]) if c.unit == w.unit
+                 and c.number < w.number and c.period != w.period and "–" not in c.period
+                 and (cb := _period_days(c.period, pub)) is not None and wb is not None
+                 and wb[0] <= cb[0] and cb[1].year <= wb[1].year]
+        if parts:
+            parts.sort(key=lambda c: c.start)
+            s = _sum(parts)
+            names = " + ".join(c.written for c in parts)
+            add(_rel("part_whole", parts, [w], title=f"{names} ({parts[0].period}) within {{{w.id}}} ({w.period})",
+                     formula=f"{names} = {_iv(s)} ≤ {w.written} {_iv(w.interval)}",
+                     assumption=f"Figures over {parts[0].period} are part of the total over {w.period}.",
+                     explanation="A flow inside the period of a cumulative total cannot exceed it.",
+                     inclusion="not_stated",
+                     inclusion_reason="Suggested from the periods alone; the article does not say "
+                                      "the total includes them."))
+
+    # within a sentence: people placed in the posts it creates; persons or person-times reached
+    # (受益, 惠及, 覆盖, 带动) that include the sentence's other figures of the same unit
+    for s_, cs in by_sentence.items():
+        cs = cs[:WINDOW]
+        for post in (c for c in cs if c.unit == "post"):
+            for person in (c for c in cs if c.unit == "person" and c.start > post.start):
+                add(_rel("part_whole", [person], [post], title=f"{{{person.id}}} placed in {{{post.id}}}",
+                         formula=f"{person.written} ≤ {post.written}",
+                         assumption="Each person placed fills one of the posts.",
+                         explanation="More people placed than posts points to a wrong figure.",
+                         inclusion="not_stated",
+                         inclusion_reason="Suggested: the sentence creates the posts and places the people."))
+                break
+        for whole in cs:
+            if not re.search(r"(受益|惠及|覆盖|带动)\S{0,6}$", text[whole.clause[0]:whole.start]):
+                continue
+            for part in cs:
+                if part is not whole and part.unit == whole.unit and part.number < whole.number \
+                        and part.unit in ("person", "person_time", "household"):
+                    add(_rel("part_whole", [part], [whole], title=f"{{{part.id}}} within {{{whole.id}}}",
+                             formula=f"{part.written} ≤ {whole.written}",
+                             assumption="The people reached include those counted before them.",
+                             explanation="A part cannot exceed the whole it is counted in.",
+                             inclusion="not_stated",
+                             inclusion_reason="Suggested: the same sentence counts both; the "
+                                              "article does not say one contains the other."))
+
     # difference in percentage points: a rate, the fall, the earlier rate
     for d in (c for c in claims if c.unit == "percentage_point"):
         rates = [c for c in _near(d, by_paragraph[d.paragraph]) if c.unit == "percent" and not c.found.direction]
@@ -726,7 +787,7 @@ def suggest(claims: list[DraftClaim], text: str, pub: dt.date) -> list[dict[str,
 
     # shares: part / whole × 100 against a percent
     for p in (c for c in claims if c.unit == "percent" and not c.found.direction):
-        pool = [c for c in _near(p, by_paragraph[p.paragraph]) if c in countable and c.number > 0]
+        pool = [c for c in _near(p, by_paragraph[p.paragraph]) if id(c) in is_count and c.number > 0]
         for a, b in itertools.permutations(pool, 2):
             if a.unit != b.unit or not a.number < b.number or b.interval.lo in (None, Decimal(0)):
                 continue
@@ -757,7 +818,7 @@ def suggest(claims: list[DraftClaim], text: str, pub: dt.date) -> list[dict[str,
                               f"against {ann.written}" + ("" if close else ": neither is close")),
                      assumption=f"Both rates cover the same {n} years, {tot.period}.",
                      explanation="Total growth over n years compounds; it is not n times the annual rate."))
-        levels = [c for c in cs if c in countable and c.number > 0]
+        levels = [c for c in cs if id(c) in is_count and c.number > 0]
         for g in rates:
             lvl = [c for c in levels if c.start < g.start]
             if not lvl:
@@ -777,12 +838,14 @@ def suggest(claims: list[DraftClaim], text: str, pub: dt.date) -> list[dict[str,
     # per-unit values: an amount over the nearest count of another unit in the sentence
     for s, cs in by_sentence.items():
         amounts = [c for c in cs if c.unit in ("yuan", "person", "person_time", "household") and c.number > 0]
-        counts = [c for c in cs if c in countable and c.number > 0]
+        counts = [c for c in cs if id(c) in is_count and c.number > 0]
         for a in amounts:
             others = [c for c in counts if c.unit != a.unit and c.number < a.number
                       and not (a.unit == "person" and c.unit == "person_time")]
-            cand = ([max((c for c in others if c.start < a.start), key=lambda c: c.start, default=None),
-                     min((c for c in others if c.start > a.start), key=lambda c: c.start, default=None)])
+            cand = []     # the nearest count of each unit on either side
+            for u in dict.fromkeys(c.unit for c in others):
+                cand += [max((c for c in others if c.start < a.start and c.unit == u), key=lambda c: c.start, default=None),
+                         min((c for c in others if c.start > a.start and c.unit == u), key=lambda c: c.start, default=None)]
             for b in (c for c in cand if c is not None):
                 quotient = a.number / b.number
                 held = next((c for c in cs if c is not a and c is not b and c.unit == a.unit
@@ -816,8 +879,12 @@ def suggest(claims: list[DraftClaim], text: str, pub: dt.date) -> list[dict[str,
             na = _noun(a, text)
             if not na:
                 continue
-            wholes = [b for b in by_value[i + 1:] if b.number > a.number and _noun(b, text) == na
-                      and b.interval.lo is not None][:NEAREST]
+            wholes = []
+            for b in by_value[i + 1:i + 1 + 4 * WINDOW]:   # a bounded look among the larger
+                if b.number > a.number and _noun(b, text) == na and b.interval.lo is not None:
+                    wholes.append(b)
+                    if len(wholes) == NEAREST:
+                        break
             for b in wholes:
                 add(_rel("part_whole", [a], [b], title=f"{{{a.id}}} within {{{b.id}}}",
                          formula=f"{a.written} ≤ {b.written}",
@@ -845,6 +912,14 @@ def suggest(claims: list[DraftClaim], text: str, pub: dt.date) -> list[dict[str,
     return out
 
 
+def _period_days(period: str, pub: dt.date) -> tuple[dt.date, dt.date] | None:
+    from .checks import period_span
+    sp = period_span(period, pub)
+    if sp is None or sp[0] is None:
+        return None
+    return sp[0], sp[1]
+
+
 def _span_years(period: str) -> int | None:
     m = re.fullmatch(r"([0-9]{4})–([0-9]{4})", period)
     return int(m[2]) - int(m[1]) if m else None
@@ -855,7 +930,9 @@ _NOUN_RE = re.compile(r"(贫困村|贫困户|贫困人口|贫困劳动力|行政
 
 def _noun(c: DraftClaim, text: str) -> str:
     """The noun a count counts: the first of a few known nouns right after it, else before it
-    in its clause."""
+    in its clause; households and villages count households and villages whatever follows."""
+    if c.unit in ("household", "village"):
+        return c.unit
     m = _NOUN_RE.search(text, c.end, min(c.end + 6, c.clause[1]))
     if m:
         return m.group()
