@@ -143,8 +143,8 @@ def structure(text: str) -> dict:
     end_mark = next((e for e in _END_MARKS if text.find(e, body_start) >= 0), None)
     body_end = text.find(end_mark, body_start) if end_mark else len(text)
     headings = []
-    for line in text[body_start:body_end].splitlines()[1:]:
-        h = line.strip()
+    for m in re.finditer(r"\n([^\n]*)(?=\n)", text[body_start:body_end]):   # whole lines only
+        h = m.group(1).strip()
         if (2 <= len(h) <= 12 and not re.search(r"[，,。.；;：:！？!?、“”\"()（）0-9]", h)
                 and h not in headings):
             headings.append(h)
