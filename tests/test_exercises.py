@@ -180,10 +180,11 @@ def test_every_solution_passes_its_own_check(path):
         assert any(c["cell_type"] == "markdown" and len(_src(c)) > 150 for c in nxt), path.name
 
 
-def test_time_in_minutes_at_the_top_as_the_readme_says():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    table = dict(re.findall(r"\| \d \| `(\d\d)-[a-z-]+` \| (\d+) min \|", readme))
+def test_time_in_minutes_at_the_top_as_the_teaching_page_says():
+    page = (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"\| \d \| `(\d\d)-[a-z-]+` \| (\d+) min \|", page))
     assert len(table) == len(NOTEBOOKS)
+    assert f"**{sum(int(t) for t in table.values())} minutes in all**" in page
     for path in NOTEBOOKS:
         first = _src(_cells(path)[0])
         m = re.search(r"\*\*Time:\*\* about (\d+) minutes", first)

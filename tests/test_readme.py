@@ -1,4 +1,5 @@
-"""The README's gallery, figures and notebook list are current."""
+"""The README's gallery, figures and notebook list are current; docs/data.md describes every
+data file."""
 
 import subprocess
 import sys
@@ -17,10 +18,14 @@ def test_every_notebook_and_data_file_is_described():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for nb in (ROOT / "notebooks").glob("*.ipynb"):
         assert f"notebooks/{nb.name}" in readme, nb.name
+    data_page = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
+    assert "](docs/data.md)" in readme
     for f in ["data/raw/article.txt", "data/raw/article.meta.json", "data/claims.csv",
               "data/excluded_tokens.csv", "data/unchecked_claims.csv",
-              "data/external/reference_figures.csv", "data/processed/checks.csv"]:
-        assert f in readme, f
+              "data/external/reference_figures.csv", "data/processed/checks.csv",
+              "data/processed/findings.csv", "data/case.json", "data/relations.csv",
+              "data/datapackage.json"]:
+        assert f"| `{f}` |" in data_page, f
     assert "make test" in readme and "\nmake " in readme
 
 

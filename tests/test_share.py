@@ -126,7 +126,9 @@ def test_first_page_says_what_is_fetched_at_run_time(site):
     for words in ("Pyodide's CDN", "pandas", "matplotlib", "Offline", "make site", "no %pip"):
         assert words in note, words
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "make lite" in readme and "Pyodide's CDN" in readme
+    assert "make lite" in readme and "](docs/site.md)" in readme
+    page = (ROOT / "docs" / "site.md").read_text(encoding="utf-8")
+    assert "make lite" in page and "Pyodide's CDN" in page
 
 
 def test_installed_wheel_finds_its_data_by_the_one_setting(site, tmp_path):

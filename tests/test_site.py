@@ -118,7 +118,9 @@ def test_make_site_passes_full_text_through():
     make = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "--full-text" in make and "FULL_TEXT" in make
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "make site FULL_TEXT=1" in readme and "public edition" in readme
+    assert "make site FULL_TEXT=1" in readme and "](docs/site.md)" in readme
+    page = (ROOT / "docs" / "site.md").read_text(encoding="utf-8")
+    assert "make site FULL_TEXT=1" in page and "public edition" in page
 
 
 # --------------------------------------------------------------------------------- the index

@@ -150,7 +150,7 @@ def test_more_than_reading_lies_above_the_figure(n, q):
 
 # -- the article's own written forms (regression) ------------------------------------------------
 # Every written pattern in data/claims.csv, with the interval derived by hand from the documented
-# conventions (see the module docstring and README "Conventions for reading numbers").  If one
+# conventions (see the module docstring and docs/design.md "Conventions for reading numbers").  If one
 # of these changes, a claim's reading has changed.
 
 @pytest.mark.parametrize("raw, unit, interval", [
