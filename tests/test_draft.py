@@ -28,6 +28,7 @@ ARTICLE = ROOT / "data" / "raw" / "article.txt"
 PRACTICE = ROOT / "cases" / "practice-lanshan" / "article.txt"
 SAMPLES = ROOT / "tests" / "draft_samples"
 DAY = dt.date(2026, 12, 7)
+ARTICLE_URL = "http://www.gx.chinanews.com/gxgd/2021-02-07/detail-ihahmevx4432069.shtml"
 
 
 def _eval_module():
@@ -151,7 +152,8 @@ def test_a_draft_validates_and_audits(article, tmp_path):
     from debao_audit.audit import audit
 
     text = article.read_text(encoding="utf-8")
-    folder = draft.write(draft.draft(text, slug="d", accessed=DAY), tmp_path / "d")
+    folder = draft.write(draft.draft(text, slug="d", accessed=DAY, invented=article != ARTICLE,
+                                     url=ARTICLE_URL if article == ARTICLE else None), tmp_path / "d")
     counts = validate_case(folder)
     assert counts["claims"] > 20 and counts["checks"] > 5
     assert (folder / "article.txt").read_bytes() == article.read_bytes()
@@ -163,14 +165,17 @@ def test_a_draft_validates_and_audits(article, tmp_path):
 
 
 def test_the_drafts_case_json_marks_its_guesses(tmp_path):
-    d = draft.draft(PRACTICE.read_text(encoding="utf-8"), slug="p", accessed=DAY)
+    d = draft.draft(PRACTICE.read_text(encoding="utf-8"), slug="p", accessed=DAY, invented=True)
     c = d.case
     key = json.loads((ROOT / "cases/practice-lanshan/case.json").read_text(encoding="utf-8"))
     assert c["structure"]["headings"] == key["structure"]["headings"]
     assert c["structure"]["end_mark"] == key["structure"]["end_mark"]
     assert key["structure"]["dateline"].startswith(c["structure"]["dateline"])
     assert c["title"] == "广西岚山:“滨岚”携手书写东西部协作新篇章"
-    assert "url (the article's address)" in c["draft"]["todo"]
+    assert c["invented"] is True and c["url"] == ""
+    assert c["authors"] == ["虚构"] and c["title_en"].startswith("[draft]")
+    assert "license" in d.todo and any(n["file"] == "case.json" and n["column"] == "license"
+                                       for n in d.notes)
     assert all(cl.en.startswith("[draft]") for cl in d.claims)
     assert all(e["reason"].startswith("[draft]") for e in d.excluded)
     assert all(r["status"] == "suggested" for r in d.relations)
@@ -179,7 +184,8 @@ def test_the_drafts_case_json_marks_its_guesses(tmp_path):
 
 
 def test_names_dates_and_ordinals_are_proposed_as_exclusions():
-    d = draft.draft(ARTICLE.read_text(encoding="utf-8"), slug="x", accessed=DAY)
+    d = draft.draft(ARTICLE.read_text(encoding="utf-8"), slug="x", accessed=DAY, url=ARTICLE_URL)
+    assert d.case["authors"] == ["陈仁宝", "沈永", "龚显宝"]
     by_ctx = {e["context"]: e["reason"] for e in d.excluded}
     assert "“十三五”" in by_ctx and "中新网广西新闻2月6日电" in by_ctx
     assert any("ordinal" in r for r in by_ctx.values())
@@ -219,7 +225,8 @@ def genre_article(draw):
 def test_any_article_of_the_genre_drafts_into_a_valid_case(text):
     import tempfile
     with tempfile.TemporaryDirectory() as tmp:
-        folder = draft.write(draft.draft(text, slug="g", accessed=DAY), Path(tmp) / "g")
+        folder = draft.write(draft.draft(text, slug="g", accessed=DAY, url="https://example.org/a"),
+                             Path(tmp) / "g")
         validate_case(folder)
         _case._registry.cache_clear()
 
@@ -293,7 +300,7 @@ def test_a_bad_status_is_one_line_naming_file_row_and_column(tmp_path):
 # -- the command line -------------------------------------------------------------------------
 
 def test_draft_on_the_command_line_then_audit(tmp_path):
-    rc, out, err = run_cli("draft", str(PRACTICE), str(tmp_path / "lanshan"))
+    rc, out, err = run_cli("draft", str(PRACTICE), str(tmp_path / "lanshan"), "--invented")
     assert rc == 0, err
     assert "claims" in out and "next: python -m debao_audit audit" in out
     rc, out, err = run_cli("audit", str(tmp_path / "lanshan"), "--out", str(tmp_path / "o"),
@@ -313,10 +320,16 @@ def test_draft_refuses_bad_input_in_one_line(tmp_path, setup, expected):
     assert not (tmp_path / "case").exists()
 
 
+def test_a_real_article_needs_its_address(tmp_path):
+    rc, out, err = run_cli("draft", str(ARTICLE), str(tmp_path / "case"))
+    assert rc == 2 and "--url" in err and err.count("\n") == 1
+    assert not (tmp_path / "case").exists()
+
+
 def test_draft_does_not_overwrite_a_folder(tmp_path):
     (tmp_path / "case").mkdir()
     (tmp_path / "case" / "notes.txt").write_text("mine", encoding="utf-8")
-    rc, out, err = run_cli("draft", str(PRACTICE), str(tmp_path / "case"))
+    rc, out, err = run_cli("draft", str(PRACTICE), str(tmp_path / "case"), "--invented")
     assert rc == 2 and "--force" in err and err.count("\n") == 1
     assert (tmp_path / "case" / "notes.txt").read_text(encoding="utf-8") == "mine"
 
@@ -336,7 +349,7 @@ def test_the_search_is_bounded_linear_in_the_claims():
     for k in (1, 4):
         t = text[:i] + "\n\n".join([body] * k) + "(完)\n"
         t0 = time.perf_counter()
-        d = draft.draft(t, slug="t", accessed=DAY)
+        d = draft.draft(t, slug="t", accessed=DAY, url=ARTICLE_URL)
         sizes.append((len(d.claims), mod.pairs(d), len(d.relations), time.perf_counter() - t0))
     (n1, p1, r1, s1), (n4, p4, r4, s4) = sizes
     assert n4 == 4 * n1 and p4 <= 4 * p1 and r4 <= 4 * r1 + 4 * len(

@@ -69,7 +69,8 @@ def articles() -> list[dict]:
     return [
         {"name": "this article (中新网广西, 2021-02-07)", "text": ROOT / "data/raw/article.txt",
          "claims": ROOT / "data/claims.csv", "checks": ROOT / "data/processed/checks.csv",
-         "published": None},
+         "published": None,
+         "url": "http://www.gx.chinanews.com/gxgd/2021-02-07/detail-ihahmevx4432069.shtml"},
         {"name": "practice article (invented)", "text": ROOT / "cases/practice-lanshan/article.txt",
          "claims": ROOT / "cases/practice-lanshan/claims.csv",
          "checks": ROOT / "data/processed/cases/practice-lanshan/checks.csv",
@@ -86,7 +87,8 @@ def articles() -> list[dict]:
 def evaluate(a: dict) -> dict:
     text = a["text"].read_text(encoding="utf-8")
     t0 = time.perf_counter()
-    d = D.draft(text, slug="eval", accessed=dt.date(2026, 12, 7))
+    d = D.draft(text, slug="eval", accessed=dt.date(2026, 12, 7), url=a.get("url"),
+                invented=a.get("url") is None)
     seconds = time.perf_counter() - t0
     key = _key_spans(text, _rows(a["claims"]))
     to_key: dict[str, str] = {}
@@ -170,14 +172,14 @@ def timing() -> list[tuple[str, int, int, float]]:
                          ("all three ×4", bodies * 4)):
         text = head + "\n\n".join(parts) + "(完)\n"
         best = min(_timed(text) for _ in range(3))
-        d = D.draft(text, slug="t", accessed=dt.date(2026, 12, 7))
+        d = D.draft(text, slug="t", accessed=dt.date(2026, 12, 7), invented=True)
         out.append((label, len(d.claims), pairs(d), best))
     return out
 
 
 def _timed(text: str) -> float:
     t0 = time.perf_counter()
-    D.draft(text, slug="t", accessed=dt.date(2026, 12, 7))
+    D.draft(text, slug="t", accessed=dt.date(2026, 12, 7), invented=True)
     return time.perf_counter() - t0
 
 
@@ -185,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--timing", action="store_true")
     p.add_argument("--misses", action="store_true", help="list the key figures not recovered")
+    p.add_argument("--first-audit", action="store_true",
+                   help="time `draft` then `audit` (figures and page) on the command line, per article")
     args = p.parse_args(argv)
     out = io.StringIO()
     print("| article | key figures | drafted claims | recall (value, unit, period) | precision "
@@ -217,8 +221,31 @@ def main(argv: list[str] | None = None) -> int:
               "seconds per 1000 pairs |\n|---|---|---|---|---|", file=out)
         for k, n, pr, s in timing():
             print(f"| {k} | {n} | {pr} | {s:.2f} | {1000 * s / pr:.2f} |", file=out)
+    if args.first_audit:
+        print("\n| article | draft (s) | first audit, with figures and page (s) | text to first "
+              "audit (s) |\n|---|---|---|---|", file=out)
+        for a in articles():
+            d, au = first_audit(a["text"], a.get("url"))
+            print(f"| {a['name']} | {d:.1f} | {au:.1f} | {d + au:.1f} |", file=out)
     sys.stdout.write(out.getvalue())
     return 0
+
+
+def first_audit(article: Path, url: str | None = None) -> tuple[float, float]:
+    """Wall-clock seconds of ``python -m debao_audit draft`` and of the ``audit`` that follows
+    (each a fresh interpreter, as a user runs them), in a temporary directory."""
+    import subprocess
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "case"
+        times = []
+        for argv in (["draft", str(article), str(folder)]
+                     + (["--url", url] if url else ["--invented"]),
+                     ["audit", str(folder), "--out", str(Path(tmp) / "out")]):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "debao_audit", *argv], check=True,
+                           capture_output=True, cwd=tmp)
+            times.append(time.perf_counter() - t0)
+    return times[0], times[1]
 
 
 if __name__ == "__main__":

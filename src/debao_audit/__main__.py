@@ -11,7 +11,7 @@
     checks, findings, figures, annotated page (:func:`debao_audit.audit.audit`, all or
     nothing); prints the findings.
 
-``draft ARTICLE.txt FOLDER [--url URL] [--published DATE] [--force]`` (or ``new``)
+``draft ARTICLE.txt FOLDER [--url URL | --invented] [--published DATE] [--force]`` (or ``new``)
     Draft a case folder from an article's text (:mod:`debao_audit.draft`): it validates and
     audits at once; every guess is marked for the author.
 
@@ -201,7 +201,8 @@ def _draft(args: argparse.Namespace) -> int:
         return 2
     slug = Path(args.folder).resolve().name
     try:
-        d = draft(text, slug=slug, url=args.url, published_at=published_at)
+        d = draft(text, slug=slug, url=args.url, invented=args.invented,
+                  published_at=published_at)
         folder = write(d, args.folder, force=args.force)
     except (FileExistsError, _case.CaseError, data.DataError, ValueError) as e:
         print(f"{name}: {e}", file=sys.stderr)
@@ -212,8 +213,9 @@ def _draft(args: argparse.Namespace) -> int:
         return 2
     print(f"drafted {folder}: {len(d.claims)} claims, {len(d.excluded)} excluded tokens, "
           f"{len(d.relations)} suggested relations (status 'suggested' in relations.csv)")
-    print(f"guessed: {', '.join(d.case['draft']['guessed'])}")
-    print(f"to do: {'; '.join(d.case['draft']['todo'])} (draft_notes.csv lists every guess)")
+    print(f"guessed: {', '.join(d.guessed)}")
+    print(f"to do: {'; '.join(d.todo)}; claims.csv: en and topic; relations.csv: confirm, edit "
+          "or delete each suggested row (draft_notes.csv lists every guess)")
     print(f"next: python -m debao_audit audit {args.folder}")
     return 0
 
@@ -233,8 +235,10 @@ def add_draft(sub: argparse._SubParsersAction) -> None:
                         "folder validates and audits at once.")
         p.add_argument("article", help="the article's text (UTF-8), e.g. article.txt")
         p.add_argument("folder", help="the case folder to create, e.g. cases/my-article")
-        p.add_argument("--url", help="the article's address (else one written in the text, "
-                                     "or left for the author)")
+        p.add_argument("--url", help="the article's address (else the first one written in "
+                                     "the text; a real article needs one)")
+        p.add_argument("--invented", action="store_true",
+                       help="a made-up article (for practice or tests): it has no address")
         p.add_argument("--published", help="publication date (ISO); else the page's timestamp "
                                            "or the dateline")
         p.add_argument("--force", action="store_true",

@@ -222,16 +222,6 @@ def check_url(path: Path, row: int | None, column: str, url: str) -> None:
         raise DataError(path, row, column, "an http:// or https:// URL", url)
 
 
-def _no_address(meta: dict) -> bool:
-    """An empty ``url`` is allowed for an invented article, and for a draft whose ``draft.todo``
-    lists the url as still to be supplied (``python -m debao_audit draft``)."""
-    if meta.get("url") != "":
-        return False
-    todo = (meta.get("draft") or {}).get("todo") if isinstance(meta.get("draft"), dict) else None
-    return meta.get("invented") is True or (
-        isinstance(todo, list) and any(isinstance(t, str) and t.startswith("url") for t in todo))
-
-
 def check_article_meta(path: Path = ARTICLE_META, article: Path = ARTICLE) -> dict:
     """The metadata's domain rules: the checksum is the article's, dates parse and are in order,
     URLs are http/https."""
@@ -239,7 +229,7 @@ def check_article_meta(path: Path = ARTICLE_META, article: Path = ARTICLE) -> di
 
     meta = article_meta(path)
     for key in ("sha256", "date_published", "date_accessed", "url"):
-        if key == "url" and _no_address(meta):
+        if key == "url" and meta.get("invented") is True and meta.get("url") == "":
             continue
         if not isinstance(meta.get(key), str) or not meta[key]:
             raise DataError(path, None, key, f"a key '{key}' with a string value", meta.get(key))
@@ -256,7 +246,7 @@ def check_article_meta(path: Path = ARTICLE_META, article: Path = ARTICLE) -> di
     if accessed < published.date():
         raise DataError(path, None, "date_accessed", f"a date on or after date_published "
                         f"({published.date()})", meta["date_accessed"])
-    if not _no_address(meta):
+    if not (meta.get("invented") is True and meta["url"] == ""):
         check_url(path, None, "url", meta["url"])  # an invented article has no address
     lic = meta.get("license")
     if isinstance(lic, dict) and "url" in lic:

@@ -4,8 +4,9 @@ The draft is a case folder (see :mod:`debao_audit.case`) that validates and audi
 the author to refine.  Everything the text tells is filled in; everything guessed says so:
 
 * ``case.json``: title, checksum, dateline, headings and end mark found in the text; the
-  publication date from the page's timestamp (or ``--published``); its ``draft`` key lists
-  what was guessed and what the author must still supply (the URL, the licence, English titles).
+  publication date from the page's timestamp (or ``--published``); the authors from the
+  byline; what only the author can supply (English title, licence) starts with ``[draft]``;
+  ``draft_notes.csv`` lists what was guessed and what is still to do.
 * ``claims.csv``: one row per figure of the body, found by the reader itself
   (:func:`debao_audit.written.find_figures`: every number token of the coverage rule grown into
   the figure written around it): the quote is the smallest clause that carries it, then the
@@ -120,6 +121,8 @@ class Draft:
     excluded: list[dict[str, str]]
     relations: list[dict[str, str]]
     notes: list[dict[str, str]]
+    guessed: list[str] = field(default_factory=list)   #: case.json keys found in the text
+    todo: list[str] = field(default_factory=list)      #: case.json keys only the author can fill
 
 
 # --------------------------------------------------------------------------------------------
@@ -419,10 +422,17 @@ def _context(text: str, i: int, j: int, lo: int, hi: int, used: set[str]) -> str
     return ctx
 
 
-def draft(text: str, *, slug: str = "draft", url: str | None = None,
+class DraftError(ValueError):
+    """What the draft needs and cannot find in the text (one line)."""
+
+
+def draft(text: str, *, slug: str = "draft", url: str | None = None, invented: bool = False,
           published_at: dt.datetime | None = None, accessed: dt.date | None = None,
           conventions: Conventions | None = None) -> Draft:
-    """Draft a case from ``text`` (see the module docstring).  Pure: writes nothing."""
+    """Draft a case from ``text`` (see the module docstring).  Pure: writes nothing.
+
+    ``url``: the article's address (else one written in the text; a real article without one
+    is refused with :class:`DraftError`); ``invented``: a made-up article, which has none."""
     from . import data as _data
     from .case import Structure
 
@@ -450,13 +460,25 @@ def draft(text: str, *, slug: str = "draft", url: str | None = None,
     elif published_at is None:
         (guessed if how == "the page's timestamp" else todo).append(f"date_published (from {how})")
     accessed = accessed or max(dt.date.today(), pub.date())
-    if url is None:
+    if url is None and not invented:
         m = _URL_RE.search(text)
-        url = m.group() if m else ""
-        if url:
-            guessed.append("url")
-        else:
-            todo.append("url (the article's address)")
+        if m is None:
+            raise DraftError("the article's address: give it with --url (none is written in the "
+                             "text), or --invented for a made-up article")
+        url = m.group()
+        guessed.append("url (the first address written in the text)")
+    url = url or ""
+    authors: list[str] = []
+    if st["dateline"]:
+        i = original.find(st["dateline"]) + len(st["dateline"])
+        m = re.match(r"[(（]([^()（）\n]{1,40})[)）]", original[i:])
+        if m:
+            names = re.sub(r"^(记者|記者|通讯员|通訊員)\s*", "", m.group(1).strip())
+            for n in (n for n in re.split(r"[\s、,，]+", names) if n):
+                if len(n) == 1 and authors and len(authors[-1]) == 1:
+                    authors[-1] += n               # 沈 永: a two-character name spaced out
+                else:
+                    authors.append(n)
     structure_obj = Structure(st["dateline"], tuple(st["headings"]), st["end_mark"])
     spans = _data.sections(original, structure_obj)
     lo, hi = spans[0][1], spans[-1][2]
@@ -574,29 +596,33 @@ def draft(text: str, *, slug: str = "draft", url: str | None = None,
         "excluded": "excluded_tokens.csv",
         "external": [],
         "relations": "relations.csv",
-        "producer": (re.sub(r"[0-9]{1,2}月[0-9]{1,2}日电$", "", st["dateline"] or "").strip()
-                     or "unknown"),
+        "producer": (re.sub(r"[0-9]{1,2}月[0-9]{1,2}日[电電]$", "", st["dateline"] or "").strip()
+                     or "[draft] the outlet's name"),
         "title": st["title"],
-        "title_en": "",
-        "authors": [],
+        "title_en": "[draft] the title in English",
+        "authors": authors or ["[draft] the authors' names"],
+        "invented": invented,
         "url": url,
         "date_published": pub_iso,
         "date_accessed": accessed.isoformat(),
         "sha256": hashlib.sha256(original.encode("utf-8")).hexdigest(),
-        "license": {"name": "unknown: to be checked by the author",
+        "license": {"name": "[draft] the licence or the rights holder",
                     "notice": "Drafted by debao_audit draft. The text is its publisher's; "
                               "publish the quotes edition unless its licence allows more."},
         "structure": {"dateline": st["dateline"], "headings": st["headings"],
                       "end_mark": st["end_mark"]},
         "units": {w: list(v) for w, v in sorted(units_used.items())},
-        "draft": {"guessed": guessed + ["producer"],
-                  "todo": todo + ["title_en", "authors", "license", "claims.csv: en, topic",
-                                  "relations.csv: confirm or delete each suggested row"]},
     }
-    notes = [{"file": "claims.csv", "id": c.id, "column": col.split(" ")[0], "note": col}
-             for c in claims for col in c.notes]
+    todo += ["title_en", "license"] + ([] if authors else ["authors"])
+    guessed += ["producer (from the dateline)"] + (["authors (from the byline)"] if authors else [])
+    notes = ([{"file": "case.json", "id": "", "column": g.split(" ")[0], "note": "guessed: " + g}
+              for g in guessed]
+             + [{"file": "case.json", "id": "", "column": t.split(" ")[0], "note": "to do: " + t}
+                for t in todo]
+             + [{"file": "claims.csv", "id": c.id, "column": col.split(" ")[0], "note": col}
+                for c in claims for col in c.notes])
     relations = suggest(claims, text, pub.date())
-    return Draft(original, case, claims, excluded, relations, notes)
+    return Draft(original, case, claims, excluded, relations, notes, guessed, todo)
 
 
 def _data_spans(text: str, needle: str) -> list[int]:
@@ -669,12 +695,18 @@ def suggest(claims: list[DraftClaim], text: str, pub: dt.date) -> list[dict[str,
     one, and the order of dates.  Bounded: see :data:`WINDOW` and :data:`NEAREST`."""
     out: list[dict[str, str]] = []
     seen: set[tuple] = set()
+    ids: set[str] = set()
 
     def add(row: dict[str, str]) -> None:
         key = (row["shape"], row["left"], row["right"], row["other"])
         if key in seen:
             return
         seen.add(key)
+        base, k = row["check_id"], 1
+        while row["check_id"] in ids:      # the same figures in another arrangement
+            k += 1
+            row["check_id"] = f"{base}_{k}"
+        ids.add(row["check_id"])
         out.append(row)
 
     by_sentence: dict[tuple[int, int], list[DraftClaim]] = {}
@@ -996,11 +1028,20 @@ def write(d: Draft, folder: str | Path, force: bool = False) -> Path:
             except Exception:  # noqa: BLE001 - a suggestion the engine cannot run is dropped
                 continue
             keep.append(row)
+        # what validation refuses in a suggestion (a rule the engine adds later) drops that
+        # suggestion, never the draft: at most one pass per suggestion
+        for _ in range(len(keep) + 1):
+            table("relations.csv", RELATION_FIELDS, keep)
+            _case._registry.cache_clear()
+            _case._code.cache_clear()
+            try:
+                validate_case(tmp)
+                break
+            except _data.DataError as e:
+                if Path(e.file).name != "relations.csv" or not e.row or e.row > len(keep):
+                    raise
+                del keep[e.row - 1]
         d.relations[:] = keep
-        table("relations.csv", RELATION_FIELDS, keep)
-        _case._registry.cache_clear()
-        _case._code.cache_clear()
-        validate_case(tmp)
         if folder.exists():
             shutil.rmtree(folder)
         os.replace(tmp, folder)
