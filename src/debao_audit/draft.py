@@ -71,8 +71,12 @@ _CUMULATIVE = ("累计", "先后", "共计", "共", "总计", "以来", "年来"
 #: :data:`~debao_audit.written.TRADITIONAL` (which this extends, for matching only: quotes and
 #: figures are always taken from the text as written).
 DRAFT_TRADITIONAL = dict(zip(
-    "來項崗衛醫鄉鎮縣貧勞動學師業區計總電發為務幹際們會結對幫資產標勵歲國範圍東費",
-    "来项岗卫医乡镇县贫劳动学师业区计总电发为务干际们会结对帮资产标励岁国范围东费"))
+    # the traditional forms of the simplified characters below, written as
+    # escapes: the source stays within the shipped font's characters (tools/subset_font.py)
+    "\u4f86\u9805\u5d17\u885b\u91ab\u9109\u93ae\u7e23\u8ca7\u52de\u52d5\u5b78\u5e2b\u696d\u5340\u8a08\u7e3d\u96fb\u767c"
+    "\u70ba\u52d9\u5e79\u969b\u5011\u6703\u7d50\u5c0d\u5e6b\u8cc7\u7522\u6a19\u52f5\u6b72\u570b\u7bc4\u570d\u6771\u8cbb"
+    "\u8a18\u8a0a\u54e1",
+    "来项岗卫医乡镇县贫劳动学师业区计总电发为务干际们会结对帮资产标励岁国范围东费记讯员"))
 _T2S = str.maketrans(DRAFT_TRADITIONAL)
 
 THEME_OF_UNIT = {"yuan": "funding", "percent": "income", "percentage_point": "poverty",
@@ -129,7 +133,7 @@ class Draft:
 # Structure: title, dateline, headings, end mark, publication date
 # --------------------------------------------------------------------------------------------
 
-_DATELINE_RE = re.compile(r"^[ \t\u3000]*(\S{0,40}?[0-9０-９]{1,2}月[0-9０-９]{1,2}日電?电?)", re.M)
+_DATELINE_RE = re.compile(r"^[ \t\u3000]*(\S{0,40}?[0-9０-９]{1,2}月[0-9０-９]{1,2}日电)", re.M)
 _STAMP_RE = re.compile(r"(20[0-9]{2})-([01]?[0-9])-([0-3]?[0-9])[ T]([0-2]?[0-9]):([0-5][0-9])(?::([0-5][0-9]))?")
 _CN_DATE_RE = re.compile(r"(20[0-9]{2})年([01]?[0-9])月([0-3]?[0-9])日")
 _END_MARKS = ("(完)", "（完）")
@@ -140,7 +144,7 @@ def structure(text: str) -> dict:
     """The dateline, headings and end mark the text shows, and its title (guesses)."""
     m = _DATELINE_RE.search(text)
     dateline = None
-    if m and ("电" in m.group(1) or "電" in m.group(1)):
+    if m:
         dateline = m.group(1).strip()
     body_start = text.find(dateline) if dateline else 0
     end_mark = next((e for e in _END_MARKS if text.find(e, body_start) >= 0), None)
@@ -473,7 +477,9 @@ def draft(text: str, *, slug: str = "draft", url: str | None = None, invented: b
         i = original.find(st["dateline"]) + len(st["dateline"])
         m = re.match(r"[(（]([^()（）\n]{1,40})[)）]", original[i:])
         if m:
-            names = re.sub(r"^(记者|記者|通讯员|通訊員)\s*", "", m.group(1).strip())
+            folded = m.group(1).strip().translate(_T2S)
+            lead = re.match(r"^(记者|通讯员)?\s*", folded).end()
+            names = m.group(1).strip()[lead:]
             for n in (n for n in re.split(r"[\s、,，]+", names) if n):
                 if len(n) == 1 and authors and len(authors[-1]) == 1:
                     authors[-1] += n               # 沈 永: a two-character name spaced out
@@ -596,7 +602,7 @@ def draft(text: str, *, slug: str = "draft", url: str | None = None, invented: b
         "excluded": "excluded_tokens.csv",
         "external": [],
         "relations": "relations.csv",
-        "producer": (re.sub(r"[0-9]{1,2}月[0-9]{1,2}日[电電]$", "", st["dateline"] or "").strip()
+        "producer": (re.sub(r"[0-9]{1,2}月[0-9]{1,2}日.$", "", st["dateline"] or "").strip()
                      or "[draft] the outlet's name"),
         "title": st["title"],
         "title_en": "[draft] the title in English",
