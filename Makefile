@@ -12,7 +12,8 @@
 #               once): pytest marker browser.  Also the what-if property tests (marker
 #               properties) with all their examples and the edge values for every id; make
 #               test runs a quarter of the examples and the edge values for every third id
-# make validate the one validation pass over every input file (CASE=cases/SLUG: a case folder's)
+# make validate the one validation pass over every input file (CASE=cases/SLUG: a case folder's;
+#               TRUST=1: run that folder's own Python code too, see docs/trust.md)
 # make rebuild  re-run every notebook even if nothing changed
 # make test-build  the end-to-end tests of the build and the site: kills, interrupts, failures, a
 #               really full disk, the `make site` error catalogue (slow)
@@ -38,8 +39,15 @@ all: $(STAMP)
 rebuild: $(STAMP)
 	@MPLBACKEND=Agg $(BIN)/python tools/build.py --force
 
+# CASE, TRUST and ARGS reach Python as data (the environment), never through the shell or make's
+# own expansion: $(value X) is the text as given (src/debao_audit/makeargs.py splits ARGS).
+CASE ?=
+TRUST ?=
+unexport CASE TRUST ARGS
+export DEBAO_MAKE_CASE := $(value CASE)
+export DEBAO_MAKE_TRUST := $(value TRUST)
 validate: $(STAMP)
-	@$(BIN)/python -m debao_audit.validate $(CASE)
+	@$(BIN)/python -m debao_audit.makeargs validate
 
 bench: $(STAMP)
 	@MPLBACKEND=Agg $(BIN)/python tools/bench.py
@@ -93,9 +101,11 @@ lab: $(STAMP)
 	  $(LAB_QUIET) $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 # The what-if from the project's environment: make what-if ARGS="medical_experts=近130名 --csv"
+# A refusal is one line and `make what-if` then exits 0 (no "Error 2" from make after it).
 ARGS ?= --help
+export DEBAO_MAKE_ARGS := $(value ARGS)
 what-if: $(STAMP)
-	@$(BIN)/python -m debao_audit what-if $(ARGS)
+	@$(BIN)/python -m debao_audit.makeargs what-if
 
 # The student edition (build/student/, git-ignored): notebooks with answer cells emptied and
 # their outputs cleared, the self-checks kept, no solutions; glossary included.

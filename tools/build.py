@@ -615,6 +615,27 @@ def case_source_hash(folder: Path) -> str:
     return tree_hash((str(folder.relative_to(ROOT)),))
 
 
+def case_committed(folder: Path) -> bool:
+    """Whether ``make`` may trust the case's code: its module file is committed in this
+    checkout (tracked by git, unchanged).  Any other case's code runs only with DEBAO_TRUST."""
+    try:
+        spec = json.loads((folder / "case.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    module = spec.get("module") if isinstance(spec, dict) else None
+    if not isinstance(module, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*\.py", module):
+        return False
+    rel = str((folder / module).relative_to(ROOT))
+    try:
+        tracked = subprocess.run(["git", "ls-files", "--error-unmatch", "--", rel], cwd=ROOT,
+                                 capture_output=True, timeout=30).returncode == 0
+        clean = subprocess.run(["git", "diff", "--quiet", "HEAD", "--", rel], cwd=ROOT,
+                               capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return tracked and clean
+
+
 def run_case(folder: Path, stage: Path, timeout: int = 600) -> dict:
     """Audit the case in ``folder`` (``python -m debao_audit audit``) into ``stage``: its tables
     under ``data/processed/cases/<slug>/``, its figures and page under ``figures/cases/<slug>/``.
@@ -624,8 +645,9 @@ def run_case(folder: Path, stage: Path, timeout: int = 600) -> dict:
     tables = stage / "data" / "processed" / "cases" / slug
     figs = stage / "figures" / "cases" / slug
     env = dict(os.environ, DEBAO_AUDIT_OUTPUT=str(stage), MPLBACKEND="Agg", **_font_cache_env())
+    trust = ["--trust"] if case_committed(folder) else []
     proc = subprocess.Popen([sys.executable, "-m", "debao_audit", "audit", str(folder),
-                             "--tables", str(tables), "--figures", str(figs)],
+                             "--tables", str(tables), "--figures", str(figs), *trust],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     _PROCESSES.append(proc)     # killed, like the kernels, when another step fails

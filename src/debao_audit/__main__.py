@@ -15,6 +15,13 @@
     Draft a case folder from an article's text (:mod:`debao_audit.draft`): it validates and
     audits at once; every guess is marked for the author.
 
+**Trusting a folder.**  A case folder may bring Python code (``"module": "checks.py"`` in its
+case.json).  It runs only with ``--trust`` (or ``DEBAO_TRUST=1``): trusting a folder means letting
+its code do anything you can do (read, change, send your files); trust only folders whose code
+you have read or whose author you trust.  Even then it runs in a separate process with time and
+memory limits (:mod:`debao_audit.sandbox`).  Without ``--trust`` such a case is refused, saying
+so, before any of its code runs; a case without a module is data only and never runs code.
+
 Each subcommand is one ``add_*`` function registering its parser and its handler, so that
 another subcommand can be added beside it without touching the others.
 """
@@ -29,12 +36,41 @@ from typing import Callable, Sequence
 Handler = Callable[[argparse.Namespace], int]
 
 
+TRUST_HELP = ("run the case folder's own Python code (its case.json's \"module\"), in a separate "
+              "process with time and memory limits. Trusting a folder means letting its code "
+              "do anything you can: read, change or send your files. Without it (or "
+              "DEBAO_TRUST=1) a case with code is refused before any of it runs; a case without "
+              "code is data only")
+EPILOG = ("Trust: a case folder's Python (\"module\" in its case.json) runs only with --trust "
+          "or DEBAO_TRUST=1, and then in a separate process with time and memory limits; "
+          "trusting a folder lets its code do anything you can do.")
+
+
 def _case_of(args: argparse.Namespace):
     """The case ``--case FOLDER`` names (None: this repository's)."""
     if not getattr(args, "case", None):
         return None
     from . import case as _case
+    if getattr(args, "trust", False):
+        _case.trust(args.case)
     return _case.load(args.case)
+
+
+def _sandboxed(folder: str | None, trust: bool) -> bool:
+    """Whether this command must run again in the sandbox: a case whose code is trusted to run,
+    and this process is not already the sandbox's."""
+    from . import case as _case
+    from . import sandbox
+
+    if not folder or sandbox.inside():
+        return False
+    try:
+        c = _case.load(folder)
+    except (_case.CaseError, OSError, ValueError):
+        return False  # the command reports it, in one line
+    if trust:
+        _case.trust(folder)
+    return c.module is not None and not _case.is_own(c) and _case.is_trusted(c)
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -60,6 +96,9 @@ def _what_if(args: argparse.Namespace) -> int:
 
     from .case import CaseError
 
+    if _sandboxed(args.case, args.trust):
+        from . import sandbox
+        return sandbox.rerun("debao_audit", args.argv, f"what-if: {args.case}")
     try:
         if args.list:
             return _list(args)
@@ -71,11 +110,15 @@ def _what_if(args: argparse.Namespace) -> int:
         print("what-if: give at least one ID=WRITTEN (e.g. rural_income_growth_annual=9.56%), "
               "or --list to see the ids", file=sys.stderr)
         return 2
+    from .data import DataError
     try:
         overrides = as_mapping(args.overrides)
         table = what_if(overrides, case=_case_of(args))
-    except WhatIfError as e:
+    except (WhatIfError, CaseError, DataError) as e:
         print(f"what-if: {e}", file=sys.stderr)
+        return 2
+    except Exception as e:  # a case's own code failing while its checks run: still one line
+        print(one_line("what-if", e).replace("; nothing was written", ""), file=sys.stderr)
         return 2
     changed = table[table["changed"]]
     if args.csv:
@@ -109,6 +152,7 @@ def add_what_if(sub: argparse._SubParsersAction) -> None:
                    help="print check_id,before,after for the verdicts that change, as CSV")
     p.add_argument("--case", metavar="FOLDER",
                    help="another case folder (e.g. cases/practice-lanshan); default: data/")
+    p.add_argument("--trust", action="store_true", help=TRUST_HELP)
     p.set_defaults(handler=_what_if)
 
 
@@ -119,6 +163,11 @@ def _audit(args: argparse.Namespace) -> int:
     from . import data
     from .audit import audit
 
+    if _sandboxed(args.folder, args.trust):
+        from . import sandbox
+        return sandbox.rerun("debao_audit", args.argv, f"audit: {args.folder}")
+    if args.trust:
+        _case.trust(args.folder)
     slug = Path(args.folder).resolve().name
     out = Path(args.out) if args.out else Path("build") / "cases" / slug
     try:
@@ -167,6 +216,7 @@ def add_audit(sub: argparse._SubParsersAction) -> None:
                         "copyright)")
     p.add_argument("--no-figures", action="store_true",
                    help="skip the figures (tables and page only: faster)")
+    p.add_argument("--trust", action="store_true", help=TRUST_HELP)
     p.set_defaults(handler=_audit)
 
 
@@ -252,22 +302,44 @@ SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_what_if, 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m debao_audit",
-                                description="debao-audit: the article's figures, checked.")
+                                description="debao-audit: the article's figures, checked.",
+                                epilog=EPILOG)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in SUBCOMMANDS:
         add(sub)
     return p
 
 
+def one_line(prog: str, e: BaseException) -> str:
+    """An exception that escaped a command (a case's own code raising KeyboardInterrupt or
+    SystemExit, say) as one line naming where it was raised outside the engine."""
+    import traceback
+    where = [f for f in traceback.extract_tb(e.__traceback__)
+             if "debao_audit" not in f.filename.replace("\\", "/").split("/")]
+    at = f" ({where[-1].filename}, line {where[-1].lineno})" if where else ""
+    msg = " ".join(str(e).split())[:200]
+    return f"{prog}: stopped{at}: {type(e).__name__}{': ' + msg if msg else ''}; nothing was written"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from . import sandbox
+
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = parser().parse_args(argv)
+    args.argv = argv
     handler: Handler = args.handler
     try:
-        return handler(args)
+        return sandbox.finished(handler(args))
     except BrokenPipeError:      # the reader stopped reading (`... --list | head`): not an error
         import os
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return sandbox.finished(0)
+    except (KeyboardInterrupt, SystemExit) as e:  # a case's code raising them: one line
+        if isinstance(e, KeyboardInterrupt) and not sandbox.inside():
+            print(f"{args.command}: interrupted; nothing was written", file=sys.stderr)
+            return 130
+        print(one_line(args.command, e), file=sys.stderr)
+        return sandbox.finished(2)
 
 
 if __name__ == "__main__":

@@ -15,12 +15,19 @@ imports none.  A case is a folder holding ``case.json``::
      "structure": {"dateline": "...", "headings": ["..."], "end_mark": "(完)"},
      "units": {"公里": "kilometre"}}        # units beyond the reader's own (optional)
 
-Paths are relative to the folder.  ``module`` is either an importable module name (this
-article's is the package ``debao_case``, outside the engine) or a Python file in the case folder
-(``"module": "checks.py"``), so that a new case needs no change to any package.  The module
-offers ``register(registry)`` (its checks that need code) and, optionally, ``figures()`` (its
-theme figures: name → (function, finding)) and ``APPENDIX`` (those of them kept out of the
-gallery's lead).  ``structure`` may leave out the dateline or the end mark
+Paths are relative to the folder.  ``module`` is a plain Python file in the case folder
+(``"module": "checks.py"``: letters, digits and ``_``, no path, no dots, not a link), so that a
+new case needs no change to any package; only this repository's own case (``data/``) names an
+installed package instead (``debao_case``).  The module offers ``register(registry)`` (its
+checks that need code) and, optionally, ``figures()`` (its theme figures: name → (function,
+finding)) and ``APPENDIX`` (those of them kept out of the gallery's lead).
+
+**Trust.**  A case's module is code: it runs only when the folder is trusted (``--trust`` on the
+command line, ``DEBAO_TRUST=1`` or ``DEBAO_TRUST=FOLDER[:FOLDER...]``; :func:`is_trusted`);
+otherwise :class:`UntrustedError` says so and nothing of it runs.  A case without a module is
+data only and never runs code.  The command line runs a trusted case's code in a separate,
+limited process (:mod:`debao_audit.sandbox`).
+``structure`` may leave out the dateline or the end mark
 (``null``): the body then starts at the first line after the title or ends at the text's end.
 Nothing is loaded when the package is imported: :func:`default` loads this repository's own
 case (``data/``) on first use, and :meth:`Case.registry` compiles a case's checks when asked.
@@ -32,6 +39,7 @@ import functools
 import importlib
 import importlib.util
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -92,7 +100,9 @@ class Case:
         return _registry(self)
 
     def code(self) -> ModuleType | None:
-        """The case's module (imported on first use), or None where the case has none."""
+        """The case's module (imported on first use), or None where the case has none.
+        Raises :class:`UntrustedError` (nothing run) unless the folder is trusted
+        (:func:`is_trusted`)."""
         return _code(self)
 
     def meta_dict(self) -> dict:
@@ -100,39 +110,123 @@ class Case:
         return _data.article_meta(self.meta)
 
 
-@functools.lru_cache(maxsize=16)
+#: The setting that trusts case folders' code: ``1`` (every folder) or folders separated by
+#: ``os.pathsep``.  The command line's ``--trust`` is the same for the folder it names.
+TRUST_ENV = "DEBAO_TRUST"
+#: What every refusal to run a case's code says (the rule, in a phrase).
+TRUST_HINT = ("pass --trust (or set DEBAO_TRUST=1) only if you trust this folder: its Python "
+              "runs with your permissions and can read, change or send any of your files")
+_TRUSTED: set[Path] = set()
+#: A case's own module: one plain Python file in its folder (no path, no package, no dots).
+MODULE_FILE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\.py")
+
+
+class UntrustedError(CaseError):
+    """A case's code was not run because nobody said the folder is trusted."""
+
+
+def trust(folder: str | Path) -> None:
+    """Trust the code of the case in ``folder`` for the rest of this process (``--trust``)."""
+    _TRUSTED.add(Path(folder).resolve())
+
+
+def is_own(case: "Case") -> bool:
+    """This repository's own case (``data/``), whose code is the installed package
+    ``debao_case``: trusted as the engine is."""
+    from . import data as _data
+    return case.root == _data.DATA.resolve()
+
+
+def is_trusted(case: "Case") -> bool:
+    """Whether the case's code may run: this repository's own case, a folder trusted with
+    :func:`trust` (``--trust``), or one named by ``DEBAO_TRUST`` (``1``: any folder)."""
+    if is_own(case) or case.root in _TRUSTED:
+        return True
+    setting = os.environ.get(TRUST_ENV, "").strip()
+    if setting.lower() in ("1", "yes", "true", "all"):
+        return True
+    return any(p and Path(p).resolve() == case.root for p in setting.split(os.pathsep))
+
+
+def module_path(case: "Case") -> Path | None:
+    """The file of the case's module (checked: a plain ``NAME.py`` file in the case folder,
+    not a link), or None for a module name (only this repository's own case has one)."""
+    return _module_path(case.root, case.module) if case.module else None
+
+
+def _module_path(root: Path, module: str) -> Path | None:
+    where = root / CASE_FILE
+    from . import data as _data
+    if not module.endswith(".py") and root == _data.DATA.resolve():
+        return None  # the repository's own case: the installed package debao_case
+    if not MODULE_FILE.fullmatch(module):
+        raise CaseError(f"{where}: key 'module': expected the name of a Python file in the "
+                        f"case folder, like \"checks.py\" (letters, digits, _; no path, no "
+                        f"dots, no module name); found {module!r}")
+    path = root / module
+    if path.is_symlink():
+        raise CaseError(f"{where}: key 'module': expected a file in the case folder; found "
+                        f"{module!r}, a symbolic link (to {os.readlink(path)})")
+    if not path.exists():
+        raise CaseError(f"{where}: key 'module': expected the file {path}; found none")
+    if not path.is_file():
+        raise CaseError(f"{where}: key 'module': expected a regular file; found {path}, "
+                        "not a regular file")
+    if path.stat().st_size > MODULE_MAX:
+        raise CaseError(f"{where}: key 'module': expected a file of at most {MODULE_MAX:,} "
+                        f"bytes; found {path.stat().st_size:,} bytes")
+    return path
+
+
+#: The largest case module accepted.
+MODULE_MAX = 1_000_000
+
+
 def _code(case: Case) -> ModuleType | None:
     if not case.module:
         return None
+    path = module_path(case)
+    if path is not None and not is_trusted(case):
+        raise UntrustedError(f"{case.root / CASE_FILE}: key 'module': the case's code "
+                             f"({case.module}) was not run, because the folder is not trusted; "
+                             f"{TRUST_HINT}")
+    return _import(case, path)
+
+
+@functools.lru_cache(maxsize=16)
+def _import(case: Case, path: Path | None) -> ModuleType | None:
     where = case.root / CASE_FILE
-    if case.module.endswith(".py"):
-        path = (case.root / case.module).resolve()
-        if case.root.resolve() not in path.parents:
-            raise CaseError(f"{where}: key 'module': expected a Python file inside the case "
-                            f"folder or a module name; found {case.module!r}")
-        if not path.is_file():
-            raise CaseError(f"{where}: key 'module': expected the file {path}; found none")
+    if path is not None:
         name = "debao_audit_case_" + re.sub(r"\W", "_", case.slug)
         spec = importlib.util.spec_from_file_location(name, path)
         mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
         sys.modules[name] = mod
         try:
             spec.loader.exec_module(mod)  # type: ignore[union-attr]
-        except Exception as e:
+        except BaseException as e:  # SystemExit, KeyboardInterrupt from the module: one line
             sys.modules.pop(name, None)
-            line = _line_in(e, path)
-            raise CaseError(f"{path}{f', line {line}' if line else ''}: expected a module "
-                            f"that imports cleanly; found {type(e).__name__}: "
-                            f"{' '.join(str(e).split())[:200]}") from None
+            raise CaseError(f"{_at(e, path)}: expected a module that imports cleanly; found "
+                            f"{_what(e)}") from None
         return mod
     try:
-        return importlib.import_module(case.module)
+        return importlib.import_module(case.module)  # type: ignore[arg-type]
     except ModuleNotFoundError as e:
-        if e.name and case.module.split(".")[0] == e.name.split(".")[0]:
+        if e.name and case.module.split(".")[0] == e.name.split(".")[0]:  # type: ignore[union-attr]
             raise CaseError(f"{where}: key 'module': expected an importable module or a .py "
                             f"file in the case folder; found {case.module!r} (no such module)"
                             ) from None
         raise
+
+
+def _at(e: BaseException, path: Path) -> str:
+    line = _line_in(e, path)
+    return f"{path}{f', line {line}' if line else ''}"
+
+
+def _what(e: BaseException) -> str:
+    """An exception in a few words: its type and message, on one line."""
+    msg = " ".join(str(e).split())[:200]
+    return f"{type(e).__name__}: {msg}" if msg else type(e).__name__
 
 
 def _line_in(e: BaseException, path: Path) -> int | None:
@@ -160,7 +254,14 @@ def _registry(case: Case) -> dict[str, "Check"]:
         if register is None:
             raise CaseError(f"{case.root / CASE_FILE}: module {case.module!r} has no "
                             "register(registry) function")
-        register(reg)
+        try:
+            register(reg)
+        except CaseError:
+            raise
+        except BaseException as e:  # the case's own code: one line, whatever it raised
+            path = module_path(case)
+            where = _at(e, path) if path is not None else str(case.root / CASE_FILE)
+            raise CaseError(f"{where}: register(registry) failed: {_what(e)}") from None
     return dict(reg)
 
 
@@ -211,7 +312,10 @@ def load(folder: str | Path) -> Case:
         raise CaseError(f"{file}: key 'units': expected an object of word: unit; found {units!r}")
     module = spec.get("module")
     if module is not None and not isinstance(module, str):
-        raise CaseError(f"{file}: key 'module': expected a module name; found {module!r}")
+        raise CaseError(f"{file}: key 'module': expected the name of a Python file in the case "
+                        f"folder, like \"checks.py\"; found {module!r}")
+    if module is not None:
+        _module_path(root, module)  # checked now, before anything runs: a file, not a name
     return Case(
         root=root, slug=slug,
         article=_path(root, spec, "article"),  # type: ignore[arg-type]

@@ -442,7 +442,7 @@ def validate_all(package: Path = PACKAGE) -> dict[str, int]:
             "unchecked": len(unchecked)}
 
 
-def validate_case(folder: Path | str) -> dict[str, int]:
+def validate_case(folder: Path | str, trust: bool = False) -> dict[str, int]:
     """The validation pass over any case folder (see :mod:`debao_audit.case`): its article
     against its checksum and structure, its claims (sections, units, quotes, values), its
     exclusions (every number token of the body accounted for), its external figures, and its
@@ -452,6 +452,8 @@ def validate_case(folder: Path | str) -> dict[str, int]:
     from . import checks as _checks
 
     c = _case.load(folder)
+    if trust:
+        _case.trust(folder)
     figs = _checks.load_figures(case=c)
     claims = list(figs.claims.values())
     spans = data.sections(figs.text, c.structure, path=c.article)
@@ -469,15 +471,38 @@ def validate_case(folder: Path | str) -> dict[str, int]:
             "external": len(figs.external), "checks": len(registry)}
 
 
+def parser():
+    import argparse
+
+    p = argparse.ArgumentParser(
+        prog="python -m debao_audit.validate",
+        description="The one validation pass over every input file: this repository's data "
+                    "package and every case folder under cases/, or one case folder's.",
+        epilog="Trust: a case folder's Python (\"module\" in its case.json) runs only with "
+               "--trust or DEBAO_TRUST=1 (make validate CASE=... TRUST=1), and then in a "
+               "separate process with time and memory limits; trusting a folder lets its code "
+               "do anything you can do. A case without code is data only.")
+    p.add_argument("case", nargs="?", metavar="CASE_FOLDER",
+                   help="one case folder (e.g. cases/practice-lanshan)")
+    p.add_argument("--trust", action="store_true",
+                   help="run the case folder's own code to validate its checks (see Trust)")
+    return p
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m debao_audit.validate [CASE_FOLDER]``: this repository's inputs (its own data
-package and every case folder under ``cases/``), or one case's."""
+    """``python -m debao_audit.validate [--trust] [CASE_FOLDER]``: this repository's inputs (its
+own data package and every case folder under ``cases/``), or one case's."""
+    from . import sandbox
     from .case import CaseError
 
-    args = sys.argv[1:] if argv is None else argv
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parser().parse_args(argv)
+    from .__main__ import _sandboxed, one_line
+    if _sandboxed(args.case, args.trust):
+        return sandbox.rerun("debao_audit.validate", argv, f"invalid input: {args.case}")
     try:
-        if args:
-            counts = validate_case(args[0])
+        if args.case:
+            counts = validate_case(args.case, trust=args.trust)
         else:
             counts = validate_all()
             folders = sorted(p.parent for p in (data.ROOT / "cases").glob("*/case.json"))
@@ -487,16 +512,23 @@ package and every case folder under ``cases/``), or one case's."""
                 counts["cases"] = len(folders)
     except CaseError as e:
         print(f"invalid input: {e}", file=sys.stderr)
-        return 2
+        return sandbox.finished(2)
     except DataError as e:
         print(f"invalid input: {e}", file=sys.stderr)
-        return 2
+        return sandbox.finished(2)
     except OSError as e:
         print(f"invalid input: {e.filename or 'a file'}: expected a readable file; got "
               f"{e.strerror or e}", file=sys.stderr)
-        return 2
+        return sandbox.finished(2)
+    except BaseException as e:  # a case's own code (its checks), whatever it raised: one line
+        if isinstance(e, KeyboardInterrupt) and not sandbox.inside():
+            print("validate: interrupted", file=sys.stderr)
+            return 130
+        print(one_line("invalid input", e).replace("; nothing was written", ""),
+              file=sys.stderr)
+        return sandbox.finished(2)
     print("inputs valid: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
-    return 0
+    return sandbox.finished(0)
 
 
 if __name__ == "__main__":

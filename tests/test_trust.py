@@ -1,0 +1,142 @@
+"""A case's code runs only when the user trusts its folder, only from a plain file in it, and
+then in a separate, limited process: however it ends, one line (issue 22)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from debao_audit import case, sandbox
+from inprocess import run_cli
+from test_cases import PRACTICE, copy_case
+
+ROOT = PRACTICE.parents[1]
+TRUST_WORDS = ("--trust", "DEBAO_TRUST")
+
+REGISTER = "def register(registry):\n    pass\n"
+
+
+@pytest.fixture(autouse=True)
+def _no_trust(monkeypatch):
+    monkeypatch.delenv(case.TRUST_ENV, raising=False)
+    monkeypatch.setattr(case, "_TRUSTED", set())
+
+
+def _one_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+def test_an_untrusted_case_runs_none_of_its_code(tmp_path):
+    """audit, validate and what-if: the case's checks.py is refused, naming --trust and
+    DEBAO_TRUST; the file it would have written does not exist."""
+    from debao_audit.validate import main as validate_main
+
+    marker = tmp_path / "ran"
+    folder = copy_case(tmp_path / "evil", code=f"open({str(marker)!r}, 'w').write('x')\n"
+                       + REGISTER, slug="evil", module="checks.py")
+    rc, out, err = run_cli("audit", str(folder), "--out", str(tmp_path / "out"), "--no-figures")
+    line = _one_line(err)
+    assert rc == 2 and all(w in line for w in TRUST_WORDS) and "not trusted" in line
+    rc, out, err = run_cli("what-if", "--case", str(folder), "population_total=1")
+    assert rc == 2 and all(w in _one_line(err) for w in TRUST_WORDS)
+    rc, out, err = run_cli("what-if", "--case", str(folder), "--list")
+    assert rc == 0 or all(w in _one_line(err) for w in TRUST_WORDS)
+    assert validate_main([str(folder)]) == 2
+    assert not marker.exists() and not (tmp_path / "out").exists()
+    # trusted, it runs (in the sandbox's process: the marker is written there)
+    rc, out, err = run_cli("audit", str(folder), "--trust", "--out", str(tmp_path / "out"),
+                           "--no-figures")
+    assert rc == 0, err
+    assert marker.exists()
+
+
+def test_a_data_only_case_needs_no_trust():
+    rc, out, err = run_cli("what-if", "--case", str(PRACTICE), "rural_income_growth_annual=10%")
+    assert rc == 0 and "verdicts change" in out, err
+
+
+@pytest.mark.parametrize("module, why", [
+    ("tmp.t.evil", "expected the name of a Python file"),
+    ("this", "expected the name of a Python file"),
+    ("os", "expected the name of a Python file"),
+    (".checks", "expected the name of a Python file"),
+    ("../checks.py", "expected the name of a Python file"),
+    ("sub/checks.py", "expected the name of a Python file"),
+    ("a.b.py", "expected the name of a Python file"),
+    ("link.py", "a symbolic link"),
+    ("dir.py", "not a regular file"),
+    (7, "expected the name of a Python file"),
+])
+def test_a_module_is_a_plain_file_in_the_folder(tmp_path, module, why):
+    outside = tmp_path / "outside.py"
+    outside.write_text(REGISTER, encoding="utf-8")
+    folder = copy_case(tmp_path / "m", slug="m", module=module)
+    (folder / "link.py").symlink_to(outside)
+    (folder / "dir.py").mkdir()
+    with pytest.raises(case.CaseError, match=why):
+        case.load(folder)
+    rc, out, err = run_cli("audit", str(folder), "--trust", "--out", str(tmp_path / "o"),
+                           "--no-figures")
+    assert rc == 2 and why.split()[0] in _one_line(err)
+
+
+def test_trust_by_setting(tmp_path, monkeypatch):
+    folder = copy_case(tmp_path / "t", code=REGISTER, slug="t", module="checks.py")
+    c = case.load(folder)
+    assert not case.is_trusted(c)
+    monkeypatch.setenv(case.TRUST_ENV, str(tmp_path / "elsewhere"))
+    assert not case.is_trusted(c)
+    monkeypatch.setenv(case.TRUST_ENV, os.pathsep.join(["/nowhere", str(folder)]))
+    assert case.is_trusted(c)
+    monkeypatch.setenv(case.TRUST_ENV, "1")
+    assert case.is_trusted(c)
+    assert case.is_trusted(case.default())  # the repository's own case (its installed package)
+
+
+@pytest.mark.parametrize("code, says", [
+    ("import os\nos._exit(0)\n", "ended the process (exit status 0) before it finished"),
+    ("raise KeyboardInterrupt\n", "KeyboardInterrupt"),
+    ("raise SystemExit(0)\n", "SystemExit"),
+    (REGISTER.replace("pass", "raise KeyboardInterrupt('in register')"), "KeyboardInterrupt"),
+    ("import os\ndef register(registry):\n    os._exit(3)\n", "exited with status 3"),
+])
+@pytest.mark.parametrize("command", ["audit", "validate", "what-if"])
+def test_a_module_that_exits_or_interrupts_is_one_line(tmp_path, code, says, command):
+    folder = copy_case(tmp_path / "x", code=code, slug="x", module="checks.py")
+    argv = {"audit": ["-m", "debao_audit", "audit", str(folder), "--out", str(tmp_path / "o"),
+                      "--no-figures", "--trust"],
+            "validate": ["-m", "debao_audit.validate", "--trust", str(folder)],
+            "what-if": ["-m", "debao_audit", "what-if", "--trust", "--case", str(folder),
+                        "population_total=1"]}[command]
+    r = subprocess.run([sys.executable, *argv], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2, r
+    line = _one_line(r.stderr)
+    assert says in line, line
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_trusted_module_stopped_by_the_time_limit(tmp_path, monkeypatch):
+    folder = copy_case(tmp_path / "slow", code="import time\ntime.sleep(60)\n" + REGISTER,
+                       slug="slow", module="checks.py")
+    monkeypatch.setattr(sandbox, "CASE_LIMITS", sandbox.Limits(seconds=4, memory_mb=4096))
+    rc, out, err = run_cli("audit", str(folder), "--trust", "--out", str(tmp_path / "o"))
+    assert rc == 2 and "time limit" in _one_line(err)
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["audit", "--help"], ["what-if", "--help"]])
+def test_every_help_says_what_trusting_means(argv):
+    rc, out, err = run_cli(*argv)
+    text = " ".join(out.split())
+    assert rc == 0 and "--trust" in text or "DEBAO_TRUST" in text
+    assert "anything you can" in text
+
+
+def test_validate_help_says_what_trusting_means():
+    r = subprocess.run([sys.executable, "-m", "debao_audit.validate", "--help"],
+                       capture_output=True, text=True, timeout=60)
+    assert "anything you can do" in " ".join(r.stdout.split())
