@@ -228,7 +228,6 @@ def test_any_article_of_the_genre_drafts_into_a_valid_case(text):
         folder = draft.write(draft.draft(text, slug="g", accessed=DAY, url="https://example.org/a"),
                              Path(tmp) / "g")
         validate_case(folder)
-        _case._registry.cache_clear()
 
 
 # -- suggested relations: the status column ---------------------------------------------------

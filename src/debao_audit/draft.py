@@ -676,7 +676,7 @@ def _rel(shape: str, left: list[DraftClaim], right: list[DraftClaim] | str,
     row.update(check_id=f"suggested_{shape}_" + "_".join(i.split("_")[0] for i in ids),
                shape=shape, left=";".join(c.id for c in left), right=rid,
                other=";".join(c.id for c in (other or [])), years=str(years),
-               theme=theme or _theme(left[0]), title="[suggested] " + title, formula=formula,
+               theme=theme or _theme(left[0]), title=title, formula=formula,
                assumption=assumption, explanation=explanation, inclusion=inclusion,
                inclusion_reason=inclusion_reason, status="suggested")
     return row
@@ -1038,8 +1038,6 @@ def write(d: Draft, folder: str | Path, force: bool = False) -> Path:
         # suggestion, never the draft: at most one pass per suggestion
         for _ in range(len(keep) + 1):
             table("relations.csv", RELATION_FIELDS, keep)
-            _case._registry.cache_clear()
-            _case._code.cache_clear()
             try:
                 validate_case(tmp)
                 break
