@@ -84,7 +84,7 @@ test-browser: $(STAMP)
 	@$(NO_RECOMPILE) MPLBACKEND=Agg DEBAO_FULL_PROPERTIES=1 $(BIN)/python -m pytest $(BROWSER_PYTEST_ARGS) tests
 
 test-build: $(STAMP)
-	@$(BIN)/python -m pytest -p no:xdist -m slow tests/test_build.py tests/test_full_disk.py \
+	@$(BIN)/python -m pytest -p no:xdist -m slow tests/test_build.py tests/test_full_disk.py tests/test_wheel.py \
 	  tests/test_site_errors.py
 
 # The server's root is the repository (notebook 07 links to figures/); the browser opens notebooks/.

@@ -349,3 +349,82 @@ def test_a_case_check_that_raises_is_one_error_line(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "checks.py, line" in err[0] and "ZeroDivisionError: a slip" in err[0]
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("invented, args, edition", [
+    (True, (), "full"), (False, (), "quotes"), (False, ("--edition", "full"), "full"),
+    (True, ("--edition", "quotes"), "quotes")])
+def test_the_command_line_prints_a_whole_article_only_if_invented_or_asked(
+        tmp_path, invented, args, edition):
+    """A real article is under copyright: its page quotes the figures unless --edition full."""
+    folder = copy_case(tmp_path / "case", invented=invented,
+                       **({} if invented else {"url": "https://example.org/news/1.html"}))
+    rc, out, err = run_cli("audit", str(folder), "--out", str(tmp_path / "out"), "--no-figures",
+                           *args)
+    assert rc == 0, err
+    html = (tmp_path / "out" / "figures" / "annotated_article.html").read_text(encoding="utf-8")
+    whole = "就业是最直接的增收渠道" in html  # a sentence with no figure in it
+    public = "The public edition: the article is not reproduced" in html
+    assert (whole, public) == ((True, False) if edition == "full" else (False, True))
+
+
+def _with_relations(folder: Path, *rows: dict) -> dict[str, "checks.Result"]:
+    """The practice case copied to ``folder`` with relation rows added (each a dict of the
+    columns it fills; the optional columns kind, display_unit and places added to the file):
+    its results by check id."""
+    copy_case(folder)
+    rel = folder / "relations.csv"
+    with rel.open(encoding="utf-8", newline="") as f:
+        old = list(csv.DictReader(f))
+    cols = list(shapes.RELATION_COLUMNS) + list(shapes.OPTIONAL_COLUMNS)
+    words = {"theme": "people", "title": "t", "formula": "f", "assumption": "a",
+             "explanation": "e"}
+    with rel.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, cols, restval="", lineterminator="\n")
+        w.writeheader()
+        w.writerows(old + [{**words, **r} for r in rows])
+    figs = checks.load_figures(case=case.load(folder))
+    return {r.check.check_id: r for r in checks.run(figs)}
+
+
+def test_difference_holds_and_fails_and_names_its_terms(tmp_path):
+    diff = {"shape": "difference", "left": "jobs_total_2020", "right": "jobs_guangdong",
+            "inclusion": "stated", "inclusion_reason": "其中"}
+    res = _with_relations(
+        tmp_path / "c",
+        {**diff, "check_id": "near_home", "other": "jobs_in_region"},
+        {**diff, "check_id": "wrong_rest", "other": "public_post_workers"},
+        {**diff, "check_id": "rest_derived", "right": "jobs_in_region"})
+    assert res["near_home"].verdict == "consistent"
+    assert res["wrong_rest"].verdict == "inconsistent"
+    assert res["wrong_rest"].outcome.implied_from == "14,280名 − 6,120人"
+    assert res["rest_derived"].verdict == "not_checkable"
+    assert res["rest_derived"].row()["implied"] == "6,120 persons"
+
+
+def test_a_share_is_derived_or_held_against_a_figure(tmp_path):
+    share = {"shape": "share", "left": "jobs_guangdong", "right": "jobs_total_2020"}
+    res = _with_relations(
+        tmp_path / "c",
+        {**share, "check_id": "gd_share"},
+        {**share, "check_id": "gd_share_2", "places": "2"},
+        {**share, "check_id": "gd_share_held", "left": "jobs_in_region",
+         "other": "jobs_guangdong_share"})
+    assert res["gd_share"].verdict == "not_checkable"
+    # exact counts: the share is one value; its shown range is that value rounded outward
+    assert res["gd_share"].row()["implied"].startswith("centre 42.9%,")     # one place
+    assert res["gd_share_2"].row()["implied"].startswith("centre 42.86%,")  # the row's places
+    assert res["gd_share_held"].verdict == "inconsistent"     # 57.1% is not 42.9%
+    assert res["gd_share_held"].outcome.implied_from == "8,160人 ÷ 14,280名"
+
+
+def test_a_derived_value_is_shown_in_the_rows_unit_and_places(tmp_path):
+    each = {"shape": "per_unit", "left": "public_post_subsidy", "right": "public_post_workers",
+            "theme": "income"}
+    res = _with_relations(
+        tmp_path / "c",
+        {**each, "check_id": "subsidy_each", "display_unit": "元", "places": "0"},
+        {**each, "check_id": "subsidy_each_default"})
+    # 1032万元 is rounded: the derived value has a range, shown in the unit the row asks
+    assert res["subsidy_each"].row()["implied"] == "centre 12,000元, range [11,994元, 12,006元)"
+    assert res["subsidy_each_default"].row()["implied"].startswith("centre 1.20万元,")

@@ -862,6 +862,32 @@ def test_every_popover_fits_the_screen_and_nothing_scrolls_sideways(browser, edi
     assert got["n"] > 50 and got["bad"] == []
 
 
+LONG_URL = ("https://www.example.org/news/2021/0203/a-very-long-path-that-a-news-site-gives-"
+            "its-articles/detail-" + "x" * 80 + ".shtml?from=timeline&isappinstalled=0")
+
+
+@pytest.mark.parametrize("edition", ["full", "quotes"])
+def test_a_case_with_a_long_url_fits_a_phone(browser, tmp_path, edition):
+    """Another article's page (the practice case with a long URL, as news sites give them): at
+    390 px nothing scrolls sideways (the URL in the header and the footer wraps)."""
+    import json
+
+    from debao_audit import case as _case
+
+    folder = shutil.copytree(data.ROOT / "cases" / "practice-lanshan", tmp_path / "c")
+    spec = json.loads((folder / "case.json").read_text(encoding="utf-8"))
+    spec.update(url=LONG_URL, invented=False)
+    (folder / "case.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    path = page.write_page(tmp_path / "p.html", case=_case.load(folder), edition=edition)
+    assert LONG_URL.replace("&", "&amp;") in path.read_text(encoding="utf-8")
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    pg = ctx.new_page()
+    pg.goto(path.resolve().as_uri())
+    width = pg.evaluate("document.documentElement.scrollWidth")
+    ctx.close()
+    assert width <= 390
+
+
 def test_popover_fit_check_can_fail(tab):
     tab.add_style_tag(content=".pop{max-height:none!important;width:200vw}")
     assert tab.evaluate(_EVERY_POPOVER)["bad"] != []

@@ -6,10 +6,12 @@
     Any input ends in the verdicts or in one line on stderr naming the id, the value and why
     it is refused (exit status 2).  ``what-if --list`` prints every id with its quote.
 
-``audit FOLDER [--out DIR] [--tables DIR] [--figures DIR] [--edition quotes] [--no-figures]``
+``audit FOLDER [--out DIR] [--tables DIR] [--figures DIR] [--edition full|quotes] [--no-figures]``
     Audit any article laid out as a case folder (see :mod:`debao_audit.case`): validation,
     checks, findings, figures, annotated page (:func:`debao_audit.audit.audit`, all or
-    nothing); prints the findings.
+    nothing); prints the findings.  The page quotes the figures in context (edition
+    ``quotes``) unless the case is invented (``"invented": true`` in case.json) or ``--edition
+    full`` is given: an article under copyright is not printed whole by default.
 
 ``draft ARTICLE.txt FOLDER [--url URL | --invented] [--published DATE] [--force]`` (or ``new``)
     Draft a case folder from an article's text (:mod:`debao_audit.draft`): it validates and
@@ -171,9 +173,10 @@ def _audit(args: argparse.Namespace) -> int:
     slug = Path(args.folder).resolve().name
     out = Path(args.out) if args.out else Path("build") / "cases" / slug
     try:
+        edition = args.edition or ("full" if _case.load(args.folder).invented else "quotes")
         done = audit(args.folder, Path(args.tables) if args.tables else out,
                      Path(args.figures) if args.figures else out / "figures",
-                     edition=args.edition, draw=not args.no_figures)
+                     edition=edition, draw=not args.no_figures)
     except (_case.CaseError, data.DataError, ValueError) as e:
         print(f"audit: {e}", file=sys.stderr)
         return 2
@@ -210,10 +213,11 @@ def add_audit(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--tables", help="where to write checks.csv and findings.csv (default OUT)")
     p.add_argument("--figures", help="where to write the figures and the page "
                                      "(default OUT/figures)")
-    p.add_argument("--edition", choices=("full", "quotes"), default="full",
+    p.add_argument("--edition", choices=("full", "quotes"), default=None,
                    help="the page's edition: the whole annotated text (full), or only the "
-                        "quoted figures in context (quotes: for publishing an article under "
-                        "copyright)")
+                        "quoted figures in context (quotes). Default: full for an invented "
+                        "case (\"invented\": true in case.json), quotes for any other (an "
+                        "article under copyright is not printed whole unless asked)")
     p.add_argument("--no-figures", action="store_true",
                    help="skip the figures (tables and page only: faster)")
     p.add_argument("--trust", action="store_true", help=TRUST_HELP)
@@ -301,7 +305,11 @@ SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_what_if, 
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m debao_audit",
+    import os
+    # the console script (``debao-audit``, installed with the wheel) or ``python -m debao_audit``
+    prog = ("debao-audit" if os.path.basename(sys.argv[0] or "") == "debao-audit"
+            else "python -m debao_audit")
+    p = argparse.ArgumentParser(prog=prog,
                                 description="debao-audit: the article's figures, checked.",
                                 epilog=EPILOG)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -173,6 +173,9 @@ class Outcome:
     #: interval, when it differs from the one as written (an input written at an edge: 多, 近)
 
     reported_written: str = ""         #: the reported figure as written (filled in by :func:`run`)
+    #: the arithmetic of the implied side with the figures as written (``13.28万 + 1.75万``),
+    #: where it combines several figures: the findings name the inputs as the check uses them
+    implied_from: str = ""
 
     def show(self, iv: Interval | None, point: Decimal | None, written: str = "") -> str:
         """A figure for the table, with the one formatter (:mod:`debao_audit.numbers`): a

@@ -44,6 +44,26 @@ _ZH_REASON = {
 }
 
 
+#: Rules that demote a check on the case author's word (a ``not_same`` reason, an inclusion the
+#: article does not state): the page and the findings say it is the author's judgement.
+AUTHOR_RULES = {
+    "same_quantity": ("the case's author judges these may not count the same thing",
+                      "案例作者判断二者可能并非同一数量"),
+    "inclusion": ("the case's author judges that the article does not say the part is within "
+                  "the whole", "案例作者判断文章并未说明前者包含在后者之中"),
+}
+
+
+def judgement(r: Result) -> str:
+    """Why a context check is not called inconsistent, in a sentence fragment: the rule's
+    reason, said to be the case author's judgement where the author's word demoted it."""
+    reason = r.standing.reason.rstrip(".")
+    said = AUTHOR_RULES.get(r.standing.rule)
+    if said is None:
+        return reason[:1].lower() + reason[1:]
+    return f"{said[0]}: {reason}"
+
+
 # --------------------------------------------------------------------------------------------
 # Which figure of a failing set is the likely error
 # --------------------------------------------------------------------------------------------
@@ -151,11 +171,28 @@ def gap(o: Any) -> tuple[str, str]:
     return pct(rel, places, sign=True), rng
 
 
-def _zh_units(x: str) -> str:
-    for en, zh in ((" person-times", "人次"), (" persons", "人"), (" years", "年"),
-                   (" days", "天")):
-        x = x.replace(en, zh)
-    return x
+def _zh_words(figs: Any = None) -> dict[str, str]:
+    """English display units (``villages``, ``person-times``) → the Chinese measure word: the
+    first word the reader maps to that base unit (the defaults, the common units and the
+    case's own ``units``), so that no English unit is left in a Chinese sentence."""
+    from .written import COMMON_UNITS, MEASURE_WORDS
+    words: dict[str, str] = {"person_time": "人次", "person": "人", "day": "天"}
+    for w, units in MEASURE_WORDS.items():
+        for u in sorted(units) if w else ():
+            words.setdefault(u, w)
+    own = dict(getattr(getattr(figs, "case", None), "units", None) or {})
+    for w, u in list(own.items()) + list(COMMON_UNITS.items()):
+        words.setdefault(u if isinstance(u, str) else u[0], w)
+    return {u.replace("_", "-") + ("s" if not u.endswith("s") else ""): w
+            for u, w in words.items()}
+
+
+def _zh_units(x: str, figs: Any = None) -> str:
+    """A figure as shown, its English unit replaced by the Chinese measure word."""
+    import re
+    words = _zh_words(figs)
+    return re.sub(r" ([a-z][a-z-]*)\b",
+                  lambda m: words.get(m.group(1), m.group(0)), x)
 
 
 def unit_slip(o: Any) -> tuple[str, str] | None:
@@ -171,7 +208,7 @@ def unit_slip(o: Any) -> tuple[str, str] | None:
         for r in (ratio, 1 / ratio):
             if abs(r / factor - 1) < Decimal("0.1"):
                 return (f"the two differ by a factor of {en}, which could be a unit slip",
-                        f"二者相差约一{zh}倍,可能是单位写错")
+                        f"二者相差约一{zh}倍，可能是单位写错")
     return None
 
 
@@ -247,18 +284,23 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
                      else f"the independent figure ({', '.join(ext_w)}) gives {implied}")
                   + f" (gap {_gap_text(g, rng)}).")
             zh = (f"“{lw}”很可能有误：{n}项核验不成立；"
-                  + (f"与独立来源（{'、'.join(ext_w)}）相符的{'和'.join(against_w)}推算出{_zh_units(implied)}"
-                     if against_w else f"独立来源（{'、'.join(ext_w)}）为{implied}")
+                  + (f"与独立来源（{'、'.join(ext_w)}）相符的{'和'.join(against_w)}推算出"
+                     f"{_zh_units(implied, figs)}"
+                     if against_w else f"独立来源（{'、'.join(ext_w)}）为{_zh_units(implied, figs)}")
                   + f"，相差{_gap_zh(g)}" + (f"（范围{_gap_zh(rng)}）" if rng else "") + "。")
         else:
             ws = [_written(figs, c) for c in figures]
             slip = unit_slip(o)
-            en = (f"{', '.join(ws)} do not agree: {checks_word} ({implied} implied against "
-                  f"{_point(r.row()['reported'])}, gap {_gap_text(g, rng)}); the audit cannot "
+            how = f"{o.implied_from} = {implied}" if o.implied_from else f"{implied} implied"
+            how_zh = (f"{o.implied_from} = {_zh_units(implied, figs)}" if o.implied_from
+                      else f"推算为{_zh_units(implied, figs)}")
+            reported = _point(r.row()['reported'])
+            en = (f"{', '.join(ws)} do not agree: {checks_word} ({how} against "
+                  f"{reported}, gap {_gap_text(g, rng)}); the audit cannot "
                   f"tell which figure is off" + (f"; {slip[0]}" if slip else "") + ".")
-            zh = (f"{'、'.join(ws)}相互矛盾：{n}项核验不成立（推算为{_zh_units(implied)}，相差"
-                  f"{_gap_zh(g)}）；无法判断哪一个数字有误" + (f"；{slip[1]}" if slip else "")
-                  + "。")
+            zh = (f"{'、'.join(ws)}相互矛盾：{n}项核验不成立（{how_zh}，对照数字为"
+                  f"{_zh_units(reported, figs)}，相差{_gap_zh(g)}）；无法判断哪一个数字有误"
+                  + (f"；{slip[1]}" if slip else "") + "。")
         rows.append({
             "kind": "likely_error" if likely else "set", "verdict": "inconsistent",
             "figures": ";".join(figures), "written": ";".join(_written(figs, c) for c in figures),
@@ -277,7 +319,6 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
         against = _point(row["reported"])
         implied = _implied(r)
         ws = [_written(figs, c) for c in figures]
-        reason = r.standing.reason.rstrip(".")
         # the implied side is itself one of the figures: name it as written
         own = next((k for k in figures if figs.iv(k) == o.implied), None)
         if own is not None:
@@ -285,20 +326,24 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
             if len(ws) > 2:  # name the figures the comparison leaves out
                 lhs_en = f"{lhs_en} (of {', '.join(ws)})"
                 lhs_zh = f"{lhs_zh}（涉及{'、'.join(ws)}）"
+        elif o.implied_from:  # the arithmetic as the check does it: 13.28万 + 1.75万
+            lhs_en = f"{o.implied_from} = {implied}"
+            lhs_zh = f"{o.implied_from} = {_zh_units(implied, figs)}"
         else:
             lhs_en = f"{', '.join(ws)} imply {implied}"
-            lhs_zh = f"{'、'.join(ws)}推算为{_zh_units(implied)}"
+            lhs_zh = f"{'、'.join(ws)}推算为{_zh_units(implied, figs)}"
         suggested = r.standing.rule == "suggested"
         if suggested:
             en = (f"A suggested relation, not confirmed by the case's author: {lhs_en} against "
                   f"{against} (gap {_gap_text(g, rng)}); it counts for nothing until confirmed.")
-            zh = (f"草稿推测的关系：{lhs_zh}，而对照数字为{against}"
+            zh = (f"草稿推测的关系：{lhs_zh}，而对照数字为{_zh_units(against, figs)}"
                   f"（相差{_gap_zh(g)}）；{_ZH_REASON['suggested']}。")
         else:
             en = (f"A tension, not a proven error: {lhs_en} against {against} "
-                  f"(gap {_gap_text(g, rng)}), but {reason[0].lower() + reason[1:]}.")
-            zh = (f"有出入，但未证实为错误：{lhs_zh}，而对照数字为{against}"
-                  f"（相差{_gap_zh(g)}）；{_ZH_REASON[r.standing.rule]}。")
+                  f"(gap {_gap_text(g, rng)}), but {judgement(r)}.")
+            zh = (f"有出入，但未证实为错误：{lhs_zh}，而对照数字为{_zh_units(against, figs)}"
+                  f"（相差{_gap_zh(g)}）；"
+                  f"{AUTHOR_RULES.get(r.standing.rule, ('', _ZH_REASON[r.standing.rule]))[1]}。")
         rows.append({
             "kind": "suggested" if suggested else "tension", "verdict": "tension",
             "figures": ";".join(figures),

@@ -327,7 +327,7 @@ h1,h2,h3,th,strong,b,.pfig,.pt,.ft{font-weight:700}
 .skip{position:absolute;left:.5rem;top:-10rem;background:#fff;color:#0a4f86;padding:.5rem .8rem;
  border:2px solid #0a4f86;z-index:100}
 .skip:focus{top:.5rem}
-.meta a{overflow-wrap:anywhere}
+.meta a,footer a{overflow-wrap:anywhere}
 .tldr{margin:.8rem 0 0;padding:.5rem .9rem;background:#f6f6f6;border-radius:6px}
 .tldr h2{font-size:1.05rem;margin:.2rem 0}
 .tldr p{margin:.25rem 0}
@@ -713,7 +713,7 @@ def _tension_item(r: _checks.Result, claims: Mapping[str, _data.Claim]) -> str:
             f'<p>reported: {_e(row["reported"])}; implied: {_e(row["implied"])}</p>'
             f'<p><span class="role set">the figures</span> '
             + ", ".join(_fig_link(c, claims) for c in r.check.claims)
-            + f"</p><p>Why it is not called inconsistent: {_e(r.not_same)}</p></li>")
+            + f"</p><p>Why it is not called inconsistent: {_e(_judgement(r))}.</p></li>")
 
 
 def _summary_html(results: Sequence[_checks.Result], claims: Mapping[str, _data.Claim],
@@ -750,11 +750,11 @@ def _summary_html(results: Sequence[_checks.Result], claims: Mapping[str, _data.
         + (f'<h3 id="tensions-h">Tensions ({len(tension_items)}): not proven inconsistent</h3>\n'
            '<ol aria-labelledby="tensions-h">' + "".join(tension_items) + "</ol>\n"
            if tension_items else "")
-        + '<p class="rule">How the likely error is picked: a figure that agrees with an '
-        "independent source (a passing check of equality against it) is taken as right; when "
-        "exactly one figure of a failing set is left unconfirmed, it is the likely error. "
-        "Otherwise the set is flagged as a whole.</p>\n"
-        '<p><a href="#all-checks">All checks, failures and tensions first</a></p>\n'
+        + ('<p class="rule">How the likely error is picked: a figure that agrees with an '
+           "independent source (a passing check of equality against it) is taken as right; when "
+           "exactly one figure of a failing set is left unconfirmed, it is the likely error. "
+           "Otherwise the set is flagged as a whole.</p>\n" if items else "")
+        + '<p><a href="#all-checks">All checks, failures and tensions first</a></p>\n'
         "</section>\n")
 
 
@@ -805,10 +805,21 @@ def table_order(results: Sequence[_checks.Result]) -> list[_checks.Result]:
 
 
 def _note_key(r: _checks.Result) -> str:
+    if r.counts_as == "context" and r.standing.rule in _findings.AUTHOR_RULES:
+        return "author_tension" if r.verdict == "tension" else "author_context"
     return "tension" if r.verdict == "tension" else r.counts_as
 
 
+def _judgement(r: _checks.Result) -> str:
+    j = _findings.judgement(r)
+    return j[:1].upper() + j[1:]
+
+
 _COUNTS_AS_NOTE = {"tension": "tension: the figures disagree but may count different things",
+                   "author_tension": "tension, by the case author's judgement: the figures "
+                                     "disagree but may count different things",
+                   "author_context": "context, by the case author's judgement: not counted as "
+                                     "evidence",
                    "trivial": "trivial: could hardly fail; not evidence",
                    "coincidence": "coincidence: an equality the article never asserts; not evidence"}
 

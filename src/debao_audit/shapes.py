@@ -11,7 +11,10 @@ part_whole         sum(left) ≤ sum(right)  (``inclusion`` required: stated, de
                    not_stated, with ``inclusion_reason``)
 at_most, at_least  left ≤ right, left ≥ right  (not a part and its whole: an order, a bound)
 sum_total          sum(left) = right
-share              left / right × 100 = other (a percentage)
+difference         sum(left) − sum(right) = other  (poor − lifted = remaining; ``inclusion``
+                   as for a part and its whole), derived when ``other`` is empty
+share              sum(left) / sum(right) × 100 = other (a percentage), derived when ``other``
+                   is empty
 compound_growth    (1 + left%)^(1/years) − 1 = right%  (total growth against an annual rate)
 base_from_growth   left / (1 + right%)^years, held against ``other`` when given (else derived)
 per_unit           left / right, held against ``other`` when given (else derived)
@@ -19,6 +22,11 @@ growth_between     (left / right − 1) × 100 = other  (the later level, the ea
 equals             left = right  (a figure stated twice, or against an external figure)
 date_order         left ≤ right  (dates; ``right`` may be the word ``publication``)
 =================  ============================================================================
+
+Optional columns: ``kind`` (the grouping, default from the shape), ``display_unit`` and
+``places``: the unit and decimals every figure of the check is shown in, derived ones included
+(``display_unit=元``, ``places=0``: a per-unit value as ``2,311元``, not ``0.23万元``; ``-``: a
+plain number; a unit starting with 万 or 亿 divides by 10,000 or 100,000,000).
 
 The other columns are the check's words (``title``, ``formula``, ``assumption``,
 ``explanation``; ``{claim_id}`` placeholders are filled with the figures as written) and the
@@ -44,18 +52,21 @@ RELATION_COLUMNS = ("check_id", "shape", "left", "right", "other", "years", "the
 #: (empty or ``confirmed``: the author's; ``suggested``: proposed by ``draft``, counted as
 #: context until the author confirms it).
 OPTIONAL_COLUMNS = ("kind", "display_unit", "places", "status")
-SHAPES = ("part_whole", "sum_total", "share", "compound_growth", "base_from_growth",
+SHAPES = ("part_whole", "sum_total", "difference", "share", "compound_growth", "base_from_growth",
           "per_unit", "growth_between", "equals", "date_order", "at_most", "at_least")
 KINDS = ("growth", "base_year", "share", "part_whole", "per_unit", "population",
          "same_quantity", "timeline", "qualitative", "external")
 THEMES = ("income", "poverty", "funding", "people", "timeline")
 #: The kind of relation each shape is (the figures' and tables' grouping).
-KIND = {"part_whole": "part_whole", "sum_total": "part_whole", "share": "share",
+KIND = {"part_whole": "part_whole", "sum_total": "part_whole", "difference": "part_whole",
+        "share": "share",
         "compound_growth": "growth", "base_from_growth": "base_year", "per_unit": "per_unit",
         "growth_between": "growth", "equals": "same_quantity", "date_order": "timeline",
         "at_most": "qualitative", "at_least": "qualitative"}
 D = Decimal
 _WAN = D(10000)
+#: The scale of a display unit by its first character (万元, 万人, 亿元).
+_SCALE = {"万": _WAN, "亿": D(100000000)}
 
 
 def _ids(text: str) -> tuple[str, ...]:
@@ -76,6 +87,12 @@ def _display(f: Figures, key: str) -> dict[str, Any]:
     return {"unit": unit.replace("_", "-") + ("s" if not unit.endswith("s") else ""), "places": 0}
 
 
+def _as_written(f: Figures, keys: tuple[str, ...], op: str = " + ") -> str:
+    """The figures as written joined by ``op`` (the arithmetic a finding names)."""
+    from .findings import _written
+    return op.join(_written(f, k) for k in keys)
+
+
 def _sum(f: Figures, keys: tuple[str, ...]) -> tuple[Interval, Decimal]:
     iv = f.iv(keys[0])
     for k in keys[1:]:
@@ -85,14 +102,30 @@ def _sum(f: Figures, keys: tuple[str, ...]) -> tuple[Interval, Decimal]:
 
 def _compute(shape: str, left: tuple[str, ...], right: tuple[str, ...], other: tuple[str, ...],
              years: int, shown: dict[str, Any] | None = None) -> Callable[[Figures], Outcome]:
-    def _display_of(f: Figures, key: str) -> dict[str, Any]:
+    def _shown_as(f: Figures, key: str, **default: Any) -> dict[str, Any]:
+        """How the check's figures are shown: the row's ``display_unit``/``places`` where it
+        gives them, else ``key``'s unit (``default`` overriding it: a derived figure's)."""
         d = _display(f, key) if shown is None or "unit" not in shown else {}
+        if shown is None or "unit" not in shown:
+            d.update(default)
         d.update(shown or {})
-        if shown is not None and d.get("unit") == "万元":
-            d.setdefault("scale", _WAN)
+        if shown is not None and "unit" in shown:
+            d.setdefault("scale", _SCALE.get(str(d["unit"])[:1], D(1)) if len(str(d["unit"])) > 1
+                         else D(1))
+        return d
+
+    def _display_of(f: Figures, key: str) -> dict[str, Any]:
+        d = _shown_as(f, key)
         if key not in f.claims:
             d["reported_label"] = "independent"
         return d
+
+    def _pct(**default: Any) -> dict[str, Any]:
+        """A percentage's display: 2 places unless the row asks for others."""
+        return {"unit": "%", "places": int((shown or {}).get("places", default.get("places", 2)))}
+
+    def terms(f: Figures, keys: tuple[str, ...]) -> str:
+        return _as_written(f, keys) if len(keys) > 1 else ""
 
     def fn(f: Figures) -> Outcome:
         if shape == "date_order":
@@ -104,10 +137,21 @@ def _compute(shape: str, left: tuple[str, ...], right: tuple[str, ...], other: t
         if shape == "part_whole":
             iv, pt = _sum(f, left)
             w, wp = _sum(f, right)
-            return le(iv, pt, w, wp, **_display_of(f, right[0]))
+            return le(iv, pt, w, wp, implied_from=terms(f, left), **_display_of(f, right[0]))
         if shape == "sum_total":
             iv, pt = _sum(f, left)
-            return eq(iv, pt, f.iv(right[0]), f.pt(right[0]), **_display_of(f, right[0]))
+            return eq(iv, pt, f.iv(right[0]), f.pt(right[0]), implied_from=terms(f, left),
+                      **_display_of(f, right[0]))
+        if shape == "difference":
+            a, pa = _sum(f, left)
+            b, pb = _sum(f, right)
+            from_ = f"{_as_written(f, left)} − {_as_written(f, right, ' − ')}"
+            if len(left) > 1:
+                from_ = f"({_as_written(f, left)}) − {_as_written(f, right, ' − ')}"
+            if other:
+                return eq(a - b, pa - pb, f.iv(other[0]), f.pt(other[0]), implied_from=from_,
+                          **_display_of(f, other[0]))
+            return derived(a - b, pa - pb, implied_from=from_, **_shown_as(f, left[0]))
         if shape in ("at_most", "at_least"):
             rel = le if shape == "at_most" else _ge
             return rel(f.iv(left[0]), f.pt(left[0]), f.iv(right[0]), f.pt(right[0]),
@@ -118,22 +162,28 @@ def _compute(shape: str, left: tuple[str, ...], right: tuple[str, ...], other: t
         if shape == "share":
             num, p_num = _sum(f, left)
             den, p_den = _sum(f, right)
-            return eq(num / den * HUNDRED, p_num / p_den * HUNDRED, f.iv(other[0]),
-                      f.pt(other[0]), unit="%", places=2)
+            num_t, den_t = _as_written(f, left), _as_written(f, right)
+            from_ = (f"({num_t})" if len(left) > 1 else num_t) + " ÷ " + (
+                f"({den_t})" if len(right) > 1 else den_t)
+            if other:
+                return eq(num / den * HUNDRED, p_num / p_den * HUNDRED, f.iv(other[0]),
+                          f.pt(other[0]), implied_from=from_, **_pct())
+            return derived(num / den * HUNDRED, p_num / p_den * HUNDRED, implied_from=from_,
+                           **_pct(places=1))
         if shape == "compound_growth":
             n = D(years)
             iv = ((ONE + f.iv(left[0]) / HUNDRED) ** (D(1) / n) - ONE) * HUNDRED
             pt = ((1 + f.pt(left[0]) / HUNDRED) ** (D(1) / n) - 1) * HUNDRED
-            return eq(iv, pt, f.iv(right[0]), f.pt(right[0]), unit="%", places=2)
+            return eq(iv, pt, f.iv(right[0]), f.pt(right[0]), **_pct())
         if shape == "growth_between":
             iv = (f.iv(left[0]) / f.iv(right[0]) - ONE) * HUNDRED
             pt = (f.pt(left[0]) / f.pt(right[0]) - 1) * HUNDRED
-            return eq(iv, pt, f.iv(other[0]), f.pt(other[0]), unit="%", places=2)
+            return eq(iv, pt, f.iv(other[0]), f.pt(other[0]), **_pct())
         if shape == "base_from_growth":
             factor = ONE + f.iv(right[0]) / HUNDRED
             iv = f.iv(left[0]) / factor ** years
             pt = f.pt(left[0]) / (1 + f.pt(right[0]) / HUNDRED) ** years
-            disp = _display(f, left[0])
+            disp = _shown_as(f, left[0])
             if other:
                 return eq(iv, pt, f.iv(other[0]), f.pt(other[0]), **disp)
             return derived(iv, pt, **disp)
@@ -141,14 +191,19 @@ def _compute(shape: str, left: tuple[str, ...], right: tuple[str, ...], other: t
             num, p_num = _sum(f, left)
             den, p_den = _sum(f, right)
             iv, pt = num / den, p_num / p_den
+            num_t, den_t = _as_written(f, left), _as_written(f, right)
+            from_ = (f"({num_t})" if len(left) > 1 else num_t) + " ÷ " + (
+                f"({den_t})" if len(right) > 1 else den_t)
             if other:
-                return eq(iv, pt, f.iv(other[0]), f.pt(other[0]), **_display_of(f, other[0]))
+                return eq(iv, pt, f.iv(other[0]), f.pt(other[0]), implied_from=from_,
+                          **_display_of(f, other[0]))
             unit_of = (lambda k: f.claims[k].unit if k in f.claims else f.external[k].unit)
             if unit_of(left[0]) == unit_of(right[0]):  # a ratio of like figures: a plain number
-                return derived(iv, pt, unit="", places=2)
+                return derived(iv, pt, implied_from=from_, **_shown_as(f, left[0], unit="",
+                                                                       places=2, scale=D(1)))
             disp = _display(f, left[0])
-            disp["places"] = max(disp.get("places", 0), 1)
-            return derived(iv, pt, **disp)
+            return derived(iv, pt, implied_from=from_, **_shown_as(
+                f, left[0], places=max(disp.get("places", 0), 1)))
         raise ValueError(shape)
     return fn
 
@@ -176,7 +231,7 @@ def compile_rows(rows: list[dict[str, str]], path: Path, known: set[str] | None 
         if r["theme"] not in THEMES:
             raise bad("theme", f"one of {', '.join(THEMES)}", r["theme"])
         left, right, other = _ids(r["left"]), _ids(r["right"]), _ids(r["other"])
-        need_other = shape in ("share", "growth_between")
+        need_other = shape == "growth_between"
         if not left:
             raise bad("left", "at least one claim or external id")
         if not right:
@@ -196,7 +251,8 @@ def compile_rows(rows: list[dict[str, str]], path: Path, known: set[str] | None 
                 for k in ids:
                     if k not in known and not (col == "right" and k == "publication"):
                         raise bad(col, "a claim or external id of the case", k)
-        if shape == "part_whole" and r["inclusion"] not in ("stated", "definition", "not_stated"):
+        if (shape in ("part_whole", "difference")
+                and r["inclusion"] not in ("stated", "definition", "not_stated")):
             raise bad("inclusion", "stated, definition or not_stated (a part-whole check says "
                       "whether the article states the inclusion)", r["inclusion"])
         for col in ("title", "formula", "assumption", "explanation"):
@@ -211,7 +267,9 @@ def compile_rows(rows: list[dict[str, str]], path: Path, known: set[str] | None 
             raise bad("kind", f"one of {', '.join(KINDS)}", kind)
         shown: dict[str, Any] | None = None
         if r.get("display_unit") is not None and (r.get("display_unit") or r.get("places")):
-            shown = {"unit": "" if r["display_unit"] == "-" else r["display_unit"]}
+            shown = {}
+            if r["display_unit"]:  # places alone keep the figures' own unit
+                shown["unit"] = "" if r["display_unit"] == "-" else r["display_unit"]
             if r.get("places"):
                 try:
                     shown["places"] = int(r["places"])
@@ -222,7 +280,8 @@ def compile_rows(rows: list[dict[str, str]], path: Path, known: set[str] | None 
                 r["check_id"], kind=kind, theme=r["theme"], claims=claims,
                 formula=r["formula"], assumption=r["assumption"], explanation=r["explanation"],
                 title=r["title"], not_same=r["not_same"],
-                inclusion=r["inclusion"] if shape == "part_whole" else (r["inclusion"] or ""),
+                inclusion=(r["inclusion"] if shape in ("part_whole", "difference")
+                           else (r["inclusion"] or "")),
                 inclusion_reason=r["inclusion_reason"], assumes=_ids(r["assumes"]),
                 restates=r["restates"], strength="coincidence" if r["coincidence"] else "",
                 strength_reason=r["coincidence"],

@@ -71,7 +71,11 @@ __all__ = [
 REPO_ROOT = _data.ROOT  # the source tree, or DEBAO_AUDIT_ROOT for an installed wheel
 # Outputs follow the one output setting (DEBAO_AUDIT_OUTPUT, read by debao_audit.data).
 FIGURES_DIR = _data.FIGURES
-FONT_DIR = REPO_ROOT / "fonts"
+#: The font subsets: package data (``debao_audit/fonts``, in the source tree a link to the
+#: repository's ``fonts/``), so an installed wheel finds them wherever it runs; the root's
+#: ``fonts/`` where the package has none (an older wheel under ``DEBAO_AUDIT_ROOT``).
+_PACKAGE_FONTS = (Path(__file__).resolve().parent / "fonts").resolve()
+FONT_DIR = _PACKAGE_FONTS if (_PACKAGE_FONTS / "OFL.txt").is_file() else REPO_ROOT / "fonts"
 
 #: Family name inside the shipped subset (renamed from Noto Sans CJK SC).
 FONT_FAMILY = "DebaoAudit Sans CJK SC"
