@@ -54,7 +54,9 @@ def repo(tmp_path: Path) -> Path:
     r = tmp_path / "repo"
     (r / "tools").mkdir(parents=True)
     (r / "notebooks").mkdir()
-    for f in ("tools/build.py", "tools/write_gallery.py", "README.md", "requirements.lock"):
+    (r / "docs").mkdir()
+    for f in ("tools/build.py", "tools/write_gallery.py", "README.md", "docs/design.md",
+              "docs/figures.md", "requirements.lock"):
         shutil.copy(ROOT / f, r / f)
     shutil.copytree(ROOT / "data", r / "data", ignore=shutil.ignore_patterns("processed"))
     _notebook(r / "notebooks" / "00-a.ipynb", "a", "1")

@@ -41,11 +41,14 @@ def repo(tmp_path: Path) -> Path:
     (r / "tools").mkdir(parents=True)
     (r / "notebooks").mkdir()
     (r / "figures").mkdir()
-    for f in ("tools/build.py", "tools/write_gallery.py", "README.md", "requirements.lock"):
+    (r / "docs").mkdir()
+    for f in ("tools/build.py", "tools/write_gallery.py", "README.md", "docs/design.md",
+              "docs/figures.md", "requirements.lock"):
         shutil.copy(ROOT / f, r / f)
     shutil.copytree(ROOT / "data", r / "data", ignore=shutil.ignore_patterns("processed"))
     shutil.copy(ROOT / "notebooks" / "00-read-the-article.ipynb", r / "notebooks" / "00-a.ipynb")
     (r / "figures" / "kept.csv").write_text("x\n1\n")
+    (r / "docs" / "cases.md").write_text("# written by hand, not by the build\n")
     (tmp_path / "outside.txt").write_text("not the build's")
     return r
 
@@ -74,6 +77,8 @@ CRAFTED = {
     "the runner": ("notebooks/99-gone.ipynb", "tools/build.py"),
     "the manifest": ("notebooks/99-gone.ipynb", "build-manifest.json"),
     "a figure from the gallery": ("gallery", "figures/kept.csv"),
+    "a docs page the gallery does not render": ("gallery", "docs/cases.md"),
+    "a rendered docs page from a notebook": ("notebooks/99-gone.ipynb", "docs/design.md"),
     "a step that is a data file": ("data/claims.csv", "data/claims.csv"),
     "a step outside": ("../outside.txt", "figures/kept.csv"),
     # a case step (cases/<slug>) writes only under its own two output directories
@@ -109,6 +114,18 @@ def test_a_symlinked_output_directory_is_not_followed_out(repo: Path) -> None:
     (repo / "figures").symlink_to("data", target_is_directory=True)
     (repo / "build-manifest.json").write_text(json.dumps(
         {"steps": {"notebooks/99-gone.ipynb": _record({"figures/claims.csv": "0" * 64})}}))
+    before = _snapshot(repo)
+    r = _build(repo)
+    assert r.returncode == 2 and "symlinks followed" in r.stderr, r.stderr
+    assert _snapshot(repo) == before
+
+
+def test_a_symlinked_docs_directory_is_not_followed_out(repo: Path) -> None:
+    """``docs`` pointing at ``data``: the gallery's docs/design.md would land on an input."""
+    shutil.rmtree(repo / "docs")
+    (repo / "docs").symlink_to("data", target_is_directory=True)
+    (repo / "build-manifest.json").write_text(json.dumps(
+        {"steps": {"gallery": _record({"docs/design.md": "0" * 64})}}))
     before = _snapshot(repo)
     r = _build(repo)
     assert r.returncode == 2 and "symlinks followed" in r.stderr, r.stderr

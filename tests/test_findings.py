@@ -185,6 +185,13 @@ def test_readme_renders_the_committed_tables():
     block = findings.readme_block(committed, table, context=write_gallery.README_CONTEXT).replace(
         "{claims}", str(len(data.load_claims())))
     assert block in readme
+    # the rules behind the counts, with how many checks each decides, on the design page
+    design = (ROOT / "docs" / "design.md").read_text(encoding="utf-8")
+    rules = findings.rules_table(table)
+    assert rules in design and "](docs/design.md#what-a-check-weighs-the-rules)" in block
+    for rule in checks.RULES:
+        n = int((table["rule"] == rule.name).sum())
+        assert f"| `{rule.name}` | {rule.counts_as} | {rule.statement} | {n} |" in rules
     sentence = findings.headline_sentence(committed, table)
     assert sentence.startswith("1 figure is likely wrong (9.2%); 2 of ")
 

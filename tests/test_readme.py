@@ -1,5 +1,5 @@
-"""The README's gallery, figures and notebook list are current; docs/data.md describes every
-data file."""
+"""The README's findings, the rules table of docs/design.md and the gallery of docs/figures.md
+are current; the README lists every notebook and docs/data.md describes every data file."""
 
 import subprocess
 import sys

@@ -4,8 +4,8 @@ what was found; exit code 2, no traceback, and the site already there unchanged 
 half-written, no temporary directory left beside it).
 
 A scratch copy of the inputs the site reads (two notebooks, one worked solution, the glossary,
-the README, the committed figures and processed data) is made in a temporary directory, one
-thing in it is broken, and the site is rebuilt over one already there.  The site
+the gallery page docs/figures.md, the committed figures and processed data) is made in a
+temporary directory, one thing in it is broken, and the site is rebuilt over one already there.  The site
 builder runs in this process (imported once), pointed at the copy.  A really full disk is in
 test_full_disk.py (slow, needs root).
 """
@@ -51,7 +51,8 @@ def _inputs(base: Path) -> Path:
         shutil.copy(ROOT / "notebooks" / rel, base / "notebooks" / rel)
     shutil.copytree(ROOT / "figures", base / "figures")
     shutil.copytree(ROOT / "data" / "processed", base / "data" / "processed")
-    shutil.copy(ROOT / "README.md", base / "README.md")
+    (base / "docs").mkdir()
+    shutil.copy(ROOT / "docs" / "figures.md", base / "docs" / "figures.md")
     (base / "fonts").mkdir()
     for font in FONT_FILES.values():
         shutil.copy(font, base / "fonts" / Path(font).name)
@@ -61,7 +62,7 @@ def _inputs(base: Path) -> Path:
 def _point_at(site, monkeypatch, base: Path) -> None:
     monkeypatch.setattr(site, "NOTEBOOKS", base / "notebooks")
     monkeypatch.setattr(site, "GLOSSARY", base / "notebooks" / "glossary.md")
-    monkeypatch.setattr(site, "README", base / "README.md")
+    monkeypatch.setattr(site, "GALLERY", base / "docs" / "figures.md")
     monkeypatch.setattr(data, "FIGURES", base / "figures")
     monkeypatch.setattr(site, "FONT_FILES", {key: base / "fonts" / Path(font).name
                                              for key, font in FONT_FILES.items()})
@@ -151,8 +152,8 @@ def _checks_without_verdicts(base: Path) -> None:
     (base / "data" / "processed" / "checks.csv").write_text("title,reported,implied\na,1,2\n")
 
 
-def _readme_without_gallery(base: Path) -> None:
-    p = base / "README.md"
+def _page_without_gallery(base: Path) -> None:
+    p = base / "docs" / "figures.md"
     text = p.read_text(encoding="utf-8")
     start, end = text.index("<!-- gallery -->"), text.index("<!-- /gallery -->")
     p.write_text(text[:start] + text[end:], encoding="utf-8")
@@ -236,14 +237,15 @@ CASES = {
         r"run make"),
     "a gallery figure missing": (
         _remove("figures/income_growth.svg"),
-        r"\S+/figures/income_growth\.svg: in the README gallery but not built: run make"),
-    "a README without its gallery": (
-        _readme_without_gallery,
-        r"\S+/README\.md: expected a gallery block \(<!-- gallery --> \.\.\. <!-- /gallery -->\) "
+        r"\S+/figures/income_growth\.svg: in the gallery \(docs/figures\.md\) but not built: "
+        r"run make"),
+    "the gallery page without its gallery": (
+        _page_without_gallery,
+        r"\S+/docs/figures\.md: expected a gallery block \(<!-- gallery --> \.\.\. <!-- /gallery -->\) "
         r"naming figures/NAME\.png; got none: run make"),
-    "the README missing": (
-        _remove("README.md"),
-        r"cannot read \S+/README\.md \(No such file or directory\)"),
+    "the gallery page missing": (
+        _remove("docs/figures.md"),
+        r"cannot read \S+/docs/figures\.md \(No such file or directory\)"),
     "findings not in UTF-8": (
         _write("data/processed/findings.csv", b"statement_en,statement_zh\n\xff\xfe,x\n"),
         r"\S+/data/processed/findings\.csv, byte 26: expected UTF-8 text \(CSV\); got "

@@ -11,10 +11,10 @@ The graph
     (``cases/<slug>/``, see ``debao_audit.case``) is a step too: its audit
     (``python -m debao_audit audit``) writes its tables under ``data/processed/cases/<slug>/``
     and its figures and page under ``figures/cases/<slug>/``; its inputs are the case folder,
-    the package and the fonts.  The README gallery (``tools/write_gallery.py``) is one more
-    step, after the notebooks.  No notebook reads
-    another's outputs (checked on every run: reading a committed output is an error), so all
-    steps that need to run run in parallel, one per core.
+    the package and the fonts.  The gallery (``tools/write_gallery.py``: the rendered blocks of
+    the README and the docs pages, ``GALLERY_OUTPUTS``) is one more step, after the notebooks.
+    No notebook reads another's outputs (checked on every run: reading a committed output is
+    an error), so all steps that need to run run in parallel, one per core.
 
 All or nothing
     Every step writes into its own directory under ``.build/stage-<pid>/`` (through the one output
@@ -35,10 +35,11 @@ Confined to the outputs
     The build writes, renames and deletes only the declared output set: a notebook step its own
     executed notebook and files under ``figures/`` and ``data/processed/``, a case step files
     under its own ``data/processed/cases/<slug>/`` and ``figures/cases/<slug>/``, the gallery
-    step ``README.md``, and the build's own ``build-manifest.json`` and ``.build/``.  Every path is
-    checked (relative, normal, its directory resolved with symlinks followed) before anything is
-    done: a manifest or journal naming anything else, or a notebook writing anything else, is
-    refused with one line and nothing changes.
+    step ``README.md``, ``docs/design.md`` and ``docs/figures.md``, and the build's own
+    ``build-manifest.json`` and ``.build/``.  Every path is checked (relative, normal, its
+    directory resolved with symlinks followed) before anything is done: a manifest or journal
+    naming anything else, or a notebook writing anything else, is refused with one line and
+    nothing changes.
 
 The manifest (committed)
     What each step last read and wrote, as content hashes, is kept in ``build-manifest.json``
@@ -101,6 +102,8 @@ def set_output(path: str | None) -> None:
     JOURNAL, LOCK = STATE_DIR / "commit.json", STATE_DIR / "lock"
 NOTEBOOK_DIR = ROOT / "notebooks"
 README = ROOT / "README.md"
+#: What the gallery step writes: the pages whose blocks tools/write_gallery.py renders.
+GALLERY_OUTPUTS = ("README.md", "docs/design.md", "docs/figures.md")
 #: Files every step depends on besides what it reads: the pinned environment and this runner.
 ALWAYS = ("requirements.lock", "tools/build.py")
 #: Committed output locations (relative to the output root); reading these from a step is an
@@ -137,7 +140,7 @@ def output_problem(step: str, rel: object) -> str | None:
     """Why ``rel`` is not an output ``step`` may write (None: it may).
 
     A notebook step writes its own executed notebook and files under ``figures/`` and
-    ``data/processed/``; the gallery step writes ``README.md``.  The path must be relative and
+    ``data/processed/``; the gallery step writes ``GALLERY_OUTPUTS``.  The path must be relative and
     normal (no ``..``, no ``.``, no empty or hidden parts), and its directory must resolve, symlinks
     followed, to the same place under the output root: never an input, never outside."""
     if not isinstance(rel, str):
@@ -146,8 +149,8 @@ def output_problem(step: str, rel: object) -> str | None:
     if not rel or rel.startswith("/") or not all(_SAFE_PART.fullmatch(p) for p in parts):
         return "a normal relative path (no '..', '.', leading '/', hidden or empty parts)"
     if step == "gallery":
-        allowed = rel == "README.md"
-        where = "README.md"
+        allowed = rel in GALLERY_OUTPUTS
+        where = " or ".join(GALLERY_OUTPUTS)
     elif _CASE_STEP.fullmatch(step):
         slug = step.split("/", 1)[1]
         allowed = (len(parts) > 4 and parts[:4] == ["data", "processed", "cases", slug]) or (
@@ -162,7 +165,9 @@ def output_problem(step: str, rel: object) -> str | None:
     target = OUT / rel
     try:
         inside = target.parent.resolve().is_relative_to(OUT_R)
-        if inside and rel != "README.md" and rel != step:
+        if inside and rel in GALLERY_OUTPUTS:  # its own directory, not one a symlink names
+            inside = target.parent.resolve() == OUT_R / Path(rel).parent
+        elif inside and rel != step:
             inside = any(target.parent.resolve().is_relative_to(OUT_R / d) for d in OUTPUT_DIRS)
     except (OSError, RuntimeError):
         inside = False
@@ -576,20 +581,32 @@ def _cell_error(path: Path, nb, e) -> str:
 
 
 def run_gallery(stage: Path) -> dict:
-    """The README with its gallery block rewritten, into ``stage``."""
+    """The README and the docs pages with their rendered blocks rewritten, into ``stage``."""
     sys.path.insert(0, str(ROOT / "tools"))
     import write_gallery
 
-    new = write_gallery.render(README.read_text(encoding="utf-8"))
+    pages = {}
+    for rel in GALLERY_OUTPUTS:
+        try:
+            text = (ROOT / rel).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise BuildError(f"{rel}: expected a UTF-8 page with its rendered blocks; got "
+                             f"{e.__class__.__name__}: {e}") from None
+        try:
+            pages[rel] = write_gallery.render_page(rel, text)
+        except SystemExit as e:
+            raise BuildError(str(e)) from None
     stage.mkdir(parents=True)
-    with _writing(stage / "README.md"):
-        (stage / "README.md").write_text(new, encoding="utf-8")
+    for rel, new in pages.items():
+        (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+        with _writing(stage / rel):
+            (stage / rel).write_text(new, encoding="utf-8")
     deps = sorted({*ALWAYS, "tools/write_gallery.py",
                    *(str(p.relative_to(ROOT)) for pkg in ("debao_audit", "debao_case")
                      for p in (ROOT / "src" / pkg).rglob("*.py")),
                    *(str(p.relative_to(ROOT)) for p in (ROOT / "data").rglob("*")
                      if p.is_file() and "processed" not in p.parts)})
-    return {"deps": deps, "outputs": ["README.md"]}
+    return {"deps": deps, "outputs": list(GALLERY_OUTPUTS)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -703,7 +720,7 @@ def _journal_target_problem(dst: object) -> str | None:
         return None
     if not isinstance(dst, str):
         return "a relative path (a string)"
-    step = dst if _STEP_NAME.fullmatch(dst) else "gallery" if dst == "README.md" else "notebooks/00-x.ipynb"
+    step = dst if _STEP_NAME.fullmatch(dst) else "gallery" if dst in GALLERY_OUTPUTS else "notebooks/00-x.ipynb"
     return output_problem(step, dst)
 
 

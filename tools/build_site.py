@@ -7,8 +7,8 @@ What goes in, all of it already built by ``make`` (nothing is re-executed here):
   look) without its CDN scripts (require.js, MathJax, mermaid: the notebooks use none of them,
   and the site must work offline), each with a bar linking back to the index and to its
   neighbours -> ``site/notebooks/NN-name.html``;
-* the gallery: the figures' PNGs, in the README gallery's order, with each figure's finding as
-  the README states it -> ``site/figures/*.png``;
+* the gallery: the figures' PNGs, in the order of the gallery in ``docs/figures.md``, with each
+  figure's finding as that page states it -> ``site/figures/*.png``;
 * the annotated article page (self-contained) -> ``site/figures/annotated_article.html``, where
   notebook 07's frame expects it.  Two editions: the **public** one (the default) replaces the
   article's text by its quoted figures in context, each quote with its marks and a link to the
@@ -55,7 +55,9 @@ from debao_audit.style import FONT_FILES, read_titles
 
 ROOT = data.ROOT
 NOTEBOOKS = ROOT / "notebooks"
-README = ROOT / "README.md"
+#: The gallery page: its gallery block (written by tools/write_gallery.py) gives the figures'
+#: order and findings.
+GALLERY = ROOT / "docs" / "figures.md"
 DEFAULT_OUT = data.FIGURES.parent / "site"
 SITE_FONT = "DebaoAudit Site CJK"
 #: Size budgets (bytes): the index with everything it loads, and any page with everything it loads.
@@ -239,9 +241,9 @@ def notebook_title(nb: dict, path: Path) -> tuple[str, str]:
 
 
 def gallery() -> list[tuple[str, str]]:
-    """(figure name, finding) in the README gallery's order; the README's gallery block is
+    """(figure name, finding) in the gallery's order; the gallery block of docs/figures.md is
     written from the figures' computed findings by tools/write_gallery.py."""
-    text = README.read_text(encoding="utf-8")
+    text = GALLERY.read_text(encoding="utf-8")
     block = text.partition("<!-- gallery -->")[2].partition("<!-- /gallery -->")[0]
     out: list[tuple[str, str]] = []
     for line in block.splitlines():
@@ -749,13 +751,13 @@ def _build_locked(out: Path, figures_dir: Path, full_text: bool, solutions: bool
         figs = []
         listed = gallery()
         if not listed:
-            raise SiteError(f"{README}: expected a gallery block (<!-- gallery --> ... "
+            raise SiteError(f"{GALLERY}: expected a gallery block (<!-- gallery --> ... "
                             "<!-- /gallery -->) naming figures/NAME.png; got none: run make")
         for name, finding in listed:
             for ext in ("png", "svg", "csv"):
                 src = figures_dir / f"{name}.{ext}"
                 if not src.is_file():
-                    raise SystemExit(f"{src}: in the README gallery but not built: run make")
+                    raise SystemExit(f"{src}: in the gallery (docs/figures.md) but not built: run make")
                 shutil.copyfile(src, tmp / "figures" / src.name)
             png = figures_dir / f"{name}.png"
             try:

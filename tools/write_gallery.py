@@ -1,14 +1,20 @@
-"""Write the README's gallery (between the gallery markers) from the figures' own findings.
+"""Write the rendered blocks of the README and the docs pages from the data: the README's
+findings (between the findings markers), the rules table of docs/design.md (between the rules
+markers) and the gallery of docs/figures.md (between the gallery markers).
 
 The gallery lists ``debao_audit.figures.GALLERY`` in order (the findings scorecard first); the
 appendix figures are linked below it.  Each figure's one-line finding is computed by
-``debao_audit.figures.finding`` from the data, so the README never repeats a number by hand.
-``--check`` exits 1 if the README is out of date (tests/test_readme.py does the same).
+``debao_audit.figures.finding`` from the data, so no page repeats a number by hand.  The
+findings and the rules are rendered by ``debao_audit.findings`` from the same tables notebook 02
+writes.  ``--check`` exits 1 if any page is out of date (tests/test_readme.py does the same).
+Only the text between the markers is written; the rest of each page is prose.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 from debao_audit import checks, figures
@@ -17,60 +23,102 @@ ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 START, END = "<!-- gallery -->", "<!-- /gallery -->"
 FSTART, FEND = "<!-- findings -->", "<!-- /findings -->"
+RSTART, REND = "<!-- rules -->", "<!-- /rules -->"
 #: Derived figures whose notes the README states beside the findings.
 README_CONTEXT = ("income_growth_vs_key_counties",)
 
 
+@cache
+def _results():
+    figs = checks.load_figures()
+    return figs, checks.run(figs)
+
+
 def findings_block() -> str:
-    """README "What the notebooks find", rendered by findings.readme_block from the same
-    tables notebook 02 writes (computed here; tests hold them equal to data/processed/)."""
+    """README "What it finds", rendered by findings.readme_block from the same tables
+    notebook 02 writes (computed here; tests hold them equal to data/processed/)."""
     from debao_audit import data, findings
 
-    figs = checks.load_figures()
-    results = checks.run(figs)
+    figs, results = _results()
     block = findings.readme_block(findings.build(figs, results), checks.results_frame(results),
                                   context=README_CONTEXT)
     return "\n".join([FSTART, "", block.replace("{claims}", str(len(data.load_claims()))),
-                       "", FEND])
+                      "", FEND])
+
+
+def rules_block() -> str:
+    """docs/design.md's table of the rules of what a check weighs, with their counts."""
+    from debao_audit import findings
+
+    _, results = _results()
+    return "\n".join([RSTART, "", findings.rules_table(checks.results_frame(results)), "", REND])
 
 
 def gallery() -> str:
-    figs = checks.load_figures()
-    results = checks.run(figs)
+    """docs/figures.md's gallery: links relative to docs/."""
+    figs, results = _results()
     lines = [START, "", "| figure | finding |", "|---|---|"]
     for name in figures.GALLERY:
         text = figures.finding(name, figs, results).replace("|", "\\|")
-        lines.append(f"| [<img src=\"figures/{name}.png\" width=\"260\" alt=\"{name}: {text.replace(chr(34), '&quot;')}\">]"
-                     f"(figures/{name}.png) | **{name}**: {text}. [SVG](figures/{name}.svg), "
-                     f"[data](figures/{name}.csv) |")
+        lines.append(f"| [<img src=\"../figures/{name}.png\" width=\"260\" alt=\"{name}: {text.replace(chr(34), '&quot;')}\">]"
+                     f"(../figures/{name}.png) | **{name}**: {text}. [SVG](../figures/{name}.svg), "
+                     f"[data](../figures/{name}.csv) |")
     lines.append("")
     what = {"appendix_all_checks": "every check on one chart",
             "funding_increase": "fiscal funds 2019 to 2020 and the never-falling path"}
     for name in figures.APPENDIX:
         lines.append(f"Appendix, {what.get(name, name.replace('_', ' '))}: "
-                     f"[`figures/{name}.png`](figures/{name}.png) "
-                     f"([SVG](figures/{name}.svg), [data](figures/{name}.csv)).")
-    lines += ["", "The annotated article: [`figures/annotated_article.html`](figures/annotated_article.html) "
+                     f"[`figures/{name}.png`](../figures/{name}.png) "
+                     f"([SVG](../figures/{name}.svg), [data](../figures/{name}.csv)).")
+    lines += ["", "The annotated article: [`figures/annotated_article.html`](../figures/annotated_article.html) "
               "(open it in a browser; click or Tab to a figure, Esc closes its note).", "", END]
     return "\n".join(lines)
 
 
-def _between(readme: str, start: str, end: str, block: str) -> str:
-    head, _, rest = readme.partition(start)
-    _, _, tail = rest.partition(end)
-    if not rest:
-        raise SystemExit(f"{README}: no {start} marker")
+#: Each page the gallery step writes (relative to the checkout) and its blocks.
+PAGES: dict[str, tuple[tuple[str, str, Callable[[], str]], ...]] = {
+    "README.md": ((FSTART, FEND, findings_block),),
+    "docs/design.md": ((RSTART, REND, rules_block),),
+    "docs/figures.md": ((START, END, gallery),),
+}
+
+
+def _between(text: str, start: str, end: str, block: str, page: str) -> str:
+    head, _, rest = text.partition(start)
+    _, found, tail = rest.partition(end)
+    if not rest or not found:
+        raise SystemExit(f"{page}: expected the markers {start} ... {end}; got none")
     return head + block + tail
 
 
+def render_page(page: str, text: str) -> str:
+    """``text`` (the page ``page``) with each of its blocks rewritten."""
+    for start, end, block in PAGES[page]:
+        text = _between(text, start, end, block(), page)
+    return text
+
+
 def render(readme: str) -> str:
-    return _between(_between(readme, START, END, gallery()), FSTART, FEND, findings_block())
+    """The README with its findings block rewritten."""
+    return render_page("README.md", readme)
+
+
+def _read(page: str) -> str:
+    try:
+        return (ROOT / page).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise SystemExit(f"{ROOT / page}: expected a UTF-8 page with its rendered blocks; "
+                         f"got {e.__class__.__name__}: {e}") from None
 
 
 if __name__ == "__main__":
-    current = README.read_text(encoding="utf-8")
-    new = render(current)
-    if "--check" in sys.argv[1:]:
-        sys.exit(0 if new == current else "README gallery is out of date: run make")
-    if new != current:
-        README.write_text(new, encoding="utf-8")
+    stale = []
+    for page in PAGES:
+        current = _read(page)
+        new = render_page(page, current)
+        if new != current:
+            stale.append(page)
+            if "--check" not in sys.argv[1:]:
+                (ROOT / page).write_text(new, encoding="utf-8")
+    if "--check" in sys.argv[1:] and stale:
+        sys.exit(f"{', '.join(stale)} out of date: run make")

@@ -452,7 +452,7 @@ class Rule:
 
 
 #: The rules, in the order they are applied: the first that matches decides what a check
-#: weighs.  README and notebook 02 render this table; :func:`classify` applies it.
+#: weighs.  docs/design.md and notebook 02 render this table; :func:`classify` applies it.
 RULES: tuple[Rule, ...] = (
     Rule("derived", "derived",
          "The relation only yields a figure (an implied base year, a per-unit value): nothing "

@@ -412,7 +412,7 @@ def _read_rows(path: Path, required: Sequence[str],
     return rows
 
 
-#: The claim period grammar (see the README): unstated | YYYY | YYYY–YYYY | YYYY-MM–YYYY-MM |
+#: The claim period grammar (see docs/design.md): unstated | YYYY | YYYY–YYYY | YYYY-MM–YYYY-MM |
 #: publication | YYYY–publication, with an en dash.
 PERIOD_RE = re.compile(r"^(?:(?P<unstated>unstated)|(?P<publication>publication)|(?P<year>\d{4})"
                        r"|(?P<y0>\d{4})–(?P<y1>\d{4})|(?P<m0>\d{4}-\d{2})–(?P<m1>\d{4}-\d{2})"

@@ -442,9 +442,10 @@ def write_tables(checks_table: pd.DataFrame, findings_table: pd.DataFrame) -> No
 
 def readme_block(found: pd.DataFrame, checks_table: pd.DataFrame,
                  context: Sequence[str] = ()) -> str:
-    """The README's "What the notebooks find", rendered from the two tables: the headline,
-    one bullet per finding, the derived figures named in ``context`` (their notes, from the
-    checks table's explanation), the counts of what the checks weigh, and the rules table."""
+    """The README's "What it finds", rendered from the two tables: the headline, one bullet
+    per finding, the derived figures named in ``context`` (their notes, from the checks table's
+    explanation) and the counts of what the checks weigh.  The rules behind those counts are
+    :func:`rules_table`, on the design page (``docs/design.md``)."""
     n = _checks.counts(checks_table)
     head = headline_sentence(found, checks_table)
     lines = [f"**{head[0].upper() + head[1:]}.**", ""]
@@ -459,14 +460,20 @@ def readme_block(found: pd.DataFrame, checks_table: pd.DataFrame,
         lines.append(f"- **Context ({r['title']})**: {r['explanation'].split('. A derived')[0]}.")
     lines += ["",
               f"The article makes **{{claims}} quantitative statements**; **{n['checks']} "
-              f"relations** between them are checked. What each check weighs follows the rules "
-              f"below, applied by code: **{n['evidence']} are evidence** ({n['consistent']} "
+              f"relations** between them are checked. What each check weighs follows "
+              f"[written rules](docs/design.md#what-a-check-weighs-the-rules), applied by code: "
+              f"**{n['evidence']} are evidence** ({n['consistent']} "
               f"*consistent*, {n['within_rounding']} *within rounding*, **{n['inconsistent']} "
               f"*inconsistent***); {n['context']} *context* checks ({n['tension']} *tensions*, "
               f"{n['context_holding']} agree); {n['trivial']} *trivial*; {n['coincidence']} "
-              f"*coincidences*; {n['derived']} *derived* figures (*not checkable*).",
-              "",
-              "| rule | counts as | when | checks |", "|---|---|---|---|"]
+              f"*coincidences*; {n['derived']} *derived* figures (*not checkable*)."]
+    return "\n".join(lines)
+
+
+def rules_table(checks_table: pd.DataFrame) -> str:
+    """The written rules of what a check weighs (:data:`debao_audit.checks.RULES`, in the order
+    they are tried), each with the number of checks it decides in ``checks_table``."""
+    lines = ["| rule | counts as | when | checks |", "|---|---|---|---|"]
     by_rule = checks_table["rule"].value_counts()
     for r in _checks.RULES:
         if r.name == "suggested" and not by_rule.get(r.name, 0):
