@@ -21,7 +21,8 @@
 # make lab      set up the same way, then open JupyterLab on notebooks/ (LAB_ARGS: extra options)
 # make what-if ARGS="rural_income_growth_annual=9.56%"   the what-if, no activated environment
 #               needed (ARGS="--list": the ids and their quotes)
-# make student  the student edition in build/student/: answer cells empty, no solutions
+# make student  the student edition in build/student/ and build/student.zip: stands alone, no
+#               solutions, answer key or guide; its checks compare salted hashes (docs/teaching.md)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -107,8 +108,9 @@ export DEBAO_MAKE_ARGS := $(value ARGS)
 what-if: $(STAMP)
 	@$(BIN)/python -m debao_audit.makeargs what-if
 
-# The student edition (build/student/, git-ignored): notebooks with answer cells emptied and
-# their outputs cleared, the self-checks kept, no solutions; glossary included.
+# The student edition (build/student/ and build/student.zip, git-ignored): notebooks with answer
+# cells emptied and outputs cleared, data, linked figures, the practice case as a skeleton, the
+# package with the course's key as salted hashes; no solutions, answer key or instructor guide.
 student: $(STAMP)
 	@$(BIN)/python -m debao_audit.teaching student build/student
 

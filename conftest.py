@@ -114,6 +114,13 @@ def _notebook_of(item: pytest.Item) -> Path | None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
+    path = Path(str(item.path))
+    if path.suffix == ".ipynb":
+        # a notebook's reader's work (notebook 08's copy of a case; solutions too) goes to a
+        # directory outside the checkout and the outputs (each cell is an item: kept)
+        work = OUTPUT / "notebooks-work" / path.parent.name / path.stem
+        work.mkdir(parents=True, exist_ok=True)
+        os.environ["DEBAO_AUDIT_WORK"] = str(work)
     nb = _notebook_of(item)
     if nb is not None:
         # Before nbval starts this notebook's kernel (in its collector's setup): its outputs go

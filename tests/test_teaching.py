@@ -152,3 +152,51 @@ def test_tables_and_text_of_every_notebook_are_light(path):
     assert size < MAX_NON_IMAGE_BYTES, (
         f"{path.relative_to(ROOT)}: {size:,} bytes without its images (limit "
         f"{MAX_NON_IMAGE_BYTES:,}): lighten its tables (fewer columns or rows, no text twin)")
+
+
+# -- the instructor guide (issue 26) ----------------------------------------------------------
+
+GUIDE = ROOT / "notebooks" / "instructor-guide.md"
+
+
+def _plan():
+    text = GUIDE.read_text(encoding="utf-8")
+    section = text[text.index("## Two-week plan"):text.index("## Hand out")]
+    return [(w, s, a, int(m)) for w, s, a, m in
+            re.findall(r"^\| (\d) \| (\w+) \| (.+?) \| (\d+) \|$", section, re.M)], section
+
+
+def test_the_plan_adds_up():
+    rows, section = _plan()
+    sessions = {}
+    for week, session, _, minutes in rows:
+        sessions.setdefault((week, session), 0)
+        sessions[(week, session)] += minutes
+    in_class = {k: v for k, v in sessions.items() if k[1] != "homework"}
+    assert len(in_class) == 5 and set(in_class.values()) == {90}, in_class
+    homework = sum(v for k, v in sessions.items() if k[1] == "homework")
+    assert f"({sum(in_class.values())} minutes in class); homework {homework} minutes" in section
+    # every notebook once, with the time at its top
+    for path in NOTEBOOKS:
+        m = re.search(r"\*\*Time:\*\* about (\d+) minutes", _src(_cells(path)[0]))
+        planned = [mins for _, _, a, mins in rows if a.startswith(f"notebook {path.name[:2]} ")]
+        assert planned == [int(m.group(1))], path.name
+
+
+def test_the_guide_covers_every_notebook_and_its_exercises():
+    from debao_audit import teaching
+    text = GUIDE.read_text(encoding="utf-8")
+    for path in NOTEBOOKS:
+        assert f"### {path.name[:2]} · " in text, path.name
+    for heading in ("## Module outcomes", "## Two-week plan", "## Hand out, collect, grade",
+                    "## IT set-up", "## Rubric for the capstone"):
+        assert heading in text
+    for word in ("make student", "python -m debao_audit grade SUBMISSIONS/", "make lite",
+                 "Binder", "make lab"):
+        assert word in text
+    start = text.index(teaching.GUIDE_START) + len(teaching.GUIDE_START)
+    block = text[start:text.index(teaching.GUIDE_END)].strip()
+    assert block == teaching.feedback_markdown(), (
+        "run: python -m debao_audit.teaching guide notebooks/instructor-guide.md")
+    for ex in teaching.course().exercises:
+        assert f"- **{ex}** (" in block

@@ -192,3 +192,32 @@ def test_titles_are_worded_from_the_verdict_both_ways(figs):
     assert worded_title("{a} x, but {b} y?", w, "consistent", True) == "1 x, but 2 y?"
     assert worded_title("{a} x, but {b} y?", w, "consistent", False) == "1 x; 2 y"
     assert worded_title("{a} within {b}", w, "consistent", False) == "1 within 2"
+
+
+# -- issue 26: 0% growth is a scenario; a figure off by 万 or 100 is flagged -------------------
+
+def test_zero_growth_is_a_scenario_and_a_check_that_cannot_compute_says_so():
+    t = what_if({"rural_income_growth_annual": "0%"}).set_index("check_id")
+    assert len(t) == len(checks.REGISTRY)
+    stuck = t[t["implied"].str.startswith("cannot be computed at this value")]
+    assert len(stuck) >= 1 and set(stuck["after"]) == {"not_checkable"}
+    assert (t.drop(stuck.index)["after"] != "not_checkable").any()
+
+
+@pytest.mark.parametrize("written, slip", [("36.8", "万"), ("3680", "100"), ("36.8万", None),
+                                           ("40万", None)])
+def test_a_figure_off_by_wan_or_100_is_flagged_as_a_likely_unit_slip(written, slip):
+    t = what_if({"population_total": written})
+    notes = t.attrs["notes"]
+    if slip is None:
+        assert notes == []
+    else:
+        assert len(notes) == 1 and slip in notes[0] and "unit slip" in notes[0]
+        assert notes[0].startswith(f"population_total={written} ")
+
+
+def test_the_command_line_prints_the_unit_slip_note():
+    from inprocess import run_cli
+    rc, out, err = run_cli("what-if", "population_total=36.8")
+    assert rc == 0 and out.startswith("With population_total = 36.8")
+    assert err.startswith("what-if: note: population_total=36.8 ") and err.count("\n") == 1

@@ -509,9 +509,11 @@ def run_notebook(path: Path, stage: Path, timeout: int = 600) -> dict:
     _KERNELS.append(km)
     client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3",
                             record_timing=False)
-    env = dict(os.environ, DEBAO_AUDIT_OUTPUT=str(stage), MPLBACKEND="Agg",
-               PYDEVD_DISABLE_FILE_VALIDATION="1", **_font_cache_env())
     deps_file = stage.parent / f"{path.stem}.deps.json"
+    work = stage.parent / f"{path.stem}.work"      # a reader's own work (notebook 08's case)
+    work.mkdir(exist_ok=True)
+    env = dict(os.environ, DEBAO_AUDIT_OUTPUT=str(stage), DEBAO_AUDIT_WORK=str(work),
+               MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1", **_font_cache_env())
     try:
         # The kernel's own stdout and stderr (not the cells' output, which comes as messages)
         # are not the build's: a kernel stopped after another step failed may print libzmq's

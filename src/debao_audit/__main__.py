@@ -122,6 +122,8 @@ def _what_if(args: argparse.Namespace) -> int:
     except Exception as e:  # a case's own code failing while its checks run: still one line
         print(one_line("what-if", e).replace("; nothing was written", ""), file=sys.stderr)
         return 2
+    for note in table.attrs.get("notes", []):
+        print(f"what-if: note: {note}", file=sys.stderr)
     changed = table[table["changed"]]
     if args.csv:
         w = csv.writer(sys.stdout, lineterminator="\n")

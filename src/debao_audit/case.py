@@ -335,3 +335,100 @@ def default() -> Case:
     """This repository's own case: the article in ``data/``."""
     from . import data as _data
     return load(_data.DATA)
+
+
+#: What a skeleton of a case leaves out: the answers (the key, the instructor's notes).
+SKELETON_SKIP = ("answer_key.csv", "README.md")
+
+
+def skeleton(folder: str | Path, dest: str | Path) -> Path:
+    """A copy of the case in ``folder`` at ``dest`` to audit from scratch: its article, claims,
+    exclusions and external figures, ``relations.csv`` with its header only, no answer key and
+    no notes.  Refuses to write over an existing ``dest``."""
+    from . import data as _data
+
+    case = load(folder)
+    dest = Path(dest)
+    if dest.exists():
+        raise CaseError(f"{dest}: expected a new folder; it exists (audit it, or remove it "
+                        "first)")
+    dest.mkdir(parents=True)
+    for p in sorted(case.root.iterdir()):
+        if p.is_file() and p.name not in SKELETON_SKIP and not p.name.endswith(".pyc"):
+            if case.relations is not None and p == case.relations:
+                header = _data.read_text(p).splitlines()[0]
+                (dest / p.name).write_text(header + "\n", encoding="utf-8")
+            else:
+                (dest / p.name).write_bytes(p.read_bytes())
+    return dest
+
+
+def lacks(folder: str | Path) -> dict[str, list[str]]:
+    """Everything each row of a case's ``relations.csv`` still lacks, all at once: row name
+    (its check_id, or ``row N``) → one line per missing or wrong column.  Rows that are
+    complete are left out; an empty result means every row compiles."""
+    from . import data as _data
+    from .shapes import OPTIONAL_COLUMNS, RELATION_COLUMNS, row_problems
+
+    case = load(folder)
+    if case.relations is None:
+        return {}
+    rows = _data._read_rows(case.relations, RELATION_COLUMNS, OPTIONAL_COLUMNS)
+    known = {r["id"] for r in _data._read_rows(case.claims, ("id",), None)}
+    known |= {r["id"] for p in case.external for r in _data._read_rows(p, ("id",), None)}
+    out: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for i, r in enumerate(rows, start=1):
+        name = r["check_id"].strip() or f"row {i}"
+        problems = [f"{col}: expected {what}" + (f" (has {got!r})" if got not in (None, "")
+                                                 else "")
+                    for col, what, got in row_problems(r, known)]
+        if not r["check_id"].strip():
+            problems.append("check_id: expected a name for the check (snake_case)")
+        elif r["check_id"] in seen:
+            problems.append("check_id: expected a name no other row has")
+        seen.add(r["check_id"])
+        if not problems:      # what only compiling the row tells (the check's own rules)
+            from .shapes import compile_rows
+            try:
+                compile_rows([r], case.relations, known)
+            except _data.DataError as e:
+                problems.append(str(e).split(": ", 1)[-1])
+        if problems:
+            out[name] = problems
+    return out
+
+
+def put_relation(folder: str | Path, row: Mapping[str, str]) -> Path:
+    """Add ``row`` to the case's ``relations.csv``, or replace the row with the same
+    ``check_id``; columns left out are empty.  The file is rewritten whole (UTF-8, ``\\n``).
+    Check what a row still lacks with :func:`lacks`."""
+    import csv
+    import io
+
+    from . import data as _data
+    from .shapes import RELATION_COLUMNS
+
+    case = load(folder)
+    path = case.relations or case.root / "relations.csv"
+    rows: list[dict[str, str]] = []
+    header = list(RELATION_COLUMNS)
+    if path.is_file():
+        reader = csv.DictReader(io.StringIO(_data.read_text(path), newline=""))
+        header = list(reader.fieldnames or header)
+        rows = list(reader)
+    unknown = [k for k in row if k not in header]
+    if unknown:
+        raise CaseError(f"{path}: column {unknown[0]!r}: expected one of {', '.join(header)}")
+    new = {k: str(row.get(k, "") or "") for k in header}
+    at = [i for i, r in enumerate(rows) if r.get("check_id") == new["check_id"]]
+    if at:
+        rows[at[0]] = new
+    else:
+        rows.append(new)
+    out = io.StringIO()
+    w = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path

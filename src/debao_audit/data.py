@@ -45,6 +45,17 @@ OUTPUT_ENV = "DEBAO_AUDIT_OUTPUT"
 OUTPUT = Path(os.environ.get(OUTPUT_ENV) or ROOT).resolve()
 PROCESSED = OUTPUT / "data" / "processed"
 FIGURES = OUTPUT / "figures"
+#: Where a notebook keeps a reader's own work (notebook 08's copy of a case): the directory
+#: named by ``DEBAO_AUDIT_WORK`` (the build and the tests give each notebook a temporary one),
+#: else the current directory (the notebook's own folder in JupyterLab).
+WORK_ENV = "DEBAO_AUDIT_WORK"
+
+
+def work_dir() -> Path:
+    """The directory for a reader's own work (see :data:`WORK_ENV`)."""
+    return Path(os.environ.get(WORK_ENV) or ".")
+
+
 #: Outputs are readable by everyone, whatever the umask or the temporary file's mode.
 OUTPUT_MODE = 0o644
 

@@ -213,6 +213,57 @@ def _ge(*a: Any, **kw: Any) -> Outcome:
     return ge(*a, **kw)
 
 
+def row_problems(r: dict[str, str], known: set[str] | None = None
+                 ) -> list[tuple[str, str, object]]:
+    """Everything a relation row still lacks or gets wrong, all at once: (column, what is
+    expected, what it holds), in the order of the columns.  :func:`compile_rows` reports the
+    first; :func:`debao_audit.case.lacks` all of them."""
+    out: list[tuple[str, str, object]] = []
+
+    def bad(col: str, expected: str, got: object = None) -> None:
+        out.append((col, expected, got))
+
+    r = {k: (v or "") for k, v in r.items()}
+    shape = r.get("shape", "")
+    if shape not in SHAPES:
+        bad("shape", f"one of {', '.join(SHAPES)}", shape)
+    if r.get("theme", "") not in THEMES:
+        bad("theme", f"one of {', '.join(THEMES)}", r.get("theme", ""))
+    left, right, other = _ids(r.get("left", "")), _ids(r.get("right", "")), _ids(r.get("other", ""))
+    if not left:
+        bad("left", "at least one claim or external id")
+    if not right:
+        bad("right", "at least one claim or external id")
+    if shape == "growth_between" and not other:
+        bad("other", f"the figure a {shape} is held against")
+    years = r.get("years", "").strip()
+    if shape == "compound_growth" and not years:
+        bad("years", "the number of years the growth compounds over")
+    elif years:
+        try:
+            if int(years) < 1:
+                bad("years", "a whole number of years ≥ 1", years)
+        except ValueError:
+            bad("years", "a whole number of years", years)
+    if known is not None:
+        for col, ids in (("left", left), ("right", right), ("other", other)):
+            for k in ids:
+                if k not in known and not (col == "right" and k == "publication"):
+                    bad(col, "a claim or external id of the case", k)
+    if KIND.get(shape) == "part_whole" and r.get("inclusion", "") not in (
+            "stated", "definition", "not_stated"):
+        bad("inclusion", "stated, definition or not_stated (a part-whole check says "
+            "whether the article states the inclusion)", r.get("inclusion", ""))
+    if (KIND.get(shape) == "part_whole" or r.get("inclusion", "")) and not r.get(
+            "inclusion_reason", "").strip():
+        bad("inclusion_reason", "a sentence: where the article states the inclusion, or why "
+            "it is taken for granted")
+    for col in ("title", "formula", "assumption", "explanation"):
+        if not r.get(col, "").strip():
+            bad(col, "a sentence")
+    return out
+
+
 def compile_rows(rows: list[dict[str, str]], path: Path, known: set[str] | None = None,
                  lines: list[int] | None = None) -> list[Check]:
     """The checks declared by ``rows`` (a relations table), each row validated."""
@@ -225,39 +276,12 @@ def compile_rows(rows: list[dict[str, str]], path: Path, known: set[str] | None 
         def bad(col: str, expected: str, got: object = None) -> DataError:
             return DataError(path, i, col, expected, got, line=line)
 
+        problems = row_problems(r, known)
+        if problems:
+            raise bad(*problems[0])
         shape = r["shape"]
-        if shape not in SHAPES:
-            raise bad("shape", f"one of {', '.join(SHAPES)}", shape)
-        if r["theme"] not in THEMES:
-            raise bad("theme", f"one of {', '.join(THEMES)}", r["theme"])
         left, right, other = _ids(r["left"]), _ids(r["right"]), _ids(r["other"])
-        need_other = shape == "growth_between"
-        if not left:
-            raise bad("left", "at least one claim or external id")
-        if not right:
-            raise bad("right", "at least one claim or external id")
-        if need_other and not other:
-            raise bad("other", f"the figure a {shape} is held against")
-        if shape in ("compound_growth",) and not r["years"].strip():
-            raise bad("years", "the number of years the growth compounds over")
-        try:
-            years = int(r["years"] or 1)
-        except ValueError:
-            raise bad("years", "a whole number of years", r["years"]) from None
-        if years < 1:
-            raise bad("years", "a whole number of years ≥ 1", r["years"])
-        if known is not None:
-            for col, ids in (("left", left), ("right", right), ("other", other)):
-                for k in ids:
-                    if k not in known and not (col == "right" and k == "publication"):
-                        raise bad(col, "a claim or external id of the case", k)
-        if (shape in ("part_whole", "difference")
-                and r["inclusion"] not in ("stated", "definition", "not_stated")):
-            raise bad("inclusion", "stated, definition or not_stated (a part-whole check says "
-                      "whether the article states the inclusion)", r["inclusion"])
-        for col in ("title", "formula", "assumption", "explanation"):
-            if not r[col].strip():
-                raise bad(col, "a sentence")
+        years = int(r["years"] or 1)
         claims = [k for k in dict.fromkeys(left + right + other) if k != "publication"]
         status = (r.get("status") or "").strip()
         if status not in STATUSES:

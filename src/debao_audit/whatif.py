@@ -203,11 +203,64 @@ def _run_guarded(base: checks.Figures, readings: Mapping[str, Reading],
                    next((k for k in overrides if _fails(base, {k: readings[k]})), None))
         what = (f"check {failed} cannot be computed with it" if failed
                 else "the checks cannot be computed with it")
+        if all(kind(k, base) == "change" for k in overrides):
+            # a growth rate of 0% (or any change) is a scenario: every check that can be
+            # computed gets its verdict; one that cannot says so
+            return _one_by_one(figures)
         if culprit:
             raise RefusedFigure(culprit, overrides[culprit], f"{what}: {_reason(e)}") from None
         # no figure alone: the combination is refused, every figure named
         pairs = ", ".join(f"{k}={shown(v)}" for k, v in overrides.items())
         raise RefusedFigure(pairs, "", f"together, {what}: {_reason(e)}") from None
+
+
+class NotComputed:
+    """A check that cannot be computed with the replaced figures (e.g. a ratio of two growth
+    rates when one is 0%): its verdict is ``not_checkable`` and it says why."""
+
+    def __init__(self, check: checks.Check, reason: str):
+        self.check, self.reason, self.verdict = check, reason, "not_checkable"
+
+    def row(self) -> dict[str, str]:
+        return {"reported": "", "implied": f"cannot be computed at this value: {self.reason}"}
+
+
+def _one_by_one(figures: checks.Figures) -> list:
+    """Every check run on its own: its result, or :class:`NotComputed` with the reason."""
+    out: list = []
+    for cid, c in checks.REGISTRY.items():
+        try:
+            out += checks.run(figures, {cid: c})
+        except (ArithmeticError, ValueError) as e:
+            out.append(NotComputed(c, _reason(e)))
+    return out
+
+
+#: How far (a power of ten) from the article's figure a replacement reads as a unit slip, and
+#: what it would be.
+UNIT_SLIPS = {4: "万 (10,000)", 2: "100 (percent vs a fraction)", 8: "亿 (10^8)"}
+
+
+def unit_slips(overrides: Mapping[str, str], readings: Mapping[str, Reading],
+               figures: checks.Figures) -> list[str]:
+    """A note for each replacement within a few percent of the article's figure times or
+    divided by 10^4, 10^2 or 10^8: likely a unit slip (``36.8`` for ``36.8万``), read as
+    written all the same."""
+    notes = []
+    for key, r in readings.items():
+        was = figures.claims[key] if key in figures.claims else None
+        if was is None or r.value is None or was.number in (None, 0) or r.value == 0:
+            continue
+        if kind(key, figures) == "date":
+            continue
+        ratio = abs(Decimal(r.value) / Decimal(was.number))
+        for power, what in UNIT_SLIPS.items():
+            for f, word in ((Decimal(10) ** -power, "smaller"), (Decimal(10) ** power, "larger")):
+                if abs(ratio / f - 1) <= Decimal("0.05"):
+                    notes.append(f"{key}={shown(overrides[key])} is about {what} times {word} "
+                                 f"than the article's {was.written}: a unit slip? It is read as "
+                                 "written.")
+    return notes
 
 
 def _failing_check(figures: checks.Figures) -> str:
@@ -280,7 +333,11 @@ def what_if(overrides: Overrides, conventions: Conventions = DEFAULT,
     :class:`DuplicateFigure`.  Every refusal is a :class:`WhatIfError`: :class:`UnknownFigure`
     (with the closest ids), :class:`UnreadableFigure` (with the reader's reason) or
     :class:`RefusedFigure` (readable, but impossible for this figure: a zero population, a
-    fall of 100% or more, an incidence outside 0-100%, a number beyond the range).  Reads
+    fall of 100% or more, an incidence outside 0-100%, a number beyond the range).  A growth
+    rate that leaves a check uncomputable (0%) is a scenario, not a refusal: that check's
+    ``after`` is ``not_checkable`` and its ``implied`` says why.  ``table.attrs["notes"]``:
+    a line for each figure about 10^4, 100 or 10^8 times the article's (a likely unit slip,
+    read as written).  Reads
     the data; writes nothing.  ``case``: another article's case folder
     (:func:`debao_audit.case.load`); default this repository's."""
     overrides = as_mapping(overrides)
@@ -298,4 +355,6 @@ def what_if(overrides: Overrides, conventions: Conventions = DEFAULT,
                      "reported": row["reported"], "implied": row["implied"]})
     table = pd.DataFrame(rows, columns=list(COLUMNS))
     order = (~table["changed"]).astype(int).argsort(kind="stable")
-    return table.iloc[order].reset_index(drop=True)
+    table = table.iloc[order].reset_index(drop=True)
+    table.attrs["notes"] = unit_slips(overrides, readings, base)
+    return table
