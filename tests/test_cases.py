@@ -428,3 +428,86 @@ def test_a_derived_value_is_shown_in_the_rows_unit_and_places(tmp_path):
     # 1032万元 is rounded: the derived value has a range, shown in the unit the row asks
     assert res["subsidy_each"].row()["implied"] == "centre 12,000元, range [11,994元, 12,006元)"
     assert res["subsidy_each_default"].row()["implied"].startswith("centre 1.20万元,")
+
+
+@pytest.mark.parametrize("title_en", ["Lanshan: a new chapter", None])
+def test_another_articles_page_credits_its_outlets_and_carries_no_wording_of_this_one(
+        tmp_path, title_en):
+    """The page of another article: the outlet and its republisher credited (page and
+    figures), the English title only where the case gives one (no empty line), no words
+    of this repository's article; the likely-error rule only where something failed."""
+    from debao_audit import page
+    from debao_audit.figures import common
+
+    def edit(spec):
+        spec.update(invented=False, url="https://example.org/a.html",
+                    producer="河池日报", republished_by="广西新闻网")
+        if title_en is None:
+            spec.pop("title_en")
+        else:
+            spec["title_en"] = title_en
+    folder = copy_case(tmp_path / "c", edit)
+    c = case.load(folder)
+    html = page.write_page(tmp_path / "p.html", case=c, edition="quotes").read_text(
+        encoding="utf-8")
+    assert html.count("河池日报, republished by 广西新闻网") == 2  # header and footer
+    assert common.article_source(checks.load_figures(case=c)).startswith(
+        "河池日报, republished by 广西新闻网 2021-12-01")
+    assert ('<p class="title-en" lang="en">Lanshan: a new chapter</p>' in html) == bool(title_en)
+    assert '<p class="title-en" lang="en"></p>' not in html
+    for leftover in ("debao_audit \N{EM DASH} annotated article", "the same engine as the main",
+                     "德保", "南山"):
+        assert leftover not in html
+    assert "How the likely error is picked" in html  # the practice case has failures
+
+
+def test_no_likely_error_rule_where_nothing_failed(tmp_path):
+    from debao_audit import page
+
+    folder = copy_case(tmp_path / "c")
+    rel = folder / "relations.csv"
+    with rel.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    keep = [r for r in rows if r["shape"] in ("date_order", "equals")
+            and r["check_id"] != "poor_villages_stated_twice"]
+    with rel.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(keep)
+    c = case.load(folder)
+    results = checks.run(checks.load_figures(case=c))
+    assert not any(r.verdict == "inconsistent" for r in results)
+    html = page.write_page(tmp_path / "p.html", case=c).read_text(encoding="utf-8")
+    assert "How the likely error is picked" not in html
+
+
+@pytest.mark.parametrize("demote, says", [
+    ({"not_same": "Guangdong counts placements, the region counts people."},
+     "the case's author judges these may not count the same thing: Guangdong counts"),
+    ({"shape": "part_whole", "inclusion": "not_stated",
+      "inclusion_reason": "the article never says the one is within the other"},
+     "the case's author judges that the article does not say the part is within the whole: "
+     "the article never says"),
+    ({}, None)])
+def test_a_check_demoted_by_the_author_says_so_in_its_finding_and_on_the_page(
+        tmp_path, demote, says):
+    from debao_audit import page
+
+    res = _with_relations(tmp_path / "c", {
+        "check_id": "regions_same", "shape": "equals", "left": "jobs_in_region",
+        "right": "jobs_guangdong", **demote})
+    r = res["regions_same"]
+    c = case.load(tmp_path / "c")
+    figs = checks.load_figures(case=c)
+    found = findings.build(figs, list(res.values()))
+    mine = found[found["checks"].str.contains("regions_same")]
+    html = page.write_page(tmp_path / "p.html", case=c).read_text(encoding="utf-8")
+    if says is None:
+        assert r.verdict == "inconsistent"
+        assert "the case&#x27;s author judges" not in html and "author judges" not in html
+        return
+    assert r.verdict == "tension"
+    assert says in mine["statement_en"].iloc[0]
+    assert "案例作者判断" in mine["statement_zh"].iloc[0]
+    assert says[:1].upper() + says[1:] in html.replace("&#x27;", "'")
+    assert "by the case author&#x27;s judgement" in html or "by the case author's judgement" in html

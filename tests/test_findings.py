@@ -221,3 +221,23 @@ def test_findings_figure_counts_a_wrong_figure_once(figs, results, found, tmp_pa
     assert list(frame["finding_id"]) == list(found["finding_id"])
     title = figures.overview.finding_findings(figs, results)
     assert title.lower().startswith(findings.headline_sentence(found, checks.results_frame(results)).lower())
+
+
+def test_a_figure_is_in_at_most_one_finding():
+    """A finding sharing a figure with an earlier one is merged into it: checks joined, its
+    statement second; findings that share nothing stay apart."""
+    def row(fid, kind, figs, checks, en):
+        return {"kind": kind, "figures": figs, "written": figs.upper(), "checks": checks,
+                "n_checks": 1, "checked_against": "", "against_written": "",
+                "statement_en": en, "statement_zh": en + "。"}
+    rows = [row(1, "likely_error", "a", "c1", "A is wrong."),
+            row(2, "set", "a;b", "c2", "A and B disagree."),
+            row(3, "tension", "c", "c3", "C is a tension."),
+            row(4, "tension", "b;d", "c4", "B and D.")]
+    out = findings.one_finding_per_figure(rows)
+    assert [r["checks"] for r in out] == ["c1;c2;c4", "c3"]
+    assert out[0]["figures"] == "a;b;d" and out[0]["n_checks"] == 3
+    assert out[0]["statement_en"] == "A is wrong. Also: A and B disagree. Also: B and D."
+    assert out[0]["statement_zh"].startswith("A is wrong.。另：A and B disagree.。")
+    seen = [f for r in out for f in r["figures"].split(";")]
+    assert len(seen) == len(set(seen))

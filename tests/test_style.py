@@ -36,7 +36,8 @@ def _demo_figure() -> tuple[plt.Figure, pd.DataFrame]:
     """Build a small bilingual bar chart and return it with its data."""
     data = pd.DataFrame({
         "verdict": list(style.VERDICT_COLOURS),
-        "label": list(style.VERDICT_LABELS.values()),
+        # the Chinese and the English on two lines: side by side the long ones would overlap
+        "label": [v.replace(" ", "\n", 1) for v in style.VERDICT_LABELS.values()],
         "n": [12, 5, -3, 2, 4],
     })
     fig, ax = style.new_figure("多数数字经得起核验 Most figures check out",
@@ -88,6 +89,27 @@ def test_missing_glyph_raises_from_save(tmp_path: Path, char: str, where: str) -
         style.save(fig, "broken", pd.DataFrame({"x": [1]}), outdir=tmp_path)
     assert list(tmp_path.iterdir()) == [], "nothing may be written, not even temp files"
     assert not plt.fignum_exists(fig.number), "save must close the figure"
+
+
+@pytest.mark.parametrize("dy, overlaps", [(0.0, True), (0.01, True), (0.3, False)])
+def test_texts_that_overlap_as_drawn_are_refused(tmp_path: Path, dy: float, overlaps: bool) -> None:
+    """Every saved figure is measured: two texts whose drawn boxes overlap are an error naming
+    both (nothing written); texts apart are saved."""
+    fig, ax = style.new_figure("title")
+    ax.text(0.1, 0.5, "150,400人 range 140–160", transform=ax.transAxes)
+    ax.text(0.2, 0.5 + dy, "range 3–5%", transform=ax.transAxes)
+    ax.set_xticks([0, 1], ["0", "1"])
+    ax.set_xlim(0, 0.5)  # the tick at 1 lies outside the view: never drawn, never measured
+    if overlaps:
+        with pytest.raises(style.TextOverlapError,
+                           match=r"figure 'clash': the texts '150,400人 range 140–160' and "
+                                 r"'range 3–5%' overlap"):
+            style.save(fig, "clash", pd.DataFrame({"x": [1]}), outdir=tmp_path)
+        assert list(tmp_path.iterdir()) == []
+    else:
+        style.save(fig, "clash", pd.DataFrame({"x": [1]}), outdir=tmp_path)
+        assert (tmp_path / "clash.png").is_file()
+    assert not plt.fignum_exists(fig.number)
 
 
 def test_save_is_deterministic(tmp_path: Path) -> None:

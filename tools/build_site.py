@@ -686,8 +686,8 @@ def write_cases(out: Path, figures_dir: Path, processed: Path, full_text: bool =
 <p><a href="../../index.html">All notebooks and figures</a> \u00b7
  <a href="annotated_article.html">Annotated article</a> \u00b7 <a href="#gallery">Figures</a></p>
 <h1>The audit of <span lang="zh-Hans">{e(meta.get("title", c.slug))}</span></h1>
-<p class="lede">{e(meta.get("producer", ""))}, {e(str(meta.get("date_published", ""))[:10])}:
-every figure read as written and checked by the same engine as the main article
+<p class="lede">{e(page.credit(meta))}, {e(str(meta.get("date_published", ""))[:10])}:
+every figure read as written and checked by debao-audit
 (<code>python -m debao_audit audit cases/{e(c.slug)}</code>).</p>
 {invented}
 <section class="lead" id="finding" aria-labelledby="finding-h">

@@ -353,9 +353,35 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
             "against_written": ";".join(_written(figs, e) for e in r.check.external),
             "implied": implied, "gap": g, "gap_range": rng,
             "statement_en": en, "statement_zh": zh})
+    rows = one_finding_per_figure(rows)
     frame = pd.DataFrame(rows, columns=[c for c in FINDINGS_COLUMNS if c != "finding_id"])
     frame.insert(0, "finding_id", [f"F{i + 1}" for i in range(len(frame))])
     return frame
+
+
+#: The ``;``-separated columns a merged finding takes the union of.
+_UNION = ("figures", "written", "checks", "checked_against", "against_written")
+
+
+def one_finding_per_figure(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Findings in table order, each figure in at most one: a finding that shares a figure
+    with an earlier one (more serious: likely errors, then sets, then tensions) is merged into
+    it: its checks join the earlier finding's, and its statement follows as a second sentence
+    (a figure is never shown twice with two gaps)."""
+    kept: list[dict[str, Any]] = []
+    for row in rows:
+        figs = set(str(row["figures"]).split(";"))
+        into = next((k for k in kept if figs & set(str(k["figures"]).split(";"))), None)
+        if into is None:
+            kept.append(dict(row))
+            continue
+        for col in _UNION:
+            both = [x for x in str(into[col]).split(";") + str(row[col]).split(";") if x]
+            into[col] = ";".join(dict.fromkeys(both))
+        into["n_checks"] = int(into["n_checks"]) + int(row["n_checks"])
+        into["statement_en"] = f"{into['statement_en']} Also: {row['statement_en']}"
+        into["statement_zh"] = f"{into['statement_zh']}另：{row['statement_zh']}"
+    return kept
 
 
 def headline(findings: pd.DataFrame, checks: pd.DataFrame) -> dict[str, Any]:

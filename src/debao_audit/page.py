@@ -804,6 +804,12 @@ def table_order(results: Sequence[_checks.Result]) -> list[_checks.Result]:
     return sorted(results, key=key)
 
 
+def credit(meta: Mapping[str, object]) -> str:
+    """The outlet, and the one that republished it where the case names one."""
+    via = meta.get("republished_by")
+    return str(meta.get("producer", "")) + (f", republished by {via}" if via else "")
+
+
 def _note_key(r: _checks.Result) -> str:
     if r.counts_as == "context" and r.standing.rule in _findings.AUTHOR_RULES:
         return "author_tension" if r.verdict == "tension" else "author_context"
@@ -987,10 +993,12 @@ def build_page(text: str, claims: Sequence[_data.Claim], results: Sequence[_chec
     head = (
         skip + _sprite() + "\n"
         '<header class="wrap">\n'
-        '<p class="kicker" lang="en">debao_audit \N{EM DASH} annotated article</p>\n'
+        '<p class="kicker" lang="en">Annotated article: every figure checked</p>\n'
         f"<h1>{_e(title)}</h1>\n"
-        f'<p class="title-en" lang="en">{_e(meta.get("title_en", ""))}</p>\n'
-        f'<p class="meta">{_e(meta.get("producer", ""))}{dot}<span lang="en">published</span> '
+        # the English title where the case gives one; else the title in its language alone
+        + (f'<p class="title-en" lang="en">{_e(meta["title_en"])}</p>\n'
+           if meta.get("title_en") else "") +
+        f'<p class="meta">{_e(credit(meta))}{dot}<span lang="en">published</span> '
         f'<time datetime="{_e(published)}">{_e(published[:16].replace("T", " "))}</time>'
         f'{dot}{_e(authors)}{dot}<a href="{_e(url)}">{_e(url)}</a></p>\n'
         + _tldr_html(results, found)
@@ -1017,7 +1025,7 @@ def build_page(text: str, claims: Sequence[_data.Claim], results: Sequence[_chec
              + "\n</section>\n")
     foot = (
         '<footer class="wrap wide" lang="en">\n'
-        f'<p>Source: <a href="{_e(url)}">{_e(url)}</a>, {_e(meta.get("producer", ""))}, '
+        f'<p>Source: <a href="{_e(url)}">{_e(url)}</a>, {_e(credit(meta))}, '
         f"published {_e(published[:10])}.</p>\n"
         f'<p>{_e(lic.get("name", ""))} The article text is quoted here for verification only.</p>\n'
         f'<blockquote>{_e(lic.get("notice", ""))}</blockquote>\n'

@@ -74,15 +74,22 @@ def _ids(text: str) -> tuple[str, ...]:
 
 
 def _display(f: Figures, key: str) -> dict[str, Any]:
-    """How a figure's unit is displayed: yuan in 万元 from 10,000 up, percent to 2 places,
-    counts whole, dates as dates."""
+    """How a figure's unit is displayed: yuan in 万元 where the figure is written with 万 or 亿
+    (``13860元`` stays in 元; an external figure without its written form: from 10,000 up),
+    percent to 2 places, counts whole, dates as dates."""
     unit = f.claims[key].unit if key in f.claims else f.external[key].unit
     if unit == "date":
         return {"unit": "date"}
     if unit == "percent":
         return {"unit": "%", "places": 2}
     if unit == "yuan":
-        big = abs(f.pt(key)) >= _WAN
+        if key in f.claims:
+            written = f.claims[key].written
+        else:
+            reading = f.external[key].reading
+            written = reading.raw if reading is not None else ""
+        big = (any(ch in written for ch in "万亿萬億") if written
+               else abs(f.pt(key)) >= _WAN)
         return {"unit": "万元" if big else "元", "scale": _WAN if big else D(1), "places": 2 if big else 0}
     return {"unit": unit.replace("_", "-") + ("s" if not unit.endswith("s") else ""), "places": 0}
 
@@ -183,10 +190,9 @@ def _compute(shape: str, left: tuple[str, ...], right: tuple[str, ...], other: t
             factor = ONE + f.iv(right[0]) / HUNDRED
             iv = f.iv(left[0]) / factor ** years
             pt = f.pt(left[0]) / (1 + f.pt(right[0]) / HUNDRED) ** years
-            disp = _shown_as(f, left[0])
-            if other:
-                return eq(iv, pt, f.iv(other[0]), f.pt(other[0]), **disp)
-            return derived(iv, pt, **disp)
+            if other:  # shown as the figure it is held against, named as independent or not
+                return eq(iv, pt, f.iv(other[0]), f.pt(other[0]), **_display_of(f, other[0]))
+            return derived(iv, pt, **_shown_as(f, left[0]))
         if shape == "per_unit":
             num, p_num = _sum(f, left)
             den, p_den = _sum(f, right)

@@ -635,6 +635,58 @@ def strict_glyphs(figure_name: str = "figure") -> Iterator[None]:
             ) from warning
 
 
+class TextOverlapError(ValueError):
+    """Two texts of a figure overlap (measured on the drawn figure): one line naming both."""
+
+
+#: How far two drawn texts may overlap, in pixels at the saved resolution, before it is an error
+#: (glyph boxes of neighbouring lines touch by a pixel or so).
+OVERLAP_TOLERANCE_PX = 1.5
+
+
+@contextmanager
+def drawn_text_boxes() -> Iterator[list[tuple[str, Any]]]:
+    """Collect (text, window extent) of every text matplotlib actually draws inside the block
+    (tick labels outside the view are never drawn, so never measured)."""
+    from matplotlib.text import Text
+
+    boxes: list[tuple[str, Any]] = []
+    last: dict[int, tuple[str, Any]] = {}  # a text drawn twice (a tight bounding box): its last
+    draw = Text.draw
+
+    def measured(self, renderer, *a, **k):  # type: ignore[no-untyped-def]
+        out = draw(self, renderer, *a, **k)
+        if self.get_visible() and self.get_text().strip():
+            last[id(self)] = (self.get_text(), self.get_window_extent(renderer))
+        return out
+
+    Text.draw = measured  # type: ignore[method-assign]
+    try:
+        yield boxes
+    finally:
+        Text.draw = draw  # type: ignore[method-assign]
+        boxes.extend(last.values())
+
+
+def text_overlaps(boxes: "list[tuple[str, Any]]",
+                  tolerance: float = OVERLAP_TOLERANCE_PX) -> list[tuple[str, str]]:
+    """The pairs of drawn texts whose boxes overlap by more than ``tolerance`` pixels both
+    ways."""
+    out = []
+    for i, (ta, a) in enumerate(boxes):
+        for tb, b in boxes[i + 1:]:
+            w = min(a.x1, b.x1) - max(a.x0, b.x0)
+            h = min(a.y1, b.y1) - max(a.y0, b.y0)
+            if w > tolerance and h > tolerance:
+                out.append((ta, tb))
+    return out
+
+
+def _short(text: str) -> str:
+    one = " ".join(text.split())
+    return one if len(one) <= 60 else one[:57] + "..."
+
+
 def save(
     fig: Figure,
     name: str,
@@ -647,7 +699,8 @@ def save(
     deterministic: no timestamps or software versions, fixed SVG ids.  All
     three files are written to temporary files first and renamed only when all
     succeeded.  A character missing from the shipped font raises
-    :class:`MissingGlyphError`.  The figure is closed in every case.
+    :class:`MissingGlyphError`; two texts that overlap as drawn raise
+    :class:`TextOverlapError`.  The figure is closed in every case.
     Returns ``{"png": path, "svg": path, "csv": path}``.
     """
     temps: dict[str, Path] = {}
@@ -669,7 +722,14 @@ def save(
             png_meta["Description"] = desc
         with mpl.rc_context(), strict_glyphs(name):
             _apply_style()  # save-time settings (dpi, svg.*) regardless of global state
-            fig.savefig(temps["png"], format="png", metadata=png_meta)
+            with drawn_text_boxes() as boxes:
+                fig.savefig(temps["png"], format="png", metadata=png_meta)
+            clash = text_overlaps(boxes)
+            if clash:
+                a, b = clash[0]
+                raise TextOverlapError(
+                    f"figure {name!r}: the texts {_short(a)!r} and {_short(b)!r} overlap "
+                    f"(and {len(clash) - 1} more pair(s)); move or wrap one of them")
             mpl.rcParams["svg.fonttype"] = "none"  # text stays text: searchable, selectable
             fig.savefig(temps["svg"], format="svg",
                         metadata={"Date": None, "Creator": None, "Title": title or None})

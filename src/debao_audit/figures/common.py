@@ -287,7 +287,8 @@ def article_source(figs: Figures | None = None) -> str:
     if case is not None and case.invented:   # never passed off as a real outlet's report
         return f"练习用虚构报道 an invented practice article, {meta['date_published'][:10]}"
     producer = meta["producer"].split(" (")[0]
-    return f"{producer} {meta['date_published'][:10]}"
+    via = meta.get("republished_by")  # the original outlet first, then who republished it
+    return f"{producer}{f', republished by {via}' if via else ''} {meta['date_published'][:10]}"
 
 
 def source(figs: Figures, external: Iterable[str] = (), note: str = "", width: int = 110) -> str:

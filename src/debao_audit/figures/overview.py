@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import re
-import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -190,7 +189,11 @@ def finding_findings(figs: Figures, results: Sequence[Result]) -> str:
 
 
 #: The height of one more line of a row's title (bold, c.VALUE + 2), in row units.
-_LINE = 0.2
+_LINE = 0.23
+#: The height of one more line of a labelled row's small title, in row units.
+_SUB_LINE = 0.135
+#: The characters of small type that fit one column of the findings figure.
+_COLUMN_CHARS = 30
 
 
 def _break_at_clause(text: str, marks: str, width: int) -> str:
@@ -251,7 +254,10 @@ def fig_findings(figs: Figures, results: list[Result], found: pd.DataFrame | Non
     # down by what each takes.
     zh, en = _break_at_clause(zh, "，；", 24), _break_at_clause(en, ";", 28)
     labels = [row["label"] or c.wrap(row["title"], 40) for row in rows]
-    extra = [_LINE * (lab.count("\n")) for lab in labels]
+    # a labelled row's full title in small type below its label, wrapped, never cut short
+    subs = [c.wrap(row["title"], 58) if row["label"] else "" for row in rows]
+    sub_extra = [_SUB_LINE * sub.count("\n") for sub in subs]
+    extra = [_LINE * (lab.count("\n")) + more for lab, more in zip(labels, sub_extra)]
     offsets = [sum(extra[:k]) for k in range(len(rows))]
     row_h = 1.35
     title_lines = zh.count("\n") + en.count("\n")
@@ -276,27 +282,31 @@ def fig_findings(figs: Figures, results: list[Result], found: pd.DataFrame | Non
     for k, (row, tag, label) in enumerate(zip(rows, tags, labels)):
         colour = c.STATUS_COLOURS[row["verdict"]]
         top = -k - offsets[k]
-        y = top - extra[k]          # the row's own lines, below its (possibly longer) title
+        y = top - extra[k] + sub_extra[k]  # the row's own lines, below its (longer) label
         ax.axhline(top + 0.24, color="#CCCCCC", linewidth=0.8)
         ax.text(0, top + 0.16, label, fontsize=c.VALUE + 2, va="top", fontweight="bold",
                 color=style.TEXT_COLOUR, linespacing=1.05)
-        ax.text(1.0, y - 0.12, tag, fontsize=c.SMALL, va="center", ha="right",
+        ax.text(1.0, y - 0.15, tag, fontsize=c.SMALL, va="center", ha="right",
                 color=colour, fontweight="bold")
-        yv = y - 0.36
+        yv = y - 0.36 - sub_extra[k]
         ax.text(xs[0], yv, row["checked_against"], fontsize=c.VALUE + 2, va="center",
                 color=style.TEXT_COLOUR)
         ax.text(xs[1], yv, row["others_give"], fontsize=c.VALUE + 2, va="center", color=colour,
                 fontweight="bold")
         ax.text(xs[2], yv, row["gap"], fontsize=c.VALUE + 2, va="center", color=colour,
                 fontweight="bold")
-        yd = y - 0.57
+        yd = y - 0.57 - sub_extra[k]
         others = row["others_source"] + (f", range {row['others_range']}"
                                          if row["others_range"] else "")
+        if len(others) > _COLUMN_CHARS:  # a long range wraps under its source, never into the gap
+            others = row["others_source"] + f",\nrange {row['others_range']}"
         for x, text in zip(xs, (row["against_source"], others,
                                 f"range {row['gap_range']}" if row["gap_range"] else "")):
-            ax.text(x, yd, text, fontsize=c.SMALL, va="center", color=style.MUTED_COLOUR)
+            two = "\n" in text  # two lines: hung from the first line's place
+            ax.text(x, yd + (_SUB_LINE / 2 if two else 0), text, fontsize=c.SMALL,
+                    va="top" if two else "center", color=style.MUTED_COLOUR, linespacing=1.0)
         if row["label"]:
-            ax.text(0, y - 0.12, textwrap.shorten(row["title"], 58, placeholder="…"), fontsize=c.SMALL - 1.5, va="center",
+            ax.text(0, y - 0.07, subs[k], fontsize=c.SMALL - 1.5, va="top",
                     color=style.MUTED_COLOUR, linespacing=1.0)
     if not rows:
         ax.text(0, -0.4, "—", fontsize=c.VALUE)
