@@ -23,6 +23,7 @@
 #               needed (ARGS="--list": the ids and their quotes)
 # make student  the student edition in build/student/ and build/student.zip: stands alone, no
 #               solutions, answer key or guide; its checks compare salted hashes (docs/teaching.md)
+# make grade DIR=submissions/  run each student's notebooks in isolation; CSVs of the results
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -33,7 +34,7 @@ STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?= -n 2 --dist loadscope -m "not slow and not share and not browser"
 BROWSER_PYTEST_ARGS ?= -n 2 --dist loadscope -m "(browser or properties) and not slow and not share"
 
-.PHONY: all env test test-browser test-build lab lock clean-env validate rebuild bench site share-env lite test-share what-if student
+.PHONY: all env test test-browser test-build lab lock clean-env validate rebuild bench site share-env lite test-share what-if student grade
 all: $(STAMP)
 	@MPLBACKEND=Agg $(BIN)/python tools/build.py
 
@@ -114,6 +115,16 @@ what-if: $(STAMP)
 student: $(STAMP)
 	@$(BIN)/python -m debao_audit.teaching student build/student
 
+# Grading for the teacher: make grade DIR=submissions/ (one folder, .ipynb or .zip per student):
+# each submission runs in its own limited process in a temporary copy; writes DIR-grades/
+# (summary.csv, students/STUDENT.csv).  GRADE_ARGS: more options (--timeout, --cell-timeout,
+# --memory, --jobs, --out).
+export DIR ?=
+GRADE_ARGS ?=
+grade: $(STAMP)
+	@test -n "$$DIR" || { echo "make grade: give the folder of submissions: make grade DIR=submissions/" >&2; exit 2; }
+	@$(BIN)/python -m debao_audit grade "$$DIR" $(GRADE_ARGS)
+
 # Re-pin after editing requirements.in (needs network); keep environment.yml in step (a test checks).
 lock: $(STAMP)
 	$(PIP) install uv==$(UV_VERSION)
@@ -128,10 +139,10 @@ clean-env:
 # The default is the public edition (the article's figures quoted in context, never its whole
 # text); FULL_TEXT=1 builds the whole annotated text, for a class's private use only.
 FULL_TEXT ?=
-# SOLUTIONS=0: without the worked solutions (a site for students).
-SOLUTIONS ?= 1
+# The worked solutions are left out unless asked: SOLUTIONS=1 (a site for the teacher).
+SOLUTIONS ?= 0
 site: $(STAMP)
-	@$(BIN)/python tools/build_site.py$(if $(filter 1 yes true,$(FULL_TEXT)), --full-text)$(if $(filter 0,$(SOLUTIONS)), --no-solutions)
+	@$(BIN)/python tools/build_site.py$(if $(filter 1 yes true,$(FULL_TEXT)), --full-text)$(if $(filter 1 yes true,$(SOLUTIONS)), --solutions)
 
 # The share tools (JupyterLite, repo2docker): an optional lock on top of requirements.lock, used
 # only by `make lite` and `make test-share`, so `make` and `make test` never install them.  The
@@ -145,8 +156,11 @@ $(SHARE_STAMP): requirements-share.lock $(STAMP)
 	touch $(SHARE_STAMP)
 
 # lite/ (not committed): the notebooks in the browser (JupyterLite + Pyodide); serve it over http.
+# The student edition (no solutions, instructor guide or answer key) unless SOLUTIONS=1;
+# PYODIDE=DIR self-hosts Pyodide from DIR (nothing fetched from its CDN; docs/site.md).
+export PYODIDE ?=
 lite: $(SHARE_STAMP)
-	$(BIN)/python tools/build_lite.py build
+	$(BIN)/python tools/build_lite.py build$(if $(filter 1 yes true,$(SOLUTIONS)), --solutions)$(if $(PYODIDE), --pyodide "$$PYODIDE")
 
 # The share tests (JupyterLite build and check, Chromium on the lite site, the Binder dry run).
 test-share: $(SHARE_STAMP)

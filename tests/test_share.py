@@ -113,10 +113,71 @@ def test_site_configuration(lock, site):
         assert (worker.parent / u).resolve().is_file(), u
     assert all(p in lock["packages"] for p in opts["packages"] if not p.endswith(".whl"))
     for rel in ("notebooks/00-read-the-article.ipynb", "data/claims.csv", "data/raw/article.txt",
-                "fonts/NotoSansCJKsc-Regular-subset.otf", lite.LITE_README):
+                "fonts/NotoSansCJKsc-Regular-subset.otf", lite.LITE_README,
+                "cases/practice-lanshan/case.json", "figures/checks_by_kind.png",
+                "figures/annotated_article.html"):
         assert (site / "files" / rel).is_file(), rel
+    # the student edition (the default): the notebooks as the student edition makes them, as
+    # JupyterLab holds them; no solutions, no instructor guide, no answer key
+    from debao_audit import teaching
     for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        assert (site / "files" / "notebooks" / nb.name).read_bytes() == nb.read_bytes()
+        shipped = json.loads((site / "files" / "notebooks" / nb.name).read_text(encoding="utf-8"))
+        assert shipped == lite.lite_notebook(teaching.student_notebook(json.loads(nb.read_text())))
+    files = {str(p.relative_to(site / "files")) for p in (site / "files").rglob("*")}
+    assert not any("solutions" in f or "instructor-guide" in f or "answer_key" in f
+                   or "exercises/" in f for f in files), sorted(files)
+    # the checker judges by the salted key in the package: no answer in it
+    whl = next((site / "pypi").glob("debao_audit-*.whl"))
+    with zipfile.ZipFile(whl) as z:
+        key = json.loads(z.read("debao_audit/course_key.json"))
+    assert key["salt"] and key["exercises"].keys() == teaching.course().exercises.keys()
+    assert '"solutions' not in (site / "api" / "contents" / "notebooks" / "all.json").read_text()
+
+
+@pytest.mark.parametrize("solutions", [False, True], ids=["student", "teacher"])
+def test_the_editions_contents(tmp_path, solutions):
+    """Both editions ship cases/ and figures/; only the teacher's has the solutions, the
+    instructor guide and the practice case's answer key."""
+    lite._contents(tmp_path / "c", solutions)
+    got = {str(p.relative_to(tmp_path / "c")) for p in (tmp_path / "c").rglob("*") if p.is_file()}
+    teacher = {"notebooks/instructor-guide.md", "cases/practice-lanshan/answer_key.csv",
+               "notebooks/solutions/03-examine-income-growth-solutions.ipynb",
+               "notebooks/exercises/course.py", "notebooks/exercises/exercises.toml"}
+    if solutions:
+        assert teacher <= got
+    else:
+        assert not teacher & got
+    figures = {f"figures/{p.name}" for p in (ROOT / "figures").glob("*.png")}
+    assert figures and figures <= got
+    assert {f"cases/practice-lanshan/{n}" for n in ("case.json", "article.txt", "claims.csv",
+                                                     "relations.csv")} <= got
+
+
+def test_shipped_notebooks_are_as_jupyterlab_holds_them(site):
+    """No list-valued text anywhere (JupyterLite passes the stored JSON through and JupyterLab
+    showed lists joined by commas: ",Not evidence: …", a row of ",,,," above each table), and
+    the kernel's own kernelspec and language_info (else starting it marks the notebook
+    changed), as the kernel's code states them."""
+    for nb in (site / "files" / "notebooks").glob("*.ipynb"):
+        d = json.loads(nb.read_text(encoding="utf-8"))
+        for cell in d["cells"]:
+            assert isinstance(cell["source"], str), nb.name
+            for out in cell.get("outputs", []):
+                assert isinstance(out.get("text", ""), str), nb.name
+                for mime, v in out.get("data", {}).items():
+                    assert mime.endswith("json") or isinstance(v, str), (nb.name, mime)
+        assert d["metadata"]["kernelspec"] == lite.KERNELSPEC
+        assert d["metadata"]["language_info"] == lite.LANGUAGE_INFO
+    static = site / "extensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static"
+    js = "".join(p.read_text(encoding="utf-8", errors="replace") for p in static.glob("*.js"))
+    info = lite.LANGUAGE_INFO
+    assert (f'language_info:{{codemirror_mode:{{name:"python",version:3}},file_extension:".py",'
+            f'mimetype:"text/x-python",name:"python",nbconvert_exporter:"python",'
+            f'pygments_lexer:"ipython3",version:"{info["version"]}"}}') in js
+    assert 'name:"python",display_name:"Python (Pyodide)",language:"python"' in js
+    # and the kernel check's default address is the kernel's own
+    assert f'pyodideUrl||"{lite._cdn_url()}"' in js
+    assert json.dumps(lite._cdn_url()) in (site / "lab" / "index.html").read_text(encoding="utf-8")
 
 
 def test_first_page_says_what_is_fetched_at_run_time(site):
@@ -155,7 +216,8 @@ def test_installed_wheel_finds_its_data_by_the_one_setting(site, tmp_path):
 
 def test_chromium_opens_the_site_and_lists_every_notebook(browser, site):
     """Served on localhost, offline: JupyterLab loads, its file browser lists every notebook,
-    and nothing is fetched from another host (no kernel is started)."""
+    and nothing is fetched from another host (no kernel is started) but the kernel check's
+    probe of Pyodide."""
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
     handler.log_message = lambda *a: None
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -179,7 +241,103 @@ def test_chromium_opens_the_site_and_lists_every_notebook(browser, site):
         srv.shutdown()
     want = {nb.name for nb in (ROOT / "notebooks").glob("*.ipynb")}
     assert want <= set(listed), sorted(want - set(listed))
-    assert outside == []
+    # nothing from elsewhere but the kernel check's probe of the Pyodide the kernel will load
+    assert set(outside) <= {lite._cdn_url()}, outside
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def _serve(folder: Path):
+    handler = functools.partial(_Quiet, directory=str(folder))
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv, f"http://127.0.0.1:{srv.server_address[1]}"
+
+
+def _offline_page(browser, base: str, outside: list[str]):
+    """A page with no network but the site: every other request is refused (as offline)."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+
+    def route(r):
+        if r.request.url.startswith((base, "data:", "blob:")):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort("internetdisconnected")
+    ctx.route("**/*", route)
+    return ctx, ctx.new_page()
+
+
+def test_offline_the_page_says_why_the_kernel_cannot_start(browser, site, tmp_path):
+    """The CDN build with no network: the notebook still opens (with what outputs it has: none in
+    the student edition), and a message at the top of the page says why the kernel cannot start
+    and what to do."""
+    srv, base = _serve(site)
+    outside: list[str] = []
+    try:
+        ctx, pg = _offline_page(browser, base, outside)
+        pg.goto(base + "/lab/index.html?path=notebooks/02-check-every-relation.ipynb")
+        pg.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+        pg.wait_for_selector("#kernel-cannot-load", timeout=60_000)
+        text = pg.inner_text("#kernel-cannot-load")
+        outputs = pg.eval_on_selector_all(".jp-OutputArea-output", "es => es.map(e => e.innerText)")
+        pg.screenshot(path=str(tmp_path / "offline-message.png"))
+        ctx.close()
+    finally:
+        srv.shutdown()
+    assert "cannot start" in text and "cdn.jsdelivr.net" in text
+    for what in ("no network connection", "reload", "make lite PYODIDE=DIR", "make site"):
+        assert what in text, what
+    assert not [o for o in outputs if o.startswith(",") or ",,," in o]
+    assert any(u.startswith("https://cdn.jsdelivr.net/") for u in outside)
+
+
+@pytest.fixture(scope="module")
+def hosted(lock, tmp_path_factory) -> Path:
+    """`make lite PYODIDE=DIR` with DIR the npm pyodide package's core (no package wheels;
+    the kernel's boot packages stand in from PyPI, `make share-env` fetched both)."""
+    if not (lite.PYODIDE_CORE / "pyodide-lock.json").is_file():
+        pytest.fail(f"{lite.PYODIDE_CORE}: missing: make share-env fetches it")
+    return lite.build(tmp_path_factory.mktemp("hosted") / "lite", pyodide=lite.PYODIDE_CORE)
+
+
+def test_self_hosted_pyodide_boots_with_no_network(browser, hosted):
+    """Headless Chromium with every request off the site refused: the kernel boots from the
+    site's own pyodide/, runs a pure-Python cell, and the notebook is not marked changed."""
+    cfg = json.loads((hosted / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    kernel = cfg["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
+    assert kernel["pyodideUrl"] == "../pyodide/pyodide.mjs"
+    lock = json.loads((hosted / "pyodide" / "pyodide-lock.json").read_text())
+    for name in kernel["loadPyodideOptions"]["packages"]:
+        if not name.endswith(".whl"):
+            entry = next(v for k, v in lock["packages"].items() if lite._norm(k) == lite._norm(name))
+            whl = hosted / "pyodide" / entry["file_name"]
+            assert whl.is_file() and lite._sha256(whl) == entry["sha256"], name
+    srv, base = _serve(hosted)
+    outside: list[str] = []
+    try:
+        ctx, pg = _offline_page(browser, base, outside)
+        pg.goto(base + "/lab/index.html?path=notebooks/02-check-every-relation.ipynb")
+        pg.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=300_000)
+        dirty = pg.eval_on_selector_all(".jp-mod-dirty", "es => es.length")
+        pg.click(".jp-Notebook .jp-Cell >> nth=0")
+        pg.keyboard.press("Escape")
+        pg.keyboard.press("a")
+        pg.keyboard.press("Enter")
+        pg.keyboard.type("import sys; print('pyodide-ok', sys.version_info[:2], sum(range(10)))")
+        pg.keyboard.press("Shift+Enter")
+        pg.wait_for_selector("text=pyodide-ok (3,", timeout=120_000)
+        out = pg.inner_text(".jp-Cell >> nth=0")
+        banner = pg.query_selector("#kernel-cannot-load")
+        ctx.close()
+    finally:
+        srv.shutdown()
+    assert dirty == 0
+    assert "pyodide-ok (3, 14) 45" in out
+    assert banner is None and outside == []
 
 
 # ------------------------------------------------------------------------------ Binder

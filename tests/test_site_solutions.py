@@ -1,5 +1,6 @@
 """The site and the worked solutions (issue 14): each notebook's page links its own solution
-page; `make site SOLUTIONS=0` leaves the solutions out (a site to hand to students)."""
+page; `make site` leaves the solutions out unless asked (`SOLUTIONS=1`): a site is handed to
+students by default."""
 
 import importlib.util
 import subprocess
@@ -33,9 +34,11 @@ def test_a_notebook_page_links_its_solution_page_and_none_without(tmp_path):
     assert not any(i["solution"] for i in without)
 
 
-def test_make_site_solutions_0_asks_for_no_solutions():
+def test_make_site_leaves_solutions_out_unless_asked():
     def dry(*args):
         return subprocess.run(["make", "-n", "site", *args], cwd=ROOT, capture_output=True,
                               text=True).stdout
-    assert "build_site.py --no-solutions" in dry("SOLUTIONS=0")
-    assert "--no-solutions" not in dry()
+    assert "build_site.py --solutions" in dry("SOLUTIONS=1")
+    for default in ((), ("SOLUTIONS=0",)):
+        assert "--solutions" not in dry(*default)
+    assert _tool().build.__kwdefaults__["solutions"] is False  # the tool's own default too

@@ -17,6 +17,27 @@ dependencies that Pyodide does not ship), then ``python tools/build_lite.py buil
   that Pyodide itself and its packages (pandas, matplotlib, numpy …) are fetched by the browser
   from Pyodide's CDN at run time; the static site (``make site``) is the offline route.
 
+Editions: ``make lite`` is the **student** edition (the notebooks as
+:func:`debao_audit.teaching.student_notebook` makes them, no ``solutions/``, no instructor
+guide, no answer key of a practice case); ``make lite SOLUTIONS=1`` (``--solutions``) the
+teacher's, with them.  Both ship ``cases/`` and ``figures/`` (notebook 08 runs, images load).
+The notebooks are written as JupyterLab holds them in memory (every multi-line string one
+string: JupyterLite hands the stored JSON to JupyterLab as it is, and a list-valued output was
+shown joined with commas) and with the Pyodide kernel's own ``kernelspec`` and
+``language_info`` (so that opening one does not mark it changed).  Each app's page carries a
+check that the kernel's Pyodide can be fetched, and says in the page why not and what to do.
+
+**Self-hosted Pyodide** (``make lite PYODIDE=DIR``, ``--pyodide DIR``): DIR is a Pyodide
+distribution of the kernel's version (``pyodide.mjs``, ``pyodide.asm.*``, ``python_stdlib.zip``,
+``pyodide-lock.json`` and as many of its wheels as you have: the release tarball has them
+all).  It is copied into the site's ``pyodide/`` and the kernel loads it from there: nothing is
+fetched from a CDN.  A lock entry whose wheel is not in DIR is rewritten to a pure-Python wheel
+of the same package from ``.venv/share-cache/pyodide-wheels/`` (fetched from PyPI by
+``fetch``; the version PyPI has when it lacks Pyodide's, e.g. micropip) with that wheel's own
+hash; what is still missing is named at build time and left out of the packages the kernel
+preloads.  ``fetch`` also puts the npm ``pyodide`` package's core into
+``.venv/share-cache/pyodide-core/``: with it the kernel boots with no network at all.
+
 ``python tools/build_lite.py imports`` prints what the notebooks import and where each comes from
 (the Pyodide lock file or a bundled wheel); the tests use :func:`unsatisfied`.
 Output: ``lite/`` (not committed), swapped in only when complete.
@@ -52,6 +73,25 @@ LITE_README = "README-lite.md"
 #: Where the kernel mounts the site's contents (JupyterLite's DriveFS).
 DRIVE = "/drive"
 ROOT_ENV = "DEBAO_AUDIT_ROOT"
+#: Self-hosting Pyodide: the npm package's core, and the pure-Python wheels that stand in
+#: for the lock entries it has no wheel for.
+PYODIDE_CORE = CACHE / "pyodide-core"
+PYODIDE_WHEELS = CACHE / "pyodide-wheels"
+#: What the kernel loads from Pyodide's lock when it boots (jupyterlite-pyodide-kernel 0.8:
+#: micropip, then ipython and jedi through piplite), and the packaging micropip imports.
+KERNEL_BOOT = ("micropip", "packaging", "ipython", "jedi")
+#: The kernel's own wheels (its extension's pypi/ folder) and the one dependency of theirs that
+#: Pyodide's lock does not have (comm): named in a self-hosted lock so the kernel preloads
+#: everything by name and needs no piplite at boot.
+KERNEL_OWN = {"piplite": [], "pyodide-kernel": ["comm", "ipython"], "ipykernel": ["pyodide-kernel"],
+              "comm": []}
+#: The Pyodide files a self-hosted DIR must have.
+PYODIDE_CORE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
+                      "pyodide-lock.json")
+#: What a student edition leaves out (besides notebooks/solutions/ and the course's own files,
+#: notebooks/exercises/: its checker reads the key as salted hashes from the package).
+TEACHER_ONLY = ("instructor-guide.md", "answer_key.csv")
+TEACHER_DIRS = ("solutions", "exercises")
 #: Imports a notebook may name that the kernel provides itself.
 KERNEL_PROVIDED = {"IPython", "ipykernel", "pyodide", "js", "micropip", "piplite"}
 
@@ -226,6 +266,62 @@ def fetch() -> None:
                         "--no-deps", "--only-binary=:all:", "--platform", "any",
                         "--python-version", "3.12", "-d", str(WHEELS), *missing], check=True)
     print(f"{lock_path().relative_to(ROOT)}; bundled wheels: {', '.join(reqs)}")
+    fetch_pyodide_core()
+
+
+def _boot_closure(lock: dict) -> list[str]:
+    """The lock's packages the kernel loads at boot, with their dependencies (normalised)."""
+    pkgs = {_norm(k): v for k, v in lock["packages"].items()}
+    out: list[str] = []
+    todo = [_norm(n) for n in KERNEL_BOOT]
+    while todo:
+        n = todo.pop()
+        if n in out or n not in pkgs:
+            continue
+        out.append(n)
+        todo += [_norm(d) for d in pkgs[n].get("depends", [])]
+    return sorted(out)
+
+
+def fetch_pyodide_core() -> None:
+    """The network step of self-hosting: the npm ``pyodide`` package of the kernel's version
+    (the core and its lock, no package wheels) into PYODIDE_CORE, and from PyPI the pure-Python
+    wheels of what the kernel loads at boot (Pyodide's version where PyPI has it, else PyPI's
+    newest) and of comm (the pinned version) into PYODIDE_WHEELS."""
+    version = pyodide_version()
+    if not (PYODIDE_CORE / "pyodide-lock.json").is_file():
+        tmp_core = PYODIDE_CORE.with_name(PYODIDE_CORE.name + ".tmp")
+        shutil.rmtree(tmp_core, ignore_errors=True)
+        tmp_core.mkdir(parents=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            subprocess.run(["npm", "pack", f"pyodide@{version}", "--silent", "--pack-destination",
+                            tmp], check=True, stdout=subprocess.DEVNULL)
+            tgz = next(Path(tmp).glob("pyodide-*.tgz"))
+            with tarfile.open(tgz) as t:
+                for m in t.getmembers():
+                    name = m.name.removeprefix("package/")
+                    if m.isfile() and "/" not in name and not name.endswith((".map", ".d.ts")):
+                        (tmp_core / name).write_bytes(t.extractfile(m).read())
+        tmp_core.rename(PYODIDE_CORE)
+    lock = json.loads((PYODIDE_CORE / "pyodide-lock.json").read_text(encoding="utf-8"))
+    pkgs = {_norm(k): v for k, v in lock["packages"].items()}
+    PYODIDE_WHEELS.mkdir(parents=True, exist_ok=True)
+    comm = md.version("comm")
+    wanted = [(n, pkgs[n]["version"]) for n in _boot_closure(lock)] + [("comm", comm)]
+    # the wheels Pyodide's Python can install (3.14 for Pyodide 314): PyPI's micropip 0.11.1
+    # is found only when asked for it
+    python = ".".join(str(lock.get("info", {}).get("python", "3.12")).split(".")[:2])
+    for name, want in wanted:
+        if any(_norm(w.name.split("-")[0]) == name for w in PYODIDE_WHEELS.glob("*.whl")):
+            continue
+        base = [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
+                "--no-deps", "--only-binary=:all:", "--platform", "any", "--python-version",
+                python, "-d", str(PYODIDE_WHEELS)]
+        if subprocess.run([*base, f"{name}=={want}"], capture_output=True).returncode != 0:
+            subprocess.run([*base, name], check=True, capture_output=True)
+    print(f"{PYODIDE_CORE.relative_to(ROOT)}: Pyodide {version} core; "
+          f"{PYODIDE_WHEELS.relative_to(ROOT)}: "
+          + ", ".join(sorted(w.name for w in PYODIDE_WHEELS.glob('*.whl'))))
 
 
 # ------------------------------------------------------------------------------ building
@@ -252,9 +348,11 @@ publish this site. Put it on a course site for a class's private use.
 """
 
 
-def build_wheel(dest: Path) -> Path:
+def build_wheel(dest: Path, key: dict | None = None) -> Path:
     """The project's wheel, built from a copy of its sources in a temporary directory (an
-    in-place build would write build/ into the checkout)."""
+    in-place build would write build/ into the checkout).  ``key``: the student edition's
+    course key (salted hashes, :func:`debao_audit.teaching.hashed`), put in the package as the
+    student edition's checker reads it, so that no course file need ship."""
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "src-copy"
         src.mkdir()
@@ -262,7 +360,18 @@ def build_wheel(dest: Path) -> Path:
             if (ROOT / name).is_file():
                 shutil.copy(ROOT / name, src / name)
         shutil.copytree(ROOT / "src", src / "src",
-                        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+                        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "course_key.json"))
+        if key is not None:
+            (src / "src" / "debao_audit" / "course_key.json").write_text(
+                json.dumps(key, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+            toml = src / "pyproject.toml"        # the copy's package data takes the key too
+            text = toml.read_text(encoding="utf-8")
+            if 'debao_audit = ["py.typed",' not in text:
+                raise SystemExit("lite: pyproject.toml: expected the package data of "
+                                 'debao_audit to start with "py.typed"')
+            toml.write_text(text.replace('debao_audit = ["py.typed",',
+                                         'debao_audit = ["py.typed", "course_key.json",', 1),
+                            encoding="utf-8")
         out = Path(tmp) / "dist"
         subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check",
                         "--no-deps", "--no-build-isolation", "-w", str(out), str(src)], check=True,
@@ -284,32 +393,113 @@ def bundled_wheels(lock: dict) -> list[Path]:
     return out
 
 
-def build(out: Path) -> Path:
+def lite_notebook(nb: dict) -> dict:
+    """A notebook as JupyterLite should serve it: every multi-line string (a cell's source, an
+    output's text or data) joined into one string, as JupyterLab's own server hands notebooks
+    over (JupyterLite passes the stored lists through, and JupyterLab then showed them joined
+    with commas), and the Pyodide kernel's kernelspec and language_info, so that neither is
+    changed when the kernel starts (which marked every notebook changed on opening)."""
+    nb = json.loads(json.dumps(nb))
+
+    def join(v):
+        return "".join(v) if isinstance(v, list) and all(isinstance(x, str) for x in v) else v
+
+    for cell in nb.get("cells", []):
+        cell["source"] = join(cell.get("source", ""))
+        for out in cell.get("outputs", []):
+            if "text" in out:
+                out["text"] = join(out["text"])
+            for mime, value in (out.get("data") or {}).items():
+                if not mime.endswith("json"):
+                    out["data"][mime] = join(value)
+    nb.setdefault("metadata", {})
+    nb["metadata"]["kernelspec"] = dict(KERNELSPEC)
+    nb["metadata"]["language_info"] = json.loads(json.dumps(LANGUAGE_INFO))
+    return nb
+
+
+#: What the Pyodide kernel (jupyterlite-pyodide-kernel 0.8.6) reports: its kernelspec and the
+#: language_info of its kernel_info reply, read from its JavaScript (a test keeps them in step).
+KERNELSPEC = {"display_name": "Python (Pyodide)", "language": "python", "name": "python"}
+LANGUAGE_INFO = {"codemirror_mode": {"name": "python", "version": 3}, "file_extension": ".py",
+                 "mimetype": "text/x-python", "name": "python", "nbconvert_exporter": "python",
+                 "pygments_lexer": "ipython3", "version": "3.8"}
+
+
+def _contents(contents: Path, solutions: bool) -> None:
+    """The site's files: notebooks (student or teacher edition), data, fonts, cases, figures."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from debao_audit import teaching
+
+    nbdir = contents / "notebooks"
+    nbdir.mkdir(parents=True)
+    for src in sorted(NOTEBOOKS.rglob("*")):
+        rel = src.relative_to(NOTEBOOKS)
+        if src.is_dir() or ".ipynb_checkpoints" in rel.parts:
+            continue
+        if not solutions and (rel.parts[0] in TEACHER_DIRS or src.name in TEACHER_ONLY):
+            continue
+        target = nbdir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if src.suffix == ".ipynb":
+            nb = json.loads(src.read_text(encoding="utf-8"))
+            if not solutions:
+                nb = teaching.student_notebook(nb)
+            target.write_text(json.dumps(lite_notebook(nb), ensure_ascii=False, indent=1) + "\n",
+                              encoding="utf-8")
+        else:
+            shutil.copy(src, target)
+    ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints",
+                                    *(() if solutions else TEACHER_ONLY))
+    shutil.copytree(ROOT / "data", contents / "data", ignore=shutil.ignore_patterns("processed"))
+    (contents / "data" / "processed").mkdir()
+    shutil.copy(ROOT / "data" / "processed" / "checks.csv", contents / "data" / "processed")
+    for name in ("fonts", "cases", "figures"):
+        shutil.copytree(ROOT / name, contents / name, ignore=ignore)
+
+
+def build(out: Path, *, solutions: bool = False, pyodide: Path | None = None) -> Path:
+    """The JupyterLite site in ``out``: the student edition unless ``solutions``; Pyodide from
+    its CDN unless ``pyodide`` names a distribution to self-host."""
     lock = pyodide_lock()
+    if pyodide is not None:
+        pyodide = _check_pyodide(Path(pyodide))
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".lite-work.", dir=out.parent))
     try:
         wheels_dir = work / "wheels"
         wheels_dir.mkdir()
-        own = build_wheel(wheels_dir)
+        key = None
+        if not solutions:  # the student edition: the checker judges by salted hashes
+            sys.path.insert(0, str(ROOT / "src"))
+            from debao_audit import teaching
+            key = teaching.hashed(teaching.course_key(teaching.course()))
+        own = build_wheel(wheels_dir, key)
         deps = [Path(shutil.copy(w, wheels_dir / w.name)) for w in bundled_wheels(lock)]
         wheels = [own, *deps]
         gaps = unsatisfied(lock, wheels)
         if gaps:
             raise SystemExit(f"imports neither Pyodide nor a bundled wheel provides: {gaps}")
         contents = work / "contents"
-        shutil.copytree(NOTEBOOKS, contents / "notebooks")
-        shutil.copytree(ROOT / "data", contents / "data", ignore=shutil.ignore_patterns("processed"))
-        (contents / "data" / "processed").mkdir()
-        shutil.copy(ROOT / "data" / "processed" / "checks.csv", contents / "data" / "processed")
-        shutil.copytree(ROOT / "fonts", contents / "fonts")
+        _contents(contents, solutions)
         bundled = ", ".join(w.name.split("-")[0] for w in deps)
         (contents / LITE_README).write_text(
             FIRST_PAGE.format(bundled=bundled, version=lock["info"].get("version", pyodide_version())),
             encoding="utf-8")
         pyodide_packages = sorted({pyodide_imports(lock)[t] for t in notebook_imports()
                                    if t in pyodide_imports(lock)})
+        hosted = None
+        if pyodide is not None:
+            hosted = _self_host_plan(pyodide)
+            missing = sorted(p for p in pyodide_packages if _norm(p) not in hosted["loadable"])
+            pyodide_packages = [*hosted["boot"],
+                                *[p for p in pyodide_packages if p not in missing]]
+            if missing:
+                print(f"lite: self-hosted Pyodide ({pyodide}) has no wheel for {', '.join(missing)} "
+                      "(or for what they need): the kernel boots and runs Python, but a notebook "
+                      "importing them fails there. Put Pyodide's full release in "
+                      f"{pyodide} to have them all.", file=sys.stderr)
         lite_dir = work / "lite-dir"
         lite_dir.mkdir()
         settings = {
@@ -319,6 +509,7 @@ def build(out: Path) -> Path:
                 "litePluginSettings": {
                     "@jupyterlite/pyodide-kernel-extension:kernel": {
                         "disablePyPIFallback": True,
+                        **({"pyodideUrl": "../pyodide/pyodide.mjs"} if hosted else {}),
                         "loadPyodideOptions": {
                             # Pyodide's own packages by name (from its CDN), then the bundled
                             # wheels by URL, relative to the kernel's worker script
@@ -342,7 +533,10 @@ def build(out: Path) -> Path:
             if proc.returncode != 0:
                 raise SystemExit(f"jupyter lite {step} failed:\n{proc.stdout[-3000:]}\n"
                                  f"{proc.stderr[-3000:]}")
-        _notice(site, bundled, lock)
+        if hosted:
+            _write_self_hosted(site / "pyodide", pyodide, hosted)
+        _notice(site, bundled, lock, hosted=hosted is not None)
+        _kernel_check(site, "../pyodide/pyodide.mjs" if hosted else _cdn_url(), hosted is not None)
         old = out.with_name(f".{out.name}.old")
         if old.exists():
             shutil.rmtree(old)
@@ -356,7 +550,176 @@ def build(out: Path) -> Path:
     return out
 
 
-def _notice(site: Path, bundled: str, lock: dict) -> None:
+# ------------------------------------------------------------------------------ self-hosting
+
+def _cdn_url() -> str:
+    """Where the kernel fetches Pyodide by default (its own setting, read from its code)."""
+    return f"https://cdn.jsdelivr.net/pyodide/v{pyodide_version()}/full/pyodide.mjs"
+
+
+def _check_pyodide(folder: Path) -> Path:
+    """A Pyodide distribution of the kernel's version, or one line saying what is wrong."""
+    folder = folder.resolve()
+    if not folder.is_dir():
+        raise SystemExit(f"lite: PYODIDE={folder}: expected a folder holding a Pyodide "
+                         f"{pyodide_version()} distribution (e.g. {PYODIDE_CORE.relative_to(ROOT)}, "
+                         "made by `python tools/build_lite.py fetch`, or Pyodide's release tarball "
+                         "unpacked)")
+    missing = [f for f in PYODIDE_CORE_FILES if not (folder / f).is_file()]
+    if missing:
+        raise SystemExit(f"lite: PYODIDE={folder}: expected Pyodide's core files; missing "
+                         f"{', '.join(missing)}")
+    pkg = folder / "package.json"
+    if pkg.is_file():
+        version = json.loads(pkg.read_text(encoding="utf-8")).get("version")
+        if version != pyodide_version():
+            raise SystemExit(f"lite: PYODIDE={folder}: expected Pyodide {pyodide_version()} (the "
+                             f"kernel's version); got {version}")
+    return folder
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _kernel_pypi() -> Path:
+    """The kernel extension's own wheels (piplite, pyodide_kernel, the ipykernel shim)."""
+    return (Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "@jupyterlite"
+            / "pyodide-kernel-extension" / "static" / "pypi")
+
+
+def _self_host_plan(folder: Path) -> dict:
+    """The lock to serve with a self-hosted Pyodide: entries whose wheel is in ``folder`` kept;
+    entries without one rewritten to a pure-Python wheel of the same package from
+    PYODIDE_WHEELS (its file name, version and hash); the kernel's own packages added; and what
+    can be loaded (its wheel there and everything it depends on loadable)."""
+    lock = json.loads((folder / "pyodide-lock.json").read_text(encoding="utf-8"))
+    spare = {}
+    for w in sorted(PYODIDE_WHEELS.glob("*-none-any.whl")) + sorted(_kernel_pypi().glob("*.whl")):
+        spare.setdefault(_norm(w.name.split("-")[0]), w)
+    copies: list[Path] = []
+    rewritten: list[str] = []
+    have: set[str] = set()
+    for key, entry in lock["packages"].items():
+        n = _norm(key)
+        if (folder / entry["file_name"]).is_file():
+            have.add(n)
+        elif n in spare and entry.get("package_type", "package") == "package":
+            w = spare[n]
+            was = entry.get("version")
+            entry.update(file_name=w.name, version=w.name.split("-")[1], sha256=_sha256(w))
+            copies.append(w)
+            have.add(n)
+            rewritten.append(f"{key} {was}" + (f" -> {entry['version']}" if was != entry["version"]
+                                              else ""))
+    for name, deps in KERNEL_OWN.items():
+        w = spare.get(name)
+        if w is None or name in {_norm(k) for k in lock["packages"]}:
+            continue
+        lock["packages"][name] = {
+            "name": name, "version": w.name.split("-")[1], "file_name": w.name,
+            "install_dir": "site", "sha256": _sha256(w), "package_type": "package",
+            "imports": sorted(_wheel_top_levels(w)), "depends": deps, "unvendored_tests": False}
+        copies.append(w)
+        have.add(name)
+    deps = {_norm(k): [_norm(d) for d in v.get("depends", [])] for k, v in lock["packages"].items()}
+    loadable = set(have)
+    changed = True
+    while changed:
+        changed = False
+        for n in list(loadable):
+            if any(d not in loadable for d in deps.get(n, [])):
+                loadable.discard(n)
+                changed = True
+    boot = ["micropip", "piplite", "ipykernel", "comm", "pyodide-kernel", "jedi", "ipython"]
+    stuck = [b for b in boot if _norm(b) not in loadable]
+    if stuck:
+        raise SystemExit(f"lite: PYODIDE={folder}: the kernel cannot boot: no wheel for "
+                         f"{', '.join(stuck)} (or for what they need) in {folder} or "
+                         f"{PYODIDE_WHEELS}: run `python tools/build_lite.py fetch`")
+    return {"lock": lock, "copies": copies, "loadable": loadable, "boot": boot,
+            "rewritten": rewritten}
+
+
+def _write_self_hosted(dest: Path, folder: Path, plan: dict) -> None:
+    shutil.copytree(folder, dest, ignore=shutil.ignore_patterns("*.map", "*.d.ts", "*.tgz"))
+    for w in plan["copies"]:
+        shutil.copy(w, dest / w.name)
+    (dest / "pyodide-lock.json").write_text(json.dumps(plan["lock"], indent=1) + "\n",
+                                            encoding="utf-8")
+    if plan["rewritten"]:
+        print("lite: self-hosted lock entries rewritten to the wheels at hand (their file name "
+              "and hash): " + ", ".join(plan["rewritten"]), file=sys.stderr)
+
+
+# ------------------------------------------------------------------------------ the kernel check
+
+KERNEL_CHECK = """<script id="debao-kernel-check">
+(function () {
+  var url = new URL(%(url)s, location.href);
+  function show(why) {
+    if (document.getElementById("kernel-cannot-load")) return;
+    var box = document.createElement("div");
+    box.id = "kernel-cannot-load";
+    box.setAttribute("role", "alert");
+    box.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:100000;background:#fff4f4;" +
+      "color:#222;border-bottom:3px solid #b00020;padding:10px 16px;font:15px/1.45 system-ui,sans-serif";
+    var h = document.createElement("strong");
+    h.textContent = "The Python kernel cannot start. ";
+    var p = document.createElement("span");
+    p.textContent = why + " What to do: " + %(todo)s;
+    var close = document.createElement("button");
+    close.textContent = "Dismiss";
+    close.style.cssText = "margin-left:12px";
+    close.onclick = function () { box.remove(); };
+    box.append(h, p, close);
+    document.body.appendChild(box);
+  }
+  var ctl = new AbortController();
+  var timer = setTimeout(function () { ctl.abort(); }, 20000);
+  fetch(url.href, {mode: "no-cors", cache: "no-store", signal: ctl.signal}).then(function (r) {
+    clearTimeout(timer);
+    if (r.type !== "opaque" && !r.ok)
+      show("Pyodide, the Python that runs in this page, is missing at " + url.href +
+           " (HTTP " + r.status + ").");
+  }).catch(function () {
+    clearTimeout(timer);
+    show("Your browser could not fetch Pyodide, the Python that runs in this page, from " +
+         url.host + " (no network connection, or the address is blocked by a firewall or filter).");
+  });
+})();
+</script>
+"""
+
+KERNEL_TODO_CDN = ("connect to the internet (or ask for cdn.jsdelivr.net to be allowed) and reload "
+                   "this page; or ask your teacher for the self-hosted build (make lite PYODIDE=DIR), "
+                   "which needs no internet; or read the notebooks, already run, on the static site "
+                   "(make site). Your files stay in this browser.")
+KERNEL_TODO_HOSTED = ("ask whoever put up this site to rebuild it with `make lite PYODIDE=DIR` "
+                      "(the pyodide/ folder is incomplete); meanwhile read the notebooks, already "
+                      "run, on the static site (make site). Your files stay in this browser.")
+
+
+def _kernel_check(site: Path, url: str, hosted: bool = False) -> list[Path]:
+    """Each app's page (lab, notebooks, …) checks on load that the kernel's Pyodide can be
+    fetched, and if not says so at the top of the page, with why and what to do."""
+    script = KERNEL_CHECK % {"url": json.dumps(url),
+                             "todo": json.dumps(KERNEL_TODO_HOSTED if hosted else KERNEL_TODO_CDN)}
+    done = []
+    for page in sorted(site.glob("*/index.html")):
+        text = page.read_text(encoding="utf-8")
+        if 'id="jupyter-config-data"' not in text or "</body>" not in text:
+            continue
+        page.write_text(text.replace("</body>", script + "</body>", 1), encoding="utf-8")
+        done.append(page)
+    if not any(p.parent.name == "lab" for p in done):
+        raise SystemExit("JupyterLite's lab/index.html has no place for the kernel check")
+    return done
+
+
+def _notice(site: Path, bundled: str, lock: dict, hosted: bool = False) -> None:
     """The site's first page: what runs where and what the browser fetches at run time, then
     the way in (JupyterLab on the notebooks).  It replaces JupyterLite's root redirect."""
     import html
@@ -367,6 +730,15 @@ def _notice(site: Path, bundled: str, lock: dict) -> None:
     config = re.search(r'<script[^>]*id="jupyter-config-data".*?</script>', original, re.S)
     if config is None:
         raise SystemExit("JupyterLite's index.html has no jupyter-config-data block")
+    if hosted:
+        runtime = ("<strong>Pyodide itself is served by this site</strong> (self-hosted: "
+                   "<code>make lite PYODIDE=DIR</code>), with the packages its folder holds: "
+                   "nothing is fetched from another site.")
+    else:
+        runtime = ("<strong>Pyodide itself and its own packages (pandas, matplotlib, numpy, "
+                   "Pillow, fontTools …) are downloaded by your browser from Pyodide's CDN "
+                   "(cdn.jsdelivr.net) when a notebook first runs</strong>, then cached: running "
+                   "a notebook needs a network connection the first time.")
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -387,12 +759,10 @@ a{{color:#0a4f86}} .go{{font-size:1.15rem;font-weight:700}} .note{{background:#f
 <div class="note" id="runtime-note">
 <p><strong>What your browser fetches at run time.</strong> The project's package and its
 pure-Python dependencies ({html.escape(bundled)}) are bundled with this site and installed when the
-kernel starts: no <code>%pip</code> needed. <strong>Pyodide itself and its own packages (pandas,
-matplotlib, numpy, Pillow, fontTools …) are downloaded by your browser from Pyodide's CDN
-(cdn.jsdelivr.net) when a notebook first runs</strong>, then cached: running a notebook needs a
-network connection the first time.</p>
+kernel starts: no <code>%pip</code> needed. {runtime}</p>
 <p><strong>Offline?</strong> Read the static site instead (<code>make site</code> in the repository):
-every notebook executed, as HTML, with nothing fetched.</p>
+every notebook executed, as HTML, with nothing fetched. If the kernel cannot start, this site's
+notebook pages say so at the top, with why and what to do.</p>
 <p>Pyodide's versions of pandas and matplotlib differ from the pinned ones the repository tests,
 so a table or figure may differ in detail from the committed outputs. Files you change stay in
 your browser's storage.</p>
@@ -410,6 +780,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("step", choices=["fetch", "build", "imports"])
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--solutions", action="store_true",
+                    help="the teacher's edition: with notebooks/solutions/, the instructor guide "
+                         "and the practice case's answer key (default: the student edition)")
+    ap.add_argument("--pyodide", type=Path, metavar="DIR",
+                    help="self-host Pyodide from DIR (a Pyodide distribution of the kernel's "
+                         "version) instead of fetching it from its CDN")
     args = ap.parse_args(argv)
     if args.step == "fetch":
         fetch()
@@ -419,7 +795,7 @@ def main(argv: list[str] | None = None) -> int:
         for t in sorted(notebook_imports()):
             print(t, provided.get(t, "(bundled wheel or kernel)"))
     else:
-        out = build(args.out)
+        out = build(args.out, solutions=args.solutions, pyodide=args.pyodide)
         size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
         print(f"{out}: JupyterLite site, {size / 1e6:.0f} MB; serve it over http "
               "(python -m http.server -d lite) and open index.html")

@@ -711,11 +711,12 @@ every figure read as written and checked by debao-audit
 
 
 def build(out: Path, figures_dir: Path | None = None, *, full_text: bool = False,
-          solutions: bool = True) -> Path:
+          solutions: bool = False) -> Path:
     """Build the site into ``out`` from the notebooks and from the figures in ``figures_dir``
     (default: the output setting's ``figures/``).  ``full_text``: the annotated article with the
     whole text (private class use) instead of the public edition's quotations;
-    ``solutions=False`` leaves the worked solutions out (``make site SOLUTIONS=0``)."""
+    the worked solutions are left out unless ``solutions`` (``make site SOLUTIONS=1``): a
+    site handed to a class gives no answers away by default."""
     figures_dir = data.FIGURES if figures_dir is None else Path(figures_dir)
     out = out.resolve()
     if out.exists() and not out.is_dir():
@@ -858,12 +859,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--full-text", action="store_true",
                     help="the annotated article's whole text, for private class use (not to publish)")
-    ap.add_argument("--no-solutions", action="store_true",
-                    help="leave out the worked solutions (make site SOLUTIONS=0)")
+    ap.add_argument("--solutions", action="store_true",
+                    help="include the worked solutions (make site SOLUTIONS=1); left out by "
+                         "default, so the site can be handed to students")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     try:
-        out = build(args.out, full_text=args.full_text, solutions=not args.no_solutions)
+        out = build(args.out, full_text=args.full_text, solutions=args.solutions)
     except OSError as e:
         # e.g. a read-only checkout or a full disk: one line naming the path, no traceback
         what = "the disk is full" if e.errno == 28 else e.strerror or " ".join(str(e).split())
