@@ -13,17 +13,15 @@
     ``quotes``) unless the case is invented (``"invented": true`` in case.json) or ``--edition
     full`` is given: an article under copyright is not printed whole by default.
 
-<<<<<<< HEAD
 ``draft ARTICLE.txt FOLDER [--url URL | --invented] [--published DATE] [--force]`` (or ``new``)
     Draft a case folder from an article's text (:mod:`debao_audit.draft`): it validates and
     audits at once; every guess is marked for the author.
-=======
+
 ``grade SUBMISSIONS [--out DIR] [--timeout S] [--cell-timeout S] [--memory MB] [--jobs N]``
     Run every student's notebooks (and capstone case folder) in isolation, each submission in
     its own limited process in a temporary copy, and write one CSV of exercise results per
     student and a summary (:mod:`debao_audit.grade`).  A broken submission is a row with its
     error; exit status 0.
->>>>>>> main
 
 **Trusting a folder.**  A case folder may bring Python code (``"module": "checks.py"`` in its
 case.json).  It runs only with ``--trust`` (or ``DEBAO_TRUST=1``): trusting a folder means letting
@@ -234,7 +232,6 @@ def add_audit(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_audit)
 
 
-<<<<<<< HEAD
 def _draft(args: argparse.Namespace) -> int:
     import datetime as dt
     from pathlib import Path
@@ -311,17 +308,13 @@ def add_draft(sub: argparse._SubParsersAction) -> None:
         p.set_defaults(handler=_draft)
 
 
-SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_what_if, add_audit,
-                                                                    add_draft]
-=======
 def add_grade(sub: argparse._SubParsersAction) -> None:
     from .grade import add_grade as add
     add(sub)
 
 
 SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_what_if, add_audit,
-                                                                   add_grade]
->>>>>>> main
+                                                                    add_draft, add_grade]
 
 
 def parser() -> argparse.ArgumentParser:
