@@ -39,6 +39,10 @@ if "DEBAO_FONT_CACHE" not in os.environ:
     os.environ["DEBAO_FONT_CACHE"] = os.pathsep.join(
         [_FONT_TMP, str(ROOT / ".build" / "font-cache")])
 NOTEBOOK_OUTPUT = OUTPUT / "notebooks-run"
+# Hypothesis keeps its own files (its example database, its Unicode tables) in a directory of
+# its own, by default ./.hypothesis in the checkout: here, beside the other temporary outputs.
+# Set before hypothesis is imported (it reads the variable once).
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(OUTPUT / ".hypothesis"))
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -116,7 +116,7 @@ def test_a_symlinked_output_directory_is_not_followed_out(repo: Path) -> None:
         {"steps": {"notebooks/99-gone.ipynb": _record({"figures/claims.csv": "0" * 64})}}))
     before = _snapshot(repo)
     r = _build(repo)
-    assert r.returncode == 2 and "symlinks followed" in r.stderr, r.stderr
+    assert r.returncode == 2 and "not a symbolic link" in r.stderr, r.stderr
     assert _snapshot(repo) == before
 
 
@@ -380,3 +380,72 @@ def test_the_first_failure_is_the_one_named(repo: Path, monkeypatch) -> None:
         with pytest.raises(type(e)):
             b._timed(raising(e))
     assert b._FAILURES == [cause, later]
+
+
+# --------------------------------------------------------------------------------------------
+# Every path checked before anything happens (issue 22)
+# --------------------------------------------------------------------------------------------
+
+def _dep_record(deps: dict[str, str]) -> dict:
+    record = {"source": "0" * 64, "deps": deps, "outputs": {}}
+    record["check"] = _digest(json.dumps(record, sort_keys=True).encode())
+    return record
+
+
+@pytest.mark.parametrize("dep", ["/dev/zero", "../outside.txt", "data/../../outside.txt",
+                                 "link/zero"])
+def test_a_manifest_dep_outside_the_checkout_is_refused(repo: Path, dep: str) -> None:
+    """deps["/dev/zero"] with a recomputed check once drove the build to 18.5 GB."""
+    (repo / "link").symlink_to("/dev", target_is_directory=True)
+    (repo / "build-manifest.json").write_text(json.dumps(
+        {"steps": {"notebooks/00-a.ipynb": _dep_record({dep: "0" * 64})}}))
+    before = _snapshot(repo)
+    r = _build(repo)
+    assert r.returncode == 2, r.stdout + r.stderr
+    line = r.stderr.strip()
+    assert "\n" not in line and repr(dep) in line and "refusing to run" in line, r.stderr
+    assert _snapshot(repo) == before
+
+
+def test_a_fifo_dep_is_never_opened(repo: Path) -> None:
+    """A FIFO among the inputs counts as changed; it is not read (that would hang)."""
+    spec = importlib.util.spec_from_file_location("build_fifo", repo / "tools" / "build.py")
+    b = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(b)
+    os.mkfifo(repo / "data" / "pipe")
+    assert b.file_hash(repo / "data" / "pipe") is None
+    assert b.file_hash(Path("/dev/zero")) is None
+
+
+@pytest.mark.parametrize("link", [".build", "data/processed", "figures"])
+def test_a_symlinked_build_or_output_directory_is_refused_first(repo: Path, tmp_path: Path,
+                                                                link: str) -> None:
+    """Nothing is deleted or written through the link: not the foreign directory's files, not
+    a lock, not a staging directory."""
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / ".kept.tmp").write_text("someone's")
+    (foreign / "stage-1").mkdir()
+    target = repo / link
+    if target.exists():
+        shutil.rmtree(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.symlink_to(foreign, target_is_directory=True)
+    r = _build(repo)
+    assert r.returncode == 2 and "symbolic link" in r.stderr, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in foreign.iterdir()) == [".kept.tmp", "stage-1"]
+
+
+def test_an_output_directory_that_is_not_ours_is_refused(repo: Path, tmp_path: Path) -> None:
+    """DEBAO_AUDIT_OUTPUT at someone's directory: its README.md and .session.tmp survive."""
+    env = {k: v for k, v in os.environ.items() if k != "DEBAO_AUDIT_OUTPUT"}
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / "README.md").write_text("mine")
+    (theirs / ".session.tmp").write_text("mine")
+    r = subprocess.run([PY, "tools/build.py"], cwd=repo, capture_output=True, text=True,
+                       env={**env, "DEBAO_AUDIT_OUTPUT": str(theirs)}, timeout=60)
+    assert r.returncode == 2 and "a previous output of the build" in r.stderr, r.stderr
+    assert sorted(p.name for p in theirs.iterdir()) == [".session.tmp", "README.md"]
+    assert (theirs / "README.md").read_text() == "mine"

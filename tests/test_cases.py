@@ -34,6 +34,7 @@ def copy_case(folder: Path, edit=None, code: str | None = None, **spec_updates) 
     if code is not None:
         (folder / "checks.py").write_text(code, encoding="utf-8")
     spec = json.loads((folder / "case.json").read_text(encoding="utf-8"))
+    spec["slug"] = folder.name  # a case's slug is its folder's name
     if edit is not None:
         edit(spec)
     spec.update(spec_updates)
@@ -196,8 +197,7 @@ def test_validate_takes_a_case(tmp_path):
     from debao_audit import validate
     counts = validate.validate_case(PRACTICE)
     assert counts["claims"] == 39 and counts["checks"] == len(answer_key())
-    folder = tmp_path / "loose"
-    shutil.copytree(PRACTICE, folder)
+    folder = copy_case(tmp_path / "loose")
     rows = (folder / "excluded_tokens.csv").read_text(encoding="utf-8").splitlines()
     (folder / "excluded_tokens.csv").write_text("\n".join(rows[:-1]) + "\n", encoding="utf-8")
     with pytest.raises(data.DataError, match="every number token of the body"):

@@ -98,14 +98,15 @@ def test_trust_by_setting(tmp_path, monkeypatch):
     assert case.is_trusted(case.default())  # the repository's own case (its installed package)
 
 
-@pytest.mark.parametrize("code, says", [
-    ("import os\nos._exit(0)\n", "ended the process (exit status 0) before it finished"),
-    ("raise KeyboardInterrupt\n", "KeyboardInterrupt"),
-    ("raise SystemExit(0)\n", "SystemExit"),
-    (REGISTER.replace("pass", "raise KeyboardInterrupt('in register')"), "KeyboardInterrupt"),
-    ("import os\ndef register(registry):\n    os._exit(3)\n", "exited with status 3"),
+@pytest.mark.parametrize("code, says, command", [
+    ("import os\nos._exit(0)\n", "ended the process (exit status 0) before it finished", "audit"),
+    ("raise KeyboardInterrupt\n", "KeyboardInterrupt", "validate"),
+    ("raise SystemExit(0)\n", "SystemExit", "what-if"),
+    (REGISTER.replace("pass", "raise KeyboardInterrupt('in register')"), "KeyboardInterrupt",
+     "audit"),
+    ("import os\ndef register(registry):\n    os._exit(3)\n", "exited with status 3", "validate"),
+    ("import os\ndef register(registry):\n    os._exit(0)\n", "before it finished", "what-if"),
 ])
-@pytest.mark.parametrize("command", ["audit", "validate", "what-if"])
 def test_a_module_that_exits_or_interrupts_is_one_line(tmp_path, code, says, command):
     folder = copy_case(tmp_path / "x", code=code, slug="x", module="checks.py")
     argv = {"audit": ["-m", "debao_audit", "audit", str(folder), "--out", str(tmp_path / "o"),

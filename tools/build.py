@@ -65,6 +65,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -189,6 +190,71 @@ def check_outputs(step: str, rels, what: str) -> None:
                              f"got {rel!r}; refusing to run")
 
 
+def check_deps(step: str, deps: object, what: str) -> None:
+    """A step's recorded inputs are files of the checkout: normal relative paths whose directory
+    resolves inside it (never a device such as /dev/zero, never outside; a FIFO or an oversized
+    file is never opened: :func:`file_hash`)."""
+    if not isinstance(deps, dict):
+        raise BuildError(f"{what}, step {step!r}, 'deps': expected an object of path: sha256; "
+                         f"got {type(deps).__name__}; refusing to run")
+    root = ROOT.resolve()
+    for rel in deps:
+        parts = rel.split("/") if isinstance(rel, str) else []
+        ok = bool(parts) and not rel.startswith("/") and all(
+            _SAFE_PART.fullmatch(p) or p in (".build",) for p in parts)
+        if ok:
+            try:
+                ok = (ROOT / rel).resolve().is_relative_to(root)
+            except (OSError, RuntimeError):
+                ok = False
+        if not ok:
+            raise BuildError(f"{what}, step {step!r}: expected an input path: a file of the "
+                             f"checkout (a normal relative path, inside it, symlinks followed); "
+                             f"got {rel!r}; refusing to run")
+
+
+def check_paths() -> None:
+    """Every place the build writes, checked before anything is done (no lock, no clean-up, no
+    staging yet): ``.build/``, the output directories and every directory and file under them,
+    the manifest and the README are no symbolic links; an output directory given by
+    DEBAO_AUDIT_OUTPUT is absent, empty, or a previous output of the build (its manifest)."""
+    if OUT_R != ROOT.resolve():
+        given = Path(os.environ.get("DEBAO_AUDIT_OUTPUT") or OUT)
+        if given.is_symlink():
+            raise BuildError(f"DEBAO_AUDIT_OUTPUT: expected a directory, not a symbolic link; "
+                             f"got {str(given)!r} -> {os.readlink(given)}")
+        if OUT.exists():
+            if not OUT.is_dir():
+                raise BuildError(f"DEBAO_AUDIT_OUTPUT: expected a directory; got {str(OUT)!r}, "
+                                 "a file")
+            entries = sorted(p.name for p in OUT.iterdir())
+            ours = (OUT / "build-manifest.json").is_file() and not (
+                OUT / "build-manifest.json").is_symlink()
+            if entries and not ours:
+                raise BuildError(f"DEBAO_AUDIT_OUTPUT: expected an empty directory or a previous "
+                                 f"output of the build (with its build-manifest.json); got "
+                                 f"{str(OUT)!r}, holding {len(entries)} other entries, e.g. "
+                                 f"{entries[0]!r}")
+    for rel in (".build", "build-manifest.json", "README.md", "notebooks",
+                "notebooks/solutions", "figures", "data", "data/processed"):
+        p = OUT / rel
+        if p.is_symlink():
+            raise BuildError(f"{_rel_out(p)}: expected a {'file' if '.' in rel[1:] else 'directory'}"
+                             f" of the checkout's outputs, not a symbolic link (to "
+                             f"{os.readlink(p)}); refusing to run")
+    for rel in (".build", *OUTPUT_DIRS):
+        top = OUT / rel
+        if not top.is_dir():
+            continue
+        for here, dirs, files in os.walk(top):
+            for name in (*dirs, *files):
+                p = Path(here) / name
+                if p.is_symlink():
+                    raise BuildError(f"{_rel_out(p)}: expected a file or directory of the "
+                                     f"outputs, not a symbolic link (to {os.readlink(p)}); "
+                                     "refusing to run")
+
+
 def _pause(phase: str) -> None:
     """Fault injection for tests/test_build.py: with DEBAO_BUILD_PAUSE_AT=<phase>, stop there
     (a test then kills the build)."""
@@ -204,11 +270,21 @@ def _pause(phase: str) -> None:
 _hashes: dict[Path, str | None] = {}
 
 
+#: The largest file the build hashes (an input or an output); a larger one counts as changed.
+HASH_MAX = 512 * 1024 * 1024
+
+
 def file_hash(path: Path) -> str | None:
+    """The sha256 of a regular file of at most HASH_MAX bytes (None: absent, not a regular
+    file, e.g. a FIFO or a device, or too large: never opened)."""
     if path not in _hashes:
         try:
-            _hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest()
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            st = path.stat()
+            if not stat.S_ISREG(st.st_mode) or st.st_size > HASH_MAX:
+                _hashes[path] = None
+            else:
+                _hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError):
             _hashes[path] = None
     return _hashes[path]
 
@@ -258,6 +334,7 @@ def load_state() -> dict:
             raise BuildError(f"{STATE.name}, step {name!r}, 'outputs': expected an object of "
                              f"path: sha256; got {type(outputs).__name__}; refusing to run")
         check_outputs(name, outputs, STATE.name)
+        check_deps(name, r.get("deps", {}) if isinstance(r, dict) else {}, STATE.name)
     state["steps"] = {name: r for name, r in steps.items()
                       if isinstance(r, dict) and r.get("check") == _record_check(r)
                       } if isinstance(steps, dict) else {}
@@ -682,6 +759,8 @@ def run_case(folder: Path, stage: Path, timeout: int = 600) -> dict:
         lines = [ln for ln in err.strip().splitlines() if ln.strip()]
         raise BuildError(f"{folder.relative_to(ROOT)}: the audit failed: "
                          f"{lines[-1] if lines else f'exit status {proc.returncode}'}")
+    for marker in stage.rglob(".debao-audit.json"):  # the audit's own note, not an output
+        marker.unlink()
     outputs = sorted(str(q.relative_to(stage)) for q in stage.rglob("*") if q.is_file())
     return {"deps": case_inputs(folder), "outputs": outputs}
 
@@ -924,6 +1003,7 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     try:
         set_output(os.environ.get("DEBAO_AUDIT_OUTPUT"))
+        check_paths()
     except BuildError as e:
         print(f"build: {e}; no output was changed", file=sys.stderr)
         return 2
@@ -943,7 +1023,8 @@ def main(argv: list[str]) -> int:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                print("build: another build is running in this checkout", file=sys.stderr)
+                print("build: another build (or a make site reading the outputs) is running in this "
+                      "checkout", file=sys.stderr)
                 return 1
             if JOURNAL.exists():
                 keep_stage = True

@@ -460,7 +460,13 @@ def _contents(contents: Path, solutions: bool) -> None:
 
 def build(out: Path, *, solutions: bool = False, pyodide: Path | None = None) -> Path:
     """The JupyterLite site in ``out``: the student edition unless ``solutions``; Pyodide from
-    its CDN unless ``pyodide`` names a distribution to self-host."""
+    its CDN unless ``pyodide`` names a distribution to self-host.  The target is checked
+    first (:mod:`debao_audit.confine`: never the checkout's files, a link, a file or someone's
+    directory) and the new site swapped into place."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from debao_audit.confine import check_target, swap
+
+    out = check_target(out, "the JupyterLite site", lambda d: (d / "jupyter-lite.json").is_file())
     lock = pyodide_lock()
     if pyodide is not None:
         pyodide = _check_pyodide(Path(pyodide))
@@ -537,14 +543,7 @@ def build(out: Path, *, solutions: bool = False, pyodide: Path | None = None) ->
             _write_self_hosted(site / "pyodide", pyodide, hosted)
         _notice(site, bundled, lock, hosted=hosted is not None)
         _kernel_check(site, "../pyodide/pyodide.mjs" if hosted else _cdn_url(), hosted is not None)
-        old = out.with_name(f".{out.name}.old")
-        if old.exists():
-            shutil.rmtree(old)
-        if out.exists():
-            out.rename(old)
-        site.rename(out)
-        if old.exists():
-            shutil.rmtree(old)
+        swap(site, out)      # a leftover .lite.old of any kind goes first
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return out
@@ -795,7 +794,12 @@ def main(argv: list[str] | None = None) -> int:
         for t in sorted(notebook_imports()):
             print(t, provided.get(t, "(bundled wheel or kernel)"))
     else:
-        out = build(args.out, solutions=args.solutions, pyodide=args.pyodide)
+        from debao_audit.confine import TargetError
+        try:
+            out = build(args.out, solutions=args.solutions, pyodide=args.pyodide)
+        except TargetError as e:
+            print(f"lite: {e}", file=sys.stderr)
+            return 2
         size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
         print(f"{out}: JupyterLite site, {size / 1e6:.0f} MB; serve it over http "
               "(python -m http.server -d lite) and open index.html")

@@ -717,11 +717,17 @@ def build(out: Path, figures_dir: Path | None = None, *, full_text: bool = False
     whole text (private class use) instead of the public edition's quotations;
     the worked solutions are left out unless ``solutions`` (``make site SOLUTIONS=1``): a
     site handed to a class gives no answers away by default."""
+    from debao_audit.confine import TargetError, check_target
+
     figures_dir = data.FIGURES if figures_dir is None else Path(figures_dir)
-    out = out.resolve()
-    if out.exists() and not out.is_dir():
-        raise SiteError(f"{out}: expected the site's directory, or nothing there; got a file: "
-                        "remove it, or build elsewhere with --out DIR")
+    if out.exists() and not out.is_dir() and not out.is_symlink():
+        raise SiteError(f"{out.resolve()}: expected the site's directory, or nothing there; got "
+                        "a file: remove it, or build elsewhere with --out DIR")
+    try:
+        out = check_target(out, "the site", lambda d: (d / "index.html").is_file()
+                           and (d / "site.css").is_file())
+    except TargetError as e:
+        raise SiteError(str(e).removesuffix("; nothing was changed")) from None
     out.parent.mkdir(parents=True, exist_ok=True)
     # One build at a time in the target's directory (a lock on the directory itself: no lock
     # file left beside the site), held for the whole build, so any other ``.site.XXXX``
@@ -737,9 +743,54 @@ def build(out: Path, figures_dir: Path | None = None, *, full_text: bool = False
         for stale in out.parent.glob(f".{out.name}.*"):
             if stale.is_dir() and not stale.is_symlink() and stale.name != f".{out.name}.old":
                 shutil.rmtree(stale, ignore_errors=True)
-        return _build_locked(out, figures_dir, full_text, solutions)
+        with build_snapshot(figures_dir.parent):
+            return _build_locked(out, figures_dir, full_text, solutions)
     finally:
         os.close(lock)
+
+
+#: How long ``make site`` waits for a build in progress before it refuses.
+SNAPSHOT_WAIT = 600.0
+
+
+@contextlib.contextmanager
+def build_snapshot(outputs: Path, wait: float | None = None):
+    """Hold the build's lock (``.build/lock`` beside the outputs), shared, while the site reads
+    them: the outputs are then one build's, never half of a commit.  A build in progress is
+    waited for (up to SNAPSHOT_WAIT seconds, then refused); an interrupted commit (its journal
+    kept) is refused: ``make`` completes it."""
+    wait = SNAPSHOT_WAIT if wait is None else wait
+    state = outputs / ".build"
+    lock_path = state / "lock"
+    if not lock_path.is_file() or lock_path.is_symlink():
+        if (state / "commit.json").exists():
+            raise SiteError(f"{state / 'commit.json'}: a build's commit was interrupted: run "
+                            "make to complete it")
+        yield
+        return
+    fd = os.open(lock_path, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + wait
+        said = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise SiteError(f"{outputs}: a build (make) is still running after "
+                                    f"{wait:g} s; run make site when it has finished") from None
+                if not said:
+                    print("site: a build (make) is running; waiting for it to finish",
+                          file=sys.stderr, flush=True)
+                    said = True
+                time.sleep(0.2)
+        if (state / "commit.json").exists():
+            raise SiteError(f"{state / 'commit.json'}: a build's commit was interrupted: run "
+                            "make to complete it")
+        yield
+    finally:
+        os.close(fd)
 
 
 def _build_locked(out: Path, figures_dir: Path, full_text: bool, solutions: bool) -> Path:
@@ -785,19 +836,8 @@ def _build_locked(out: Path, figures_dir: Path, full_text: bool, solutions: bool
         for f in tmp.rglob("*"):
             f.chmod(0o755 if f.is_dir() else 0o644)
         tmp.chmod(0o755)
-        old = out.with_name(f".{out.name}.old")
-        _discard(old)        # left by a run killed while swapping: a directory, or a file
-        moved = out.exists()
-        if moved:
-            out.rename(old)
-        try:
-            tmp.rename(out)
-        except BaseException:
-            if moved:
-                old.rename(out)      # the previous site stays as it was
-            raise
-        with contextlib.suppress(OSError):
-            _discard(old)    # the new site is in place; a leftover goes next time
+        from debao_audit.confine import swap
+        swap(tmp, out)       # the previous site stays as it was until the new one is in
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

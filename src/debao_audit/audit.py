@@ -17,6 +17,7 @@ Written, for a case whose slug is ``SLUG``:
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -62,23 +63,28 @@ def audit(folder: str | Path, tables: str | Path, figures_dir: str | Path | None
     from . import figures as _figures
     from .validate import validate_case
 
-    validate_case(folder)
-    c = _case.load(folder)
-    figs = checks.load_figures(case=c)
-    results = checks.run(figs)
-    table = checks.results_frame(results)
-    found = findings.build(figs, results)
     tables = Path(tables)
     figdir = Path(figures_dir) if figures_dir is not None else tables / "figures"
     if draw and figdir.resolve() == tables.resolve():
         raise ValueError(f"audit: expected the figures in a directory other than the tables' "
                          f"(the findings figure's findings.csv would replace the table); "
                          f"found both in {tables}")
+    check_output(tables)
+    check_output(figdir, inside=tables)  # before anything runs or is written
+    validate_case(folder)
+    c = _case.load(folder)
+    figs = checks.load_figures(case=c)
+    results = checks.run(figs)
+    table = checks.results_frame(results)
+    found = findings.build(figs, results)
     # Everything is made in a scratch directory beside the first output (same file system, so
-    # each final move is one rename), then moved into place.
+    # each final move is one rename), then moved into place; a failure puts back what was there.
+    created = [q for out in (tables, figdir) for q in (*reversed(out.parents), out)
+               if not q.exists()]
     tables.mkdir(parents=True, exist_ok=True)
     figdir.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".audit-", dir=tables))
+    moved: list[tuple[Path, Path | None]] = []
     try:
         made: list[tuple[Path, Path]] = []
         for name, frame in (("checks.csv", table), ("findings.csv", found)):
@@ -88,9 +94,91 @@ def audit(folder: str | Path, tables: str | Path, figures_dir: str | Path | None
                 made += [(p, figdir / p.name) for p in rec["paths"].values()]
         p = page.write_page(scratch / "f" / "annotated_article.html", case=c, edition=edition)
         made.append((p, figdir / p.name))
-        for src, dst in made:
+        for k, (d, files) in enumerate(((tables, [m for m in made if m[1].parent == tables]),
+                                        (figdir, [m for m in made if m[1].parent == figdir]))):
+            marker = scratch / f"marker-{k}"
+            marker.write_text(json.dumps({"slug": c.slug, "files": sorted(
+                {q.name for _, q in files} | _previous(d))}, ensure_ascii=False),
+                encoding="utf-8")
+            made.append((marker, d / MARKER))
+        old = scratch / "old"
+        old.mkdir()
+        for n, (src, dst) in enumerate(made):
+            keep = None
+            if dst.exists() or dst.is_symlink():
+                keep = old / f"{n}"
+                os.replace(dst, keep)
+            moved.append((dst, keep))
             os.replace(src, dst)
-    finally:
+    except BaseException:
+        for dst, keep in reversed(moved):  # put back what was there, remove what was new
+            try:
+                if keep is not None:
+                    os.replace(keep, dst)
+                else:
+                    dst.unlink(missing_ok=True)
+            except OSError:
+                pass
         shutil.rmtree(scratch, ignore_errors=True)
+        for d in sorted(set(created), key=lambda q: len(q.parts), reverse=True):
+            try:
+                d.rmdir()
+            except OSError:
+                pass
+        raise
+    shutil.rmtree(scratch, ignore_errors=True)
     return Audit(c.slug, len(figs.claims), dict(checks.counts(results)), table, found,
-                 tuple(dst for _, dst in made))
+                 tuple(dst for _, dst in made if dst.name != MARKER))
+
+
+#: The file an audit leaves in each directory it writes, naming the files it wrote there: the
+#: next audit may replace them, and nothing else.
+MARKER = ".debao-audit.json"
+
+
+def _previous(d: Path) -> set[str]:
+    """The files a previous audit wrote in ``d`` (its marker's list)."""
+    try:
+        doc = json.loads((d / MARKER).read_text(encoding="utf-8"))
+        return {f for f in doc.get("files", []) if isinstance(f, str) and "/" not in f}
+    except (OSError, ValueError, AttributeError):
+        return set()
+
+
+def check_output(d: Path, inside: Path | None = None) -> None:
+    """An audit's output directory is confined: never in the checkout's own inputs or outputs
+    (only under its ``build/`` and the build's ``.build/``), not itself a symbolic link, and
+    either absent, empty, or holding only a previous audit's files (its marker's list;
+    ``inside``: the tables directory, which may hold the figures directory)."""
+    from . import data
+
+    d = Path(d)
+    shown = str(d)
+    real = d.resolve()
+    root = data.ROOT.resolve()
+    if real == root or (root in real.parents and not any(
+            (root / ok) == real or (root / ok) in real.parents for ok in ("build", ".build"))):
+        raise ValueError(f"{shown}: expected an output directory outside the checkout's own "
+                         f"files (or under its build/); found a directory of the checkout "
+                         f"({real.relative_to(root) if real != root else '.'}): an audit never "
+                         f"writes over the article's inputs and outputs")
+    if d.is_symlink():
+        raise ValueError(f"{shown}: expected an output directory, not a symbolic link; found "
+                         f"a link to {os.readlink(d)}")
+    if not d.exists():
+        return
+    if not d.is_dir():
+        raise ValueError(f"{shown}: expected a directory for the audit's files; found a file")
+    allowed = _previous(d) | {MARKER}
+    if inside is None and (d / "figures").is_dir():
+        allowed.add("figures")
+    try:
+        foreign = sorted(q.name for q in d.iterdir()
+                         if q.name not in allowed and not q.name.startswith(".audit-")
+                         and not (inside is not None and q.resolve() == Path(inside).resolve()))
+    except OSError as e:
+        raise ValueError(f"{shown}: expected a readable directory; found {e.strerror}") from None
+    if foreign:
+        raise ValueError(f"{shown}: expected an empty directory or a previous audit's output; "
+                         f"found {len(foreign)} other file(s), e.g. {foreign[0]!r} (nothing was "
+                         f"written; choose another --out)")

@@ -279,7 +279,83 @@ def _path(root: Path, spec: dict, key: str, required: bool = True) -> Path | Non
     if root.resolve() not in p.parents and p != root.resolve():
         raise CaseError(f"{root / CASE_FILE}: key {key!r}: expected a path inside the case "
                         f"folder; found {value!r}")
+    step = root
+    for part in Path(value).parts:
+        step = step / part
+        if step.is_symlink():
+            raise CaseError(f"{root / CASE_FILE}: key {key!r}: expected a file in the case "
+                            f"folder, not a symbolic link; found {value!r} (a link to "
+                            f"{os.readlink(step)})")
+    if p.exists() and not p.is_file():
+        raise CaseError(f"{root / CASE_FILE}: key {key!r}: expected a regular file; found "
+                        f"{value!r}, {'a directory' if p.is_dir() else 'not a regular file'}")
+    if p.is_file() and p.stat().st_size > FILE_MAX:
+        raise CaseError(f"{root / CASE_FILE}: key {key!r}: expected a file of at most "
+                        f"{FILE_MAX:,} bytes; found {value!r}, {p.stat().st_size:,} bytes")
     return p
+
+
+#: The largest data file of a case (the real ones are a few kilobytes).
+FILE_MAX = 10_000_000
+
+
+SCHEMA = Path(__file__).with_name("case.schema.json")
+#: The largest case.json read (a real one is a few kilobytes).
+CASE_FILE_MAX = 1_000_000
+
+
+@functools.lru_cache(maxsize=1)
+def schema() -> dict:
+    """The JSON Schema of case.json (``case.schema.json``, package data)."""
+    return json.loads(SCHEMA.read_text(encoding="utf-8"))
+
+
+def _check_schema(file: Path, spec: dict) -> None:
+    """case.json against :func:`schema`: the first problem as one line naming the key."""
+    from .validate import _fast_jsonschema
+    _fast_jsonschema()
+    import jsonschema
+
+    errors = sorted(jsonschema.Draft202012Validator(schema()).iter_errors(spec),
+                    key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    if not errors:
+        return
+    e = errors[0]
+    # within a oneOf, the alternative that fits the value's type says most
+    if e.validator == "oneOf" and e.context:
+        e = sorted(e.context, key=lambda c: (c.validator == "type", len(c.absolute_path)))[0]
+    where = ".".join(str(p) for p in e.absolute_path)
+    if e.validator == "required":
+        missing = e.message.split("'")[1] if "'" in e.message else e.message
+        key = f"{where}.{missing}" if where else missing
+        desc = schema()["properties"].get(missing, {}).get("description", "")
+        raise CaseError(f"{file}: expected a key {key!r}{f' ({desc})' if desc else ''}; "
+                        "found none")
+    if e.validator == "additionalProperties":
+        known = sorted(e.schema.get("properties", {}))
+        extra = sorted(set(e.instance) - set(known))
+        key = f"{where}.{extra[0]}" if where else extra[0]
+        raise CaseError(f"{file}: key {key!r}: expected only the keys {', '.join(known)}; "
+                        f"found an unknown key")
+    desc = e.schema.get("description") or _described(e) or e.message
+    found = e.instance
+    shown = (json.dumps(found, ensure_ascii=False)[:120] if not isinstance(found, (dict, list))
+             else f"a JSON {'object' if isinstance(found, dict) else 'array'} "
+                  f"({json.dumps(found, ensure_ascii=False)[:80]})")
+    raise CaseError(f"{file}: key {where or '(top level)'!r}: expected {desc}; found {shown}")
+
+
+def _described(e) -> str | None:
+    """The description of the schema a failing keyword sits in (a $ref's target, the parent)."""
+    for s in (e.schema, *(p for p in reversed(list(getattr(e, "parent", None) and
+                                                    [e.parent.schema] or [])))):
+        if isinstance(s, dict) and s.get("description"):
+            return s["description"]
+    return None
+
+
+#: A case's slug: one safe name (the folder's own).
+SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
 def load(folder: str | Path) -> Case:
@@ -288,15 +364,34 @@ def load(folder: str | Path) -> Case:
     file = root / CASE_FILE
     if not file.is_file():
         raise CaseError(f"{file}: expected a case file (case.json) in the folder; found none")
+    if file.is_symlink():
+        raise CaseError(f"{file}: expected a regular file in the case folder; found a "
+                        "symbolic link")
+    if file.stat().st_size > CASE_FILE_MAX:
+        raise CaseError(f"{file}: expected a case file of at most {CASE_FILE_MAX:,} bytes; "
+                        f"found {file.stat().st_size:,} bytes")
+    from . import data as _data
     try:
-        spec = json.loads(file.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise CaseError(f"{file}: expected UTF-8 JSON; found an error: {e}") from None
+        spec = _data.read_json(file)  # UTF-8, bounded depth, no key twice
+    except _data.DataError as e:
+        raise CaseError(str(e)) from None
     if not isinstance(spec, dict):
         raise CaseError(f"{file}: expected a JSON object; found {type(spec).__name__}")
-    slug = spec.get("slug")
-    if not isinstance(slug, str) or not slug:
-        raise CaseError(f"{file}: key 'slug': expected a non-empty name; found {slug!r}")
+    _check_schema(file, spec)
+    from .validate import check_json_text
+    try:
+        check_json_text(file, spec)  # no control character in any key or text
+    except _data.DataError as e:
+        raise CaseError(str(e)) from None
+    slug = spec["slug"]
+    if root != _data.DATA.resolve() and slug != root.name:
+        raise CaseError(f"{file}: key 'slug': expected the case folder's own name "
+                        f"({root.name!r}), so that its outputs and its page are found under "
+                        f"that name; found {slug!r}")
+    if root != _data.DATA.resolve() and not SLUG.fullmatch(root.name):
+        raise CaseError(f"{root}: expected a case folder named like a slug (letters, digits, "
+                        f"'-', '_', '.'; no spaces; at most 64 characters); found "
+                        f"{root.name!r}")
     st = spec.get("structure") or {}
     if not isinstance(st, dict):
         raise CaseError(f"{file}: key 'structure': expected an object; found {st!r}")
@@ -352,10 +447,18 @@ def skeleton(folder: str | Path, dest: str | Path) -> Path:
     if dest.exists():
         raise CaseError(f"{dest}: expected a new folder; it exists (audit it, or remove it "
                         "first)")
+    if not SLUG.fullmatch(dest.name):
+        raise CaseError(f"{dest}: expected a folder named like a slug (letters, digits, '-', "
+                        "'_', '.'; no spaces): the copy's slug is its folder's name")
     dest.mkdir(parents=True)
     for p in sorted(case.root.iterdir()):
         if p.is_file() and p.name not in SKELETON_SKIP and not p.name.endswith(".pyc"):
-            if case.relations is not None and p == case.relations:
+            if p.name == CASE_FILE:  # the copy's slug is its own folder's name
+                spec = json.loads(p.read_text(encoding="utf-8"))
+                spec["slug"] = dest.name
+                (dest / p.name).write_text(json.dumps(spec, ensure_ascii=False, indent=2)
+                                           + "\n", encoding="utf-8")
+            elif case.relations is not None and p == case.relations:
                 header = _data.read_text(p).splitlines()[0]
                 (dest / p.name).write_text(header + "\n", encoding="utf-8")
             else:

@@ -509,8 +509,8 @@ def load_claims(path: Path = CLAIMS, article: str | None = None,
                             r["written"])
         units = base_units(conventions)
         if r["unit"] not in units:
-            raise DataError(path, i, "unit", f"a unit from the vocabulary {sorted(units)}",
-                            r["unit"])
+            raise DataError(path, i, "unit", f"a unit from the vocabulary {sorted(units)} (a "
+                            "case declares more in its case.json's \"units\")", r["unit"])
         if r["measure"] not in MEASURES:
             raise DataError(path, i, "measure", f"one of {MEASURES}", r["measure"])
         try:
@@ -593,8 +593,8 @@ def load_exclusions(path: Path = EXCLUSIONS, article: str | None = None) -> list
 UNCHECKED_COLUMNS = ("id", "reason")
 
 
-def load_unchecked(path: Path = UNCHECKED,
-                   claims: Sequence[Claim] | None = None) -> list[dict[str, str]]:
+def load_unchecked(path: Path = UNCHECKED, claims: Sequence[Claim] | None = None,
+                   claims_path: Path = CLAIMS) -> list[dict[str, str]]:
     """``data/unchecked_claims.csv``: claims no check covers, each listed once with a reason,
     each an id of ``data/claims.csv``."""
     known = {c.id for c in (load_claims() if claims is None else claims)}
@@ -605,7 +605,7 @@ def load_unchecked(path: Path = UNCHECKED,
             raise DataError(path, i, "id", f"a unique id (already in row {seen[r['id']]})", r["id"])
         seen[r["id"]] = i
         if r["id"] not in known:
-            raise DataError(path, i, "id", f"the id of a claim in {_rel(CLAIMS)}", r["id"])
+            raise DataError(path, i, "id", f"the id of a claim in {_rel(claims_path)}", r["id"])
         if not r["reason"].strip():
             raise DataError(path, i, "reason", "a reason why no check covers the claim")
     return rows

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 D = Decimal
@@ -29,7 +29,13 @@ def number(x: Any, places: int = 0, *, sign: bool = False, rounding: str = ROUND
         if math.isnan(x) or math.isinf(x):
             raise ValueError(f"cannot format {x!r} as a number")
         x = D(repr(x))
-    q = D(x).quantize(D(1).scaleb(-places), rounding=rounding)
+    x = D(x)
+    if not x.is_finite():
+        raise ValueError(f"cannot format {x!r} as a number")
+    with localcontext() as ctx:  # every digit the rounding keeps (any decimal that can be read)
+        ctx.prec = max(ctx.prec, x.adjusted() + places + 2)
+        ctx.Emax, ctx.Emin = max(ctx.Emax, x.adjusted() + 2), min(ctx.Emin, -places - 2)
+        q = x.quantize(D(1).scaleb(-places), rounding=rounding)
     text = f"{abs(q):,.{places}f}"
     if q < 0 and q != 0:
         return MINUS + text

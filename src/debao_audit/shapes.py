@@ -219,6 +219,85 @@ def _ge(*a: Any, **kw: Any) -> Outcome:
     return ge(*a, **kw)
 
 
+#: The most years a growth may compound over (a news article's periods are a few years).
+YEARS_MAX = 100
+#: The shapes whose figures are rates (percent), by column.
+_PERCENT = {"compound_growth": ("left", "right"), "base_from_growth": ("right",),
+            "share": ("other",), "growth_between": ("other",)}
+#: The shapes that order two figures (dates too).
+_ORDERS = ("at_most", "at_least", "date_order")
+#: The shapes whose left and right are the same kind of quantity (same unit).
+_SAME_UNIT = ("part_whole", "sum_total", "equals", "at_most", "at_least", "growth_between",
+              "base_from_growth")
+
+
+def _dimension(unit: str) -> str:
+    """What kind of quantity a unit measures: a rate, money, a date, or a count of things
+    (persons, households, villages, facilities ... may be compared with one another)."""
+    return {"percent": "a rate", "percentage_point": "a rate", "yuan": "money",
+            "date": "a date"}.get(unit, "a count or amount")
+
+
+def check_meaning(r: dict[str, str], shape: str, cols: dict[str, tuple[str, ...]],
+                  units: dict[str, str], claim_ids: set[str], bad: Callable[..., Exception]
+                  ) -> None:
+    """A row's figures mean what its shape needs: different figures (no relation of a figure
+    with itself), dates only in a date order and a date order of dates only, rates where a rate
+    goes, like with like where they are compared; ``{placeholders}`` naming claims of the case.
+    ``units``: each id's unit; ``bad(column, expected, found)`` makes the error."""
+    import string
+
+    seen: dict[str, str] = {}
+    for col, ids in cols.items():
+        for k in ids:
+            if k in seen and k != "publication":
+                raise bad(col, f"a figure other than those of the relation's other columns (a "
+                          f"relation of a figure with itself checks nothing; '{k}' is already "
+                          f"in '{seen[k]}')", k)
+            seen[k] = col
+    for col, ids in cols.items():
+        for k in ids:
+            unit = units.get(k)
+            if unit is None:
+                continue
+            if shape in _ORDERS and unit == "date":
+                continue  # an order of dates (the like-with-like rule below keeps them paired)
+            if shape == "date_order" and unit != "date":
+                raise bad(col, "a date (a date_order compares dates)", f"{k} ({unit})")
+            if shape != "date_order" and unit == "date":
+                raise bad(col, f"a quantity, not a date (a {shape} computes with its figures; "
+                          "dates go in a date_order)", f"{k} (a date)")
+            if col in _PERCENT.get(shape, ()) and unit != "percent":
+                raise bad(col, f"a rate in percent (the {col} of a {shape})", f"{k} ({unit})")
+    if shape in _SAME_UNIT:
+        left = [_dimension(units[k]) for k in cols["left"] if k in units]
+        right = [_dimension(units[k]) for k in cols["right"] if k in units]
+        if shape == "base_from_growth":
+            right = [_dimension(units[k]) for k in cols.get("other", ()) if k in units]
+        mixed = sorted(set(left + right))
+        if len(mixed) > 1:
+            col = "right" if shape != "base_from_growth" else "other"
+            raise bad(col, f"figures of the same kind as the left's ({', '.join(sorted(set(left)))}"
+                      f"): a {shape} compares like with like", ", ".join(mixed))
+    for col in ("title", "formula", "assumption", "explanation"):
+        try:
+            fields = [(n, spec, conv) for _, n, spec, conv in string.Formatter().parse(r[col])
+                      if n is not None]
+        except ValueError as e:
+            raise bad(col, "a text whose braces are {claim_id} placeholders (a lone brace is "
+                      f"doubled: {{{{ or }}}}): {e}", r[col]) from None
+        for name, spec, conv in fields:
+            if col == "explanation" and name not in claim_ids:
+                continue  # explanations keep braces of their own
+            if name not in claim_ids or spec or conv:
+                why = ("an external figure's id (placeholders show claims as written)"
+                       if name in units else "no claim of the case") if not (spec or conv) \
+                    else "a placeholder with a format"
+                raise bad(col, "{placeholders} that each name a claim of the case, as "
+                          f"{{claim_id}}", f"{{{name}{'!' + conv if conv else ''}"
+                          f"{':' + spec if spec else ''}}} ({why})")
+
+
 def row_problems(r: dict[str, str], known: set[str] | None = None
                  ) -> list[tuple[str, str, object]]:
     """Everything a relation row still lacks or gets wrong, all at once: (column, what is
@@ -271,8 +350,11 @@ def row_problems(r: dict[str, str], known: set[str] | None = None
 
 
 def compile_rows(rows: list[dict[str, str]], path: Path, known: set[str] | None = None,
-                 lines: list[int] | None = None) -> list[Check]:
-    """The checks declared by ``rows`` (a relations table), each row validated."""
+                 lines: list[int] | None = None, units: dict[str, str] | None = None,
+                 claim_ids: set[str] | None = None) -> list[Check]:
+    """The checks declared by ``rows`` (a relations table), each row validated (with
+    ``units``, each id's unit, and ``claim_ids``: also what the figures mean,
+    :func:`check_meaning`)."""
     from .data import DataError
 
     out: list[Check] = []
@@ -288,6 +370,13 @@ def compile_rows(rows: list[dict[str, str]], path: Path, known: set[str] | None 
         shape = r["shape"]
         left, right, other = _ids(r["left"]), _ids(r["right"]), _ids(r["other"])
         years = int(r["years"] or 1)
+        if years > YEARS_MAX:
+            raise bad("years", f"a whole number of years from 1 to {YEARS_MAX}", r["years"])
+        if units is not None and claim_ids is not None:
+            check_meaning(r, shape, {"left": left, "right": right, "other": other}, units,
+                          claim_ids, bad)
+        if r["inclusion"] and r["inclusion"] not in ("stated", "definition", "not_stated"):
+            raise bad("inclusion", "stated, definition or not_stated (or empty)", r["inclusion"])
         claims = [k for k in dict.fromkeys(left + right + other) if k != "publication"]
         status = (r.get("status") or "").strip()
         if status not in STATUSES:
@@ -330,17 +419,22 @@ def compile_into(registry: Registry, path: Path, case: Any = None) -> None:
     rows = _data._read_rows(path, RELATION_COLUMNS, OPTIONAL_COLUMNS)
     known: set[str] | None = None
     claim_ids: set[str] = set()
+    units: dict[str, str] | None = None
     if case is not None:
-        claim_ids = {r["id"] for r in _data._read_rows(case.claims, ("id",), None)}
-        ext_ids = {r["id"] for p in case.external for r in _data._read_rows(p, ("id",), None)}
+        claim_rows = _data._read_rows(case.claims, ("id", "unit"), None)
+        ext_rows = [r for p in case.external for r in _data._read_rows(p, ("id", "unit"), None)]
+        claim_ids = {r["id"] for r in claim_rows}
+        ext_ids = {r["id"] for r in ext_rows}
         known = claim_ids | ext_ids
+        units = {r["id"]: r["unit"] for r in [*ext_rows, *claim_rows]}
     seen: dict[str, int] = {}
     for i, r in enumerate(rows, start=1):
         if r["check_id"] in seen or r["check_id"] in registry:
             raise _data.DataError(path, i, "check_id", "a unique check id", r["check_id"],
                                   line=rows.lines[i])
         seen[r["check_id"]] = i
-    for c in compile_rows(list(rows), path, known, rows.lines):
+    for c in compile_rows(list(rows), path, known, rows.lines, units,
+                          claim_ids if case is not None else None):
         if case is not None:
             from dataclasses import replace
             ext = tuple(k for k in c.claims if k not in claim_ids)

@@ -39,6 +39,7 @@ import re
 import secrets
 import shutil
 import sys
+import tempfile
 import tomllib
 import zipfile
 from dataclasses import dataclass, field
@@ -686,12 +687,40 @@ def write_student(out: Path, root: Path = ROOT, salt: str | None = None) -> list
     practice case as a skeleton (no answer key, no relations to find), the package with the
     course's key as salted hashes; no solution, answer key, instructor guide or course file."""
     from . import case as _case
+    from .confine import check_target, discard, swap
 
-    out = Path(out)
+    # checked first: never the checkout's files, a link, a file or someone's directory; built
+    # beside the target and swapped into place, so a failure changes nothing
+    final = check_target(Path(out), "the student edition",
+                         lambda d: (d / "notebooks" / "glossary.md").is_file())
     c = load_course(root / "notebooks" / "exercises")
     key = hashed(course_key(c), salt)
-    if out.exists():
-        shutil.rmtree(out)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    out = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
+    try:
+        _write_student(out, root, c, key)
+        swap(out, final)
+    except BaseException:
+        discard(out)
+        raise
+    out = final
+    zip_path = out.with_suffix(".zip")
+    part = zip_path.with_name(f".{zip_path.name}.part")
+    with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED) as z:
+        for p in sorted(out.rglob("*")):
+            if p.is_file():
+                z.write(p, Path(out.name) / p.relative_to(out))
+    os.replace(part, zip_path)
+    return sorted(p for p in out.rglob("*") if p.is_file())
+
+
+class StudentError(ValueError):
+    """The student edition cannot be made (one line)."""
+
+
+def _write_student(out: Path, root: Path, c, key) -> None:
+    from . import case as _case
+
     (out / "notebooks").mkdir(parents=True)
     ignore = shutil.ignore_patterns(*STUDENT_SKIP)
     for name in STUDENT_FILES:
@@ -707,7 +736,11 @@ def write_student(out: Path, root: Path = ROOT, salt: str | None = None) -> list
         json.dumps(key, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
     links: set[Path] = set()
     for path in sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb")):
-        nb = student_notebook(json.loads(path.read_text(encoding="utf-8")))
+        try:
+            nb = student_notebook(json.loads(path.read_text(encoding="utf-8")))
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
+            raise StudentError(f"{path}: expected a notebook (nbformat 4 JSON); found "
+                               f"{type(e).__name__}: {' '.join(str(e).split())[:150]}") from None
         (out / "notebooks" / path.name).write_text(
             json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         links |= {(path.parent / t).resolve() for t in _linked(nb)}
@@ -721,12 +754,6 @@ def write_student(out: Path, root: Path = ROOT, salt: str | None = None) -> list
         if ex.kind == "findings":
             _case.skeleton(root / ex.case, out / ex.case)
     (out / "README.md").write_text(STUDENT_README, encoding="utf-8")
-    zip_path = out.with_suffix(".zip")
-    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as z:
-        for p in sorted(out.rglob("*")):
-            if p.is_file():
-                z.write(p, Path(out.name) / p.relative_to(out))
-    return sorted(p for p in out.rglob("*") if p.is_file())
 
 
 STUDENT_README = """\
@@ -805,9 +832,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         files = write_student(Path(args[1]))
-    except (CourseError, data.DataError, OSError) as e:
+    except (CourseError, data.DataError, StudentError, ValueError) as e:
         print(f"student edition: {e}", file=sys.stderr)
-        return 1
+        return 2
+    except OSError as e:
+        print(f"student edition: {e.filename or args[1]}: {e.strerror or e}; nothing was "
+              "changed", file=sys.stderr)
+        return 2
     notebooks = [f for f in files if f.suffix == ".ipynb"]
     print(f"student edition: {len(notebooks)} notebooks, data, figures, the practice case and "
           f"the package in {args[1]}/ and {Path(args[1]).with_suffix('.zip')} (answer cells "

@@ -454,8 +454,21 @@ def validate_case(folder: Path | str, trust: bool = False) -> dict[str, int]:
     c = _case.load(folder)
     if trust:
         _case.trust(folder)
+    for path in (c.article, c.meta, c.claims, c.excluded, c.unchecked, *c.external,
+                 c.relations):
+        if path is None:
+            continue
+        text = read_utf8(path)  # encoding first, then no control character anywhere
+        if path.suffix == ".csv":
+            csv_records(path, text)
+        elif path.suffix == ".json":
+            check_json_text(path, read_json(path))
+        else:
+            check_text(path, text)
     figs = _checks.load_figures(case=c)
     claims = list(figs.claims.values())
+    if c.unchecked is not None:
+        data.load_unchecked(c.unchecked, claims=claims, claims_path=c.claims)
     spans = data.sections(figs.text, c.structure, path=c.article)
     check_claim_sections(c.claims, claims, figs.text, spans)
     exclusions = data.load_exclusions(c.excluded, article=figs.text)
