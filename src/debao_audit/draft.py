@@ -1003,7 +1003,9 @@ def write(d: Draft, folder: str | Path, force: bool = False) -> Path:
         raise FileExistsError(f"{folder}: expected a new or empty folder for the draft; found files "
                               "(give --force to replace them)")
     folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".draft-", dir=folder.parent))
+    scratch = Path(tempfile.mkdtemp(prefix=".draft-", dir=folder.parent))
+    tmp = scratch / folder.name          # the case folder's own name: its slug
+    tmp.mkdir()
     try:
         (tmp / "article.txt").write_bytes(d.text.encode("utf-8"))
         (tmp / "case.json").write_text(json.dumps(d.case, ensure_ascii=False, indent=1) + "\n",
@@ -1050,5 +1052,5 @@ def write(d: Draft, folder: str | Path, force: bool = False) -> Path:
             shutil.rmtree(folder)
         os.replace(tmp, folder)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
     return folder
