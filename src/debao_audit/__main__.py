@@ -13,6 +13,10 @@
     ``quotes``) unless the case is invented (``"invented": true`` in case.json) or ``--edition
     full`` is given: an article under copyright is not printed whole by default.
 
+``draft ARTICLE.txt FOLDER [--url URL | --invented] [--published DATE] [--force]`` (or ``new``)
+    Draft a case folder from an article's text (:mod:`debao_audit.draft`): it validates and
+    audits at once; every guess is marked for the author.
+
 ``grade SUBMISSIONS [--out DIR] [--timeout S] [--cell-timeout S] [--memory MB] [--jobs N]``
     Run every student's notebooks (and capstone case folder) in isolation, each submission in
     its own limited process in a temporary copy, and write one CSV of exercise results per
@@ -228,13 +232,89 @@ def add_audit(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_audit)
 
 
+def _draft(args: argparse.Namespace) -> int:
+    import datetime as dt
+    from pathlib import Path
+
+    from . import case as _case
+    from . import data
+    from .draft import draft, write
+
+    name = args.command
+    try:
+        raw = Path(args.article).read_bytes()
+    except OSError as e:
+        print(f"{name}: {args.article}: expected a readable text file; got "
+              f"{e.strerror or e}", file=sys.stderr)
+        return 2
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        print(f"{name}: {args.article}: expected UTF-8 text; found byte {raw[e.start]:#x} at "
+              f"offset {e.start}", file=sys.stderr)
+        return 2
+    try:
+        published_at = dt.datetime.fromisoformat(args.published) if args.published else None
+        if published_at is not None and published_at.tzinfo is None:
+            published_at = published_at.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    except ValueError:
+        print(f"{name}: --published: expected an ISO date or date and time (2021-02-07 or "
+              f"2021-02-07T00:54:07+08:00); found {args.published!r}", file=sys.stderr)
+        return 2
+    slug = Path(args.folder).resolve().name
+    try:
+        d = draft(text, slug=slug, url=args.url, invented=args.invented,
+                  published_at=published_at)
+        folder = write(d, args.folder, force=args.force)
+    except (FileExistsError, _case.CaseError, data.DataError, ValueError) as e:
+        print(f"{name}: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"{name}: {e.filename or args.folder}: {e.strerror or e}; nothing was written",
+              file=sys.stderr)
+        return 2
+    print(f"drafted {folder}: {len(d.claims)} claims, {len(d.excluded)} excluded tokens, "
+          f"{len(d.relations)} suggested relations (status 'suggested' in relations.csv)")
+    print(f"guessed: {', '.join(d.guessed)}")
+    print(f"to do: {'; '.join(d.todo)}; claims.csv: en and topic; relations.csv: confirm, edit "
+          "or delete each suggested row (draft_notes.csv lists every guess)")
+    print(f"next: python -m debao_audit audit {args.folder}")
+    return 0
+
+
+def add_draft(sub: argparse._SubParsersAction) -> None:
+    for name in ("draft", "new"):
+        p = sub.add_parser(
+            name, help="draft a case folder from an article's text (" + (
+                "the same as draft" if name == "new" else "claims, exclusions, suggested "
+                "relations") + ")",
+            description="Draft a case folder from an article's text, for the author to refine: "
+                        "case.json (title, checksum, dateline, headings, end mark: guessed and "
+                        "marked), claims.csv (one row per figure of the body), "
+                        "excluded_tokens.csv (dates, ordinals, names, with reasons), "
+                        "relations.csv (relations suggested by the arithmetic, status "
+                        "'suggested' until confirmed) and draft_notes.csv (every guess). The "
+                        "folder validates and audits at once.")
+        p.add_argument("article", help="the article's text (UTF-8), e.g. article.txt")
+        p.add_argument("folder", help="the case folder to create, e.g. cases/my-article")
+        p.add_argument("--url", help="the article's address (else the first one written in "
+                                     "the text; a real article needs one)")
+        p.add_argument("--invented", action="store_true",
+                       help="a made-up article (for practice or tests): it has no address")
+        p.add_argument("--published", help="publication date (ISO); else the page's timestamp "
+                                           "or the dateline")
+        p.add_argument("--force", action="store_true",
+                       help="replace the folder's files if it is not empty")
+        p.set_defaults(handler=_draft)
+
+
 def add_grade(sub: argparse._SubParsersAction) -> None:
     from .grade import add_grade as add
     add(sub)
 
 
 SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_what_if, add_audit,
-                                                                   add_grade]
+                                                                    add_draft, add_grade]
 
 
 def parser() -> argparse.ArgumentParser:

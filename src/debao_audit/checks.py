@@ -260,6 +260,12 @@ class Check:
     reason_zh: str = ""       #: the reason of its rule (why a tension's figures may differ), in Chinese
     #: what a finding from this check adds (what else is ruled out), as (English, Chinese)
     finding_note: Callable[[Figures], tuple[str, str]] | None = None
+    status: str = ""          #: '' or 'confirmed' (the author's), or 'suggested' (by ``draft``)
+
+
+#: A relation's status (relations.csv ``status``): the author's own (empty or ``confirmed``),
+#: or ``suggested`` by ``python -m debao_audit draft`` and not yet confirmed by the author.
+STATUSES = ("", "confirmed", "suggested")
 
 
 @dataclass(frozen=True)
@@ -318,7 +324,7 @@ def make_check(check_id: str, *, kind: str, theme: str, claims: Iterable[str],
           inclusion_reason: str = "", assumes: Iterable[str] = (), restates: str = "",
           reason_zh: str = "",
           finding_note: Callable[[Figures], tuple[str, str]] | None = None,
-          compute: Callable[[Figures], Outcome] | None = None) -> Check:
+          compute: Callable[[Figures], Outcome] | None = None, status: str = "") -> Check:
     """A check, its arguments checked.
 
     The rule inputs (see :data:`RULES`): ``strength='coincidence'`` (with ``strength_reason``)
@@ -329,7 +335,10 @@ def make_check(check_id: str, *, kind: str, theme: str, claims: Iterable[str],
     reason that makes it context, in Chinese (a tension's finding states it); ``finding_note``:
     what a finding from it adds, in English and Chinese.  Triviality is computed,
     never declared.  ``reconciliations``: computed readings under which the figures would agree;
-    ``reconcile``: further text (what is ruled out)."""
+    ``reconcile``: further text (what is ruled out).  ``status='suggested'``: a relation the
+    draft proposed and the author has not confirmed (it counts as context, rule ``suggested``)."""
+    if status not in STATUSES:
+        raise ValueError(f"{check_id}: status must be one of {STATUSES}, not {status!r}")
     if strength not in STRENGTHS:
         raise ValueError(f"{check_id}: strength must be one of {STRENGTHS}, not {strength!r}")
     if bool(strength) != bool(strength_reason):
@@ -344,7 +353,7 @@ def make_check(check_id: str, *, kind: str, theme: str, claims: Iterable[str],
                  explanation, compute, reconcile, title,  # type: ignore[arg-type]
                  strength, strength_reason, not_same, tuple(reconciliations),
                  inclusion, inclusion_reason, tuple(assumes), restates, reason_zh,
-                 finding_note)
+                 finding_note, status)
 
 
 def verdict(o: Outcome) -> str:
@@ -466,6 +475,9 @@ RULES: tuple[Rule, ...] = (
          "It compares a figure with a restatement of itself (what the same sentence lists, the "
          "article's own chronology, or another publication repeating the same source text): it "
          "cannot fail independently."),
+    Rule("suggested", "context",
+         "A relation the draft suggested from the arithmetic alone (relations.csv status "
+         "'suggested'): shown, never counted, until the case's author confirms it."),
     Rule("asserted", "coincidence",
          "An equality the article never asserts: two counts that happen to match."),
     Rule("duplicate", "trivial",
@@ -659,6 +671,9 @@ def classify(c: Check, f: Figures, duplicate_of: str = "") -> Standing:
 
     if o.relation == "none":
         return st("derived", "a derived figure")
+    if c.status == "suggested":
+        return st("suggested", "suggested by the draft from the arithmetic alone; the case's "
+                  "author has not confirmed that these figures are related this way")
     # Trivial, whatever weight the check would otherwise have: evidence and context alike
     if not can_fail(c, f):
         return st("cannot_fail", _RULE["cannot_fail"].statement)
@@ -976,18 +991,24 @@ def counts(results: Sequence[Result] | pd.DataFrame) -> dict[str, int]:
     Keys: ``checks`` (all), ``evidence``, ``consistent``, ``within_rounding``, ``inconsistent``
     (evidence only), ``trivial``, ``coincidence``, ``context``, ``derived``; ``tension`` (the
     context checks that fail) and ``context_holding`` (the others); ``not_checkable`` (the
-    derived figures)."""
+    derived figures); ``suggested`` (relations the draft suggested, not yet confirmed: context
+    checks, never a tension in these counts) and ``suggested_failing``."""
     if isinstance(results, pd.DataFrame):
-        rows = list(zip(results["verdict"], results["counts_as"]))
+        rules = results["rule"] if "rule" in results else [""] * len(results)
+        rows3 = list(zip(results["verdict"], results["counts_as"], rules))
     else:
-        rows = [(r.verdict, r.counts_as) for r in results]
+        rows3 = [(r.verdict, r.counts_as, r.standing.rule) for r in results]
+    rows = [(v, k) for v, k, _ in rows3]
     out = {"checks": len(rows)}
     for kind in COUNTS_AS:
         out[kind] = sum(k == kind for _, k in rows)
     for v in ("consistent", "within_rounding", "inconsistent"):
         out[v] = sum(vv == v and k == "evidence" for vv, k in rows)
-    out["tension"] = sum(vv == "tension" for vv, _ in rows)
-    out["context_holding"] = out["context"] - out["tension"]
+    # a suggested relation (not confirmed by the author) that fails is shown, never counted
+    out["suggested"] = sum(rule == "suggested" for _, _, rule in rows3)
+    out["suggested_failing"] = sum(vv == "tension" and rule == "suggested" for vv, _, rule in rows3)
+    out["tension"] = sum(vv == "tension" and rule != "suggested" for vv, _, rule in rows3)
+    out["context_holding"] = out["context"] - out["tension"] - out["suggested_failing"]
     out["not_checkable"] = sum(vv == "not_checkable" for vv, _ in rows)
     if isinstance(results, pd.DataFrame):
         ids = results["discrepancy"] if "discrepancy" in results else [""] * len(rows)

@@ -21,6 +21,7 @@ from typing import Iterable, Sequence
 import pandas as pd
 
 from .interval import Interval
+from . import written as _written
 from .written import (DEFAULT, UNITS, Conventions, ReadError, Reading, base_units,
                       iso_to_interval, read)
 
@@ -326,8 +327,10 @@ def sections(text: str, structure: object = None,
     return out
 
 
-#: A number token: a run of Arabic digits (with a decimal part), or of Chinese numeral characters.
-NUMBER_TOKEN = re.compile(r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+")
+#: A number token: a run of Arabic digits (with a decimal part), or of Chinese numeral characters
+#: (defined beside the reader, whose :func:`~debao_audit.written.find_figures` grows each token
+#: into the figure written around it).
+NUMBER_TOKEN = _written.NUMBER_TOKEN
 
 
 def number_tokens(text: str) -> list[tuple[int, int, str]]:

@@ -41,6 +41,7 @@ _ZH_REASON = {
     "inclusion": "文章并未说明前者包含在后者之中",
     "own_reconciliation": "此项核验依赖另一项核验所质疑的解读",
     "period": "二者的统计时期不同",
+    "suggested": "此关系由草稿按算术推测，尚未经作者确认，不计入结论",
 }
 
 
@@ -393,21 +394,29 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
         else:
             lhs_en = f"the figures imply {implied}"
             lhs_zh = f"推算为{_zh_units(implied, figs)}"
-        # the Chinese states the same reason as the English: the check's own (reason_zh),
-        # said to be the case author's judgement where the English says so
-        said = AUTHOR_RULES.get(r.standing.rule)
-        written_map = {k: c.written for k, c in figs.claims.items()}
-        if r.check.reason_zh:
-            own_zh = r.check.reason_zh.format_map(written_map).rstrip("。")
-            reason_zh = f"案例作者判断：{own_zh}" if said else own_zh
+        suggested = r.standing.rule == "suggested"
+        if suggested:
+            en = (f"A suggested relation, not confirmed by the case's author: {lhs_en} against "
+                  f"{against} (gap {_gap_text(g, rng)}); it counts for nothing until confirmed.")
+            zh = (f"草稿推测的关系：{lhs_zh}，而对照数字为{_zh_units(against, figs)}"
+                  f"（{_gap_phrase_zh(g)}）；{_ZH_REASON['suggested']}。")
         else:
-            reason_zh = said[1] if said else _ZH_REASON[r.standing.rule]
-        en = (f"A tension, not a proven error: {lhs_en} against {against} "
-              f"(gap {_gap_text(g, rng)}), but {judgement(r)}.")
-        zh = (f"数字有出入，但不能证明有误：{lhs_zh}，对照数字为{_zh_units(against, figs)}"
-              f"（{_gap_phrase_zh(g)}）；{reason_zh}。")
+            # the Chinese states the same reason as the English: the check's own (reason_zh),
+            # said to be the case author's judgement where the English says so
+            said = AUTHOR_RULES.get(r.standing.rule)
+            written_map = {k: c.written for k, c in figs.claims.items()}
+            if r.check.reason_zh:
+                own_zh = r.check.reason_zh.format_map(written_map).rstrip("。")
+                reason_zh = f"案例作者判断：{own_zh}" if said else own_zh
+            else:
+                reason_zh = said[1] if said else _ZH_REASON[r.standing.rule]
+            en = (f"A tension, not a proven error: {lhs_en} against {against} "
+                  f"(gap {_gap_text(g, rng)}), but {judgement(r)}.")
+            zh = (f"数字有出入，但不能证明有误：{lhs_zh}，对照数字为{_zh_units(against, figs)}"
+                  f"（{_gap_phrase_zh(g)}）；{reason_zh}。")
         rows.append({
-            "kind": "tension", "verdict": "tension", "figures": ";".join(figures),
+            "kind": "suggested" if suggested else "tension", "verdict": "tension",
+            "figures": ";".join(figures),
             "written": ";".join(ws), "likely_error": "", "likely_written": "",
             "checks": r.check.check_id, "n_checks": 1,
             "checked_against": ";".join(r.check.external),
@@ -564,7 +573,7 @@ def readme_block(found: pd.DataFrame, checks_table: pd.DataFrame) -> str:
         if f["kind"] == "context":  # on the page and the site; the front page lists findings
             continue
         tag = {"likely_error": "likely error", "set": "inconsistent set",
-               "tension": "tension"}[f["kind"]]
+               "tension": "tension", "suggested": "suggested, not confirmed"}[f["kind"]]
         lines.append(f"- **{f['finding_id']} ({tag})**: {f['statement_en']}  ")
         lines.append(f"  {f['statement_zh']}")
     lines += ["",

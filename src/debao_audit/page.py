@@ -586,6 +586,9 @@ def counts_sentence(n: Mapping[str, int]) -> str:
                      "coincidence) and are not counted as evidence")
     if n["derived"]:
         parts.append(f"{n['derived']} only yield derived figures")
+    if n.get("suggested"):
+        parts.append(f"{n['suggested']} {'are relations' if n['suggested'] != 1 else 'is a relation'}"
+                     " the draft suggested, not yet confirmed by the author, and not counted")
     return "; ".join(parts) + f" ({n['checks']} checks in all)"
 
 
@@ -619,7 +622,7 @@ def _summary_html(results: Sequence[_checks.Result], claims: Mapping[str, _data.
                 + ", ".join(f'<a href="#check-{_e(c)}">{_e(by_id[c].title)}</a>' for c in ids)
                 + "</p></li>")
             continue
-        if f["kind"] == "tension":
+        if f["kind"] in ("tension", "suggested"):
             tension_items.append(
                 f'<li id="finding-{_e(f["finding_id"])}">{statement}'
                 '<details><summary>The check and its figures</summary><ol>'

@@ -41,15 +41,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
-from .checks import (HUNDRED, ONE, Check, Figures, Interval, Outcome, Registry, derived, eq,
-                     le, make_check)
+from .checks import (HUNDRED, ONE, STATUSES, Check, Figures, Interval, Outcome, Registry,
+                     derived, eq, le, make_check)
 
 RELATION_COLUMNS = ("check_id", "shape", "left", "right", "other", "years", "theme", "title",
                     "formula", "assumption", "explanation", "not_same", "inclusion",
                     "inclusion_reason", "assumes", "restates", "coincidence")
 #: Optional columns: ``kind`` (the grouping, default from the shape), ``display_unit`` and
-#: ``places`` (how the figures are shown; default from the figures' unit).
-OPTIONAL_COLUMNS = ("kind", "display_unit", "places")
+#: ``places`` (how the figures are shown; default from the figures' unit), ``status``
+#: (empty or ``confirmed``: the author's; ``suggested``: proposed by ``draft``, counted as
+#: context until the author confirms it).
+OPTIONAL_COLUMNS = ("kind", "display_unit", "places", "status")
 SHAPES = ("part_whole", "sum_total", "difference", "share", "compound_growth", "base_from_growth",
           "per_unit", "growth_between", "equals", "date_order", "at_most", "at_least")
 KINDS = ("growth", "base_year", "share", "part_whole", "per_unit", "population",
@@ -376,6 +378,9 @@ def compile_rows(rows: list[dict[str, str]], path: Path, known: set[str] | None 
         if r["inclusion"] and r["inclusion"] not in ("stated", "definition", "not_stated"):
             raise bad("inclusion", "stated, definition or not_stated (or empty)", r["inclusion"])
         claims = [k for k in dict.fromkeys(left + right + other) if k != "publication"]
+        status = (r.get("status") or "").strip()
+        if status not in STATUSES:
+            raise bad("status", "empty, confirmed or suggested", r.get("status"))
         kind = r.get("kind") or KIND[shape]
         if kind not in KINDS:
             raise bad("kind", f"one of {', '.join(KINDS)}", kind)
@@ -399,7 +404,7 @@ def compile_rows(rows: list[dict[str, str]], path: Path, known: set[str] | None 
                 inclusion_reason=r["inclusion_reason"], assumes=_ids(r["assumes"]),
                 restates=r["restates"], strength="coincidence" if r["coincidence"] else "",
                 strength_reason=r["coincidence"],
-                compute=_compute(shape, left, right, other, years, shown)))
+                compute=_compute(shape, left, right, other, years, shown), status=status))
         except ValueError as e:
             raise bad("check_id", f"a well-formed check ({e})", r["check_id"]) from None
     return out

@@ -1176,3 +1176,88 @@ def _inner_rule(r: Reading) -> str:
 def _date_text(iv: Interval) -> str:
     lo, hi = ordinal_to_date(iv.lo), ordinal_to_date(iv.hi)  # type: ignore[arg-type]
     return lo.isoformat() if lo == hi else f"[{lo.isoformat()}, {hi.isoformat()}]"
+
+
+# --------------------------------------------------------------------------------------------
+# Finding the figures in a text: every number token grown into the figure written around it
+# --------------------------------------------------------------------------------------------
+
+#: A number token: a run of Arabic digits (with a decimal part), or of Chinese numeral
+#: characters.  The coverage rule (every token of a body is in a claim's quote or an exclusion)
+#: counts these; :func:`find_figures` grows each into the figure written around it.
+NUMBER_TOKEN = re.compile(r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+")
+
+#: The longest a figure grows past its token (numeral tail, 万/亿, 多/余, measure word, 以上…).
+_GROW = 10
+_MONTH_DAY_RE = re.compile(r"^[0-9]{1,2}月[0-9]{1,2}日")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A number token of a text, grown into the figure written around it.
+
+    ``start``/``end``: the figure's offsets in the text as written (traditional characters and
+    fullwidth forms are read as the reader reads them, one character for one, so offsets are
+    those of the original); ``raw``: the figure as written there; ``reading``: what
+    :func:`read` makes of it (None when no reading is possible, e.g. ``2月6日`` without a year);
+    ``direction``: a direction word written right before it (增长, 下降 …), kept apart as the
+    article's claims keep it (the figure is the magnitude)."""
+
+    start: int
+    end: int
+    raw: str
+    reading: Reading | None
+    direction: str = ""
+    kind: str = "figure"     #: figure | date | month_day | ordinal
+
+
+def find_figures(text: str, conventions: Conventions = DEFAULT,
+                 start: int = 0, end: int | None = None) -> list[Found]:
+    """Every figure written in ``text[start:end]``, in order: each number token grown, by the
+    reader itself, to the longest figure that reads (a qualifier before it, 万/亿, 多/余, the
+    measure word, 以上/左右 after it).  A token that no figure around it reads is returned with
+    ``reading=None``.  Linear in the text: each token tries a bounded number of candidates."""
+    end = len(text) if end is None else end
+    folded = text.translate(_FOLD)
+    pres = sorted(list(PRE_QUALIFIERS) + ["百分之"] + [q + "百分之" for q in PRE_QUALIFIERS],
+                  key=len, reverse=True)
+    out: list[Found] = []
+    pos = start
+    for m in NUMBER_TOKEN.finditer(folded, start, end):
+        s, e = m.start(), m.end()
+        if s < pos:
+            continue                       # inside the figure found before
+        if folded[s:e].isdigit() and _MONTH_DAY_RE.match(folded[s:end]):
+            md = _MONTH_DAY_RE.match(folded[s:end])
+            stop = s + md.end()
+            before = folded[max(start, s - 5):s]
+            if re.search(r"[0-9]{4}年$", before):   # the year was read already: 2020年5月11日
+                pass
+            else:
+                out.append(Found(s, stop, text[s:stop], None, kind="month_day"))
+                pos = stop
+                continue
+        starts = [s] + [s - len(w) for w in pres if folded[max(start, s - len(w)):s] == w]
+        best: Found | None = None
+        for a in starts:
+            for b in range(min(end, e + _GROW), e - 1, -1):
+                cand = folded[a:b]
+                if not cand or cand[-1] in "，,、。；;：:!！?？ \n":
+                    continue
+                try:
+                    r = read(text[a:b], None, conventions)
+                except ReadError:
+                    continue
+                if best is None or (b - a) > (best.end - best.start):
+                    best = Found(a, b, text[a:b], r, kind="date" if r.form == "date" else "figure")
+                break
+        if best is None:
+            out.append(Found(s, e, text[s:e], None))
+            pos = e
+            continue
+        direction = next((w for w in DIRECTION_WORDS if folded[max(start, best.start - len(w)):best.start] == w), "")
+        if best.start > start and folded[best.start - 1] == "第":
+            best = replace(best, kind="ordinal")
+        out.append(replace(best, direction=direction))
+        pos = best.end
+    return out

@@ -246,6 +246,8 @@ def fig_findings(figs: Figures, results: list[Result], found: pd.DataFrame | Non
             tags.append(f"很可能有误 likely wrong · {shown}")
         elif f["kind"] == "set":
             tags.append(f"不一致 fails · {shown}")
+        elif f["kind"] == "suggested":
+            tags.append("草稿推测 suggested · not confirmed")
         else:
             tags.append("有出入 tension · not proven wrong")
     lw, t = h["likely_wrong"], h["tensions"]
