@@ -234,7 +234,7 @@ def test_any_article_of_the_genre_drafts_into_a_valid_case(text):
 
 def _practice_copy(tmp_path, edit):
     import shutil
-    dst = tmp_path / "p"
+    dst = tmp_path / "practice-lanshan"  # a case folder is named by its slug
     shutil.copytree(ROOT / "cases" / "practice-lanshan", dst)
     rows = _rows(dst / "relations.csv")
     cols = list(rows[0]) + ["status"]

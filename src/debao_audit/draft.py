@@ -136,7 +136,9 @@ class Draft:
 _DATELINE_RE = re.compile(r"^[ \t\u3000]*(\S{0,40}?[0-9０-９]{1,2}月[0-9０-９]{1,2}日电)", re.M)
 _STAMP_RE = re.compile(r"(20[0-9]{2})-([01]?[0-9])-([0-3]?[0-9])[ T]([0-2]?[0-9]):([0-5][0-9])(?::([0-5][0-9]))?")
 _CN_DATE_RE = re.compile(r"(20[0-9]{2})年([01]?[0-9])月([0-3]?[0-9])日")
-_END_MARKS = ("(完)", "（完）")
+#: the end marks of Chinese wire copy (a convention of the genre, kept with the templates as data)
+_END_MARKS = tuple(json.loads((Path(__file__).parent / "templates" / "genre.json")
+                              .read_text(encoding="utf-8"))["end_marks"])
 _URL_RE = re.compile(r"https?://[^\s\"'<>）)]+")
 
 

@@ -461,10 +461,11 @@ def one_finding_per_figure(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             kept.append(dict(row))
             continue
         for col in _UNION:
-            both = [x for x in str(into[col]).split(";") + str(row[col]).split(";") if x]
+            both = [x for x in str(into.get(col, "")).split(";") + str(row.get(col, "")).split(";")
+                    if x]
             into[col] = ";".join(dict.fromkeys(both))
         into["n_checks"] = int(into["n_checks"]) + int(row["n_checks"])
-        into["n_discrepancies"] = len([x for x in str(into["discrepancies"]).split(";") if x])
+        into["n_discrepancies"] = len([x for x in str(into.get("discrepancies", "")).split(";") if x])
         into["statement_en"] = f"{into['statement_en']} Also: {row['statement_en']}"
         into["statement_zh"] = f"{into['statement_zh']}另：{row['statement_zh']}"
     return kept

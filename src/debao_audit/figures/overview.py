@@ -268,7 +268,7 @@ def fig_findings(figs: Figures, results: list[Result], found: pd.DataFrame | Non
     zh, en = _break_at_clause(zh, "，；", 24), _break_at_clause(en, ";", 28)
     labels = [row["label"] or c.wrap(row["title"], 40) for row in rows]
     # a labelled row's full title in small type below its label, wrapped, never cut short
-    subs = [c.wrap(row["title"], 42) if row["label"] else "" for row in rows]
+    subs = [c.wrap(row["title"], 50) if row["label"] else "" for row in rows]
     sub_extra = [_SUB_LINE * sub.count("\n") for sub in subs]
     extra = [_LINE * (lab.count("\n")) + more for lab, more in zip(labels, sub_extra)]
     offsets = [sum(extra[:k]) for k in range(len(rows))]
@@ -285,7 +285,7 @@ def fig_findings(figs: Figures, results: list[Result], found: pd.DataFrame | Non
             f"{n.get('context_holding', 0)} agreeing context checks, {n.get('derived', 0)} "
             "derived figures.")
     fig, ax = style.new_figure(c.title(zh, en), c.wrap(rest, 80),
-                               figsize=(6.6, height), title_size=c.TITLE,
+                               figsize=(6.9, height), title_size=c.TITLE,
                                subtitle_size=c.SMALL)
     ax.set_axis_off()
     ax.set_xlim(0, 1)
