@@ -96,3 +96,28 @@ def test_the_console_script_audits_the_practice_case_anywhere(installed, tmp_pat
     page = (out / "figures" / "annotated_article.html").read_text(encoding="utf-8")
     assert "@font-face" in page and "url(data:font/woff2" in page
     assert not list(tmp_path.glob("**/build")), "the audit wrote outside --out"
+
+
+def test_the_console_script_drafts_a_case_anywhere_and_audits_it(installed, tmp_path):
+    """From an article's text alone, outside the checkout: ``draft`` writes a case folder that
+    the installed engine audits at once (issue 24: the wheel drafts and audits)."""
+    article = tmp_path / "text" / "article.txt"
+    article.parent.mkdir()
+    shutil.copyfile(PRACTICE / "article.txt", article)
+    folder = tmp_path / "somewhere" / "my-draft"
+    env = _clean_env()
+    run = subprocess.run([str(installed / "debao-audit"), "draft", str(article), str(folder),
+                          "--invented"], capture_output=True, text=True, cwd=tmp_path,
+                         env=env, timeout=300)
+    assert run.returncode == 0, run.stderr
+    for name in ("case.json", "claims.csv", "excluded_tokens.csv", "relations.csv"):
+        assert (folder / name).is_file(), name
+    out = tmp_path / "out"
+    run = subprocess.run([str(installed / "debao-audit"), "audit", str(folder), "--out",
+                          str(out)], capture_output=True, text=True, cwd=tmp_path,
+                         env=env, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("my-draft: "), run.stdout
+    checks = (out / "checks.csv").read_text(encoding="utf-8").splitlines()
+    assert len(checks) > 1, "the draft's suggested relations were not audited"
+    assert not list(tmp_path.glob("**/build")), "the audit wrote outside --out"

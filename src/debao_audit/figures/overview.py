@@ -340,7 +340,7 @@ def fig_findings(figs: Figures, results: list[Result], found: pd.DataFrame | Non
 KIND_LABELS = {
     "growth": "增长 growth", "base_year": "基期 base year", "share": "占比 share",
     "part_whole": "部分与整体 part–whole", "per_unit": "人均/单位 per unit",
-    "population": "人口 population", "same_quantity": "同一数字 stated twice",
+    "population": "人口 population", "same_quantity": "同一数量 same quantity",
     "timeline": "时间 timeline", "qualitative": "定性 qualitative",
     "external": "外部来源 external source",
 }
