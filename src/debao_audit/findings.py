@@ -344,7 +344,7 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
                   + (agree_zh if against_w else (f"独立来源的数字为{ext_reported}" if itself
                                                  else f"推算为{_zh_units(implied, figs)}，独立来源的数字为"
                                                       f"{ext_reported}"))
-                  + f"，{_gap_phrase_zh(g)}" + (f"（范围{_gap_zh(rng)}）" if rng else "") + "。"
+                  + f"，{_gap_phrase_zh(g)}" + (f"（区间为{_gap_zh(rng)}）" if rng else "") + "。"
                   + "".join(note[1] for note in notes))
         else:
             ws = [_written(figs, c) for c in figures]
@@ -413,7 +413,8 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
             en = (f"A tension, not a proven error: {lhs_en} against {against} "
                   f"(gap {_gap_text(g, rng)}), but {judgement(r)}.")
             zh = (f"数字有出入，但不能证明有误：{lhs_zh}，对照数字为{_zh_units(against, figs)}"
-                  f"（{_gap_phrase_zh(g)}）；{reason_zh}。")
+                  f"（{_gap_phrase_zh(g)}" + (f"，区间为{_gap_zh(rng)}" if rng else "")
+                  + f"）；{reason_zh}。")
         rows.append({
             "kind": "suggested" if suggested else "tension", "verdict": "tension",
             "figures": ";".join(figures),

@@ -299,9 +299,9 @@ CUMULATIVE_READING = Reconciliation(
        not_same="the article gives {poor_people_exited} as the poverty-reduction target met over the "
                 "十三五 (完成…减贫目标), a cumulative count, never as the 2015 stock; the check "
                 "holds it to a reading the article does not make.",
-       reason_zh="文章说{poor_people_exited}人是“十三五”期间完成的减贫目标（完成…减贫目标），"
-                 "是历年累计的脱贫人数，从未说它是2015年底的贫困人口存量；此项核验是按文章"
-                 "并没有采用的解读来检验它",
+       reason_zh="文章说{poor_people_exited}人是“十三五”期间完成的减贫目标，是历年累计的脱贫"
+                 "人数（累计流量），从未说它是2015年底的贫困人口存量；此项核验是按文章并未采用的"
+                 "解读来检验这个数字",
        reconcile=_reconcile_incidence, reconciliations=(CUMULATIVE_READING,))
 def _incidence(f: Figures):
     iv, pt = f.ratio("poor_people_exited", "population_total", HUNDRED)
@@ -634,9 +634,9 @@ VISITS_READING = Reconciliation(
        inclusion="not_stated", inclusion_reason="the article never says the experts are among the professionals: 选派…专业技术人员 "
                 "are staff selected and seconded, while 派出医疗卫生专家…开展义诊、坐诊、巡回医疗 "
                 "are experts sent for clinics and tours, which may be short visits counted apart.",
-       reason_zh="文章从未说这些专家包含在专业技术人员之中：“选派…专业技术人员”是选派到德保挂职"
-                 "工作的人员，而“派出医疗卫生专家…开展义诊、坐诊、巡回医疗”是去义诊、巡诊的专家，"
-                 "可能是短期派出、另行统计的",
+       reason_zh="文章从未说这些专家包含在专业技术人员之中：“选派…专业技术人员”指选派到德保工作"
+                 "的人员，而“派出医疗卫生专家…开展义诊、坐诊、巡回医疗”指赴德保义诊、坐诊、巡诊的"
+                 "专家，可能属于短期派出、另行统计",
        reconciliations=(VISITS_READING,))
 def _experts(f: Figures):
     return le(f.iv("medical_experts"), f.pt("medical_experts"), f.iv("professionals_sent"),
@@ -1327,9 +1327,10 @@ def _key_county_note(f: Figures) -> tuple[str, str]:
             f"the key poverty counties' ({_n(db)}% a year 2015→2019 against {_n(key)}% a year "
             f"2016→2019); in 2020 it grew {_n(db20)}% against their {_n(key20)}%, ending at "
             f"{_n(level, 0)}% of their level.",
-            f"2019年以前，德保农村居民人均可支配收入增长{'慢于' if slower else '快于'}全国扶贫开发"
-            f"重点县（2015→2019年年均{_n(db)}%，重点县2016→2019年年均{_n(key)}%）；2020年德保增长"
-            f"{_n(db20)}%，重点县增长{_n(key20)}%，德保的收入水平达到重点县的{_n(level, 0)}%。")
+            f"截至2019年，德保农村居民人均可支配收入增速{'低于' if slower else '高于'}国家扶贫开发"
+            f"工作重点县（德保2015—2019年年均增长{_n(db)}%，重点县2016—2019年年均增长{_n(key)}%）；"
+            f"2020年德保增长{_n(db20)}%，{'高于' if db20 > key20 else '低于'}重点县的{_n(key20)}%，"
+            f"收入水平达到重点县平均水平的{_n(level, 0)}%。")
 
 
 # ============================================================================================
