@@ -238,7 +238,9 @@ def test_math_is_rendered_not_left_as_tex(site):
 def test_build_replaces_the_site_only_when_complete(site, tmp_path, monkeypatch):
     out = tmp_path / "site"
     out.mkdir()
-    (out / "old.txt").write_text("old", encoding="utf-8")
+    # a previous copy of the site (a foreign folder is refused before anything: test_targets)
+    for name in ("index.html", "site.css", "old.txt"):
+        (out / name).write_text("old", encoding="utf-8")
 
     def boom(*a, **k):
         raise RuntimeError("deliberate")
@@ -247,7 +249,8 @@ def test_build_replaces_the_site_only_when_complete(site, tmp_path, monkeypatch)
     with pytest.raises(RuntimeError):
         build_site.build(out, FIGURES)
     assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no temporary directory left
-    assert [p.name for p in out.iterdir()] == ["old.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "old.txt", "site.css"]
+    assert all(p.read_text(encoding="utf-8") == "old" for p in out.iterdir())
 
 
 # --------------------------------------------------------------------------------- browser
