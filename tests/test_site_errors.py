@@ -75,6 +75,7 @@ def good_site(tmp_path_factory) -> Path:
     site = tmp_path_factory.mktemp("good") / "site"
     (site / "notebooks").mkdir(parents=True)
     (site / "index.html").write_text("<!DOCTYPE html><title>the previous site</title>\n")
+    (site / "site.css").write_text("/* the previous site's style */\n")  # a site of ours
     (site / "notebooks" / f"{Path(NB).stem}.html").write_text("<p>the previous page</p>\n")
     return site
 
