@@ -1,6 +1,6 @@
 # make          set up .venv from the pinned versions, validate the inputs, then bring every output
 #               up to date: only the notebooks whose inputs changed, in parallel, all or nothing
-#               (tools/build.py)
+#               (python -m tools.build: tools/build/)
 # make test     set up the same way, then the unit tests and nbval (strict) on every notebook; the
 #               tests write only to a temporary directory (DEBAO_AUDIT_OUTPUT).  Not in it: the
 #               tests marked browser (make test-browser), slow (make test-build), share (make
@@ -36,10 +36,10 @@ BROWSER_PYTEST_ARGS ?= -n 2 --dist loadscope -m "(browser or properties) and not
 
 .PHONY: all env test test-browser test-build lab lock clean-env validate rebuild bench site share-env lite test-share what-if student grade
 all: $(STAMP)
-	@MPLBACKEND=Agg $(BIN)/python tools/build.py
+	@MPLBACKEND=Agg $(BIN)/python -m tools.build
 
 rebuild: $(STAMP)
-	@MPLBACKEND=Agg $(BIN)/python tools/build.py --force
+	@MPLBACKEND=Agg $(BIN)/python -m tools.build --force
 
 # CASE, TRUST and ARGS reach Python as data (the environment), never through the shell or make's
 # own expansion: $(value X) is the text as given (src/debao_audit/makeargs.py splits ARGS).

@@ -1,4 +1,4 @@
-"""``make`` (tools/build.py) is incremental and all or nothing.
+"""``make`` (tools/build/) is incremental and all or nothing.
 
 A small repository is made in a temporary directory: the real build runner, gallery writer,
 README and data, and two tiny notebooks that write one figure each through the output setting.
@@ -20,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from scratch_tools import BUILD, copy_runner
 
 # Each case starts real kernels (about a minute in all): `make test-build` runs them, and
 # `.ci/run`; `make test` leaves them out to stay within its time budget.
@@ -55,7 +56,8 @@ def repo(tmp_path: Path) -> Path:
     (r / "tools").mkdir(parents=True)
     (r / "notebooks").mkdir()
     (r / "docs").mkdir()
-    for f in ("tools/build.py", "tools/write_gallery.py", "README.md", "docs/design.md",
+    copy_runner(r)
+    for f in ("README.md", "docs/design.md",
               "docs/figures.md", "requirements.lock"):
         shutil.copy(ROOT / f, r / f)
     shutil.copytree(ROOT / "data", r / "data", ignore=shutil.ignore_patterns("processed"))
@@ -71,12 +73,12 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 def build(repo: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([PY, "tools/build.py", *args], cwd=repo, env=_env(**env),
+    return subprocess.run([PY, *BUILD, *args], cwd=repo, env=_env(**env),
                           capture_output=True, text=True, timeout=150)
 
 
 def start(repo: Path, **env: str) -> subprocess.Popen:
-    return subprocess.Popen([PY, "tools/build.py"], cwd=repo, env=_env(**env),
+    return subprocess.Popen([PY, *BUILD], cwd=repo, env=_env(**env),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -180,7 +182,7 @@ def test_a_failing_build_ends_every_time_naming_its_cause(built: Path) -> None:
     nbformat.write(nb, built / "notebooks" / "00-a.ipynb")
     _notebook(built / "notebooks" / "01-b.ipynb", "b", "2", fail=True)
     for attempt in range(10):
-        r = subprocess.run([PY, "tools/build.py"], cwd=built, env=_env(), capture_output=True,
+        r = subprocess.run([PY, *BUILD], cwd=built, env=_env(), capture_output=True,
                            text=True, timeout=30)
         assert r.returncode == 2, (attempt, r.returncode, r.stderr[-2000:])
         assert r.stderr == ("build: notebooks/01-b.ipynb: cell 2 failed: RuntimeError: the last "

@@ -1,4 +1,4 @@
-"""The build (tools/build.py) touches nothing but its outputs, and a failed commit says what it
+"""The build (tools/build/) touches nothing but its outputs, and a failed commit says what it
 changed and can be completed.
 
 Fast: every case here is refused or decided before a kernel starts, or calls the commit
@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from scratch_tools import BUILD, copy_runner, load_runner
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -42,7 +43,8 @@ def repo(tmp_path: Path) -> Path:
     (r / "notebooks").mkdir()
     (r / "figures").mkdir()
     (r / "docs").mkdir()
-    for f in ("tools/build.py", "tools/write_gallery.py", "README.md", "docs/design.md",
+    copy_runner(r)
+    for f in ("README.md", "docs/design.md",
               "docs/figures.md", "requirements.lock"):
         shutil.copy(ROOT / f, r / f)
     shutil.copytree(ROOT / "data", r / "data", ignore=shutil.ignore_patterns("processed"))
@@ -60,7 +62,7 @@ def _snapshot(root: Path) -> dict[str, str]:
 
 def _build(repo: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "DEBAO_AUDIT_OUTPUT"}
-    return subprocess.run([PY, "tools/build.py", *args], cwd=repo, env=env, capture_output=True,
+    return subprocess.run([PY, *BUILD, *args], cwd=repo, env=env, capture_output=True,
                           text=True, timeout=120)
 
 
@@ -74,7 +76,7 @@ CRAFTED = {
     "dot-dot inside figures": ("notebooks/99-gone.ipynb", "figures/../data/claims.csv"),
     "another notebook": ("notebooks/99-gone.ipynb", "notebooks/00-a.ipynb"),
     "the README from a notebook": ("notebooks/99-gone.ipynb", "README.md"),
-    "the runner": ("notebooks/99-gone.ipynb", "tools/build.py"),
+    "the runner": ("notebooks/99-gone.ipynb", "tools/build/commit.py"),
     "the manifest": ("notebooks/99-gone.ipynb", "build-manifest.json"),
     "a figure from the gallery": ("gallery", "figures/kept.csv"),
     "a docs page the gallery does not render": ("gallery", "docs/cases.md"),
@@ -148,18 +150,15 @@ def test_a_crafted_journal_is_refused(repo: Path) -> None:
 # --------------------------------------------------------------------------------------------
 
 def _runner(repo: Path):
-    spec = importlib.util.spec_from_file_location("_scratch_build", repo / "tools" / "build.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)  # type: ignore[union-attr]
-    return mod
+    return load_runner(repo)
 
 
 @pytest.fixture()
 def staged(repo: Path):
     """Three committed figures, a newer version of each staged, and the manifest."""
     b = _runner(repo)
-    b.STATE_DIR.mkdir()
-    stage = b.STATE_DIR / "stage-1"
+    b.paths.build.mkdir()
+    stage = b.paths.build / "stage-1"
     files = {}
     for name in ("a", "b", "c"):
         rel = f"figures/{name}.csv"
@@ -190,15 +189,15 @@ def _failing_replace(monkeypatch, fail) -> list:
 def test_a_commit_that_fails_part_way_is_rolled_back(repo: Path, staged, monkeypatch) -> None:
     b, stage, files = staged
     _failing_replace(monkeypatch, lambda s, d, n: d.endswith("figures/c.csv") and "stage" in s)
-    with pytest.raises(b.CommitError) as e:
-        b.commit(files, [], stage, "new manifest\n")
+    with pytest.raises(b.errors.CommitError) as e:
+        b.commit.commit(b.paths, files, [], stage, "new manifest\n")
     msg = str(e.value)
     assert "could not replace figures/c.csv (Operation not permitted)" in msg, msg
     assert "no output was changed" in msg and "\n" not in msg
     assert [(repo / f"figures/{n}.csv").read_text() for n in "abc"] == ["old a\n", "old b\n",
                                                                         "old c\n"]
     assert (repo / "build-manifest.json").read_text() == "old manifest\n"
-    assert not b.JOURNAL.exists()
+    assert not b.paths.journal.exists()
 
 
 def test_a_commit_that_cannot_be_rolled_back_says_what_changed_and_is_completed_later(
@@ -207,8 +206,8 @@ def test_a_commit_that_cannot_be_rolled_back_says_what_changed_and_is_completed_
     # c.csv cannot be replaced, and putting back a.csv fails as well (its backup is read-only).
     _failing_replace(monkeypatch, lambda s, d, n: d.endswith("figures/c.csv")
                      or (d.endswith("figures/a.csv") and ".backup" in s))
-    with pytest.raises(b.CommitError) as e:
-        b.commit(files, [], stage, "new manifest\n")
+    with pytest.raises(b.errors.CommitError) as e:
+        b.commit.commit(b.paths, files, [], stage, "new manifest\n")
     msg = str(e.value)
     assert "could not replace figures/c.csv" in msg and "nor put back figures/a.csv" in msg, msg
     assert "; changed: figures/a.csv;" in msg, msg       # b.csv was put back, a.csv not
@@ -218,13 +217,13 @@ def test_a_commit_that_cannot_be_rolled_back_says_what_changed_and_is_completed_
     assert [(repo / f"figures/{n}.csv").read_text() for n in "abc"] == ["new a\n", "old b\n",
                                                                         "old c\n"]
     assert (repo / "build-manifest.json").read_text() == "old manifest\n"
-    assert b.JOURNAL.exists() and (stage / "step" / "figures" / "c.csv").exists()
+    assert b.paths.journal.exists() and (stage / "step" / "figures" / "c.csv").exists()
     monkeypatch.undo()
-    b.apply_journal()
+    b.commit.apply_journal(b.paths)
     assert [(repo / f"figures/{n}.csv").read_text() for n in "abc"] == ["new a\n", "new b\n",
                                                                         "new c\n"]
     assert (repo / "build-manifest.json").read_text() == "new manifest\n"
-    assert not b.JOURNAL.exists()
+    assert not b.paths.journal.exists()
 
 
 def test_the_next_make_completes_a_kept_journal_or_says_why_not(repo: Path, staged,
@@ -234,8 +233,8 @@ def test_the_next_make_completes_a_kept_journal_or_says_why_not(repo: Path, stag
     b, stage, files = staged
     _failing_replace(monkeypatch, lambda s, d, n: d.endswith("figures/c.csv")
                      or (d.endswith("figures/a.csv") and ".backup" in s))
-    with pytest.raises(b.CommitError):
-        b.commit(files, [], stage, "new manifest\n")
+    with pytest.raises(b.errors.CommitError):
+        b.commit.commit(b.paths, files, [], stage, "new manifest\n")
     monkeypatch.undo()
     (repo / "notebooks" / "00-a.ipynb").unlink()     # nothing to run after the commit
     (repo / "figures" / "c.csv").unlink()
@@ -244,12 +243,12 @@ def test_the_next_make_completes_a_kept_journal_or_says_why_not(repo: Path, stag
     r = _build(repo)
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert "could not replace figures/c.csv" in r.stderr and "commit.json is kept" in r.stderr
-    assert b.JOURNAL.exists()
+    assert b.paths.journal.exists()
     shutil.rmtree(repo / "figures" / "c.csv")
     # The journal is completed before anything else; what the run does next (validation, the
     # gallery) is the usual build, tested elsewhere: stop it there.
     env = {k: v for k, v in os.environ.items() if k != "DEBAO_AUDIT_OUTPUT"}
-    proc = subprocess.Popen([PY, "tools/build.py"], cwd=repo, env=env, text=True,
+    proc = subprocess.Popen([PY, *BUILD], cwd=repo, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     first = proc.stdout.readline()
     proc.kill()
@@ -259,7 +258,7 @@ def test_the_next_make_completes_a_kept_journal_or_says_why_not(repo: Path, stag
     assert [(repo / f"figures/{n}.csv").read_text() for n in "abc"] == ["new a\n", "new b\n",
                                                                         "new c\n"]
     assert (repo / "build-manifest.json").read_text() == "new manifest\n"
-    assert not b.JOURNAL.exists()
+    assert not b.paths.journal.exists()
 
 
 # --------------------------------------------------------------------------------------------
@@ -268,7 +267,7 @@ def test_the_next_make_completes_a_kept_journal_or_says_why_not(repo: Path, stag
 
 def test_an_output_directory_inside_the_checkout_is_refused(repo: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "DEBAO_AUDIT_OUTPUT"}
-    r = subprocess.run([PY, "tools/build.py"], cwd=repo, capture_output=True, text=True,
+    r = subprocess.run([PY, *BUILD], cwd=repo, capture_output=True, text=True,
                        env={**env, "DEBAO_AUDIT_OUTPUT": str(repo / "data")}, timeout=60)
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert "DEBAO_AUDIT_OUTPUT: expected the checkout itself or a directory outside it" in r.stderr
@@ -290,9 +289,9 @@ def test_a_failure_while_building_is_one_line(repo: Path, monkeypatch, capsys, e
     def fail(*a, **k):
         raise error
 
-    monkeypatch.setattr(b, "_build", fail)
-    monkeypatch.setattr(b, "validate", lambda state: None)
-    assert b.main([]) == 2
+    monkeypatch.setattr(b.main, "_build", fail)
+    monkeypatch.setattr(b.main, "validate", lambda paths, state: None)
+    assert b.main.main([]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and err.startswith(says), err
     assert len(err) < 400 and "Traceback" not in err
@@ -349,10 +348,10 @@ def test_killing_the_kernels_uses_signals_and_files_only(repo: Path, tmp_path: P
     b = _runner(repo)
     km = _Manager(tmp_path)
     audit = subprocess.Popen([PY, "-c", "import time; time.sleep(60)"])   # a case step's
-    monkeypatch.setattr(b, "_KERNELS", [km])
-    monkeypatch.setattr(b, "_PROCESSES", [audit])
+    monkeypatch.setattr(b.runner, "_KERNELS", [km])
+    monkeypatch.setattr(b.runner, "_PROCESSES", [audit])
     try:
-        b._kill_kernels()
+        b.runner._kill_kernels()
         assert km.provisioner.process.poll() is not None, "the kernel process was killed"
         assert audit.poll() is not None, "the case audit was killed"
         assert not km.connection.exists(), "its connection file removed"
@@ -367,19 +366,19 @@ def test_the_first_failure_is_the_one_named(repo: Path, monkeypatch) -> None:
     """Every step's failure is reported as it happens (a case's too, not only a notebook
     cell's); a step stopped because of another's failure never is."""
     b = _runner(repo)
-    monkeypatch.setattr(b, "_FAILURES", [])
+    monkeypatch.setattr(b.runner, "_FAILURES", [])
 
     def raising(e: BaseException):
         def step():
             raise e
         return step
 
-    cause = b.BuildError("cases/x: the audit failed: boom")
-    later = b.BuildError("notebooks/01-b.ipynb: cell 2 failed: RuntimeError: x")
-    for e in (cause, b.Stopped("notebooks/00-a.ipynb: stopped, another step failed"), later):
+    cause = b.errors.BuildError("cases/x: the audit failed: boom")
+    later = b.errors.BuildError("notebooks/01-b.ipynb: cell 2 failed: RuntimeError: x")
+    for e in (cause, b.errors.Stopped("notebooks/00-a.ipynb: stopped, another step failed"), later):
         with pytest.raises(type(e)):
-            b._timed(raising(e))
-    assert b._FAILURES == [cause, later]
+            b.runner._timed(raising(e))
+    assert b.runner._FAILURES == [cause, later]
 
 
 # --------------------------------------------------------------------------------------------
@@ -409,9 +408,7 @@ def test_a_manifest_dep_outside_the_checkout_is_refused(repo: Path, dep: str) ->
 
 def test_a_fifo_dep_is_never_opened(repo: Path) -> None:
     """A FIFO among the inputs counts as changed; it is not read (that would hang)."""
-    spec = importlib.util.spec_from_file_location("build_fifo", repo / "tools" / "build.py")
-    b = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(b)
+    b = load_runner(repo).manifest
     os.mkfifo(repo / "data" / "pipe")
     assert b.file_hash(repo / "data" / "pipe") is None
     assert b.file_hash(Path("/dev/zero")) is None
@@ -444,7 +441,7 @@ def test_an_output_directory_that_is_not_ours_is_refused(repo: Path, tmp_path: P
     theirs.mkdir()
     (theirs / "README.md").write_text("mine")
     (theirs / ".session.tmp").write_text("mine")
-    r = subprocess.run([PY, "tools/build.py"], cwd=repo, capture_output=True, text=True,
+    r = subprocess.run([PY, *BUILD], cwd=repo, capture_output=True, text=True,
                        env={**env, "DEBAO_AUDIT_OUTPUT": str(theirs)}, timeout=60)
     assert r.returncode == 2 and "a previous output of the build" in r.stderr, r.stderr
     assert sorted(p.name for p in theirs.iterdir()) == [".session.tmp", "README.md"]

@@ -1,4 +1,4 @@
-"""A really full disk: ``make`` (tools/build.py) and ``make site`` (tools/build_site.py) writing
+"""A really full disk: ``make`` (tools/build/) and ``make site`` (tools/build_site.py) writing
 into a small tmpfs that runs out of space.
 
 test_build_safety.py injects ``OSError(28, ...)``; here nothing is injected.  A tmpfs of a few
@@ -27,6 +27,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from scratch_tools import BUILD, copy_runner
 
 pytestmark = pytest.mark.slow
 
@@ -91,7 +92,7 @@ def disk(tmp_path: Path):
 
 
 # --------------------------------------------------------------------------------------------
-# make (tools/build.py): a scratch repository, its outputs on the small disk
+# make (tools/build/): a scratch repository, its outputs on the small disk
 # --------------------------------------------------------------------------------------------
 
 CELL = """import os, pathlib
@@ -131,7 +132,8 @@ def repo(tmp_path: Path) -> Path:
     (r / "tools").mkdir(parents=True)
     (r / "notebooks").mkdir()
     (r / "docs").mkdir()
-    for f in ("tools/build.py", "tools/write_gallery.py", "README.md", "docs/design.md",
+    copy_runner(r)
+    for f in ("README.md", "docs/design.md",
               "docs/figures.md", "requirements.lock"):
         shutil.copy(ROOT / f, r / f)
     shutil.copytree(ROOT / "data", r / "data", ignore=shutil.ignore_patterns("processed"))
@@ -145,7 +147,7 @@ def _env(out: Path, **extra: str) -> dict[str, str]:
 
 
 def build(repo: Path, out: Path, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([PY, "tools/build.py"], cwd=repo, env=_env(out, **env),
+    return subprocess.run([PY, *BUILD], cwd=repo, env=_env(out, **env),
                           capture_output=True, text=True, timeout=150)
 
 
@@ -170,7 +172,7 @@ def _staged_bytes(repo: Path, out: Path, disk: Disk) -> int:
     staged, before the commit (DEBAO_BUILD_PAUSE_AT), measured, then killed (tested to change
     nothing in test_build.py); its staging directory is removed as the next run would."""
     before = disk.used()
-    proc = subprocess.Popen([PY, "tools/build.py"], cwd=repo,
+    proc = subprocess.Popen([PY, *BUILD], cwd=repo,
                             env=_env(out, DEBAO_BUILD_PAUSE_AT="staged"),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert proc.stdout is not None

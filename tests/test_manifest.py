@@ -3,30 +3,25 @@ nothing.  Fails when outputs, notebooks or their inputs were committed without r
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
+
+from tools.build import manifest as b
+from tools.build.steps import VALIDATION_INPUTS, notebooks
+from tools.paths import Paths
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _build_module():
-    spec = importlib.util.spec_from_file_location("_build_runner", ROOT / "tools" / "build.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)  # type: ignore[union-attr]
-    return mod
-
-
 def test_the_committed_manifest_matches_the_checkout() -> None:
-    b = _build_module()
-    state = b.load_state()
+    paths = Paths.for_build()
+    state = b.load_state(paths)
     stale = []
-    for nb in [*sorted(b.NOTEBOOK_DIR.glob("[0-9][0-9]-*.ipynb")),
-               *sorted((b.NOTEBOOK_DIR / "solutions").glob("[0-9][0-9]-*.ipynb"))]:
+    for nb in notebooks(paths):
         name = str(nb.relative_to(ROOT))
-        if not b.up_to_date(state["steps"].get(name), b.notebook_source_hash(nb)):
+        if not b.up_to_date(paths, state["steps"].get(name), b.notebook_source_hash(nb)):
             stale.append(name)
     gallery = b.file_hash(ROOT / "tools" / "write_gallery.py") or ""
-    if not b.up_to_date(state["steps"].get("gallery"), gallery):
+    if not b.up_to_date(paths, state["steps"].get("gallery"), gallery):
         stale.append("gallery")
     assert not stale, f"build-manifest.json does not vouch for {stale}: run `make` and commit"
-    assert state.get("validated") == b.tree_hash(b.VALIDATION_INPUTS), "run `make` and commit"
+    assert state.get("validated") == b.tree_hash(paths, VALIDATION_INPUTS), "run `make` and commit"
