@@ -52,7 +52,7 @@ validate: $(STAMP)
 	@$(BIN)/python -m debao_audit.makeargs validate
 
 bench: $(STAMP)
-	@MPLBACKEND=Agg $(BIN)/python tools/bench.py
+	@MPLBACKEND=Agg $(BIN)/python -m tools.bench
 
 env: $(STAMP)
 
@@ -129,7 +129,7 @@ grade: $(STAMP)
 lock: $(STAMP)
 	$(PIP) install uv==$(UV_VERSION)
 	$(BIN)/uv pip compile requirements.in -o requirements.lock --python-version 3.11 --no-header
-	$(BIN)/python tools/write_environment.py
+	$(BIN)/python -m tools.write_environment
 
 clean-env:
 	rm -rf $(VENV)
@@ -142,7 +142,7 @@ FULL_TEXT ?=
 # The worked solutions are left out unless asked: SOLUTIONS=1 (a site for the teacher).
 SOLUTIONS ?= 0
 site: $(STAMP)
-	@$(BIN)/python tools/build_site.py$(if $(filter 1 yes true,$(FULL_TEXT)), --full-text)$(if $(filter 1 yes true,$(SOLUTIONS)), --solutions)
+	@$(BIN)/python -m tools.build_site$(if $(filter 1 yes true,$(FULL_TEXT)), --full-text)$(if $(filter 1 yes true,$(SOLUTIONS)), --solutions)
 
 # The share tools (JupyterLite, repo2docker): an optional lock on top of requirements.lock, used
 # only by `make lite` and `make test-share`, so `make` and `make test` never install them.  The
@@ -152,7 +152,7 @@ SHARE_STAMP := $(VENV)/.installed-share
 share-env: $(SHARE_STAMP)
 $(SHARE_STAMP): requirements-share.lock $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -r requirements-share.lock
-	$(BIN)/python tools/build_lite.py fetch
+	$(BIN)/python -m tools.build_lite fetch
 	touch $(SHARE_STAMP)
 
 # lite/ (not committed): the notebooks in the browser (JupyterLite + Pyodide); serve it over http.
@@ -160,7 +160,7 @@ $(SHARE_STAMP): requirements-share.lock $(STAMP)
 # PYODIDE=DIR self-hosts Pyodide from DIR (nothing fetched from its CDN; docs/site.md).
 export PYODIDE ?=
 lite: $(SHARE_STAMP)
-	$(BIN)/python tools/build_lite.py build$(if $(filter 1 yes true,$(SOLUTIONS)), --solutions)$(if $(PYODIDE), --pyodide "$$PYODIDE")
+	$(BIN)/python -m tools.build_lite build$(if $(filter 1 yes true,$(SOLUTIONS)), --solutions)$(if $(PYODIDE), --pyodide "$$PYODIDE")
 
 # The share tests (JupyterLite build and check, Chromium on the lite site, the Binder dry run).
 test-share: $(SHARE_STAMP)

@@ -9,7 +9,7 @@ The end-to-end cases (kills, interrupts, failing notebooks) are in test_build.py
 from __future__ import annotations
 
 import hashlib
-import importlib.util
+import importlib
 import json
 import os
 import shutil
@@ -301,9 +301,7 @@ def test_a_site_that_cannot_be_written_is_one_line(capsys) -> None:
     """`make site` where the site cannot go (as on a read-only checkout): one line naming the
     path, no traceback (/proc stands in: nothing can be created there, even by root;
     tools/readonly_test.sh runs `make site` on a really read-only checkout)."""
-    spec = importlib.util.spec_from_file_location("_build_site", ROOT / "tools" / "build_site.py")
-    site = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(site)  # type: ignore[union-attr]
+    site = importlib.import_module("tools.build_site")
     assert site.main(["--out", "/proc/debao/site"]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import importlib.util
+import importlib
 import json
 import time
 from decimal import Decimal
@@ -32,9 +32,7 @@ ARTICLE_URL = "http://www.gx.chinanews.com/gxgd/2021-02-07/detail-ihahmevx443206
 
 
 def _eval_module():
-    spec = importlib.util.spec_from_file_location("draft_eval", ROOT / "tools" / "draft_eval.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+    mod = importlib.import_module("tools.draft_eval")
     return mod
 
 

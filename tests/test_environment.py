@@ -1,14 +1,12 @@
 """The two install routes (venv + requirements.lock, conda + environment.yml) stay in step."""
 
 import re
-import sys
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import write_environment  # noqa: E402
+from tools import write_environment  # noqa: E402
 
 
 def test_environment_yml_pins_exactly_the_lock():

@@ -191,8 +191,6 @@ def test_readme_renders_the_committed_tables():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = pd.read_csv(COMMITTED / "checks.csv", dtype=str, keep_default_na=False)
     committed = findings.load(COMMITTED / "findings.csv")
-    import sys
-    sys.path.insert(0, str(ROOT / "tools"))
     block = findings.readme_block(committed, table).replace(
         "{claims}", str(len(data.load_claims())))
     assert block in readme

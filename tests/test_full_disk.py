@@ -258,7 +258,7 @@ def test_a_build_that_runs_out_of_disk_changes_nothing_and_the_next_completes(
 # --------------------------------------------------------------------------------------------
 
 def site(out: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([PY, str(ROOT / "tools" / "build_site.py")], cwd=ROOT,
+    return subprocess.run([PY, "-m", "tools.build_site"], cwd=ROOT,
                           env=_env(out, MPLBACKEND="Agg"), capture_output=True, text=True,
                           timeout=600)
 

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_gallery_is_current():
-    r = subprocess.run([sys.executable, str(ROOT / "tools" / "write_gallery.py"), "--check"],
+    r = subprocess.run([sys.executable, "-m", "tools.write_gallery", "--check"], cwd=ROOT,
                        capture_output=True, text=True, env={"MPLBACKEND": "Agg", "PATH": ""})
     assert r.returncode == 0, r.stderr
 

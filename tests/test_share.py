@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import http.server
-import importlib.util
+import importlib
 import json
 import os
 import re
@@ -25,9 +25,7 @@ pytestmark = pytest.mark.share
 
 
 def _load_tool(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    mod = importlib.import_module(f"tools.{name}")
     return mod
 
 

@@ -4,7 +4,7 @@ link or anchor, every image loaded."""
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import re
 import time
 from pathlib import Path
@@ -20,9 +20,7 @@ FIGURES = ROOT / "figures"
 
 
 def _load_tool():
-    spec = importlib.util.spec_from_file_location("build_site", ROOT / "tools" / "build_site.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    mod = importlib.import_module("tools.build_site")
     return mod
 
 

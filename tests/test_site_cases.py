@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-
-import build_site  # noqa: E402
+from tools import build_site  # noqa: E402
 
 from debao_audit import case, figures, findings  # noqa: E402
 

@@ -13,7 +13,7 @@ test_full_disk.py (slow, needs root).
 from __future__ import annotations
 
 import hashlib
-import importlib.util
+import importlib
 import json
 import re
 import shutil
@@ -38,9 +38,7 @@ SOLUTION = "solutions/03-examine-income-growth-solutions.ipynb"
 def site():
     # jsonschema (through nbformat) otherwise compiles its optional IRI grammars at import
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-    spec = importlib.util.spec_from_file_location("_site_errors", ROOT / "tools" / "build_site.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+    mod = importlib.import_module("tools.build_site")
     return mod
 
 

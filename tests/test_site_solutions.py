@@ -2,7 +2,7 @@
 page; `make site` leaves the solutions out unless asked (`SOLUTIONS=1`): a site is handed to
 students by default."""
 
-import importlib.util
+import importlib
 import subprocess
 from pathlib import Path
 
@@ -14,9 +14,7 @@ SOL = ROOT / "notebooks" / "solutions" / "03-examine-income-growth-solutions.ipy
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location("build_site", ROOT / "tools" / "build_site.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    mod = importlib.import_module("tools.build_site")
     return mod
 
 
@@ -38,7 +36,7 @@ def test_make_site_leaves_solutions_out_unless_asked():
     def dry(*args):
         return subprocess.run(["make", "-n", "site", *args], cwd=ROOT, capture_output=True,
                               text=True).stdout
-    assert "build_site.py --solutions" in dry("SOLUTIONS=1")
+    assert "tools.build_site --solutions" in dry("SOLUTIONS=1")
     for default in ((), ("SOLUTIONS=0",)):
         assert "--solutions" not in dry(*default)
     assert _tool().build.__kwdefaults__["solutions"] is False  # the tool's own default too

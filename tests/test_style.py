@@ -243,9 +243,7 @@ def test_the_shipped_font_covers_every_case_and_repository_text() -> None:
     the package's text, the notebooks' strings, data/) is in both shipped subsets, so a figure
     or page of any case in the repository never meets a missing glyph.  Fails when a case or a
     notebook gains a character and the font was not re-subset (tools/subset_font.py)."""
-    import sys
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-    import subset_font
+    from tools import subset_font
 
     text = "".join(t for _, t in subset_font.repository_texts())
     # Characters the source font itself lacks are drawn by no font (superscript digits): the

@@ -8,14 +8,12 @@ import fcntl
 import json
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import build_site  # noqa: E402
+from tools import build_site  # noqa: E402
 
 from debao_audit import confine, teaching  # noqa: E402
 from inprocess import run_cli  # noqa: E402,F401
@@ -119,10 +117,8 @@ def test_the_site_waits_for_a_build_then_refuses(tmp_path, capsys):
 
 
 def test_the_lite_target_is_checked_before_anything(tmp_path):
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("build_lite_t", ROOT / "tools" / "build_lite.py")
-    lite = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(lite)
+    import importlib
+    lite = importlib.import_module("tools.build_lite")
     theirs = tmp_path / "theirs"
     theirs.mkdir()
     (theirs / "x").write_text("mine")

@@ -10,7 +10,7 @@ the checkout.  The tables it writes must be the ones the checkout's build commit
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import os
 import shutil
 import subprocess
@@ -29,9 +29,7 @@ COMMITTED = ROOT / "data" / "processed" / "cases" / "practice-lanshan"
 
 
 def _build_lite():
-    spec = importlib.util.spec_from_file_location("build_lite", ROOT / "tools" / "build_lite.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+    mod = importlib.import_module("tools.build_lite")
     return mod
 
 

@@ -33,7 +33,8 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[1]
+from .paths import CHECKOUT
+
 PYTHON = sys.executable
 #: Each step's output, for a look afterwards (e.g. PYTEST_ADDOPTS=--durations=30 make bench).
 LOGS = Path(tempfile.gettempdir()) / "debao-bench-logs"
@@ -53,7 +54,7 @@ FLOOR_CELLS = [
 
 def suite_notebooks() -> list[Path]:
     """The notebooks ``make test`` executes (nbval collects every .ipynb under notebooks/)."""
-    return sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb")
+    return sorted(p for p in (CHECKOUT / "notebooks").rglob("*.ipynb")
                   if ".ipynb_checkpoints" not in p.parts)
 
 
@@ -111,7 +112,7 @@ def bench_tests(env: dict[str, str]) -> None:
         ("make test", os.environ.get("BENCH_TEST", f"{make} --no-print-directory test")),
     ]
     # Bring everything up to date first, so that the no-change run is what it says.
-    _time(shlex.split(steps[0][1]), ROOT, env)
+    _time(shlex.split(steps[0][1]), CHECKOUT, env)
     n = len(suite_notebooks())
     with tempfile.TemporaryDirectory(prefix="debao-bench-") as tmp:
         _floor_notebooks(Path(tmp), n)
@@ -119,7 +120,7 @@ def bench_tests(env: dict[str, str]) -> None:
         # The floor is timed before and after the steps, and their mean is the floor: on a
         # shared machine the load changes within a run.
         before = _time(floor_cmd, Path(tmp), env)
-        rows = [(f"{name} ({cmd})", _time(shlex.split(cmd), ROOT, env)) for name, cmd in steps]
+        rows = [(f"{name} ({cmd})", _time(shlex.split(cmd), CHECKOUT, env)) for name, cmd in steps]
         after = _time(floor_cmd, Path(tmp), env)
     floor = (before + after) / 2
     _table("Build and tests", f"floor ({n} pandas+matplotlib+seaborn notebooks, "
@@ -134,11 +135,11 @@ def bench_setup(env: dict[str, str]) -> None:
     with tempfile.TemporaryDirectory(prefix="debao-bench-env-") as tmp:
         plain, project = Path(tmp) / "plain", Path(tmp) / "project"
         floor = _time(["sh", "-c", f"{shlex.quote(python)} -m venv {plain} && {plain}/bin/python "
-                       f"-m pip install --quiet {' '.join(CARD_PACKAGES)}"], ROOT, cold)
+                       f"-m pip install --quiet {' '.join(CARD_PACKAGES)}"], CHECKOUT, cold)
         old = os.environ.get("BENCH_MAKEFILE")       # another Makefile's set-up, to compare
         cmd = [make, "--no-print-directory", *(["-f", old] if old else []), "env",
                f"VENV={project}"]
-        setup = _time(cmd, ROOT, cold)
+        setup = _time(cmd, CHECKOUT, cold)
     _table("Set-up (no download cache)",
            f"floor (venv + pip install {' '.join(CARD_PACKAGES)})", floor,
            [(f"fresh set-up ({shlex.join(cmd[:-1])} VENV=<new>)", setup)])

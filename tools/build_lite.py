@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Build the JupyterLite site: the notebooks running in the browser, nothing installed.
 
-``make lite`` runs ``python tools/build_lite.py fetch`` once (the only step that needs the network:
+``make lite`` runs ``python -m tools.build_lite fetch`` once (the only step that needs the network:
 the pinned npm ``pyodide`` package, for its lock file, and the pure-Python wheels of the package's
-dependencies that Pyodide does not ship), then ``python tools/build_lite.py build`` (offline):
+dependencies that Pyodide does not ship), then ``python -m tools.build_lite build`` (offline):
 
 * the project's own wheel (built from this checkout, ``--no-deps``) and the bundled dependency
   wheels (``seaborn``, ``cn2an``, … : every module the notebooks reach that Pyodide's lock file
@@ -38,7 +38,7 @@ hash; what is still missing is named at build time and left out of the packages 
 preloads.  ``fetch`` also puts the npm ``pyodide`` package's core into
 ``.venv/share-cache/pyodide-core/``: with it the kernel boots with no network at all.
 
-``python tools/build_lite.py imports`` prints what the notebooks import and where each comes from
+``python -m tools.build_lite imports`` prints what the notebooks import and where each comes from
 (the Pyodide lock file or a bundled wheel); the tests use :func:`unsatisfied`.
 Output: ``lite/`` (not committed), swapped in only when complete.
 """
@@ -59,20 +59,20 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = ROOT / "notebooks"
-PACKAGE = ROOT / "src" / "debao_audit"
+from .paths import CHECKOUT, ROOT_ENV
+
+NOTEBOOKS = CHECKOUT / "notebooks"
+PACKAGE = CHECKOUT / "src" / "debao_audit"
 #: The project's own packages (one wheel): the engine and this article's case code.
 OWN = ("debao_audit", "debao_case")
-CACHE = ROOT / ".venv" / "share-cache"
+CACHE = CHECKOUT / ".venv" / "share-cache"
 WHEELS = CACHE / "wheels"
-DEFAULT_OUT = ROOT / "lite"
+DEFAULT_OUT = CHECKOUT / "lite"
 #: The kernel's Pyodide: the version jupyterlite-pyodide-kernel pins (read from it), whose npm
 #: package carries the lock file (pyodide-lock.json) of every package Pyodide ships.
 LITE_README = "README-lite.md"
 #: Where the kernel mounts the site's contents (JupyterLite's DriveFS).
 DRIVE = "/drive"
-ROOT_ENV = "DEBAO_AUDIT_ROOT"
 #: Self-hosting Pyodide: the npm package's core, and the pure-Python wheels that stand in
 #: for the lock entries it has no wheel for.
 PYODIDE_CORE = CACHE / "pyodide-core"
@@ -109,7 +109,7 @@ def lock_path() -> Path:
 def pyodide_lock() -> dict:
     path = lock_path()
     if not path.is_file():
-        raise SystemExit(f"{path}: missing: run `python tools/build_lite.py fetch` (make lite does)")
+        raise SystemExit(f"{path}: missing: run `python -m tools.build_lite fetch` (make lite does)")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -265,7 +265,7 @@ def fetch() -> None:
         subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
                         "--no-deps", "--only-binary=:all:", "--platform", "any",
                         "--python-version", "3.12", "-d", str(WHEELS), *missing], check=True)
-    print(f"{lock_path().relative_to(ROOT)}; bundled wheels: {', '.join(reqs)}")
+    print(f"{lock_path().relative_to(CHECKOUT)}; bundled wheels: {', '.join(reqs)}")
     fetch_pyodide_core()
 
 
@@ -319,8 +319,8 @@ def fetch_pyodide_core() -> None:
                 python, "-d", str(PYODIDE_WHEELS)]
         if subprocess.run([*base, f"{name}=={want}"], capture_output=True).returncode != 0:
             subprocess.run([*base, name], check=True, capture_output=True)
-    print(f"{PYODIDE_CORE.relative_to(ROOT)}: Pyodide {version} core; "
-          f"{PYODIDE_WHEELS.relative_to(ROOT)}: "
+    print(f"{PYODIDE_CORE.relative_to(CHECKOUT)}: Pyodide {version} core; "
+          f"{PYODIDE_WHEELS.relative_to(CHECKOUT)}: "
           + ", ".join(sorted(w.name for w in PYODIDE_WHEELS.glob('*.whl'))))
 
 
@@ -357,9 +357,9 @@ def build_wheel(dest: Path, key: dict | None = None) -> Path:
         src = Path(tmp) / "src-copy"
         src.mkdir()
         for name in ("pyproject.toml", "README.md", "LICENSE"):
-            if (ROOT / name).is_file():
-                shutil.copy(ROOT / name, src / name)
-        shutil.copytree(ROOT / "src", src / "src",
+            if (CHECKOUT / name).is_file():
+                shutil.copy(CHECKOUT / name, src / name)
+        shutil.copytree(CHECKOUT / "src", src / "src",
                         ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "course_key.json"))
         if key is not None:
             (src / "src" / "debao_audit" / "course_key.json").write_text(
@@ -386,7 +386,7 @@ def bundled_wheels(lock: dict) -> list[Path]:
         name, version = req.split("==")
         found = sorted(WHEELS.glob(f"{name.replace('-', '_')}-{version}-*.whl"))
         if not found:
-            raise SystemExit(f"{WHEELS}: no wheel for {req}: run `python tools/build_lite.py fetch`")
+            raise SystemExit(f"{WHEELS}: no wheel for {req}: run `python -m tools.build_lite fetch`")
         if not found[0].name.endswith("-none-any.whl"):
             raise SystemExit(f"{found[0].name}: not a pure-Python wheel")
         out.append(found[0])
@@ -428,7 +428,7 @@ LANGUAGE_INFO = {"codemirror_mode": {"name": "python", "version": 3}, "file_exte
 
 def _contents(contents: Path, solutions: bool) -> None:
     """The site's files: notebooks (student or teacher edition), data, fonts, cases, figures."""
-    sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(CHECKOUT / "src"))
     from debao_audit import teaching
 
     nbdir = contents / "notebooks"
@@ -451,11 +451,11 @@ def _contents(contents: Path, solutions: bool) -> None:
             shutil.copy(src, target)
     ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints",
                                     *(() if solutions else TEACHER_ONLY))
-    shutil.copytree(ROOT / "data", contents / "data", ignore=shutil.ignore_patterns("processed"))
+    shutil.copytree(CHECKOUT / "data", contents / "data", ignore=shutil.ignore_patterns("processed"))
     (contents / "data" / "processed").mkdir()
-    shutil.copy(ROOT / "data" / "processed" / "checks.csv", contents / "data" / "processed")
+    shutil.copy(CHECKOUT / "data" / "processed" / "checks.csv", contents / "data" / "processed")
     for name in ("fonts", "cases", "figures"):
-        shutil.copytree(ROOT / name, contents / name, ignore=ignore)
+        shutil.copytree(CHECKOUT / name, contents / name, ignore=ignore)
 
 
 def build(out: Path, *, solutions: bool = False, pyodide: Path | None = None) -> Path:
@@ -463,7 +463,7 @@ def build(out: Path, *, solutions: bool = False, pyodide: Path | None = None) ->
     its CDN unless ``pyodide`` names a distribution to self-host.  The target is checked
     first (:mod:`debao_audit.confine`: never the checkout's files, a link, a file or someone's
     directory) and the new site swapped into place."""
-    sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(CHECKOUT / "src"))
     from debao_audit.confine import check_target, swap
 
     out = check_target(out, "the JupyterLite site", lambda d: (d / "jupyter-lite.json").is_file())
@@ -478,7 +478,7 @@ def build(out: Path, *, solutions: bool = False, pyodide: Path | None = None) ->
         wheels_dir.mkdir()
         key = None
         if not solutions:  # the student edition: the checker judges by salted hashes
-            sys.path.insert(0, str(ROOT / "src"))
+            sys.path.insert(0, str(CHECKOUT / "src"))
             from debao_audit import teaching
             key = teaching.hashed(teaching.course_key(teaching.course()))
         own = build_wheel(wheels_dir, key)
@@ -561,8 +561,8 @@ def _check_pyodide(folder: Path) -> Path:
     folder = folder.resolve()
     if not folder.is_dir():
         raise SystemExit(f"lite: PYODIDE={folder}: expected a folder holding a Pyodide "
-                         f"{pyodide_version()} distribution (e.g. {PYODIDE_CORE.relative_to(ROOT)}, "
-                         "made by `python tools/build_lite.py fetch`, or Pyodide's release tarball "
+                         f"{pyodide_version()} distribution (e.g. {PYODIDE_CORE.relative_to(CHECKOUT)}, "
+                         "made by `python -m tools.build_lite fetch`, or Pyodide's release tarball "
                          "unpacked)")
     missing = [f for f in PYODIDE_CORE_FILES if not (folder / f).is_file()]
     if missing:
@@ -637,7 +637,7 @@ def _self_host_plan(folder: Path) -> dict:
     if stuck:
         raise SystemExit(f"lite: PYODIDE={folder}: the kernel cannot boot: no wheel for "
                          f"{', '.join(stuck)} (or for what they need) in {folder} or "
-                         f"{PYODIDE_WHEELS}: run `python tools/build_lite.py fetch`")
+                         f"{PYODIDE_WHEELS}: run `python -m tools.build_lite fetch`")
     return {"lock": lock, "copies": copies, "loadable": loadable, "boot": boot,
             "rewritten": rewritten}
 

@@ -27,7 +27,7 @@ The CJK text of the index and the notebooks is set in a WOFF2 subset of the ship
 on the reader's machine either.
 
 The site is built in a temporary directory beside the target and swapped in only when complete.
-Usage: ``python tools/build_site.py [--out DIR]`` (default: ``site/`` in the repository).
+Usage: ``python -m tools.build_site [--out DIR]`` (default: ``site/`` in the repository).
 """
 
 from __future__ import annotations
@@ -53,12 +53,15 @@ from debao_audit import data, page
 from debao_audit.figures import common as figcommon
 from debao_audit.style import FONT_FILES, read_titles
 
-ROOT = data.ROOT
-NOTEBOOKS = ROOT / "notebooks"
+from .paths import Paths
+
+#: The checkout the engine reads (DEBAO_AUDIT_ROOT) and the outputs (DEBAO_AUDIT_OUTPUT).
+PATHS = Paths.from_env()
+NOTEBOOKS = PATHS.notebooks
 #: The gallery page: its gallery block (written by tools/write_gallery.py) gives the figures'
 #: order and findings.
-GALLERY = ROOT / "docs" / "figures.md"
-DEFAULT_OUT = data.FIGURES.parent / "site"
+GALLERY = PATHS.docs / "figures.md"
+DEFAULT_OUT = PATHS.out / "site"
 SITE_FONT = "DebaoAudit Site CJK"
 #: Size budgets (bytes): the index with everything it loads, and any page with everything it loads.
 INDEX_BUDGET = 800_000
@@ -574,7 +577,7 @@ def write_cases(out: Path, figures_dir: Path, processed: Path, full_text: bool =
 
     e = html.escape
     entries = []
-    cases_dir = ROOT / "cases" if cases_dir is None else Path(cases_dir)
+    cases_dir = PATHS.cases if cases_dir is None else Path(cases_dir)
     for folder in sorted(p.parent for p in cases_dir.glob("*/case.json")):
         c = _case.load(folder)
         built, tables = figures_dir / "cases" / c.slug, processed / "cases" / c.slug

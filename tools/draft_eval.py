@@ -1,7 +1,7 @@
 """How well ``python -m debao_audit draft`` drafts a case, measured against hand-made cases.
 
-    .venv/bin/python tools/draft_eval.py            # the tables below, printed as Markdown
-    .venv/bin/python tools/draft_eval.py --timing   # also draft time against article size
+    .venv/bin/python -m tools.draft_eval            # the tables below, printed as Markdown
+    .venv/bin/python -m tools.draft_eval --timing   # also draft time against article size
 
 For each article with an answer key (this repository's article and ``data/claims.csv``; the
 practice article and its case; the synthetic article of ``tests/draft_samples/``):
@@ -33,10 +33,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+from debao_audit import draft as D
 
-from debao_audit import draft as D  # noqa: E402
+from .paths import CHECKOUT
 
 KINDS = {"part_whole", "share", "growth", "base_year", "per_unit", "timeline", "same_quantity"}
 
@@ -65,15 +64,15 @@ def _key_spans(text: str, rows: list[dict[str, str]]) -> list[tuple[int, int, di
 
 
 def articles() -> list[dict]:
-    syn = ROOT / "tests" / "draft_samples" / "synthetic-qingshui"
+    syn = CHECKOUT / "tests" / "draft_samples" / "synthetic-qingshui"
     return [
-        {"name": "this article (中新网广西, 2021-02-07)", "text": ROOT / "data/raw/article.txt",
-         "claims": ROOT / "data/claims.csv", "checks": ROOT / "data/processed/checks.csv",
+        {"name": "this article (中新网广西, 2021-02-07)", "text": CHECKOUT / "data/raw/article.txt",
+         "claims": CHECKOUT / "data/claims.csv", "checks": CHECKOUT / "data/processed/checks.csv",
          "published": None,
          "url": "http://www.gx.chinanews.com/gxgd/2021-02-07/detail-ihahmevx4432069.shtml"},
-        {"name": "practice article (invented)", "text": ROOT / "cases/practice-lanshan/article.txt",
-         "claims": ROOT / "cases/practice-lanshan/claims.csv",
-         "checks": ROOT / "data/processed/cases/practice-lanshan/checks.csv",
+        {"name": "practice article (invented)", "text": CHECKOUT / "cases/practice-lanshan/article.txt",
+         "claims": CHECKOUT / "cases/practice-lanshan/claims.csv",
+         "checks": CHECKOUT / "data/processed/cases/practice-lanshan/checks.csv",
          "published": None},
         {"name": "synthetic article (traditional, fullwidth)", "text": syn / "article.txt",
          "claims": syn / "claims.csv", "relations": syn / "relations.csv", "published": None},

@@ -22,7 +22,7 @@ is kept at the source font's value, never "now").
 
 Usage::
 
-    python tools/subset_font.py [--source-dir DIR] [--keep-name] [--check]
+    python -m tools.subset_font [--source-dir DIR] [--keep-name] [--check]
 """
 
 from __future__ import annotations

@@ -19,8 +19,9 @@ from pathlib import Path
 
 from debao_audit import checks, figures
 
-ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "README.md"
+from .paths import CHECKOUT
+
+README = CHECKOUT / "README.md"
 START, END = "<!-- gallery -->", "<!-- /gallery -->"
 FSTART, FEND = "<!-- findings -->", "<!-- /findings -->"
 RSTART, REND = "<!-- rules -->", "<!-- /rules -->"
@@ -102,9 +103,9 @@ def render(readme: str) -> str:
 
 def _read(page: str) -> str:
     try:
-        return (ROOT / page).read_text(encoding="utf-8")
+        return (CHECKOUT / page).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        raise SystemExit(f"{ROOT / page}: expected a UTF-8 page with its rendered blocks; "
+        raise SystemExit(f"{CHECKOUT / page}: expected a UTF-8 page with its rendered blocks; "
                          f"got {e.__class__.__name__}: {e}") from None
 
 
@@ -116,6 +117,6 @@ if __name__ == "__main__":
         if new != current:
             stale.append(page)
             if "--check" not in sys.argv[1:]:
-                (ROOT / page).write_text(new, encoding="utf-8")
+                (CHECKOUT / page).write_text(new, encoding="utf-8")
     if "--check" in sys.argv[1:] and stale:
         sys.exit(f"{', '.join(stale)} out of date: run make")
