@@ -59,6 +59,7 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
+from . import templating
 from .paths import CHECKOUT, ROOT_ENV
 
 NOTEBOOKS = CHECKOUT / "notebooks"
@@ -655,42 +656,8 @@ def _write_self_hosted(dest: Path, folder: Path, plan: dict) -> None:
 
 # ------------------------------------------------------------------------------ the kernel check
 
-KERNEL_CHECK = """<script id="debao-kernel-check">
-(function () {
-  var url = new URL(%(url)s, location.href);
-  function show(why) {
-    if (document.getElementById("kernel-cannot-load")) return;
-    var box = document.createElement("div");
-    box.id = "kernel-cannot-load";
-    box.setAttribute("role", "alert");
-    box.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:100000;background:#fff4f4;" +
-      "color:#222;border-bottom:3px solid #b00020;padding:10px 16px;font:15px/1.45 system-ui,sans-serif";
-    var h = document.createElement("strong");
-    h.textContent = "The Python kernel cannot start. ";
-    var p = document.createElement("span");
-    p.textContent = why + " What to do: " + %(todo)s;
-    var close = document.createElement("button");
-    close.textContent = "Dismiss";
-    close.style.cssText = "margin-left:12px";
-    close.onclick = function () { box.remove(); };
-    box.append(h, p, close);
-    document.body.appendChild(box);
-  }
-  var ctl = new AbortController();
-  var timer = setTimeout(function () { ctl.abort(); }, 20000);
-  fetch(url.href, {mode: "no-cors", cache: "no-store", signal: ctl.signal}).then(function (r) {
-    clearTimeout(timer);
-    if (r.type !== "opaque" && !r.ok)
-      show("Pyodide, the Python that runs in this page, is missing at " + url.href +
-           " (HTTP " + r.status + ").");
-  }).catch(function () {
-    clearTimeout(timer);
-    show("Your browser could not fetch Pyodide, the Python that runs in this page, from " +
-         url.host + " (no network connection, or the address is blocked by a firewall or filter).");
-  });
-})();
-</script>
-"""
+#: The check each app's page runs on load (``templates/kernel_check.html.j2``).
+KERNEL_CHECK = "kernel_check.html.j2"
 
 KERNEL_TODO_CDN = ("connect to the internet (or ask for cdn.jsdelivr.net to be allowed) and reload "
                    "this page; or ask your teacher for the self-hosted build (make lite PYODIDE=DIR), "
@@ -704,8 +671,8 @@ KERNEL_TODO_HOSTED = ("ask whoever put up this site to rebuild it with `make lit
 def _kernel_check(site: Path, url: str, hosted: bool = False) -> list[Path]:
     """Each app's page (lab, notebooks, …) checks on load that the kernel's Pyodide can be
     fetched, and if not says so at the top of the page, with why and what to do."""
-    script = KERNEL_CHECK % {"url": json.dumps(url),
-                             "todo": json.dumps(KERNEL_TODO_HOSTED if hosted else KERNEL_TODO_CDN)}
+    script = templating.render(KERNEL_CHECK, url=json.dumps(url), todo=json.dumps(
+        KERNEL_TODO_HOSTED if hosted else KERNEL_TODO_CDN))
     done = []
     for page in sorted(site.glob("*/index.html")):
         text = page.read_text(encoding="utf-8")
@@ -721,57 +688,14 @@ def _kernel_check(site: Path, url: str, hosted: bool = False) -> list[Path]:
 def _notice(site: Path, bundled: str, lock: dict, hosted: bool = False) -> None:
     """The site's first page: what runs where and what the browser fetches at run time, then
     the way in (JupyterLab on the notebooks).  It replaces JupyterLite's root redirect."""
-    import html
-
     version = lock["info"].get("version", pyodide_version())
     original = (site / "index.html").read_text(encoding="utf-8")
     # the apps read the root page's config block (config-utils.js walks up to it): keep it
     config = re.search(r'<script[^>]*id="jupyter-config-data".*?</script>', original, re.S)
     if config is None:
         raise SystemExit("JupyterLite's index.html has no jupyter-config-data block")
-    if hosted:
-        runtime = ("<strong>Pyodide itself is served by this site</strong> (self-hosted: "
-                   "<code>make lite PYODIDE=DIR</code>), with the packages its folder holds: "
-                   "nothing is fetched from another site.")
-    else:
-        runtime = ("<strong>Pyodide itself and its own packages (pandas, matplotlib, numpy, "
-                   "Pillow, fontTools …) are downloaded by your browser from Pyodide's CDN "
-                   "(cdn.jsdelivr.net) when a notebook first runs</strong>, then cached: running "
-                   "a notebook needs a network connection the first time.")
-    page = f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>debao_audit in the browser (JupyterLite)</title>
-{config.group(0)}
-<style>body{{font:17px/1.55 system-ui,sans-serif;color:#222;max-width:44rem;margin:0 auto;padding:1.5rem}}
-a{{color:#0a4f86}} .go{{font-size:1.15rem;font-weight:700}} .note{{background:#f4f4f4;border-left:4px solid #888;padding:.6rem .9rem}}</style>
-</head>
-<body>
-<main>
-<h1>debao_audit in your browser</h1>
-<p>The audit's notebooks, runnable with nothing installed: JupyterLab and a Python kernel
-(<a href="https://pyodide.org">Pyodide</a> {html.escape(str(version))}) running in this page.</p>
-<p class="go"><a id="open-lab" href="lab/index.html?path={LITE_README}">Open the notebooks in JupyterLab</a>
- (start with <code>notebooks/00-read-the-article.ipynb</code>; run them in order)</p>
-<div class="note" id="runtime-note">
-<p><strong>What your browser fetches at run time.</strong> The project's package and its
-pure-Python dependencies ({html.escape(bundled)}) are bundled with this site and installed when the
-kernel starts: no <code>%pip</code> needed. {runtime}</p>
-<p><strong>Offline?</strong> Read the static site instead (<code>make site</code> in the repository):
-every notebook executed, as HTML, with nothing fetched. If the kernel cannot start, this site's
-notebook pages say so at the top, with why and what to do.</p>
-<p>Pyodide's versions of pandas and matplotlib differ from the pinned ones the repository tests,
-so a table or figure may differ in detail from the committed outputs. Files you change stay in
-your browser's storage.</p>
-</div>
-<p>The article kept in <code>data/raw/</code> is &copy; China News Service, for verification only:
-use this site with a class privately, do not publish it.</p>
-</main>
-</body>
-</html>
-"""
+    page = templating.render("lite_index.html.j2", config=config.group(0), version=str(version),
+                             readme=LITE_README, bundled=bundled, hosted=hosted)
     (site / "index.html").write_text(page, encoding="utf-8")
 
 

@@ -53,6 +53,7 @@ from debao_audit import data, page
 from debao_audit.figures import common as figcommon
 from debao_audit.style import FONT_FILES, read_titles
 
+from . import templating
 from .paths import Paths
 
 #: The checkout the engine reads (DEBAO_AUDIT_ROOT) and the outputs (DEBAO_AUDIT_OUTPUT).
@@ -71,71 +72,13 @@ SHARE_SIZE = (1200, 630)
 #: The alt text nbconvert writes for an image without one; no page of the site may keep it.
 NO_ALT = "No description has been provided for this image"
 
-#: The notebook template: JupyterLab's, minus the scripts fetched from CDNs, plus a site bar.
-TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
-{%- block html_head_js -%}{%- endblock html_head_js -%}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block extra_css -%}
-<link rel="stylesheet" href="{{ resources.site_css }}">
-{%- endblock extra_css -%}
-{%- block data_png scoped -%}
-{%- set alt = output | get_metadata('alt', 'image/png') -%}
-{%- if alt -%}{{ super() | replace('<img src=', '<img alt="' ~ (alt | escape_html) ~ '" src=', 1) }}
-{%- else -%}{{ super() }}{%- endif -%}
-{%- endblock data_png -%}
-{%- block body_header -%}
-<body class="jp-Notebook" data-jp-theme-light="true" data-jp-theme-name="JupyterLab Light">
-<nav class="site-bar" aria-label="Site">{{ resources.site_nav }}</nav>
-<main>
-{%- endblock body_header -%}
-"""
-
-SITE_CSS = """@font-face{font-family:"SITEFONT";font-weight:400;src:url(fonts/cjk.woff2) format("woff2")}
-@font-face{font-family:"SITEFONT";font-weight:700;src:url(fonts/cjk-bold.woff2) format("woff2")}
-/* on body, not :root: JupyterLab's theme, loaded after this file, sets its variables on :root */
-body{--site-font:-apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Liberation Sans",
- "DejaVu Sans","SITEFONT",sans-serif;--jp-ui-font-family:var(--site-font);--jp-content-font-family:var(--site-font);
- --jp-code-font-family:Menlo,Consolas,"DejaVu Sans Mono","Liberation Mono","SITEFONT",monospace;
- font-family:var(--site-font)}
-.site-bar{position:sticky;top:0;z-index:10;display:flex;gap:1.2rem;flex-wrap:wrap;align-items:center;
- padding:.5rem 1.2rem;background:#f6f6f6;border-bottom:1px solid #d0d0d0;font-size:.95rem}
-.site-bar a{color:#0a4f86}
-.site-bar .here{font-weight:700;color:#222}
-img.math{vertical-align:middle;max-width:100%}
-img.math.display{display:block;margin:.6rem auto}
-"""
-
-INDEX_CSS = """
-*{box-sizing:border-box}
-body{margin:0;color:#222;background:#fff;line-height:1.55}
-.wrap{max-width:70rem;margin:0 auto;padding:1.5rem 1.25rem 3rem}
-h1{font-size:1.7rem;margin:.3rem 0}
-h2{font-size:1.3rem;margin:2rem 0 .6rem;border-bottom:1px solid #d0d0d0;padding-bottom:.2rem}
-a{color:#0a4f86}
-.lede{font-size:1.05rem;max-width:48rem}
-ol.nbs{padding-left:0;list-style:none;display:grid;gap:.8rem;grid-template-columns:repeat(auto-fill,minmax(20rem,1fr))}
-ol.nbs li{border:1px solid #d0d0d0;border-radius:6px;padding:.7rem .9rem}
-ol.nbs .t{font-weight:700;font-size:1.02rem}
-ol.nbs p{margin:.3rem 0 0;font-size:.92rem;color:#444}
-.feature{border:2px solid #D55E00;border-radius:6px;padding:.7rem 1rem;max-width:48rem}
-.gallery{display:grid;gap:1.2rem;grid-template-columns:repeat(auto-fill,minmax(18rem,1fr));list-style:none;padding:0}
-.gallery figure{margin:0;border:1px solid #d0d0d0;border-radius:6px;padding:.6rem;height:100%}
-.gallery img{width:100%;height:auto;display:block;background:#fff}
-.gallery figcaption{font-size:.9rem;margin-top:.5rem;color:#333}
-footer{margin-top:3rem;font-size:.85rem;color:#555;border-top:1px solid #d0d0d0;padding-top:.6rem}
-.lead{display:grid;gap:1rem 1.5rem;grid-template-columns:minmax(0,1fr) minmax(0,1fr);align-items:start;margin:1rem 0 0}
-@media (max-width:760px){.lead{grid-template-columns:minmax(0,1fr)}}
-.lead h2{margin-top:0;border:0}
-.lead ul{padding-left:1.2rem;margin:.4rem 0}
-.lead li{margin:.4rem 0}
-.lead .zh{display:block;color:#444;font-size:.95rem}
-.lead figure{margin:0}
-.lead img{width:100%;height:auto;border:1px solid #d0d0d0;border-radius:6px}
-.gallery h3{font-size:1rem;margin:.1rem 0 .4rem;line-height:1.35}
-.dl{font-size:.85rem;margin:.35rem 0 0}
-.edition-note{font-size:.95rem;background:#f4f4f4;border-left:4px solid #888;padding:.5rem .8rem;max-width:48rem}
-"""
+#: The notebook template (``templates/notebook.html.j2``): JupyterLab's, minus the scripts
+#: fetched from CDNs, plus a site bar.  Rendered by nbconvert's own Jinja environment.
+TEMPLATE = templating.text("notebook.html.j2")
+#: The notebooks' stylesheet (``templates/site.css``; SITEFONT: the site's CJK font).
+SITE_CSS = templating.text("site.css")
+#: The index's and the case pages' stylesheet (``templates/index.css``).
+INDEX_CSS = templating.text("index.css")
 
 
 # ------------------------------------------------------------------------------ the inputs
@@ -487,21 +430,14 @@ def _card(name: str, title: str, alt: str, size: tuple[int, int], lazy: bool = T
             '</figcaption></figure>')
 
 
-#: The site's own templates (the index); the notebooks' pages extend nbconvert's (TEMPLATE).
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-
 def write_index(out: Path, info: list[dict], figures: list[dict], full_text: bool = False,
                 processed: Path | None = None, cases: list[dict] = ()) -> None:
     """The site's front page (``templates/index.html.j2``): the finding, the notebooks in order,
     their solutions, the other cases and the figures' gallery."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
-                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
-    env.filters["h"] = html.escape  # the same escaping as the rest of the site
     statements = lead_statements(processed)
     lead_fig = figures[0]
-    doc = env.get_template("index.html.j2").render(
-        title="Do the numbers in one poverty-alleviation news story add up?",
+    doc = templating.render(
+        "index.html.j2", title="Do the numbers in one poverty-alleviation news story add up?",
         description=statements[0][0] if statements else lead_fig["alt"],
         share_size=SHARE_SIZE, index_css=INDEX_CSS, meta=data.article_meta(),
         full_text=full_text, statements=statements, lead=lead_fig, gallery=figures[1:],
@@ -575,7 +511,6 @@ def write_cases(out: Path, figures_dir: Path, processed: Path, full_text: bool =
     from debao_audit import case as _case, findings as _findings
     from debao_audit import figures as _figures
 
-    e = html.escape
     entries = []
     cases_dir = PATHS.cases if cases_dir is None else Path(cases_dir)
     for folder in sorted(p.parent for p in cases_dir.glob("*/case.json")):
@@ -607,44 +542,10 @@ def write_cases(out: Path, figures_dir: Path, processed: Path, full_text: bool =
         meta = c.meta_dict()
         head = _findings.headline_sentence(found, table)
         head = head[0].upper() + head[1:] + "."
-        items = "".join(f"<li>{e(r.statement_en)}"
-                        f' <span class="zh" lang="zh-Hans">{e(r.statement_zh)}</span></li>'
-                        for r in found.itertuples())
-        invented = ('<p class="edition-note"><strong>An invented article</strong>, written for '
-                    "this project's course with planted problems; free to republish. Its "
-                    "answer key is <code>cases/" + e(c.slug) + "/answer_key.csv</code>.</p>"
-                    if c.invented else "")
-        doc = f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{e(c.slug)}: the audit (debao_audit)</title>
-<link rel="stylesheet" href="../../site.css">
-<style>{INDEX_CSS}</style>
-</head>
-<body>
-<main class="wrap">
-<p><a href="../../index.html">All notebooks and figures</a> \u00b7
- <a href="annotated_article.html">Annotated article</a> \u00b7 <a href="#gallery">Figures</a></p>
-<h1>The audit of <span lang="zh-Hans">{e(meta.get("title", c.slug))}</span></h1>
-<p class="lede">{e(page.credit(meta))}, {e(str(meta.get("date_published", ""))[:10])}:
-every figure read as written and checked by debao-audit
-(<code>python -m debao_audit audit cases/{e(c.slug)}</code>).</p>
-{invented}
-<section class="lead" id="finding" aria-labelledby="finding-h">
-<div><h2 id="finding-h">What the audit found</h2>
-<p>{e(head)}</p>
-<ul>{items}</ul>
-<p><a href="annotated_article.html">Every figure in context, with its checks</a></p></div>
-{cards[0]}
-</section>
-<h2 id="gallery">Figures</h2>
-<ul class="gallery">{"".join(f"<li>{card}</li>" for card in cards[1:])}</ul>
-</main>
-</body>
-</html>
-"""
+        doc = templating.render(
+            "case.html.j2", slug=c.slug, index_css=INDEX_CSS, title=meta.get("title", c.slug),
+            credit=page.credit(meta), date=str(meta.get("date_published", ""))[:10],
+            invented=c.invented, headline=head, findings=list(found.itertuples()), cards=cards)
         (here / "index.html").write_text(doc, encoding="utf-8")
         entries.append({"slug": c.slug, "href": f"cases/{c.slug}/index.html",
                         "title": meta.get("title", c.slug), "headline": head,
