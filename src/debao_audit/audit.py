@@ -1,7 +1,7 @@
 """Audit any case end to end: validation, checks, findings, figures and the annotated page.
 
 :func:`audit` is what ``python -m debao_audit audit FOLDER`` and the build's per-case step
-(``tools/build.py``, one step per ``cases/<slug>/``) run.  Everything is computed and drawn into
+(``python -m tools.build``, one step per ``cases/<slug>/``) run.  Everything is computed and drawn into
 a private temporary directory first; only when all of it succeeded are the files moved into
 place (each by an atomic rename), so a failure leaves the output directories as they were.
 
