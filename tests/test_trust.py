@@ -156,3 +156,42 @@ def test_validate_help_says_what_trusting_means():
     r = subprocess.run([sys.executable, "-m", "debao_audit.validate", "--help"],
                        capture_output=True, text=True, timeout=60)
     assert "anything you can do" in " ".join(r.stdout.split())
+
+
+#: A case module that ends its process in the middle of the audit's final moves: it wraps
+#: os.replace and calls os._exit(0) after the third move into the output.
+EXIT_MID_WRITE = REGISTER + '''
+import os
+_real, _moves = os.replace, []
+def _replace(src, dst):
+    _real(src, dst)
+    if ".audit-" in str(src) and ".audit-" not in str(dst):
+        _moves.append(dst)
+        if len(_moves) == 3:
+            os._exit(0)
+os.replace = _replace
+'''
+
+
+def _tree(d):
+    """Each file's bytes and inode: a file put back is the very file that was there."""
+    return {str(p.relative_to(d)): (p.read_bytes(), p.stat().st_ino)
+            for p in sorted(d.rglob("*")) if p.is_file()}
+
+
+def test_a_module_ending_the_process_mid_write_leaves_the_output_as_it_was(tmp_path):
+    """os._exit in the middle of the final moves: the previous output is put back whole (and a
+    new output directory is not left behind), in one line, with nothing half-written."""
+    folder = copy_case(tmp_path / "x", code=REGISTER, slug="x", module="checks.py")
+    out = tmp_path / "o"
+    rc, _, err = run_cli("audit", str(folder), "--out", str(out), "--no-figures", "--trust")
+    assert rc == 0, err
+    before = _tree(out)
+    (folder / "checks.py").write_text(EXIT_MID_WRITE, encoding="utf-8")
+    for target in (out, tmp_path / "fresh"):   # the other edition: another page
+        rc, _, err = run_cli("audit", str(folder), "--out", str(target), "--no-figures",
+                             "--trust", "--edition", "quotes")
+        assert rc == 2 and "before it finished" in _one_line(err), err
+    assert _tree(out) == before
+    assert not any(p.name.startswith(".audit-") for p in out.rglob("*"))
+    assert not (tmp_path / "fresh").exists()
