@@ -15,7 +15,9 @@ from types import SimpleNamespace
 ROOT = Path(__file__).resolve().parents[1]
 #: What a scratch checkout needs of tools/ to run the build.
 RUNNER_FILES = ("tools/__init__.py", "tools/paths.py", "tools/write_gallery.py")
-BUILD = ["-m", "tools.build"]
+#: The command line of ``make`` there; -B: no __pycache__ in the scratch checkout (its snapshots
+#: hold it to the build's own outputs).
+BUILD = ["-B", "-m", "tools.build"]
 _count = itertools.count()
 
 
@@ -33,6 +35,7 @@ def load_runner(repo: Path) -> SimpleNamespace:
     ``.commit``, ``.runner``, ``.manifest``, ``.steps``, ``.errors`` and its ``.paths`` (a
     :class:`tools.paths.Paths` rooted at ``repo``)."""
     name = f"_scratch_tools_{next(_count)}"
+    cached, sys.dont_write_bytecode = sys.dont_write_bytecode, True
     spec = importlib.util.spec_from_file_location(
         name, repo / "tools" / "__init__.py", submodule_search_locations=[str(repo / "tools")])
     pkg = importlib.util.module_from_spec(spec)
@@ -41,6 +44,7 @@ def load_runner(repo: Path) -> SimpleNamespace:
     mods = {m: importlib.import_module(f"{name}.build.{m}")
             for m in ("__main__", "commit", "runner", "manifest", "steps", "errors")}
     paths_mod = importlib.import_module(f"{name}.paths")
+    sys.dont_write_bytecode = cached
     return SimpleNamespace(main=mods["__main__"], commit=mods["commit"], runner=mods["runner"],
                            manifest=mods["manifest"], steps=mods["steps"], errors=mods["errors"],
                            paths=paths_mod.Paths.for_build(None))
