@@ -487,14 +487,12 @@ def validate_case(folder: Path | str, trust: bool = False) -> dict[str, int]:
 def parser():
     import argparse
 
+    from .__main__ import EPILOG
     p = argparse.ArgumentParser(
         prog="python -m debao_audit.validate",
         description="The one validation pass over every input file: this repository's data "
                     "package and every case folder under cases/, or one case folder's.",
-        epilog="Trust: a case folder's Python (\"module\" in its case.json) runs only with "
-               "--trust or DEBAO_TRUST=1 (make validate CASE=... TRUST=1), and then in a "
-               "separate process with time and memory limits; trusting a folder lets its code "
-               "do anything you can do. A case without code is data only.")
+        epilog=EPILOG + " With make: make validate CASE=... TRUST=1.")
     p.add_argument("case", nargs="?", metavar="CASE_FOLDER",
                    help="one case folder (e.g. cases/practice-lanshan)")
     p.add_argument("--trust", action="store_true",
