@@ -188,6 +188,14 @@ CASES = [
     ("claim-missing-column", header_edit(CLAIMS, lambda h: [c for c in h if c != "topic"]),
      CLAIMS, 0, "topic", "column"),
     ("claim-short-row", _short_row, CLAIMS, 3, None, "fields"),
+    ("claim-columns-swapped", header_edit(CLAIMS, lambda h: h[:-2] + h[:-3:-1]),
+     CLAIMS, 0, "en", "the columns in the order id, section"),
+    ("claim-long-row", raw_edit(CLAIMS, lambda b: b.replace(b"\n", b",x\n", 3).replace(
+        b",x\n", b"\n", 2)), CLAIMS, 2, None, "10 fields, as in the header; got '11 fields'"),
+    ("claim-empty-line", raw_edit(CLAIMS, lambda b: b.replace(b"\n", b"\n\n", 3).replace(
+        b"\n\n", b"\n", 2)), CLAIMS, 3, None, "10 fields, as in the header; got '0 fields'"),
+    ("claim-blank-row", raw_edit(CLAIMS, lambda b: b.replace(b"\n", b"\n,,,,,,,,,\n", 3).replace(
+        b"\n,,,,,,,,,\n", b"\n", 2)), CLAIMS, 3, None, "a row with values"),
     ("claim-not-utf8", _latin1_in_claims, CLAIMS, None, None, "UTF-8"),
     # claims.csv: domain rules (data.py)
     ("claim-period-backwards", set_cell(CLAIMS, "poor_people_exited", "period", "2020–2016"),
@@ -239,7 +247,8 @@ CASES = [
     ("exclusion-reason-empty", set_cell(EXCL, "绘就一幅", "reason", "", key_column="context"),
      EXCL, R(EXCL, "绘就一幅", "context"), "reason", "required"),
     ("unchecked-unknown-id", set_cell(UNCH, "projects_total", "id", "no_such_claim"),
-     UNCH, R(UNCH, "projects_total"), "id", "claims.csv"),
+     UNCH, R(UNCH, "projects_total"), "id", "the id of a row of claims.csv \\(column 'id'\\); "
+     "got 'no_such_claim'?"),
     ("unchecked-duplicate", append_row(UNCH, "projects_total"),
      UNCH, len(_table(data.DATA / UNCH)[1]) + 1, "id", "unique"),
     # cross-references from the checks

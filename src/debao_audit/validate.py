@@ -30,9 +30,6 @@ from . import data
 from .data import DataError
 
 PACKAGE = data.DATA / "datapackage.json"
-#: Frictionless error types about the header row, and the rest (about a data row).
-_HEADER_ERRORS = {"extra-label", "missing-label", "incorrect-label", "blank-label",
-                  "duplicate-label", "blank-header"}
 
 
 def _fast_jsonschema() -> None:
@@ -114,19 +111,6 @@ def check_json_text(path: Path, doc: object, where: str = "") -> None:
         if bad:
             raise DataError(path, None, where or None, "text without control characters", bad,
                             line=_json_line(path, where.split("/")) if where else None)
-
-
-def check_header(path: Path, text: str) -> list[str]:
-    header = next(csv.reader(io.StringIO(text, newline="")), [])
-    if not header:
-        raise DataError(path, 0, None, "a header row naming the columns", "an empty file")
-    seen: dict[str, int] = {}
-    for i, name in enumerate(header, start=1):
-        if name in seen:
-            raise DataError(path, 0, name, f"each column named once (column {seen[name]} and "
-                            f"column {i} are both '{name}')", ",".join(header))
-        seen[name] = i
-    return header
 
 
 # --------------------------------------------------------------------------------------------
@@ -220,37 +204,69 @@ def check_package(desc: dict, path: Path) -> None:
                                 fk, line=line if (line := _resource_line(path, name)) else None)
 
 
-def _table_error(path: Path, resource: dict, lines: list[int], header: list[str], e) -> DataError:
+#: Frictionless error types by what they are about, in the order they are reported: the header
+#: row, a row's shape (its number of fields), a cell, and a reference to another table.
+_HEADER_ERRORS = {"extra-label", "missing-label", "incorrect-label", "blank-label",
+                  "duplicate-label", "blank-header"}
+_SHAPE_ERRORS = {"missing-cell", "extra-cell"}
+
+
+def _rank(e) -> int:
+    if e.type in _HEADER_ERRORS:
+        return 0
+    if e.type in _SHAPE_ERRORS or (e.type == "blank-row" and not e.cells):
+        return 1  # an empty line is a row of no fields
+    return 3 if e.type == "foreign-key" else 2
+
+
+def _table_error(path: Path, resource: dict, lines: list[int], e,
+                 named: dict[str, dict]) -> DataError:
+    """A Frictionless error as our one line: the file, the row (and line), the column, what was
+    expected (the field's description where it has one) and what was found."""
     fields = {f["name"]: f for f in resource["schema"]["fields"]}
     names = list(fields)
+    line = lines[0] if lines else 1
     if e.type in _HEADER_ERRORS:
-        label = getattr(e, "label", None) or None
-        if e.type == "extra-label":
-            expected = f"only the columns {', '.join(names)} (no extra column)"
-        elif e.type == "missing-label":
-            label = names[e.field_number - 1] if e.field_number <= len(names) else label
-            expected = f"a column '{label}' (columns: {', '.join(names)})"
-        else:
-            expected = f"the columns {', '.join(names)}, in this order"
-        return DataError(path, 0, label, expected, ",".join(header), line=lines[0] if lines else 1)
+        header = list(e.labels)
+        got = ",".join(header)
+        missing = [n for n in names if n not in header]
+        dup = next((h for k, h in enumerate(header) if h in header[:k]), None)
+        if dup is not None:
+            first, second = header.index(dup) + 1, header.index(dup, header.index(dup) + 1) + 1
+            return DataError(path, 0, dup, f"each column named once (column {first} and column "
+                             f"{second} are both '{dup}')", got, line=line)
+        if missing:
+            return DataError(path, 0, missing[0], f"a column '{missing[0]}' (columns: "
+                             f"{', '.join(names)})", got, line=line)
+        extra = next((h for h in header if h not in names), None)
+        if extra is not None:
+            return DataError(path, 0, extra, f"only the columns {', '.join(names)}; no extra "
+                             "column", got, line=line)
+        wrong = next(h for h, n in zip(header, names) if h != n)
+        return DataError(path, 0, wrong, f"the columns in the order {', '.join(names)}", got,
+                         line=line)
     row = e.row_number - 1 if getattr(e, "row_number", None) else None
     line = lines[row] if row is not None and row < len(lines) else None
     name = getattr(e, "field_name", None) or None
     cell = getattr(e, "cell", None)
+    if _rank(e) == 1:
+        return DataError(path, row, None, f"{len(names)} fields, as in the header",
+                         f"{len(e.cells)} fields", line=line)
+    if e.type == "foreign-key":
+        fk = next(fk for fk in resource["schema"]["foreignKeys"]
+                  if f'"{fk["fields"]}"' in e.note)
+        ref = named[fk["reference"]["resource"]]
+        key = fk["fields"]
+        return DataError(path, row, key, f"the id of a row of {ref['path']} (column "
+                         f"'{fk['reference']['fields']}')", e.cells[names.index(key)], line=line)
     if e.type == "unique-error":
         import re
 
         first = re.search(r"position (\d+)", e.note or "")
         expected = (f"a unique value (already in row {int(first.group(1)) - 1})" if first
                     else f"a unique value ({e.note})")
-    elif e.type in ("missing-cell", "extra-cell"):
-        n = len(getattr(e, "cells", None) or [])
-        expected, name = f"{len(names)} fields, as in the header", None
-        cell = f"{n} fields" if n else cell
     elif e.type == "blank-row":
         expected, name = "a row with values (not a blank row)", None
-    elif e.type == "foreign-key":
-        expected = f"an id of a row in {resource.get('foreign_note', 'the referenced table')}"
     elif name in fields:
         expected = fields[name].get("description") or e.note
         if e.type == "constraint-error" and "required" in e.note:
@@ -261,66 +277,32 @@ def _table_error(path: Path, resource: dict, lines: list[int], header: list[str]
                      ("an empty cell" if e.type != "blank-row" else None), line=line)
 
 
-def _check_columns(path: Path, header: list[str], names: list[str]) -> None:
-    """The header names exactly the schema's fields, in order: a missing, an extra or a
-    misplaced column is named."""
-    for name in names:
-        if name not in header:
-            raise DataError(path, 0, name, f"a column '{name}' (columns: {', '.join(names)})",
-                            ",".join(header))
-    for name in header:
-        if name not in names:
-            raise DataError(path, 0, name, f"only the columns {', '.join(names)}; no extra "
-                            "column", ",".join(header))
-    if header != names:
-        wrong = next(h for h, n in zip(header, names) if h != n)
-        raise DataError(path, 0, wrong, f"the columns in the order {', '.join(names)}",
-                        ",".join(header))
-
-
 def check_tables(desc: dict, base: Path) -> None:
-    """Every tabular resource against its schema (frictionless), first error raised."""
+    """Every tabular resource against its schema, and the references between them: Frictionless
+    validates the package (columns exactly as declared, in order; each row's number of fields;
+    types, constraints, uniqueness; foreign keys); the first problem is raised as one
+    :class:`DataError` (a header before a row's shape, before a cell, before a reference)."""
     _fast_jsonschema()
-    from frictionless import Resource, Schema, system
+    from frictionless import Package, system
 
     tables = [r for r in desc["resources"] if "schema" in r]
-    texts = {}
+    lines = {}
     for r in tables:
         path = base / r["path"]
-        texts[r["name"]] = text = read_utf8(path)
-        check_header(path, text)
+        text = read_utf8(path)
+        if not next(csv.reader(io.StringIO(text, newline="")), []):
+            raise DataError(path, 0, None, "a header row naming the columns", "an empty file")
+        lines[r["name"]] = row_lines(text)
     with system.use_context(trusted=True):
-        for r in tables:
-            path = base / r["path"]
-            text = texts[r["name"]]
-            lines = row_lines(text)
-            header = check_header(path, text)
-            _check_columns(path, header, [f["name"] for f in r["schema"]["fields"]])
-            for i, fields in enumerate(csv.reader(io.StringIO(text, newline="")), start=0):
-                if i and len(fields) != len(header):
-                    raise DataError(path, i, None, f"{len(header)} fields, as in the header",
-                                    f"{len(fields)} fields", line=lines[i])
-            schema = {k: v for k, v in r["schema"].items() if k != "foreignKeys"}
-            res = Resource(path=str(path), schema=Schema.from_descriptor(schema),
-                           format="csv", encoding="utf-8")
-            report = res.validate()
-            if not report.valid:
-                raise _table_error(path, r, lines, header, report.tasks[0].errors[0])
-        # References between tables, checked here by hand so the message names the row.
-        for r in tables:
-            for fk in r["schema"].get("foreignKeys", []):
-                ref = next((t for t in tables if t["name"] == fk["reference"]["resource"]), None)
-                if ref is None:  # checked by check_package; never a StopIteration here
-                    raise DataError(PACKAGE, None, "foreignKeys", "a reference to a table",
-                                    fk["reference"]["resource"])
-                key, ref_key = fk["fields"], fk["reference"]["fields"]
-                known = {row[ref_key] for row in csv.DictReader(io.StringIO(texts[ref["name"]], newline=""))}
-                lines = row_lines(texts[r["name"]])
-                for i, row in enumerate(csv.DictReader(io.StringIO(texts[r["name"]], newline="")), start=1):
-                    if row[key] not in known:
-                        raise DataError(base / r["path"], i, key, f"the id of a row of "
-                                        f"{ref['path']} (column '{ref_key}')", row[key],
-                                        line=lines[i])
+        report = Package({"resources": tables}, basepath=str(base)).validate()
+    named = {r["name"]: r for r in tables}
+    # table by table (its header, its rows' shapes, its cells), then the references
+    errors = [(_rank(e) == 3, k, _rank(e), n, e) for k, task in enumerate(report.tasks)
+              for n, e in enumerate(task.errors)]
+    if errors:
+        _, k, _, _, e = min(errors, key=lambda x: x[:4])
+        r = named[report.tasks[k].name]
+        raise _table_error(base / r["path"], r, lines[r["name"]], e, named)
 
 
 def check_json_resources(desc: dict, base: Path) -> None:
