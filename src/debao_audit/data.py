@@ -745,12 +745,18 @@ def load_external(path: Path = EXTERNAL / "reference_figures.csv",
 # --------------------------------------------------------------------------------------------
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """Write a table atomically (temporary file, then rename), UTF-8, '\\n' line ends."""
+    """Write a table atomically (:func:`write_atomic`), UTF-8, '\\n' line ends."""
+    return write_atomic(path, frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+
+
+def write_atomic(path: Path, blob: bytes) -> Path:
+    """Write ``blob`` to ``path`` whole or not at all: a temporary file beside it (``.NAME.*.tmp``),
+    readable by everyone, renamed into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            frame.to_csv(f, index=False, lineterminator="\n")
+        with os.fdopen(fd, "wb") as f:
+            f.write(blob)
         os.chmod(tmp, OUTPUT_MODE)
         os.replace(tmp, path)
     except BaseException:
