@@ -302,7 +302,7 @@ CASES = [
     ("package-resource-elsewhere", package_edit(lambda p, r: r["claims"].update(path="../x.csv")),
      PACKAGE, None, "resources/claims/path", "a 'path': 'claims.csv'"),
     ("package-resource-removed", package_edit(lambda p, r: p["resources"].remove(r["claims"])),
-     PACKAGE, None, "resources", "a resource 'claims'"),
+     PACKAGE, None, "resources", "a resource describing claims.csv \\(case.json's 'claims'\\)?"),
     ("package-bad-foreign-key", package_edit(_bad_foreign_key),
      PACKAGE, None, "resources/unchecked_claims/schema/foreignKeys", "foreign key"),
     ("package-constraint-on-wrong-type", package_edit(_constraint_on_wrong_type),
@@ -399,19 +399,21 @@ def test_line_numbers_count_quoted_newlines(copy: Path) -> None:
 
 def test_schema_vocabularies_match_the_code() -> None:
     """The schema is the one declaration of the columns; the code's vocabularies agree with it."""
-    from debao_audit.written import UNITS
+    from debao_audit import case
+    from debao_audit.written import base_units
 
+    units = sorted(base_units(case.default().conventions))  # the reader's and the case's own
     pkg = json.loads((data.DATA / PACKAGE).read_text(encoding="utf-8"))
     res = {r["name"]: r for r in pkg["resources"]}
     fields = {f["name"]: f for f in res["claims"]["schema"]["fields"]}
     assert tuple(fields) == data.CLAIM_COLUMNS
-    assert fields["unit"]["constraints"]["enum"] == sorted(UNITS), (
-        "the reader's units changed: update the unit enums in data/datapackage.json")
-    from debao_audit import case
+    assert fields["unit"]["constraints"]["enum"] == units, (
+        "the reader's units or data/case.json's changed: update the unit enums in "
+        "data/datapackage.json")
     assert tuple(fields["section"]["constraints"]["enum"]) == case.default().structure.sections
     assert tuple(fields["measure"]["constraints"]["enum"]) == data.MEASURES
     ext = {f["name"]: f for f in res["reference_figures"]["schema"]["fields"]}
-    assert ext["unit"]["constraints"]["enum"] == sorted(UNITS)
+    assert ext["unit"]["constraints"]["enum"] == units
     assert tuple(ext["confidence"]["constraints"]["enum"]) == data.CONFIDENCE
     assert set(ext) == set(data.EXTERNAL_COLUMNS) | {"value", "unit", "period", "confidence"} | set(
         data.EXTERNAL_OPTIONAL)
