@@ -178,6 +178,15 @@ def test_at_least_30_of_this_articles_checks_are_rows_of_relations_csv():
     assert set(rows) <= set(case.default().registry())
 
 
+def test_the_docs_count_the_rows_they_describe():
+    with (data.DATA / "relations.csv").open(encoding="utf-8", newline="") as f:
+        n = sum(1 for _ in csv.DictReader(f))
+    total = len(case.default().registry())
+    for doc in ("design.md", "data.md"):
+        text = (data.ROOT / "docs" / doc).read_text(encoding="utf-8")
+        assert f"{n} of this article's {total} checks" in text or f"{n} of its {total}" in text, doc
+
+
 def test_the_case_places_its_rows_among_its_code_checks():
     """The registry's order (checks.csv's) is the case's: rows it does not place first, in the
     file's order, then its code checks and the rows it places, in the order it declares them."""

@@ -18,15 +18,18 @@ share              sum(left) / sum(right) × 100 = other (a percentage), derived
 compound_growth    (1 + left%)^(1/years) − 1 = right%  (total growth against an annual rate)
 base_from_growth   left / (1 + right%)^years, held against ``other`` when given (else derived)
 per_unit           left / right, held against ``other`` when given (else derived)
-growth_between     (left / right − 1) × 100 = other  (the later level, the earlier, the rate)
+growth_between     (left / right)^(1/years) − 1, × 100 = other  (the later level, the earlier,
+                   the rate a year over ``years``, default 1), derived when ``other`` is empty
 equals             left = right  (a figure stated twice, or against an external figure)
 date_order         left ≤ right  (dates; ``right`` may be the word ``publication``)
 =================  ============================================================================
 
-Optional columns: ``kind`` (the grouping, default from the shape), ``display_unit`` and
-``places``: the unit and decimals every figure of the check is shown in, derived ones included
-(``display_unit=元``, ``places=0``: a per-unit value as ``2,311元``, not ``0.23万元``; ``-``: a
-plain number; a unit starting with 万 or 亿 divides by 10,000 or 100,000,000).
+Optional columns: ``kind`` (the grouping, default from the shape; a part_whole kind needs
+``inclusion``), ``display_unit`` and ``places``: the unit and decimals (0 to 6) every figure
+of the check is shown in, derived ones included (``display_unit=元``, ``places=0``: a per-unit
+value as ``2,311元``, not ``0.23万元``; ``-``: a plain number; a unit starting with 万 or 亿
+divides by 10,000 or 100,000,000; a count in a figure's unit, ``persons``; ``date`` for
+dates), each checked (:data:`DISPLAY_UNITS`).
 
 The other columns are the check's words (``title``, ``formula``, ``assumption``,
 ``explanation``; ``{claim_id}`` placeholders are filled with the figures as written) and the
