@@ -208,7 +208,17 @@ def _income_annual(f: Figures):
               unit="%", places=3)
 
 
-rows("income_2015_implied_by_total_growth")
+@check("income_2015_implied_by_total_growth", kind="base_year", theme="income",
+       claims=("rural_income_2020", "rural_income_growth_total"),
+       external=("db_rural_income_2015",),
+       formula="income_2015 = income_2020 / (1 + total growth)",
+       assumption="the growth is 2015→2020 of the same income series the independent source reports",
+       explanation="The implied 2015 income is held against Debao's 2015 figure as reported "
+                   "independently (China Ethnic News); another series or definition would differ.",
+       title="2015 income implied by {rural_income_2020} and +{rural_income_growth_total}")
+def _income_2015_total(f: Figures):
+    iv, pt = f.before_growth("rural_income_2020", "rural_income_growth_total")
+    return eq(iv, pt, f.iv("db_rural_income_2015"), f.pt("db_rural_income_2015"), reported_label="independent", unit="yuan", places=1)
 
 
 def _needed_annual(f: Figures) -> Decimal:
@@ -241,7 +251,16 @@ def _income_2015_annual(f: Figures):
     return eq(iv, pt, f.iv("db_rural_income_2015"), f.pt("db_rural_income_2015"), reported_label="independent", unit="yuan", places=1)
 
 
-rows("income_growth_2019_2020_implied")
+@check("income_growth_2019_2020_implied", kind="growth", theme="income",
+       claims=("rural_income_2020",), external=("db_rural_income_2019",),
+       formula="growth_2020 = income_2020 / income_2019 − 1",
+       assumption="the independent 2019 figure and the article's 2020 figure are the same series",
+       explanation="A derived figure: the article gives no 2020 growth rate to hold it against.",
+       title="2020 income growth implied by the independent 2019 figure")
+def _income_2020_growth(f: Figures):
+    iv = (f.iv("rural_income_2020") / f.iv("db_rural_income_2019") - ONE) * HUNDRED
+    pt = (f.pt("rural_income_2020") / f.pt("db_rural_income_2019") - 1) * HUNDRED
+    return derived(iv, pt, unit="%", places=2)
 
 
 @check("income_trend_2015_2019_external", kind="external", theme="income",
