@@ -541,3 +541,12 @@ def test_figures_carry_their_title_in_png_and_svg() -> None:
         assert "<title" in head and 'role="img"' in head, name
         from html import escape
         assert escape(title) in head and (not desc or escape(desc) in head), name
+
+
+def test_scorecard_tags_a_date_tension_as_dates(drawn, results) -> None:
+    """Dates that disagree are 日期有出入, as the findings' Chinese says; other tensions 有出入."""
+    texts = drawn("findings")["texts"]
+    tags = [t for t in texts if "tension · not proven wrong" in t]
+    dated = sum(r.verdict == "tension" and r.outcome.unit == "date" for r in results)
+    assert dated and sum(t.startswith("日期有出入") for t in tags) == dated
+    assert sum(t.startswith("有出入") for t in tags) == len(tags) - dated

@@ -248,8 +248,9 @@ def fig_findings(figs: Figures, results: list[Result], found: pd.DataFrame | Non
             tags.append(f"不一致 fails · {shown}")
         elif f["kind"] == "suggested":
             tags.append("草稿推测 suggested · not confirmed")
-        else:
-            tags.append("有出入 tension · not proven wrong")
+        else:  # dates that disagree are 日期有出入 (the findings' Chinese says the same)
+            tags.append(("日期" if by_id[ids[0]].outcome.unit == "date" else "")
+                        + "有出入 tension · not proven wrong")
     lw, t = h["likely_wrong"], h["tensions"]
     zh = ((f"{lw}个数字很可能有误（{'、'.join(h['likely_written'])}）" if lw
            else "没有查出很可能有误的数字")
