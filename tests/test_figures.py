@@ -550,3 +550,23 @@ def test_scorecard_tags_a_date_tension_as_dates(drawn, results) -> None:
     dated = sum(r.verdict == "tension" and r.outcome.unit == "date" for r in results)
     assert dated and sum(t.startswith("日期有出入") for t in tags) == dated
     assert sum(t.startswith("有出入") for t in tags) == len(tags) - dated
+
+
+def test_an_audit_with_no_finding_draws_its_findings_figure(monkeypatch, tmp_path) -> None:
+    """A case none of whose checks fails or is in tension (a fresh draft of the unseen synthetic
+    article: every suggestion agrees) still gets its scorecard, saying so (the audit, and
+    ``tools/draft_eval.py --first-audit``, once failed on it: its texts overlapped)."""
+    import datetime as dt
+    from debao_audit import case as _case
+    from debao_audit import draft
+    text = (ROOT / "tests" / "draft_samples" / "synthetic-heshan" / "article.txt").read_text(
+        encoding="utf-8")
+    folder = draft.write(draft.draft(text, slug="h", accessed=dt.date(2026, 12, 7), invented=True),
+                         tmp_path / "h")
+    case = _case.load(folder)
+    figs = checks.load_figures(case=case)
+    res = checks.run(figs, case.registry())
+    assert not any(r.verdict in ("inconsistent", "tension") for r in res)
+    seen = texts_of(monkeypatch, "findings", figs, res, tmp_path / "out")
+    assert "没有发现 No finding" in seen["texts"] and seen["frame"].empty
+    assert "All 0" not in seen["title"]
