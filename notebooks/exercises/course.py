@@ -169,6 +169,7 @@ def widest_qualified() -> list[str]:
             and c.number != 0 and c.reading.qualifier is not None]
 
 
+@functools.lru_cache(maxsize=None)   # a search over many what-ifs: once
 def near_band_needed() -> int:
     """The smallest 近 band, in whole percent, with which 近200名 experts fit the professionals."""
     def fits(pct: int) -> bool:
@@ -190,6 +191,7 @@ def low_evidence(*counts_as: str) -> int:
     return sum(1 for r in results().values() if r.counts_as in counts_as and r.power == "low")
 
 
+@functools.lru_cache(maxsize=None)   # a search over many what-ifs: once
 def largest_poor_count() -> Decimal:
     """The largest count, written like 7.7万人 (one decimal of 万), with which the 102207 poor
     people would agree with 21.11% of 36.8万."""
@@ -213,6 +215,7 @@ def g() -> Decimal:
     return pt("rural_income_growth_annual") / HUNDRED
 
 
+@functools.lru_cache(maxsize=None)   # a search over many what-ifs: once
 def smallest_rate() -> Decimal:
     """The smallest one-decimal annual rate that passes against the total growth."""
     cid = "income_annual_vs_total_growth"

@@ -693,12 +693,13 @@ def write_student(out: Path, root: Path = ROOT, salt: str | None = None) -> list
     # beside the target and swapped into place, so a failure changes nothing
     final = check_target(Path(out), "the student edition",
                          lambda d: (d / "notebooks" / "glossary.md").is_file())
-    c = load_course(root / "notebooks" / "exercises")
+    notebooks = _student_notebooks(root)   # a broken notebook refused before any work
+    c = _course_of(root)
     key = hashed(course_key(c), salt)
     final.parent.mkdir(parents=True, exist_ok=True)
     out = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
     try:
-        _write_student(out, root, c, key)
+        _write_student(out, root, c, key, notebooks)
         swap(out, final)
     except BaseException:
         discard(out)
@@ -718,7 +719,32 @@ class StudentError(ValueError):
     """The student edition cannot be made (one line)."""
 
 
-def _write_student(out: Path, root: Path, c, key) -> None:
+def _course_of(root: Path) -> Course:
+    """The course of the project at ``root``: this project's is loaded once per process (its
+    searches over the what-if, cached in its module, then run once)."""
+    folder = root / "notebooks" / "exercises"
+    try:
+        if folder.resolve() == COURSE.resolve():
+            return course()
+    except OSError:
+        pass
+    return load_course(folder)
+
+
+def _student_notebooks(root: Path) -> list[tuple[Path, dict]]:
+    """Each notebook of the course as a student gets it; a file that is not a notebook is one
+    line naming it."""
+    out = []
+    for path in sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+        try:
+            out.append((path, student_notebook(json.loads(path.read_text(encoding="utf-8")))))
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
+            raise StudentError(f"{path}: expected a notebook (nbformat 4 JSON); found "
+                               f"{type(e).__name__}: {' '.join(str(e).split())[:150]}") from None
+    return out
+
+
+def _write_student(out: Path, root: Path, c, key, notebooks: list[tuple[Path, dict]]) -> None:
     from . import case as _case
 
     (out / "notebooks").mkdir(parents=True)
@@ -735,12 +761,7 @@ def _write_student(out: Path, root: Path, c, key) -> None:
     (out / "src" / "debao_audit" / KEY_FILE.name).write_text(
         json.dumps(key, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
     links: set[Path] = set()
-    for path in sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb")):
-        try:
-            nb = student_notebook(json.loads(path.read_text(encoding="utf-8")))
-        except (ValueError, KeyError, TypeError, AttributeError) as e:
-            raise StudentError(f"{path}: expected a notebook (nbformat 4 JSON); found "
-                               f"{type(e).__name__}: {' '.join(str(e).split())[:150]}") from None
+    for path, nb in notebooks:
         (out / "notebooks" / path.name).write_text(
             json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         links |= {(path.parent / t).resolve() for t in _linked(nb)}
