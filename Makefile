@@ -9,9 +9,9 @@
 #               axe-core, keyboard, popovers, screens, CJK fonts; every page of the built site)
 #               and a real Jupyter server (a notebook run over its websocket, open/save of every
 #               notebook, the JupyterLab page config), and every test of the built site (built
-#               once): pytest marker browser.  Also the what-if property tests (marker
-#               properties) with all their examples and the edge values for every id; make
-#               test runs a quarter of the examples and the edge values for every third id
+#               once): pytest marker browser.  Also every Hypothesis property (marker
+#               properties) with all its examples and the what-if edge values for every id;
+#               make test runs a quarter of the examples and the edge values for every third id
 # make validate the one validation pass over every input file (CASE=cases/SLUG: a case folder's;
 #               TRUST=1: run that folder's own Python code too, see docs/trust.md)
 # make rebuild  re-run every notebook even if nothing changed
@@ -81,7 +81,7 @@ test: $(STAMP)
 	@$(NO_RECOMPILE) MPLBACKEND=Agg $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Only tests/ is collected: the browser tests are all there (nbval's notebooks run in make test).
-# DEBAO_FULL_PROPERTIES=1: the what-if property tests with all their examples (tests/test_whatif_robust.py).
+# DEBAO_FULL_PROPERTIES=1: every property test with all its examples (tests/strength.py).
 test-browser: $(STAMP)
 	@$(NO_RECOMPILE) MPLBACKEND=Agg DEBAO_FULL_PROPERTIES=1 $(BIN)/python -m pytest $(BROWSER_PYTEST_ARGS) tests
 

@@ -18,8 +18,12 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-settings.register_profile("project", derandomize=True, deadline=None, max_examples=200,
-                          database=None)
+from strength import examples
+
+# 200 examples for a property that does not set its own number, a quarter of them in make test
+# (strength.py)
+settings.register_profile("project", derandomize=True, deadline=None,
+                          max_examples=examples(200), database=None)
 settings.load_profile("project")
 
 
@@ -40,6 +44,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            # a quarter of its examples in make test, all of them in make test-browser
+            item.add_marker(pytest.mark.properties)
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,7 @@ from debao_audit import case as _case
 from debao_audit import checks, data, draft, findings, shapes, written
 from debao_audit.validate import validate_case
 from inprocess import run_cli
+from strength import examples
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT / "data" / "raw" / "article.txt"
@@ -220,7 +221,7 @@ def genre_article(draw):
             f"  新华网广西2月28日电(记者 某)2016年9月起，某区对口帮扶某县。{body}(完)\n")
 
 
-@settings(max_examples=25)
+@settings(max_examples=examples(25))
 @given(genre_article())
 def test_any_article_of_the_genre_drafts_into_a_valid_case(text):
     import tempfile

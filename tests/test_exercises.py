@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from debao_audit import teaching
 from debao_audit.teaching import judge
+from strength import examples
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
@@ -145,7 +146,7 @@ def test_the_right_answer_is_right_in_every_type(ex):
             assert judge(ex, seq).status == "right", (ex, type(seq))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ex=st.sampled_from(NUMERIC), digits=st.integers(0, 6), noise=st.floats(-0.49, 0.49),
        kind=st.sampled_from(["float", "Decimal", "np.float64", "0-d array", "str"]))
 def test_property_any_precision_that_rounds_right_is_right(ex, digits, noise, kind):

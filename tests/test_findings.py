@@ -244,6 +244,7 @@ def test_findings_figure_counts_a_wrong_figure_once(figs, results, found, tmp_pa
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
 from debao_audit.written import read  # noqa: E402
+from strength import examples  # noqa: E402
 
 INCOME = ("income_annual_vs_total_growth", "income_2015_implied_by_annual_growth")
 
@@ -283,7 +284,7 @@ def test_checks_that_need_different_corrections_are_different_discrepancies(figs
                                        figs.with_overrides({"rural_income_2020": read("13000元", "yuan")}))
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(st.integers(20, 300).filter(lambda n: n not in (95, 96)))
 def test_the_income_discrepancy_is_one_whatever_the_annual_rate(n):
     """Whatever the annual rate is written as (away from 9.558%), the two checks fail

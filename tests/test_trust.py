@@ -3,6 +3,8 @@ then in a separate, limited process: however it ends, one line (issue 22)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -108,15 +110,28 @@ def test_trust_by_setting(tmp_path, monkeypatch):
     ("import os\ndef register(registry):\n    os._exit(0)\n", "before it finished", "what-if"),
 ])
 def test_a_module_that_exits_or_interrupts_is_one_line(tmp_path, code, says, command):
+    """The case's code runs in its own limited child in every case; the command itself runs
+    as a real command line for the first case and in this process for the others (the same
+    entry point: one interpreter fewer each)."""
     folder = copy_case(tmp_path / "x", code=code, slug="x", module="checks.py")
     argv = {"audit": ["-m", "debao_audit", "audit", str(folder), "--out", str(tmp_path / "o"),
                       "--no-figures", "--trust"],
             "validate": ["-m", "debao_audit.validate", "--trust", str(folder)],
             "what-if": ["-m", "debao_audit", "what-if", "--trust", "--case", str(folder),
                         "population_total=1"]}[command]
-    r = subprocess.run([sys.executable, *argv], capture_output=True, text=True, timeout=120)
-    assert r.returncode == 2, r
-    line = _one_line(r.stderr)
+    if code.startswith("import os\nos._exit(0)"):
+        r = subprocess.run([sys.executable, *argv], capture_output=True, text=True, timeout=120)
+        rc, err = r.returncode, r.stderr
+    elif command == "validate":
+        from debao_audit import validate
+        with contextlib.redirect_stderr(io.StringIO()) as buf, \
+                contextlib.redirect_stdout(io.StringIO()):
+            rc = validate.main(argv[2:])
+        err = buf.getvalue()
+    else:
+        rc, _, err = run_cli(*argv[2:])
+    assert rc == 2, (rc, err)
+    line = _one_line(err)
     assert says in line, line
     assert not (tmp_path / "o").exists()
 
@@ -124,7 +139,7 @@ def test_a_module_that_exits_or_interrupts_is_one_line(tmp_path, code, says, com
 def test_a_trusted_module_stopped_by_the_time_limit(tmp_path, monkeypatch):
     folder = copy_case(tmp_path / "slow", code="import time\ntime.sleep(60)\n" + REGISTER,
                        slug="slow", module="checks.py")
-    monkeypatch.setattr(sandbox, "CASE_LIMITS", sandbox.Limits(seconds=4, memory_mb=4096))
+    monkeypatch.setattr(sandbox, "CASE_LIMITS", sandbox.Limits(seconds=2, memory_mb=4096))
     rc, out, err = run_cli("audit", str(folder), "--trust", "--out", str(tmp_path / "o"))
     assert rc == 2 and "time limit" in _one_line(err)
 
@@ -141,3 +156,42 @@ def test_validate_help_says_what_trusting_means():
     r = subprocess.run([sys.executable, "-m", "debao_audit.validate", "--help"],
                        capture_output=True, text=True, timeout=60)
     assert "anything you can do" in " ".join(r.stdout.split())
+
+
+#: A case module that ends its process in the middle of the audit's final moves: it wraps
+#: os.replace and calls os._exit(0) after the third move into the output.
+EXIT_MID_WRITE = REGISTER + '''
+import os
+_real, _moves = os.replace, []
+def _replace(src, dst):
+    _real(src, dst)
+    if ".audit-" in str(src) and ".audit-" not in str(dst):
+        _moves.append(dst)
+        if len(_moves) == 3:
+            os._exit(0)
+os.replace = _replace
+'''
+
+
+def _tree(d):
+    """Each file's bytes and inode: a file put back is the very file that was there."""
+    return {str(p.relative_to(d)): (p.read_bytes(), p.stat().st_ino)
+            for p in sorted(d.rglob("*")) if p.is_file()}
+
+
+def test_a_module_ending_the_process_mid_write_leaves_the_output_as_it_was(tmp_path):
+    """os._exit in the middle of the final moves: the previous output is put back whole (and a
+    new output directory is not left behind), in one line, with nothing half-written."""
+    folder = copy_case(tmp_path / "x", code=REGISTER, slug="x", module="checks.py")
+    out = tmp_path / "o"
+    rc, _, err = run_cli("audit", str(folder), "--out", str(out), "--no-figures", "--trust")
+    assert rc == 0, err
+    before = _tree(out)
+    (folder / "checks.py").write_text(EXIT_MID_WRITE, encoding="utf-8")
+    for target in (out, tmp_path / "fresh"):   # the other edition: another page
+        rc, _, err = run_cli("audit", str(folder), "--out", str(target), "--no-figures",
+                             "--trust", "--edition", "quotes")
+        assert rc == 2 and "before it finished" in _one_line(err), err
+    assert _tree(out) == before
+    assert not any(p.name.startswith(".audit-") for p in out.rglob("*"))
+    assert not (tmp_path / "fresh").exists()

@@ -12,6 +12,7 @@ from debao_audit import checks
 from debao_audit.__main__ import parser
 from debao_audit.whatif import RefusedFigure, UnknownFigure, WhatIfError, what_if
 from inprocess import run_cli
+from strength import FULL_PROPERTIES, examples
 
 FIGS = checks.load_figures()
 IDS = sorted({*FIGS.claims, *FIGS.external})
@@ -95,12 +96,8 @@ WRITTEN = st.one_of(st.tuples(PREFIX, NUMBER, SUFFIX).map("".join),
 
 #: The two what-if property tests run the whole engine per example.  ``make test`` runs them
 #: with a quarter of their examples (100 and 37); ``make test-browser`` (run by .ci/run right
-#: after ``make test``) runs them again with all of them (400 and 150), DEBAO_FULL_PROPERTIES=1.
-FULL_PROPERTIES = os.environ.get("DEBAO_FULL_PROPERTIES") == "1"
-
-
-def examples(n: int) -> int:
-    return n if FULL_PROPERTIES else n // 4
+#: after ``make test``) runs them again with all of them (400 and 150), DEBAO_FULL_PROPERTIES=1
+#: (strength.py, as for every property of the suite).
 
 
 @pytest.mark.properties

@@ -173,13 +173,17 @@ def _audit(args: argparse.Namespace) -> int:
     from . import data
     from .audit import audit
 
-    if _sandboxed(args.folder, args.trust):
-        from . import sandbox
-        return sandbox.rerun("debao_audit", args.argv, f"audit: {args.folder}")
-    if args.trust:
-        _case.trust(args.folder)
     slug = Path(args.folder).resolve().name
     out = Path(args.out) if args.out else Path("build") / "cases" / slug
+    if _sandboxed(args.folder, args.trust):
+        from . import sandbox
+        from .audit import recover
+        status = sandbox.rerun("debao_audit", args.argv, f"audit: {args.folder}")
+        if status != 0:   # ended mid-way (os._exit, a limit): its half-made moves undone
+            recover(Path(args.tables) if args.tables else out)
+        return status
+    if args.trust:
+        _case.trust(args.folder)
     try:
         edition = args.edition or ("full" if _case.load(args.folder).invented else "quotes")
         done = audit(args.folder, Path(args.tables) if args.tables else out,

@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,6 +72,7 @@ def audit(folder: str | Path, tables: str | Path, figures_dir: str | Path | None
                          f"found both in {tables}")
     check_output(tables)
     check_output(figdir, inside=tables)  # before anything runs or is written
+    recover(tables)    # a killed audit's half-done moves undone first
     validate_case(folder)
     c = _case.load(folder)
     figs = checks.load_figures(case=c)
@@ -84,6 +86,7 @@ def audit(folder: str | Path, tables: str | Path, figures_dir: str | Path | None
     tables.mkdir(parents=True, exist_ok=True)
     figdir.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".audit-", dir=tables))
+    (scratch / "pid").write_text(str(os.getpid()), encoding="ascii")   # whose (recover)
     moved: list[tuple[Path, Path | None]] = []
     try:
         made: list[tuple[Path, Path]] = []
@@ -103,6 +106,9 @@ def audit(folder: str | Path, tables: str | Path, figures_dir: str | Path | None
             made.append((marker, d / MARKER))
         old = scratch / "old"
         old.mkdir()
+        # the journal of the moves, written before the first: a process ended mid-way (killed,
+        # or a case's code calling os._exit from a thread) leaves what recover() undoes
+        _write_journal(scratch, made, created)
         for n, (src, dst) in enumerate(made):
             keep = None
             if dst.exists() or dst.is_symlink():
@@ -126,9 +132,101 @@ def audit(folder: str | Path, tables: str | Path, figures_dir: str | Path | None
             except OSError:
                 pass
         raise
+    os.replace(scratch / JOURNAL, scratch / DONE)   # every move made: nothing to undo
     shutil.rmtree(scratch, ignore_errors=True)
     return Audit(c.slug, len(figs.claims), dict(checks.counts(results)), table, found,
                  tuple(dst for _, dst in made if dst.name != MARKER))
+
+
+#: An audit's journal in its scratch directory (``.audit-*`` in the tables' directory): the moves
+#: it is about to make, for :func:`recover`; renamed to :data:`DONE` once all are made.
+JOURNAL, DONE = "journal.json", "journal.done"
+
+
+def _write_journal(scratch: Path, made: list[tuple[Path, Path]], created: list[Path]) -> None:
+    doc = {"moves": [[str(s), str(d)] for s, d in made],
+           "created": [str(q) for q in created]}
+    part = scratch / (JOURNAL + ".part")
+    part.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    os.replace(part, scratch / JOURNAL)
+
+
+def _alive(pid: object) -> bool:
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def recover(tables: str | Path) -> list[Path]:
+    """Undo what an audit that ended mid-way (killed, ``os._exit``) left in ``tables``: each
+    scratch directory (``.audit-*``) of a process no longer running puts back the files its
+    moves replaced, removes those it added and the directories it created, and goes; a
+    finished audit's leftover scratch directory just goes.  Returns the directories
+    restored.  Called before every audit into ``tables``, and by ``audit`` when the case's
+    process it ran in the sandbox ends without finishing."""
+    tables = Path(tables)
+    restored: list[Path] = []
+    try:
+        scratches = sorted(q for q in tables.iterdir()
+                           if q.name.startswith(".audit-") and q.is_dir() and not q.is_symlink())
+    except OSError:
+        return restored
+    for scratch in scratches:
+        try:
+            doc = json.loads((scratch / JOURNAL).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            doc = None                    # nothing moved yet, or everything (DONE)
+        except (OSError, ValueError):
+            continue                      # not ours to judge: left as it is
+        try:
+            pid = int((scratch / "pid").read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            pid = None
+        if pid is not None and _alive(pid):
+            continue                      # an audit still running
+        if pid is None:
+            try:   # an older scratch directory, or one whose process died at once
+                if time.time() - scratch.stat().st_mtime < STALE_SCRATCH_SECONDS:
+                    continue
+            except OSError:
+                continue
+        created: list[Path] = []
+        if doc is not None:
+            moves = [(Path(s), Path(d)) for s, d in doc.get("moves", [])]
+            old = scratch / "old"
+            for n in reversed(range(len(moves))):
+                src, dst = moves[n]
+                if src.parent.parent != scratch and src.parent != scratch:
+                    continue              # never outside its own scratch directory
+                keep = old / f"{n}"
+                try:
+                    if keep.exists() or keep.is_symlink():
+                        os.replace(keep, dst)          # what was there, back
+                    elif not (src.exists() or src.is_symlink()):
+                        dst.unlink(missing_ok=True)    # new: moved in, taken out
+                except OSError:
+                    pass
+            created = [Path(q) for q in doc.get("created", [])]
+            restored.append(tables)
+        shutil.rmtree(scratch, ignore_errors=True)
+        for d in sorted(created, key=lambda q: len(q.parts), reverse=True):
+            try:
+                d.rmdir()                 # only if empty: the directories it made
+            except OSError:
+                pass
+    return restored
+
+
+#: A scratch directory without a journal older than this was left by a killed audit.
+STALE_SCRATCH_SECONDS = 3600
 
 
 #: The file an audit leaves in each directory it writes, naming the files it wrote there: the
