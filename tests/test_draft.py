@@ -391,7 +391,7 @@ def test_the_article_misses_of_period_are_recovered(evaluation):
     assert not missed & {"mask_purchase_cost", "masks_bought", "online_store_sales_cumulative"}
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40))
 @given(frame=st.integers(2016, 2020), bound=st.integers(2016, 2020),
        n=st.integers(2, 9999), m=st.integers(2, 9999),
        word=st.sampled_from([("人次", ""), ("个", "项目"), ("万元", ""), ("名", "教师")]))
