@@ -188,6 +188,14 @@ CASES = [
     ("claim-missing-column", header_edit(CLAIMS, lambda h: [c for c in h if c != "topic"]),
      CLAIMS, 0, "topic", "column"),
     ("claim-short-row", _short_row, CLAIMS, 3, None, "fields"),
+    ("claim-columns-swapped", header_edit(CLAIMS, lambda h: h[:-2] + h[:-3:-1]),
+     CLAIMS, 0, "en", "the columns in the order id, section"),
+    ("claim-long-row", raw_edit(CLAIMS, lambda b: b.replace(b"\n", b",x\n", 3).replace(
+        b",x\n", b"\n", 2)), CLAIMS, 2, None, "10 fields, as in the header; got '11 fields'"),
+    ("claim-empty-line", raw_edit(CLAIMS, lambda b: b.replace(b"\n", b"\n\n", 3).replace(
+        b"\n\n", b"\n", 2)), CLAIMS, 3, None, "10 fields, as in the header; got '0 fields'"),
+    ("claim-blank-row", raw_edit(CLAIMS, lambda b: b.replace(b"\n", b"\n,,,,,,,,,\n", 3).replace(
+        b"\n,,,,,,,,,\n", b"\n", 2)), CLAIMS, 3, None, "a row with values"),
     ("claim-not-utf8", _latin1_in_claims, CLAIMS, None, None, "UTF-8"),
     # claims.csv: domain rules (data.py)
     ("claim-period-backwards", set_cell(CLAIMS, "poor_people_exited", "period", "2020–2016"),
@@ -239,7 +247,8 @@ CASES = [
     ("exclusion-reason-empty", set_cell(EXCL, "绘就一幅", "reason", "", key_column="context"),
      EXCL, R(EXCL, "绘就一幅", "context"), "reason", "required"),
     ("unchecked-unknown-id", set_cell(UNCH, "projects_total", "id", "no_such_claim"),
-     UNCH, R(UNCH, "projects_total"), "id", "claims.csv"),
+     UNCH, R(UNCH, "projects_total"), "id", "the id of a row of claims.csv \\(column 'id'\\); "
+     "got 'no_such_claim'?"),
     ("unchecked-duplicate", append_row(UNCH, "projects_total"),
      UNCH, len(_table(data.DATA / UNCH)[1]) + 1, "id", "unique"),
     # cross-references from the checks
@@ -293,7 +302,7 @@ CASES = [
     ("package-resource-elsewhere", package_edit(lambda p, r: r["claims"].update(path="../x.csv")),
      PACKAGE, None, "resources/claims/path", "a 'path': 'claims.csv'"),
     ("package-resource-removed", package_edit(lambda p, r: p["resources"].remove(r["claims"])),
-     PACKAGE, None, "resources", "a resource 'claims'"),
+     PACKAGE, None, "resources", "a resource describing claims.csv \\(case.json's 'claims'\\)?"),
     ("package-bad-foreign-key", package_edit(_bad_foreign_key),
      PACKAGE, None, "resources/unchecked_claims/schema/foreignKeys", "foreign key"),
     ("package-constraint-on-wrong-type", package_edit(_constraint_on_wrong_type),
@@ -390,19 +399,21 @@ def test_line_numbers_count_quoted_newlines(copy: Path) -> None:
 
 def test_schema_vocabularies_match_the_code() -> None:
     """The schema is the one declaration of the columns; the code's vocabularies agree with it."""
-    from debao_audit.written import UNITS
+    from debao_audit import case
+    from debao_audit.written import base_units
 
+    units = sorted(base_units(case.default().conventions))  # the reader's and the case's own
     pkg = json.loads((data.DATA / PACKAGE).read_text(encoding="utf-8"))
     res = {r["name"]: r for r in pkg["resources"]}
     fields = {f["name"]: f for f in res["claims"]["schema"]["fields"]}
     assert tuple(fields) == data.CLAIM_COLUMNS
-    assert fields["unit"]["constraints"]["enum"] == sorted(UNITS), (
-        "the reader's units changed: update the unit enums in data/datapackage.json")
-    from debao_audit import case
+    assert fields["unit"]["constraints"]["enum"] == units, (
+        "the reader's units or data/case.json's changed: update the unit enums in "
+        "data/datapackage.json")
     assert tuple(fields["section"]["constraints"]["enum"]) == case.default().structure.sections
     assert tuple(fields["measure"]["constraints"]["enum"]) == data.MEASURES
     ext = {f["name"]: f for f in res["reference_figures"]["schema"]["fields"]}
-    assert ext["unit"]["constraints"]["enum"] == sorted(UNITS)
+    assert ext["unit"]["constraints"]["enum"] == units
     assert tuple(ext["confidence"]["constraints"]["enum"]) == data.CONFIDENCE
     assert set(ext) == set(data.EXTERNAL_COLUMNS) | {"value", "unit", "period", "confidence"} | set(
         data.EXTERNAL_OPTIONAL)

@@ -44,8 +44,10 @@ def test_each_quote_is_verbatim_and_holds_its_figure(article, claims):
 
 
 def test_each_value_is_what_its_quote_says(claims):
+    from debao_audit import case
+    own = case.default().conventions                 # the reader's, with the article's units
     for c in claims:
-        r = read(c.written, c.unit)
+        r = read(c.written, c.unit, own)
         if c.unit == "date":
             assert c.value.startswith(r.iso[:4]) and r.iso == c.value, c.id
         else:
@@ -55,7 +57,12 @@ def test_each_value_is_what_its_quote_says(claims):
 def test_ids_unique_and_units_from_the_vocabulary(claims):
     ids = [c.id for c in claims]
     assert len(ids) == len(set(ids))
-    assert {c.unit for c in claims} <= set(UNITS)
+    from debao_audit import case
+    from debao_audit.written import base_units
+    own = case.default().conventions
+    assert {c.unit for c in claims} <= base_units(own)
+    # the units only this article uses are its case's (data/case.json), not the reader's
+    assert {c.unit for c in claims} - set(UNITS) == {u for _, u, _ in own.units}
 
 
 def test_every_number_token_is_a_claim_or_excluded(article, claims):

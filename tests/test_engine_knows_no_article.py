@@ -74,3 +74,35 @@ def test_the_engine_names_nothing_of_this_article():
         if found:
             hits[str(path.relative_to(ENGINE))] = found
     assert hits == {}, f"this article's ids or headings in the engine's code: {hits}"
+
+
+def _own_case_json() -> dict:
+    return json.loads((data.DATA / case.CASE_FILE).read_text(encoding="utf-8"))
+
+
+def test_the_engine_names_none_of_this_articles_files():
+    """The files this article's case reads are named by its case.json (and described by its
+    datapackage.json), not by the engine: no path of them (a folder and a file) in its code."""
+    spec = _own_case_json()
+    paths = {v for k, v in spec.items() if isinstance(v, str) and "/" in v}
+    paths |= {v for v in spec.get("external", []) if "/" in v}
+    pkg = json.loads((data.DATA / "datapackage.json").read_text(encoding="utf-8"))
+    paths |= {r["path"] for r in pkg["resources"] if "/" in r["path"]}
+    assert "raw/article.txt" in paths  # the count has something to find
+    hits = {str(p.relative_to(ENGINE)): found for p in sorted(ENGINE.rglob("*.py"))
+            if (found := mentions(p.read_text(encoding="utf-8"), paths))}
+    assert hits == {}, f"this article's file paths in the engine's code: {hits}"
+
+
+def test_this_articles_own_units_are_its_cases():
+    """A unit only this article uses is declared in data/case.json ("units"), not a default of
+    the reader: none of them is a base unit or a measure word's unit in written.py."""
+    from debao_audit import written
+
+    own = case.default().conventions.units
+    assert own, "data/case.json declares the article's own units"
+    names = {name for _, name, _ in own}
+    assert names.isdisjoint(written.UNITS)
+    for word, name, _ in own:
+        assert name not in written.MEASURE_WORDS.get(word, frozenset())
+    assert set(written.MEASURE_WORDS[""]) <= set(written.UNITS)

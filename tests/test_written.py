@@ -22,7 +22,6 @@ D = Decimal
     ("12364元", "yuan", "12364", Interval(D("12363.5"), D("12364.5"), hi_open=True)),
     ("102207", "person", "102207", Interval.point(102207)),
     ("1400多户", "household", "1400", Interval(D(1400), D(1500), True, True)),
-    ("20余批次", "batch", "20", Interval(D(20), D(30), True, True)),
     ("200余万元", "yuan", "2000000", Interval(D(2000000), D(3000000), True, True)),
     ("700多人次", "person_time", "700", Interval(D(700), D(800), True, True)),
     ("近200名", "person", "200", Interval(D(190), D(200), hi_open=True)),
@@ -490,9 +489,10 @@ def test_malformed_signed_changes_are_read_errors(raw):
 def test_signed_changes_leave_every_claim_unchanged():
     """The article's own figures carry no direction word: every claim's reading (interval, value,
     rule) is the same with signed changes on and off, and no claim reads as a signed change."""
-    from debao_audit import data
-    on = data.load_claims(conventions=DEFAULT)
-    off = data.load_claims(conventions=DEFAULT.with_(signed_changes=False))
+    from debao_audit import case, data
+    own = case.default().conventions                 # the reader's, with the article's units
+    on = data.load_claims(conventions=own)
+    off = data.load_claims(conventions=own.with_(signed_changes=False))
     assert [(c.id, c.reading) for c in on] == [(c.id, c.reading) for c in off]
     assert all(c.reading.rule != "signed_change" for c in on)
 
@@ -680,10 +680,14 @@ def test_the_default_units_are_unchanged():
     from debao_audit import written as w
     assert DEFAULT.units == ()
     assert set(w.MEASURE_WORDS) == {"元", "%", "成", "个百分点", "百分点", "倍", "人次", "人", "名", "户",
-                                    "个", "场", "次", "期", "家", "对", "批次", "年", "级", ""}
+                                    "个", "场", "次", "期", "家", "对", "年", "级", ""}
     for raw in ("5公里", "300亩", "2.5平方公里", "12吨", "40套"):
         with pytest.raises(ReadError, match="unknown unit"):
             read(raw)
+    with pytest.raises(ReadError):           # one article's batches are its case's unit
+        read("20余批次")
+    with pytest.raises(ReadError, match="unknown unit 'item'"):
+        read("5000个", "item")
 
 
 @pytest.mark.parametrize("raw, unit, interval", [
@@ -698,6 +702,7 @@ def test_the_default_units_are_unchanged():
     ("120辆", "vehicle", Interval.point(120)),
     ("5公頃", "hectare", Interval(D("4.5"), D("5.5"), hi_open=True)),               # folded: 頃 → 顷
     ("300畝以上", "mu", Interval(D("299.5"), None)),
+    ("20余批次", "batch", Interval(D(20), D(30), True, True)),
 ])
 def test_a_case_can_add_units(raw, unit, interval):
     r = read(raw, unit, WITH_COMMON_UNITS)
@@ -719,6 +724,18 @@ def test_extra_units_are_plain_data_passed_per_call():
     assert mine.with_(about_band=D("0.1")).units == mine.units
 
 
+def test_a_word_can_count_several_kinds_of_thing():
+    """One measure word, several units (个 counts villages, items, sub-districts): a list of
+    [unit, kind] pairs adds them beside the word's defaults; the row's unit decides."""
+    mine = Conventions(units={"个": [["item", "count"], ["subdistrict", "count"]]})
+    assert read("5000个", "item", mine).interval == Interval.point(5000)
+    assert read("7个", "subdistrict", mine).interval == Interval.point(7)
+    assert read("89个", "village", mine).interval == Interval.point(89)   # the defaults stay
+    assert mine == Conventions(units={"个": [("subdistrict", "count"), ("item", "count")]})
+    with pytest.raises(ValueError, match="both a 'measured' and a 'count'"):
+        Conventions(units={"个": [["item", "count"]], "件": [["item", "measured"]]})
+
+
 def test_the_base_units_of_a_case():
     from debao_audit.written import UNITS, base_units, known_units
     assert base_units() == set(UNITS) and base_units(DEFAULT) == set(UNITS)
@@ -729,9 +746,10 @@ def test_the_base_units_of_a_case():
 
 
 def test_extra_units_leave_the_articles_readings_unchanged():
-    from debao_audit import data
-    plain = data.load_claims(conventions=DEFAULT)
-    wider = data.load_claims(conventions=WITH_COMMON_UNITS)
+    from debao_audit import case, data
+    own = case.default().conventions                 # the reader's, with the article's units
+    plain = data.load_claims(conventions=own)
+    wider = data.load_claims(conventions=own.with_(units=own.units + WITH_COMMON_UNITS.units))
     assert [(c.id, c.reading) for c in plain] == [(c.id, c.reading) for c in wider]
 
 

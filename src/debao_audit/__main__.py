@@ -44,6 +44,8 @@ from typing import Callable, Sequence
 Handler = Callable[[argparse.Namespace], int]
 
 
+#: The help of every ``--trust`` option, and the epilog of every command that has one
+#: (``python -m debao_audit.validate`` too).
 TRUST_HELP = ("run the case folder's own Python code (its case.json's \"module\"), in a separate "
               "process with time and memory limits. Trusting a folder means letting its code "
               "do anything you can: read, change or send your files. Without it (or "
@@ -51,7 +53,19 @@ TRUST_HELP = ("run the case folder's own Python code (its case.json's \"module\"
               "code is data only")
 EPILOG = ("Trust: a case folder's Python (\"module\" in its case.json) runs only with --trust "
           "or DEBAO_TRUST=1, and then in a separate process with time and memory limits; "
-          "trusting a folder lets its code do anything you can do.")
+          "trusting a folder lets its code do anything you can do. A case without code is data "
+          "only.")
+
+
+def command(sub: argparse._SubParsersAction, name: str, handler: Handler, *, help: str,
+            description: str, trust: bool = False) -> argparse.ArgumentParser:
+    """Register the subcommand ``name`` (its parser, its handler and, for a command that may
+    run a case's code, ``--trust``); the caller adds its own arguments to the parser returned."""
+    p = sub.add_parser(name, help=help, description=description)
+    p.set_defaults(handler=handler)
+    if trust:
+        p.add_argument("--trust", action="store_true", help=TRUST_HELP)
+    return p
 
 
 def _case_of(args: argparse.Namespace):
@@ -146,8 +160,8 @@ def _what_if(args: argparse.Namespace) -> int:
 
 
 def add_what_if(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "what-if", help="verdicts before and after replacing figures (nothing is written)",
+    p = command(
+        sub, "what-if", _what_if, trust=True, help="verdicts before and after replacing figures (nothing is written)",
         description="Re-run every check with some of the article's figures replaced, written "
                     "as the article would write them (9.56%, 近180名, 5.8万人以上), and show the "
                     "verdicts that change. Reads data/, writes nothing. A figure that cannot be "
@@ -162,8 +176,6 @@ def add_what_if(sub: argparse._SubParsersAction) -> None:
                    help="print check_id,before,after for the verdicts that change, as CSV")
     p.add_argument("--case", metavar="FOLDER",
                    help="another case folder (e.g. cases/practice-lanshan); default: data/")
-    p.add_argument("--trust", action="store_true", help=TRUST_HELP)
-    p.set_defaults(handler=_what_if)
 
 
 def _audit(args: argparse.Namespace) -> int:
@@ -214,8 +226,8 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def add_audit(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "audit", help="validate a case folder, run its checks, write its findings and page",
+    p = command(
+        sub, "audit", _audit, trust=True, help="validate a case folder, run its checks, write its findings and page",
         description="Audit any article laid out as a case folder (case.json, article, claims, "
                     "excluded tokens, external figures, relations.csv): validation, checks, "
                     "findings, annotated page. Prints the findings.")
@@ -232,8 +244,6 @@ def add_audit(sub: argparse._SubParsersAction) -> None:
                         "article under copyright is not printed whole unless asked)")
     p.add_argument("--no-figures", action="store_true",
                    help="skip the figures (tables and page only: faster)")
-    p.add_argument("--trust", action="store_true", help=TRUST_HELP)
-    p.set_defaults(handler=_audit)
 
 
 def _draft(args: argparse.Namespace) -> int:
@@ -288,8 +298,8 @@ def _draft(args: argparse.Namespace) -> int:
 
 def add_draft(sub: argparse._SubParsersAction) -> None:
     for name in ("draft", "new"):
-        p = sub.add_parser(
-            name, help="draft a case folder from an article's text (" + (
+        p = command(
+            sub, name, _draft, help="draft a case folder from an article's text (" + (
                 "the same as draft" if name == "new" else "claims, exclusions, suggested "
                 "relations") + ")",
             description="Draft a case folder from an article's text, for the author to refine: "
@@ -309,7 +319,6 @@ def add_draft(sub: argparse._SubParsersAction) -> None:
                                            "or the dateline")
         p.add_argument("--force", action="store_true",
                        help="replace the folder's files if it is not empty")
-        p.set_defaults(handler=_draft)
 
 
 def add_grade(sub: argparse._SubParsersAction) -> None:

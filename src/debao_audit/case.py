@@ -13,7 +13,8 @@ imports none.  A case is a folder holding ``case.json``::
      "relations": "relations.csv",          # relations declared as data (optional)
      "module": "debao_case",                # code: checks, theme figures (optional)
      "structure": {"dateline": "...", "headings": ["..."], "end_mark": "(完)"},
-     "units": {"公里": "kilometre"},        # units beyond the reader's own (optional)
+     "units": {"公里": "kilometre",         # units beyond the reader's own (optional)
+               "个": [["item", "count"]]},  # ... or more units for a word it knows
      "short_labels": {"check_id": ["中文", "English"]}}  # scorecard row labels (optional)
 
 Paths are relative to the folder.  ``module`` is a plain Python file in the case folder
@@ -92,6 +93,9 @@ class Case:
     #: short row labels (Chinese, English) for checks, by check id, that read at a thumbnail's
     #: size (the overview's scorecard); a check without one shows its title alone
     short_labels: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    #: this repository's own case (``data/``, or a copy of it being validated): its code is
+    #: the installed package its ``module`` names, trusted as the engine is
+    own: bool = False
 
     @property
     def conventions(self) -> Conventions:
@@ -137,8 +141,7 @@ def trust(folder: str | Path) -> None:
 def is_own(case: "Case") -> bool:
     """This repository's own case (``data/``), whose code is the installed package
     ``debao_case``: trusted as the engine is."""
-    from . import data as _data
-    return case.root == _data.DATA.resolve()
+    return case.own
 
 
 def is_trusted(case: "Case") -> bool:
@@ -155,13 +158,12 @@ def is_trusted(case: "Case") -> bool:
 def module_path(case: "Case") -> Path | None:
     """The file of the case's module (checked: a plain ``NAME.py`` file in the case folder,
     not a link), or None for a module name (only this repository's own case has one)."""
-    return _module_path(case.root, case.module) if case.module else None
+    return _module_path(case.root, case.module, case.own) if case.module else None
 
 
-def _module_path(root: Path, module: str) -> Path | None:
+def _module_path(root: Path, module: str, own: bool = False) -> Path | None:
     where = root / CASE_FILE
-    from . import data as _data
-    if not module.endswith(".py") and root == _data.DATA.resolve():
+    if not module.endswith(".py") and own:
         return None  # the repository's own case: the installed package debao_case
     if not MODULE_FILE.fullmatch(module):
         raise CaseError(f"{where}: key 'module': expected the name of a Python file in the "
@@ -269,7 +271,8 @@ def _registry(case: Case) -> dict[str, "Check"]:
     return dict(reg)
 
 
-def _path(root: Path, spec: dict, key: str, required: bool = True) -> Path | None:
+def _path(root: Path, spec: dict, key: str, required: bool = True,
+          limit: int | None = None) -> Path | None:
     value = spec.get(key)
     if value is None:
         if required:
@@ -293,13 +296,13 @@ def _path(root: Path, spec: dict, key: str, required: bool = True) -> Path | Non
     if p.exists() and not p.is_file():
         raise CaseError(f"{root / CASE_FILE}: key {key!r}: expected a regular file; found "
                         f"{value!r}, {'a directory' if p.is_dir() else 'not a regular file'}")
-    if p.is_file() and p.stat().st_size > FILE_MAX:
+    if limit is not None and p.is_file() and p.stat().st_size > limit:
         raise CaseError(f"{root / CASE_FILE}: key {key!r}: expected a file of at most "
-                        f"{FILE_MAX:,} bytes; found {value!r}, {p.stat().st_size:,} bytes")
+                        f"{limit:,} bytes; found {value!r}, {p.stat().st_size:,} bytes")
     return p
 
 
-#: The largest data file of a case (the real ones are a few kilobytes).
+#: The largest data file of a case from elsewhere (the real ones are a few kilobytes).
 FILE_MAX = 10_000_000
 
 
@@ -362,8 +365,10 @@ def _described(e) -> str | None:
 SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
-def load(folder: str | Path) -> Case:
-    """The case in ``folder`` (a directory holding ``case.json``)."""
+def load(folder: str | Path, own: bool = False) -> Case:
+    """The case in ``folder`` (a directory holding ``case.json``).  ``own``: the folder is
+    this repository's own case or a copy of it (``data/``, always so): its slug need not be
+    its folder's name, and its ``module`` is an installed package (see :func:`is_own`)."""
     root = Path(folder).resolve()
     file = root / CASE_FILE
     if not file.is_file():
@@ -375,6 +380,7 @@ def load(folder: str | Path) -> Case:
         raise CaseError(f"{file}: expected a case file of at most {CASE_FILE_MAX:,} bytes; "
                         f"found {file.stat().st_size:,} bytes")
     from . import data as _data
+    own = own or root == _data.DATA.resolve()
     try:
         spec = _data.read_json(file)  # UTF-8, bounded depth, no key twice
     except _data.DataError as e:
@@ -388,11 +394,11 @@ def load(folder: str | Path) -> Case:
     except _data.DataError as e:
         raise CaseError(str(e)) from None
     slug = spec["slug"]
-    if root != _data.DATA.resolve() and slug != root.name:
+    if not own and slug != root.name:
         raise CaseError(f"{file}: key 'slug': expected the case folder's own name "
                         f"({root.name!r}), so that its outputs and its page are found under "
                         f"that name; found {slug!r}")
-    if root != _data.DATA.resolve() and not SLUG.fullmatch(root.name):
+    if not own and not SLUG.fullmatch(root.name):
         raise CaseError(f"{root}: expected a case folder named like a slug (letters, digits, "
                         f"'-', '_', '.'; no spaces; at most 64 characters); found "
                         f"{root.name!r}")
@@ -409,6 +415,11 @@ def load(folder: str | Path) -> Case:
     units = spec.get("units") or {}
     if not isinstance(units, dict):
         raise CaseError(f"{file}: key 'units': expected an object of word: unit; found {units!r}")
+    try:
+        DEFAULT.with_(units=units)
+    except ValueError as e:
+        raise CaseError(f"{file}: key 'units': expected measure words and units the reader can "
+                        f"use; found: {str(e).removeprefix('Conventions.units: ')}") from None
     short = spec.get("short_labels") or {}
     if not isinstance(short, dict) or not all(
             isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) and x for x in v)
@@ -420,20 +431,22 @@ def load(folder: str | Path) -> Case:
         raise CaseError(f"{file}: key 'module': expected the name of a Python file in the case "
                         f"folder, like \"checks.py\"; found {module!r}")
     if module is not None:
-        _module_path(root, module)  # checked now, before anything runs: a file, not a name
+        _module_path(root, module, own)  # checked now, before anything runs: a file, not a name
+    limit = None if own else FILE_MAX  # this repository's own data: its fields are bounded
     return Case(
         root=root, slug=slug,
-        article=_path(root, spec, "article"),  # type: ignore[arg-type]
-        meta=_path(root, spec, "meta", required=False) or file,
-        claims=_path(root, spec, "claims"),  # type: ignore[arg-type]
-        excluded=_path(root, spec, "excluded"),  # type: ignore[arg-type]
-        unchecked=_path(root, spec, "unchecked", required=False),
-        external=tuple(_path(root, {"x": e}, "x") for e in external),  # type: ignore[misc]
-        relations=_path(root, spec, "relations", required=False),
+        article=_path(root, spec, "article", limit=limit),  # type: ignore[arg-type]
+        meta=_path(root, spec, "meta", required=False, limit=limit) or file,
+        claims=_path(root, spec, "claims", limit=limit),  # type: ignore[arg-type]
+        excluded=_path(root, spec, "excluded", limit=limit),  # type: ignore[arg-type]
+        unchecked=_path(root, spec, "unchecked", required=False, limit=limit),
+        external=tuple(_path(root, {"x": e}, "x", limit=limit)  # type: ignore[misc]
+                       for e in external),
+        relations=_path(root, spec, "relations", required=False, limit=limit),
         module=module,
         structure=Structure(st.get("dateline"), tuple(headings), st.get("end_mark")),
         units=units, invented=bool(spec.get("invented", False)),
-        short_labels={k: (v[0], v[1]) for k, v in short.items()})
+        short_labels={k: (v[0], v[1]) for k, v in short.items()}, own=own)
 
 
 @functools.lru_cache(maxsize=1)

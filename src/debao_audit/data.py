@@ -477,15 +477,19 @@ def _check_claim_period(path: Path, i: int, r: dict[str, str], published, line: 
 
 
 def load_claims(path: Path = CLAIMS, article: str | None = None,
-                conventions: Conventions = DEFAULT, meta: Path = ARTICLE_META,
+                conventions: Conventions | None = None, meta: Path = ARTICLE_META,
                 section_names: Sequence[str] | None = None) -> list[Claim]:
     """Load and validate ``data/claims.csv``: columns, unique snake_case ids, known sections,
     units and measures, a quote that is a verbatim substring of the article, a written figure
     inside its quote, readable, and a ``value`` equal to what the reader gets from it.
-    ``section_names`` defaults to the repository's own case's (``data/case.json``)."""
+    ``section_names`` and ``conventions`` (its units) default to the repository's own case's
+    (``data/case.json``)."""
     if section_names is None:
         from .case import default
         section_names = default().structure.sections
+    if conventions is None:
+        from .case import default
+        conventions = default().conventions
     text = load_article() if article is None else article
     rows = _read_rows(path, CLAIM_COLUMNS)
     published = published_date(meta)
@@ -692,10 +696,14 @@ def _external_reading(path: Path, i: int, r: dict[str, str],
 
 
 def load_external(path: Path = EXTERNAL / "reference_figures.csv",
-                  conventions: Conventions = DEFAULT) -> list[External]:
+                  conventions: Conventions | None = None) -> list[External]:
     """Third-party figures, each sourced (``source``, ``source_url``, verbatim ``quote``) and read
     like the article's figures, so that ``2596万元`` stands for [2595.5万, 2596.5万) and ``2.0%``
-    for [1.95, 2.05); a date row keeps its date in ``period``."""
+    for [1.95, 2.05); a date row keeps its date in ``period``.  ``conventions`` (its units)
+    default to the repository's own case's."""
+    if conventions is None:
+        from .case import default
+        conventions = default().conventions
     rows = _read_rows(path, EXTERNAL_COLUMNS + ("value", "unit", "period", "confidence"),
                       EXTERNAL_OPTIONAL)
     out, seen = [], set()
@@ -745,12 +753,18 @@ def load_external(path: Path = EXTERNAL / "reference_figures.csv",
 # --------------------------------------------------------------------------------------------
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """Write a table atomically (temporary file, then rename), UTF-8, '\\n' line ends."""
+    """Write a table atomically (:func:`write_atomic`), UTF-8, '\\n' line ends."""
+    return write_atomic(path, frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+
+
+def write_atomic(path: Path, blob: bytes) -> Path:
+    """Write ``blob`` to ``path`` whole or not at all: a temporary file beside it (``.NAME.*.tmp``),
+    readable by everyone, renamed into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            frame.to_csv(f, index=False, lineterminator="\n")
+        with os.fdopen(fd, "wb") as f:
+            f.write(blob)
         os.chmod(tmp, OUTPUT_MODE)
         os.replace(tmp, path)
     except BaseException:

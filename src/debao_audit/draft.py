@@ -39,7 +39,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from .interval import Interval
-from .written import COMMON_UNITS, DEFAULT, MEASURE_WORDS, Conventions, Found, find_figures
+from .written import (COMMON_UNITS, DEFAULT, MEASURE_WORDS, UNITS, Conventions, Found,
+                      find_figures)
 
 #: At most this many claims of a sentence or paragraph take part in a search from one claim.
 WINDOW = 10
@@ -60,6 +61,13 @@ NOUNS: tuple[tuple[str, str], ...] = (
     ("口罩", "item"), ("人口", "person"), ("劳动力", "person"), ("群众", "person"),
     ("学生", "person"), ("教师", "person"), ("人", "person"), ("户", "household"),
 )
+
+#: The units a draft may declare in its case.json (those it uses): the common measure words,
+#: and 个 for the things the nouns above name that the reader does not count by default.
+DRAFT_UNITS: dict[str, object] = {
+    **COMMON_UNITS,
+    "个": sorted({(u, "count") for _, u in NOUNS if u not in UNITS} | {("item", "count")}),
+}
 
 #: Words before a figure that make it a total with its parts next (其中).
 _PARTS_WORD = "其中"
@@ -513,10 +521,10 @@ def draft(text: str, *, slug: str = "draft", url: str | None = None, invented: b
     lo, hi = spans[0][1], spans[-1][2]
 
     # the units a case may add: the common ones, declared in case.json when used
-    conv = conventions or DEFAULT.with_(units=COMMON_UNITS)
+    conv = conventions or DEFAULT.with_(units=DRAFT_UNITS)
     from .written import known_units
     measure_words = known_units(conv)
-    added = {w: (n, k) for w, n, k in conv.units}
+    added = {(w, n): k for w, n, k in conv.units}
 
     found = find_figures(original, conv, lo, hi)
     claims: list[DraftClaim] = []
@@ -529,7 +537,7 @@ def draft(text: str, *, slug: str = "draft", url: str | None = None, invented: b
             iso = f.reading.iso
             start_month = iso[:7] if len(iso) >= 7 else f"{iso[:4]}-01"
             break
-    units_used: dict[str, tuple[str, str]] = {}
+    units_used: dict[str, set[tuple[str, str]]] = {}
     for f in found:
         r = f.reading
         why = ""
@@ -588,8 +596,8 @@ def draft(text: str, *, slug: str = "draft", url: str | None = None, invented: b
         c.notes = [f"unit {unit} from '{r.unit_word or text[f.end:f.end + 4]}'",
                    f"period {c.period} from {because}", f"measure {c.measure} guessed",
                    "en and topic to write"]
-        if r.unit_word in added:
-            units_used[r.unit_word] = added[r.unit_word]
+        if (r.unit_word, unit) in added:
+            units_used.setdefault(r.unit_word, set()).add((unit, added[r.unit_word, unit]))
         claims.append(c)
 
     # reach[i]: the furthest end of a claim's quote that starts at or before i (a token is
@@ -641,7 +649,8 @@ def draft(text: str, *, slug: str = "draft", url: str | None = None, invented: b
                               "publish the quotes edition unless its licence allows more."},
         "structure": {"dateline": st["dateline"], "headings": st["headings"],
                       "end_mark": st["end_mark"]},
-        "units": {w: list(v) for w, v in sorted(units_used.items())},
+        "units": {w: list(next(iter(v))) if len(v) == 1 else sorted(map(list, v))
+                  for w, v in sorted(units_used.items())},
     }
     todo += ["title_en", "license"] + ([] if authors else ["authors"])
     guessed += ["producer (from the dateline)"] + (["authors (from the byline)"] if authors else [])

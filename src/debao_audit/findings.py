@@ -178,14 +178,14 @@ def _zh_words(figs: Any = None) -> dict[str, str]:
     """English display units (``villages``, ``person-times``) → the Chinese measure word: the
     first word the reader maps to that base unit (the defaults, the common units and the
     case's own ``units``), so that no English unit is left in a Chinese sentence."""
-    from .written import COMMON_UNITS, MEASURE_WORDS
+    from .written import COMMON_UNITS, DEFAULT, MEASURE_WORDS
     words: dict[str, str] = {"person_time": "人次", "person": "人", "day": "天"}
     for w, units in MEASURE_WORDS.items():
         for u in sorted(units) if w else ():
             words.setdefault(u, w)
     own = dict(getattr(getattr(figs, "case", None), "units", None) or {})
-    for w, u in list(own.items()) + list(COMMON_UNITS.items()):
-        words.setdefault(u if isinstance(u, str) else u[0], w)
+    for w, u, _ in DEFAULT.with_(units=own).units + DEFAULT.with_(units=COMMON_UNITS).units:
+        words.setdefault(u, w)
     return {u.replace("_", "-") + ("s" if not u.endswith("s") else ""): w
             for u, w in words.items()}
 

@@ -709,8 +709,10 @@ def grade(folder: Path, out: Path | None = None, limits: Limits = Limits(),
 
 
 def add_grade(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "grade", help="run every student's notebooks in isolation and write CSVs of results",
+    from .__main__ import command
+    p = command(
+        sub, "grade", _grade_cli,
+        help="run every student's notebooks in isolation and write CSVs of results",
         description="Grade a folder of submissions (one folder, .ipynb or .zip per student): "
                     "each runs in a temporary copy, in its own process with time and memory "
                     "limits; the exercise results are the course's own checks. Writes "
@@ -726,7 +728,6 @@ def add_grade(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--memory", type=int, default=d.memory_mb, metavar="MB",
                    help=f"memory (address space) of one submission's process (default {d.memory_mb})")
     p.add_argument("--jobs", type=int, default=1, help="submissions graded at once (default 1)")
-    p.set_defaults(handler=_grade_cli)
 
 
 def _grade_cli(args: argparse.Namespace) -> int:

@@ -512,25 +512,15 @@ def _font_entry_ok(blob: bytes, flavor: str) -> bool:
 
 
 def _font_cache_store(where: Path, name: str, blob: bytes) -> None:
-    """Write one entry atomically (a temporary file renamed into place), drop the oldest
+    """Write one entry atomically (:func:`debao_audit.data.write_atomic`), drop the oldest
     beyond :data:`FONT_CACHE_ENTRIES` and the temporary files of killed writers; any OSError
     leaves the cache as it was."""
-    import tempfile
     import time
 
-    tmp = None
     try:
-        where.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=where)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(blob)
-        os.replace(tmp, where / name)
-        tmp = None
+        _data.write_atomic(where / name, blob)
     except OSError:
         return
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
     entries, now = [], time.time()
     for p in where.iterdir():
         try:                 # another process may remove an entry meanwhile
@@ -554,11 +544,11 @@ def font_subset(font: str, chars: str, flavor: str = "woff") -> bytes:
     them), as ``flavor`` (``woff``: zlib; ``woff2``: needs brotli), deterministic (no
     timestamp), name records kept (the OFL).  The one subsetter of the SVGs and the page.
     Kept on disk between runs (:func:`font_cache_dirs`): making one takes 0.3-1 s.  The cache
-    is ours rather than a library's because none of the candidates (diskcache, unreleased since
-    2023 and a SQLite store; cachier, joblib.Memory: pickles keyed by the call) offers what this
-    one is for, all in a few dozen lines: plain files named by a content hash, looked up in
-    several directories but written to one (the tests read what ``make`` made), each checked
-    whole before use, and silently off on a read-only checkout or a full disk."""
+    stays ours because no well-kept library in reach gives plain files named by a content hash,
+    read from several directories and written to one (the tests read what ``make`` made),
+    checked whole before use and silently off when not writable (diskcache is a SQLite store
+    unreleased since 2023, joblib.Memory and cachier pickle calls, platformdirs and filelock
+    only name or lock a directory); its atomic write is :func:`debao_audit.data.write_atomic`."""
     dirs = font_cache_dirs()
     if not dirs:
         return _make_font_subset(font, chars, flavor)

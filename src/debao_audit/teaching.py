@@ -774,33 +774,8 @@ def _write_student(out: Path, root: Path, c, key, notebooks: list[tuple[Path, di
     for ex in c.exercises.values():
         if ex.kind == "findings":
             _case.skeleton(root / ex.case, out / ex.case)
-    (out / "README.md").write_text(STUDENT_README, encoding="utf-8")
-
-
-STUDENT_README = """\
-# debao-audit: student edition
-
-A course in reading official statistics critically, on one news report (China News Service,
-Guangxi, 2021-02-07). Everything you need is in this folder.
-
-Set up once (Python 3.11 or later), from this folder:
-
-    python -m venv .venv
-    .venv/bin/python -m pip install -r requirements.lock
-    .venv/bin/python -m pip install --no-deps -e .
-    .venv/bin/jupyter lab notebooks/
-
-(or `conda env create -f environment.yml`). Open the notebooks in `notebooks/` in order and run
-each from the top. Each exercise has an answer cell (`answer = None`): put your answer there and
-run the check cell below it. It says *right*, *close* (and why) or *not right* (and what to look
-at), never the answer. The words are explained in `notebooks/glossary.md`.
-
-Notebook 08 is an audit of its own: the practice case under `cases/` is an invented
-article with its figures laid out and no relations yet; you add them.
-
-The article's text is © China News Service, kept only so that every quotation can be checked;
-see `data/raw/article.meta.json`. The code is under the licence in `LICENSE`.
-"""
+    # the course's own words: its README for students (beside its exercises)
+    shutil.copyfile(root / "notebooks" / "exercises" / "student-README.md", out / "README.md")
 
 
 GUIDE_START = "<!-- feedback: written by `python -m debao_audit.teaching guide`; do not edit -->"

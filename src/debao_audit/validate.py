@@ -1,21 +1,26 @@
-"""One validation pass over every input, before anything is built.
+"""One validation pass over a case folder, before anything is built: :func:`validate_case`.
 
-``python -m debao_audit.validate`` (and ``make validate``; ``make`` and the test session run it
-first) checks, in this order, and stops at the first problem with one :class:`DataError` that
-names the file, the line/row, the column, what was expected and what was found:
+This repository's own article (``data/``) is a case like any other, validated by the same pass
+(``python -m debao_audit.validate`` validates it and every folder under ``cases/``; ``make``
+and the test session run it first).  It checks, in this order, and stops at the first problem
+with one :class:`DataError` (or :class:`debao_audit.case.CaseError`) that names the file, the
+line/row, the column, what was expected and what was found:
 
-1. **Encoding and syntax** of every file listed in ``data/datapackage.json``: UTF-8 (the
-   position of the first bad byte as line and column), JSON that parses, CSV headers without
-   duplicated names.
-2. **Structure**, declared once in ``data/datapackage.json`` (a Frictionless Data Package that
-   travels with the data): the exact columns (none missing, none extra, in order), required
-   fields, types, allowed values, formats (periods, dates, http/https URLs), uniqueness and the
-   reference from ``unchecked_claims.csv`` to ``claims.csv``; ``frictionless`` checks the
-   tables, ``jsonschema`` (frictionless' own dependency) the article's metadata against the
-   ``jsonSchema`` of its resource.
-3. **Domain rules**, in the project's code (:mod:`debao_audit.data`): the article's checksum,
-   every quote verbatim in the article, every value what its quote says, periods that agree
-   with the ids, dates in order, and every claim or external id a check names exists.
+1. **The case file** (``case.json``, :func:`debao_audit.case.load`) and, where the folder has
+   one, its **data package** (``datapackage.json``, a Frictionless Data Package that travels
+   with the data): it must describe every data file case.json names, at its path.
+2. **Encoding and syntax** of every file: UTF-8 (the position of the first bad byte as line and
+   column), JSON that parses, CSV records the csv module reads, no control characters.
+3. **Structure**, declared in the data package: the exact columns (none missing, none extra, in
+   order), each row's number of fields, required fields, types, allowed values, formats
+   (periods, dates, http/https URLs), uniqueness and references between tables (Frictionless
+   checks the package, :func:`check_tables` translates its first error); ``jsonschema``
+   (Frictionless' own dependency) checks JSON files against their resource's ``jsonSchema``.
+4. **Domain rules**, in the project's code (:mod:`debao_audit.data`, :mod:`debao_audit.shapes`):
+   the article's checksum and structure, every quote verbatim in the article and in its
+   section, every value what its quote says, periods that agree with the ids, dates in order,
+   every claim or external id a check names exists, every number token of the body accounted
+   for.
 """
 
 from __future__ import annotations
@@ -29,10 +34,8 @@ from pathlib import Path
 from . import data
 from .data import DataError
 
-PACKAGE = data.DATA / "datapackage.json"
-#: Frictionless error types about the header row, and the rest (about a data row).
-_HEADER_ERRORS = {"extra-label", "missing-label", "incorrect-label", "blank-label",
-                  "duplicate-label", "blank-header"}
+PACKAGE_FILE = "datapackage.json"
+PACKAGE = data.DATA / PACKAGE_FILE
 
 
 def _fast_jsonschema() -> None:
@@ -116,38 +119,29 @@ def check_json_text(path: Path, doc: object, where: str = "") -> None:
                             line=_json_line(path, where.split("/")) if where else None)
 
 
-def check_header(path: Path, text: str) -> list[str]:
-    header = next(csv.reader(io.StringIO(text, newline="")), [])
-    if not header:
-        raise DataError(path, 0, None, "a header row naming the columns", "an empty file")
-    seen: dict[str, int] = {}
-    for i, name in enumerate(header, start=1):
-        if name in seen:
-            raise DataError(path, 0, name, f"each column named once (column {seen[name]} and "
-                            f"column {i} are both '{name}')", ",".join(header))
-        seen[name] = i
-    return header
-
-
 # --------------------------------------------------------------------------------------------
 # 2. Structure: the data package
 # --------------------------------------------------------------------------------------------
 
-#: The resources the project reads, by name, and the file each must describe.
-RESOURCES = {"article": "raw/article.txt", "article_meta": "raw/article.meta.json",
-             "claims": "claims.csv", "excluded_tokens": "excluded_tokens.csv",
-             "unchecked_claims": "unchecked_claims.csv",
-             "reference_figures": "external/reference_figures.csv"}
+def resources(case) -> dict[str, Path]:
+    """The data files a case reads, each by the case.json key that names it (``external/0``
+    for the first of a list), that its data package must describe: all but ``relations``,
+    whose rows the shapes compiler checks (:mod:`debao_audit.shapes`)."""
+    out = {"article": case.article, "meta": case.meta, "claims": case.claims,
+           "excluded": case.excluded, "unchecked": case.unchecked}
+    out.update({f"external/{k}": p for k, p in enumerate(case.external)})
+    return {k: p for k, p in out.items() if p is not None}
 
 
-def load_package(path: Path = PACKAGE) -> dict:
-    """The data package, itself checked: every resource the project reads, each with its path,
-    valid Table Schemas and JSON Schemas, and foreign keys that name a table and its column."""
+def load_package(path: Path, case) -> dict:
+    """The case's data package, itself checked: a resource for every data file the case reads
+    (:func:`resources`), each with its path, valid Table Schemas and JSON Schemas, and foreign
+    keys that name a table and its column."""
     desc = read_json(path)
     if not isinstance(desc, dict) or not isinstance(desc.get("resources"), list):
         raise DataError(path, None, "resources", "a Data Package with a list of resources",
                         line=_json_line(path, ["resources"]))
-    check_package(desc, path)
+    check_package(desc, path, resources(case))
     return desc
 
 
@@ -159,13 +153,23 @@ def _resource_line(path: Path, name: str) -> int | None:
     return None
 
 
-def check_package(desc: dict, path: Path) -> None:
-    """The descriptor's own rules, so that no edit of it ends in a traceback."""
+def check_package(desc: dict, path: Path, wanted: dict[str, Path]) -> None:
+    """The descriptor's own rules, so that no edit of it ends in a traceback; ``wanted``: the
+    files it must describe (case.json key → file)."""
     _fast_jsonschema()
     import jsonschema
     from frictionless import FrictionlessException, Schema
 
     base = path.parent
+
+    def rel(p: Path) -> str:
+        return p.resolve().relative_to(base.resolve()).as_posix()
+
+    described = {(base / r["path"]).resolve() for r in desc["resources"]
+                 if isinstance(r, dict) and isinstance(r.get("path"), str)}
+    # the file a resource without a usable path was most likely meant for
+    undescribed = [p for p in wanted.values() if p.resolve() not in described]
+    want = rel(undescribed[0]) if undescribed else None
     named: dict[str, dict] = {}
     for k, r in enumerate(desc["resources"]):
         if not isinstance(r, dict) or not isinstance(r.get("name"), str) or r["name"] in named:
@@ -174,15 +178,12 @@ def check_package(desc: dict, path: Path) -> None:
                             line=_json_line(path, ["resources"]))
         name, line = r["name"], _resource_line(path, r["name"])
         named[name] = r
-        want = RESOURCES.get(name)
         rpath = r.get("path")
-        if not isinstance(rpath, str) or (want is not None and rpath != want):
+        if not isinstance(rpath, str) or not (base / rpath).resolve().is_relative_to(
+                base.resolve()):
             raise DataError(path, None, f"resources/{name}/path", f"a 'path': {want!r}" if want
-                            else "a 'path' (a file under data/)", rpath if rpath is not None
-                            else "no path", line=line)
-        if not (base / rpath).resolve().is_relative_to(base.resolve()):
-            raise DataError(path, None, f"resources/{name}/path", "a file under data/", rpath,
-                            line=line)
+                            else "a 'path' (a file in the case folder)", rpath
+                            if rpath is not None else "no path", line=line)
         if "schema" in r:
             schema = r["schema"]
             try:
@@ -201,10 +202,10 @@ def check_package(desc: dict, path: Path) -> None:
                 raise DataError(path, None, f"resources/{name}/jsonSchema" + (f"/{where}" if where
                                 else ""), "a valid JSON Schema (draft 2020-12)",
                                 " ".join(e.message.split())[:200], line=line) from None
-    for name, rpath in RESOURCES.items():
-        if name not in named:
-            raise DataError(path, None, "resources", f"a resource '{name}' (path {rpath}): the "
-                            "project reads it", "no such resource",
+    for key, file in wanted.items():
+        if file.resolve() not in described:
+            raise DataError(path, None, "resources", f"a resource describing {rel(file)} "
+                            f"(case.json's '{key}'): the case reads it", "no such resource",
                             line=_json_line(path, ["resources"]))
     for name, r in named.items():
         fields = [f.get("name") for f in r.get("schema", {}).get("fields", [])]
@@ -220,37 +221,69 @@ def check_package(desc: dict, path: Path) -> None:
                                 fk, line=line if (line := _resource_line(path, name)) else None)
 
 
-def _table_error(path: Path, resource: dict, lines: list[int], header: list[str], e) -> DataError:
+#: Frictionless error types by what they are about, in the order they are reported: the header
+#: row, a row's shape (its number of fields), a cell, and a reference to another table.
+_HEADER_ERRORS = {"extra-label", "missing-label", "incorrect-label", "blank-label",
+                  "duplicate-label", "blank-header"}
+_SHAPE_ERRORS = {"missing-cell", "extra-cell"}
+
+
+def _rank(e) -> int:
+    if e.type in _HEADER_ERRORS:
+        return 0
+    if e.type in _SHAPE_ERRORS or (e.type == "blank-row" and not e.cells):
+        return 1  # an empty line is a row of no fields
+    return 3 if e.type == "foreign-key" else 2
+
+
+def _table_error(path: Path, resource: dict, lines: list[int], e,
+                 named: dict[str, dict]) -> DataError:
+    """A Frictionless error as our one line: the file, the row (and line), the column, what was
+    expected (the field's description where it has one) and what was found."""
     fields = {f["name"]: f for f in resource["schema"]["fields"]}
     names = list(fields)
+    line = lines[0] if lines else 1
     if e.type in _HEADER_ERRORS:
-        label = getattr(e, "label", None) or None
-        if e.type == "extra-label":
-            expected = f"only the columns {', '.join(names)} (no extra column)"
-        elif e.type == "missing-label":
-            label = names[e.field_number - 1] if e.field_number <= len(names) else label
-            expected = f"a column '{label}' (columns: {', '.join(names)})"
-        else:
-            expected = f"the columns {', '.join(names)}, in this order"
-        return DataError(path, 0, label, expected, ",".join(header), line=lines[0] if lines else 1)
+        header = list(e.labels)
+        got = ",".join(header)
+        missing = [n for n in names if n not in header]
+        dup = next((h for k, h in enumerate(header) if h in header[:k]), None)
+        if dup is not None:
+            first, second = header.index(dup) + 1, header.index(dup, header.index(dup) + 1) + 1
+            return DataError(path, 0, dup, f"each column named once (column {first} and column "
+                             f"{second} are both '{dup}')", got, line=line)
+        if missing:
+            return DataError(path, 0, missing[0], f"a column '{missing[0]}' (columns: "
+                             f"{', '.join(names)})", got, line=line)
+        extra = next((h for h in header if h not in names), None)
+        if extra is not None:
+            return DataError(path, 0, extra, f"only the columns {', '.join(names)}; no extra "
+                             "column", got, line=line)
+        wrong = next(h for h, n in zip(header, names) if h != n)
+        return DataError(path, 0, wrong, f"the columns in the order {', '.join(names)}", got,
+                         line=line)
     row = e.row_number - 1 if getattr(e, "row_number", None) else None
     line = lines[row] if row is not None and row < len(lines) else None
     name = getattr(e, "field_name", None) or None
     cell = getattr(e, "cell", None)
+    if _rank(e) == 1:
+        return DataError(path, row, None, f"{len(names)} fields, as in the header",
+                         f"{len(e.cells)} fields", line=line)
+    if e.type == "foreign-key":
+        fk = next(fk for fk in resource["schema"]["foreignKeys"]
+                  if f'"{fk["fields"]}"' in e.note)
+        ref = named[fk["reference"]["resource"]]
+        key = fk["fields"]
+        return DataError(path, row, key, f"the id of a row of {ref['path']} (column "
+                         f"'{fk['reference']['fields']}')", e.cells[names.index(key)], line=line)
     if e.type == "unique-error":
         import re
 
         first = re.search(r"position (\d+)", e.note or "")
         expected = (f"a unique value (already in row {int(first.group(1)) - 1})" if first
                     else f"a unique value ({e.note})")
-    elif e.type in ("missing-cell", "extra-cell"):
-        n = len(getattr(e, "cells", None) or [])
-        expected, name = f"{len(names)} fields, as in the header", None
-        cell = f"{n} fields" if n else cell
     elif e.type == "blank-row":
         expected, name = "a row with values (not a blank row)", None
-    elif e.type == "foreign-key":
-        expected = f"an id of a row in {resource.get('foreign_note', 'the referenced table')}"
     elif name in fields:
         expected = fields[name].get("description") or e.note
         if e.type == "constraint-error" and "required" in e.note:
@@ -261,66 +294,32 @@ def _table_error(path: Path, resource: dict, lines: list[int], header: list[str]
                      ("an empty cell" if e.type != "blank-row" else None), line=line)
 
 
-def _check_columns(path: Path, header: list[str], names: list[str]) -> None:
-    """The header names exactly the schema's fields, in order: a missing, an extra or a
-    misplaced column is named."""
-    for name in names:
-        if name not in header:
-            raise DataError(path, 0, name, f"a column '{name}' (columns: {', '.join(names)})",
-                            ",".join(header))
-    for name in header:
-        if name not in names:
-            raise DataError(path, 0, name, f"only the columns {', '.join(names)}; no extra "
-                            "column", ",".join(header))
-    if header != names:
-        wrong = next(h for h, n in zip(header, names) if h != n)
-        raise DataError(path, 0, wrong, f"the columns in the order {', '.join(names)}",
-                        ",".join(header))
-
-
 def check_tables(desc: dict, base: Path) -> None:
-    """Every tabular resource against its schema (frictionless), first error raised."""
+    """Every tabular resource against its schema, and the references between them: Frictionless
+    validates the package (columns exactly as declared, in order; each row's number of fields;
+    types, constraints, uniqueness; foreign keys); the first problem is raised as one
+    :class:`DataError` (a header before a row's shape, before a cell, before a reference)."""
     _fast_jsonschema()
-    from frictionless import Resource, Schema, system
+    from frictionless import Package, system
 
     tables = [r for r in desc["resources"] if "schema" in r]
-    texts = {}
+    lines = {}
     for r in tables:
         path = base / r["path"]
-        texts[r["name"]] = text = read_utf8(path)
-        check_header(path, text)
+        text = read_utf8(path)
+        if not next(csv.reader(io.StringIO(text, newline="")), []):
+            raise DataError(path, 0, None, "a header row naming the columns", "an empty file")
+        lines[r["name"]] = row_lines(text)
     with system.use_context(trusted=True):
-        for r in tables:
-            path = base / r["path"]
-            text = texts[r["name"]]
-            lines = row_lines(text)
-            header = check_header(path, text)
-            _check_columns(path, header, [f["name"] for f in r["schema"]["fields"]])
-            for i, fields in enumerate(csv.reader(io.StringIO(text, newline="")), start=0):
-                if i and len(fields) != len(header):
-                    raise DataError(path, i, None, f"{len(header)} fields, as in the header",
-                                    f"{len(fields)} fields", line=lines[i])
-            schema = {k: v for k, v in r["schema"].items() if k != "foreignKeys"}
-            res = Resource(path=str(path), schema=Schema.from_descriptor(schema),
-                           format="csv", encoding="utf-8")
-            report = res.validate()
-            if not report.valid:
-                raise _table_error(path, r, lines, header, report.tasks[0].errors[0])
-        # References between tables, checked here by hand so the message names the row.
-        for r in tables:
-            for fk in r["schema"].get("foreignKeys", []):
-                ref = next((t for t in tables if t["name"] == fk["reference"]["resource"]), None)
-                if ref is None:  # checked by check_package; never a StopIteration here
-                    raise DataError(PACKAGE, None, "foreignKeys", "a reference to a table",
-                                    fk["reference"]["resource"])
-                key, ref_key = fk["fields"], fk["reference"]["fields"]
-                known = {row[ref_key] for row in csv.DictReader(io.StringIO(texts[ref["name"]], newline=""))}
-                lines = row_lines(texts[r["name"]])
-                for i, row in enumerate(csv.DictReader(io.StringIO(texts[r["name"]], newline="")), start=1):
-                    if row[key] not in known:
-                        raise DataError(base / r["path"], i, key, f"the id of a row of "
-                                        f"{ref['path']} (column '{ref_key}')", row[key],
-                                        line=lines[i])
+        report = Package({"resources": tables}, basepath=str(base)).validate()
+    named = {r["name"]: r for r in tables}
+    # table by table (its header, its rows' shapes, its cells), then the references
+    errors = [(_rank(e) == 3, k, _rank(e), n, e) for k, task in enumerate(report.tasks)
+              for n, e in enumerate(task.errors)]
+    if errors:
+        _, k, _, _, e = min(errors, key=lambda x: x[:4])
+        r = named[report.tasks[k].name]
+        raise _table_error(base / r["path"], r, lines[r["name"]], e, named)
 
 
 def check_json_resources(desc: dict, base: Path) -> None:
@@ -373,24 +372,25 @@ def _json_line(path: Path, keys) -> int | None:
 # 3. Domain rules and cross-references
 # --------------------------------------------------------------------------------------------
 
-def check_references(claims, external, base: Path = data.DATA) -> None:
-    """Every claim and external id a registered check names exists."""
-    from . import case as _case
-
-    c = _case.default()
+def check_references(case, claims, external) -> dict:
+    """Every claim and external id a registered check of ``case`` names exists; returns the
+    case's checks."""
     claim_ids, ext_ids = {c.id for c in claims}, {e.id for e in external}
-    mod = c.code()
-    src = Path(mod.__file__) if mod is not None and mod.__file__ else c.relations or c.root
-    for chk in c.registry().values():
+    registry = case.registry()
+    mod = case.code()
+    src = Path(mod.__file__) if mod is not None and mod.__file__ else case.relations or case.root
+    ext_file = case.external[0] if len(case.external) == 1 else case.root / "case.json"
+    for chk in registry.values():
         for cid in chk.claims:
             if cid not in claim_ids:
-                raise DataError(base / "claims.csv", None, "id", f"a claim '{cid}' (check "
+                raise DataError(case.claims, None, "id", f"a claim '{cid}' (check "
                                 f"'{chk.check_id}' in {data._rel(src)} uses it)", "no such row")
         for eid in chk.external:
             if eid not in ext_ids:
-                raise DataError(base / "external" / "reference_figures.csv", None, "id",
+                raise DataError(ext_file, None, "id",
                                 f"an external figure '{eid}' (check '{chk.check_id}' in "
                                 f"{data._rel(src)} uses it)", "no such row")
+    return registry
 
 
 def check_claim_sections(path: Path, claims, text: str, spans) -> None:
@@ -412,66 +412,54 @@ def check_claim_sections(path: Path, claims, text: str, spans) -> None:
                             c.section, line=lines[i])
 
 
-def validate_all(package: Path = PACKAGE) -> dict[str, int]:
-    """The whole pass over the data package at ``package`` (default: ``data/``); returns row
-    counts.  Raises the first :class:`DataError`.  Writes nothing."""
-    desc = load_package(package)
-    base = package.parent
-    for r in desc["resources"]:
-        path = base / r["path"]
+def check_encoding(paths) -> None:
+    """Every file: UTF-8, and no control character anywhere (CSV records the csv module reads,
+    JSON that parses, plain text)."""
+    for path in paths:
         text = read_utf8(path)
-        if r.get("format") == "csv":
-            csv_records(path, text)
-        elif r.get("format") == "json":
-            check_json_text(path, read_json(path))
-        else:
-            check_text(path, text)
-    check_json_resources(desc, base)
-    check_tables(desc, base)
-    meta, article = base / "raw" / "article.meta.json", base / "raw" / "article.txt"
-    text = data.load_article(article, meta)
-    data.check_article_meta(meta, article)
-    spans = data.sections(text, path=article)
-    claims = data.load_claims(base / "claims.csv", article=text, meta=meta)
-    check_claim_sections(base / "claims.csv", claims, text, spans)
-    exclusions = data.load_exclusions(base / "excluded_tokens.csv", article=text)
-    external = data.load_external(base / "external" / "reference_figures.csv")
-    unchecked = data.load_unchecked(base / "unchecked_claims.csv", claims=claims)
-    check_references(claims, external, base)
-    return {"claims": len(claims), "exclusions": len(exclusions), "external": len(external),
-            "unchecked": len(unchecked)}
-
-
-def validate_case(folder: Path | str, trust: bool = False) -> dict[str, int]:
-    """The validation pass over any case folder (see :mod:`debao_audit.case`): its article
-    against its checksum and structure, its claims (sections, units, quotes, values), its
-    exclusions (every number token of the body accounted for), its external figures, and its
-    relations declared as data.  Raises the first error (:class:`DataError` or
-    :class:`debao_audit.case.CaseError`).  Writes nothing."""
-    from . import case as _case
-    from . import checks as _checks
-
-    c = _case.load(folder)
-    if trust:
-        _case.trust(folder)
-    for path in (c.article, c.meta, c.claims, c.excluded, c.unchecked, *c.external,
-                 c.relations):
-        if path is None:
-            continue
-        text = read_utf8(path)  # encoding first, then no control character anywhere
         if path.suffix == ".csv":
             csv_records(path, text)
         elif path.suffix == ".json":
             check_json_text(path, read_json(path))
         else:
             check_text(path, text)
+
+
+def validate_case(folder: Path | str, trust: bool = False, own: bool = False) -> dict[str, int]:
+    """The validation pass over a case folder (see :mod:`debao_audit.case`; this module's
+    docstring gives the order): its data package where it has one, its article against its
+    checksum and structure, its claims (sections, units, quotes, values), its exclusions (every
+    number token of the body accounted for), its external figures, the claims no check covers,
+    and its checks (relations declared as data, and its module's when trusted).  ``own``: the
+    folder is this repository's own case or a copy of it (:func:`debao_audit.case.load`).
+    Returns row counts; raises the first error (:class:`DataError` or
+    :class:`debao_audit.case.CaseError`).  Writes nothing."""
+    from . import case as _case
+    from . import checks as _checks
+
+    c = _case.load(folder, own=own)
+    if trust:
+        _case.trust(folder)
+    package = c.root / PACKAGE_FILE
+    desc = load_package(package, c) if package.is_file() else None
+    files = list(resources(c).values()) + ([c.relations] if c.relations else [])
+    if desc is not None:
+        files += [p for r in desc["resources"] if (p := c.root / r["path"]) not in files]
+    check_encoding(files)
+    if desc is not None:
+        check_json_resources(desc, c.root)
+        check_tables(desc, c.root)
     figs = _checks.load_figures(case=c)
     claims = list(figs.claims.values())
-    if c.unchecked is not None:
-        data.load_unchecked(c.unchecked, claims=claims, claims_path=c.claims)
     spans = data.sections(figs.text, c.structure, path=c.article)
     check_claim_sections(c.claims, claims, figs.text, spans)
     exclusions = data.load_exclusions(c.excluded, article=figs.text)
+    counts = {"claims": len(claims), "exclusions": len(exclusions),
+              "external": len(figs.external)}
+    if c.unchecked is not None:
+        counts["unchecked"] = len(data.load_unchecked(c.unchecked, claims=claims,
+                                                      claims_path=c.claims))
+    counts["checks"] = len(check_references(c, claims, list(figs.external.values())))
     body = (spans[0][1], spans[-1][2])
     loose = data.uncovered_tokens(figs.text[body[0]:body[1]], claims, exclusions)
     if loose:
@@ -479,22 +467,24 @@ def validate_case(folder: Path | str, trust: bool = False) -> dict[str, int]:
         raise DataError(c.excluded, None, "context", "every number token of the body in a "
                         f"claim's quote or an exclusion ({len(loose)} are not)",
                         f"{tok} in '{ctx}'")
-    registry = c.registry()
-    return {"claims": len(claims), "exclusions": len(exclusions),
-            "external": len(figs.external), "checks": len(registry)}
+    return counts
+
+
+def validate_all(package: Path = PACKAGE) -> dict[str, int]:
+    """This repository's own case: the folder of ``package`` (default: ``data/``), validated
+    as a case (:func:`validate_case`, ``own``)."""
+    return validate_case(package.parent, own=True)
 
 
 def parser():
     import argparse
 
+    from .__main__ import EPILOG
     p = argparse.ArgumentParser(
         prog="python -m debao_audit.validate",
         description="The one validation pass over every input file: this repository's data "
                     "package and every case folder under cases/, or one case folder's.",
-        epilog="Trust: a case folder's Python (\"module\" in its case.json) runs only with "
-               "--trust or DEBAO_TRUST=1 (make validate CASE=... TRUST=1), and then in a "
-               "separate process with time and memory limits; trusting a folder lets its code "
-               "do anything you can do. A case without code is data only.")
+        epilog=EPILOG + " With make: make validate CASE=... TRUST=1.")
     p.add_argument("case", nargs="?", metavar="CASE_FOLDER",
                    help="one case folder (e.g. cases/practice-lanshan)")
     p.add_argument("--trust", action="store_true",

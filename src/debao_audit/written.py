@@ -18,9 +18,10 @@ The grammar (each part optional except the numeral)::
 * numeral: Arabic (``2.24``, ``1,400``), Chinese (``五``, ``一万二千``, ``三点五``), a pair of
   neighbouring digits (``两三万``, ``十二三``), a vague digit (``几十``, ``数百``, ``十几``), or a
   range of two plain figures (``3至5万``, ``3-5万``, ``两到三万``; no qualifier on a range);
-* measure word: 元 % ％ 人 名 户 个 人次 批次 场 次 期 家 对 年 级 倍 成 (个)百分点, and the words a
-  case adds as data (``Conventions(units={"公里": "kilometre", "套": ("set", "count")})``;
-  :data:`COMMON_UNITS` offers 公里 平方公里 亩 吨 套 …; none by default).
+* measure word: 元 % ％ 人 名 户 个 人次 场 次 期 家 对 年 级 倍 成 (个)百分点, and the words a
+  case adds as data (``Conventions(units={"公里": "kilometre", "套": ("set", "count"),
+  "个": [("item", "count")]})``: a new word, or more units for a word the reader knows;
+  :data:`COMMON_UNITS` offers 公里 平方公里 亩 吨 套 批次 …; none by default).
 
 Traditional characters of that vocabulary (萬 億 兩 個 戶 過 餘 約 點 …, the table
 :data:`TRADITIONAL`) are read as their simplified forms, one character for one.  A figure that
@@ -81,7 +82,10 @@ from .interval import D, Interval
 #: Scale characters and their factors.
 SCALES: dict[str, int] = {"万": 10**4, "亿": 10**8}
 
-#: Base units used in data/claims.csv and data/external/, with an English description.
+#: The reader's own base units, with an English description: those of the genre (money, rates,
+#: people, households, the administrative units, projects, posts, facilities...).  A unit only
+#: one article needs (the items of a donation, its batches) is declared in its case's
+#: ``units`` (:class:`Conventions`), not here.
 UNITS: dict[str, str] = {
     "yuan": "renminbi yuan (元), nominal",
     "percent": "percent (%, ％, 百分之…, 成 = 10%), or percentage of a whole",
@@ -98,12 +102,9 @@ UNITS: dict[str, str] = {
     "session": "training sessions (期)",
     "post": "jobs or posts (个岗位)",
     "facility": "facilities such as clinics (个卫生院/卫生室)",
-    "subdistrict": "urban sub-districts (街道)",
     "community": "urban residential communities (社区)",
     "enterprise": "enterprises (家企业)",
     "pair": "pairings (对)",
-    "batch": "batches of donations (批次)",
-    "item": "individual items, e.g. masks (个口罩)",
     "year": "years (年)",
     "level": "administrative levels (级)",
     "date": "a calendar date or month, stored as ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD)",
@@ -121,13 +122,12 @@ MEASURE_WORDS: dict[str, frozenset[str]] = {
     "人": frozenset({"person"}),
     "名": frozenset({"person"}),
     "户": frozenset({"household"}),
-    "个": frozenset({"county", "township", "village", "project", "post", "facility", "subdistrict", "community", "item"}),
+    "个": frozenset({"county", "township", "village", "project", "post", "facility", "community"}),
     "场": frozenset({"event"}),
     "次": frozenset({"event"}),
     "期": frozenset({"session"}),
     "家": frozenset({"enterprise"}),
     "对": frozenset({"pair"}),
-    "批次": frozenset({"batch"}),
     "年": frozenset({"year"}),
     "级": frozenset({"level"}),
     "": frozenset(UNITS) - {"date"},  # a bare number (e.g. "3800贫困人口"): the row decides
@@ -149,6 +149,7 @@ COMMON_UNITS: dict[str, tuple[str, str]] = {
     "公斤": ("kilogram", "measured"),
     "斤": ("jin", "measured"),
     "套": ("set", "count"),
+    "批次": ("batch", "count"),
     "辆": ("vehicle", "count"),
     "台": ("machine", "count"),
     "座": ("structure", "count"),
@@ -306,11 +307,14 @@ _UNIT_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 def _normalise_units(units: object) -> tuple[tuple[str, str, str], ...]:
     """``Conventions.units`` as a sorted tuple of (measure word, base unit, kind); ValueError
-    for a word the reader could not tell from the figure, or a name or kind it does not know."""
+    for a word the reader could not tell from the figure, or a name or kind it does not know.
+    A word maps to a base unit name, to a (name, kind) pair, or to a list of (name, kind) pairs
+    (one word for several kinds of thing: 个 counts villages, items, sub-districts...)."""
     if isinstance(units, tuple) and all(isinstance(u, tuple) and len(u) == 3 for u in units):
         items = [(w, (n, k)) for w, n, k in units]
     elif hasattr(units, "items"):
-        items = list(units.items())  # type: ignore[attr-defined]
+        items = [(w, one) for w, spec in units.items()  # type: ignore[attr-defined]
+                 for one in (spec if _is_unit_list(spec) else [spec])]
     else:
         raise ValueError(f"Conventions.units must be a mapping measure word → base unit, got {units!r}")
     out = {}
@@ -339,8 +343,18 @@ def _normalise_units(units: object) -> tuple[tuple[str, str, str], ...]:
         if default_kind and kind != default_kind:
             raise ValueError(f"Conventions.units: {name!r} is a default unit, a {default_kind}; "
                              f"{word!r} cannot make it a {kind}")
-        out[word] = (word, name, kind)
+        out[word, name] = (word, name, kind)
+    kinds: dict[str, str] = {}
+    for word, name, kind in out.values():
+        if kinds.setdefault(name, kind) != kind:
+            raise ValueError(f"Conventions.units: {name!r} is both a 'measured' and a 'count' unit")
     return tuple(sorted(out.values()))
+
+
+def _is_unit_list(spec: object) -> bool:
+    """A list of (name, kind) pairs, as opposed to one name or one (name, kind) pair."""
+    return (isinstance(spec, (list, tuple)) and bool(spec)
+            and all(isinstance(x, (list, tuple)) for x in spec))
 
 
 @dataclass(frozen=True)
