@@ -88,7 +88,12 @@ def test_the_engine_names_none_of_this_articles_files():
     paths |= {v for v in spec.get("external", []) if "/" in v}
     pkg = json.loads((data.DATA / "datapackage.json").read_text(encoding="utf-8"))
     paths |= {r["path"] for r in pkg["resources"] if "/" in r["path"]}
-    assert "raw/article.txt" in paths  # the count has something to find
+    # and the names of its files that another case does not share (claims.csv is any case's)
+    practice = case.load(data.ROOT / "cases" / "practice-lanshan")
+    shared = {p.name for p in (practice.article, practice.claims, practice.excluded,
+                               *practice.external)}
+    paths |= {Path(p).name for p in paths} - shared
+    assert {"raw/article.txt", "reference_figures.csv"} <= paths  # something to find
     hits = {str(p.relative_to(ENGINE)): found for p in sorted(ENGINE.rglob("*.py"))
             if (found := mentions(p.read_text(encoding="utf-8"), paths))}
     assert hits == {}, f"this article's file paths in the engine's code: {hits}"

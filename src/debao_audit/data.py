@@ -30,13 +30,26 @@ from .written import (DEFAULT, UNITS, Conventions, ReadError, Reading, base_unit
 ROOT_ENV = "DEBAO_AUDIT_ROOT"
 ROOT = Path(os.environ.get(ROOT_ENV) or Path(__file__).resolve().parents[2]).resolve()
 DATA = ROOT / "data"
-RAW = DATA / "raw"
-ARTICLE = RAW / "article.txt"
-ARTICLE_META = RAW / "article.meta.json"
-CLAIMS = DATA / "claims.csv"
-EXCLUSIONS = DATA / "excluded_tokens.csv"
-UNCHECKED = DATA / "unchecked_claims.csv"
-EXTERNAL = DATA / "external"
+#: This repository's own case's files, as its ``data/case.json`` names them (the engine knows
+#: no file of it): ``data.CLAIMS`` is ``case.default().claims``, and so on.
+_OWN_FILES = {"ARTICLE": "article", "ARTICLE_META": "meta", "CLAIMS": "claims",
+              "EXCLUSIONS": "excluded", "UNCHECKED": "unchecked"}
+
+
+def __getattr__(name: str) -> Path:
+    from .case import default
+    if name in _OWN_FILES:
+        return getattr(default(), _OWN_FILES[name])
+    if name == "RAW":            # the folder of the article
+        return default().article.parent
+    if name == "EXTERNAL":       # the folder of the (first) external figures table
+        return default().external[0].parent
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _own(name: str, given: Path | None) -> Path:
+    """``given``, or this repository's own case's file (:data:`_OWN_FILES`)."""
+    return given if given is not None else __getattr__(name)
 #: The one output setting: every output goes under this directory, laid out like the repository
 #: (``figures/``, ``data/processed/``).  The environment variable ``DEBAO_AUDIT_OUTPUT``, read
 #: once when the package is imported, redirects all of them (the build stages into it, the tests
@@ -212,7 +225,8 @@ def control_character(text: str) -> str | None:
     return None if m is None else f"U+{ord(m.group()):04X} (a control character) at character {m.start() + 1}"
 
 
-def article_meta(path: Path = ARTICLE_META) -> dict:
+def article_meta(path: Path | None = None) -> dict:
+    path = _own("ARTICLE_META", path)
     meta = read_json(path)
     if not isinstance(meta, dict):
         raise DataError(path, None, None, "a JSON object", type(meta).__name__, line=1)
@@ -231,11 +245,12 @@ def check_url(path: Path, row: int | None, column: str, url: str) -> None:
         raise DataError(path, row, column, "an http:// or https:// URL", url)
 
 
-def check_article_meta(path: Path = ARTICLE_META, article: Path = ARTICLE) -> dict:
+def check_article_meta(path: Path | None = None, article: Path | None = None) -> dict:
     """The metadata's domain rules: the checksum is the article's, dates parse and are in order,
     URLs are http/https."""
     import datetime as dt
 
+    path = _own("ARTICLE_META", path)
     meta = article_meta(path)
     for key in ("sha256", "date_published", "date_accessed", "url"):
         if key == "url" and meta.get("invented") is True and meta.get("url") == "":
@@ -263,15 +278,17 @@ def check_article_meta(path: Path = ARTICLE_META, article: Path = ARTICLE) -> di
     return meta
 
 
-def published_date(meta: Path = ARTICLE_META):
+def published_date(meta: Path | None = None):
     """The article's publication date (the meaning of the period 'publication')."""
     import datetime as dt
 
-    return dt.datetime.fromisoformat(check_article_meta(meta)["date_published"]).date()
+    return dt.datetime.fromisoformat(check_article_meta(_own("ARTICLE_META", meta))
+                                     ["date_published"]).date()
 
 
-def load_article(path: Path = ARTICLE, meta: Path = ARTICLE_META) -> str:
+def load_article(path: Path | None = None, meta: Path | None = None) -> str:
     """The article text, after checking it against the checksum in its metadata file."""
+    path, meta = _own("ARTICLE", path), _own("ARTICLE_META", meta)
     info = article_meta(meta)
     expected = info.get("sha256")
     if not isinstance(expected, str) or not re.fullmatch(r"[0-9a-f]{64}", expected):
@@ -285,7 +302,7 @@ def load_article(path: Path = ARTICLE, meta: Path = ARTICLE_META) -> str:
 
 
 def sections(text: str, structure: object = None,
-             path: Path = ARTICLE) -> list[tuple[str, int, int]]:
+             path: Path | None = None) -> list[tuple[str, int, int]]:
     """The article's sections as (heading, start, end) character offsets into ``text``.
 
     ``structure`` (a :class:`debao_audit.case.Structure`; default: the repository's own case's,
@@ -296,7 +313,8 @@ def sections(text: str, structure: object = None,
     what is missing."""
     if structure is None:
         from .case import default
-        structure = default().structure
+        structure, path = default().structure, _own("ARTICLE", path)
+    path = path if path is not None else "the article"
     dateline = structure.dateline  # type: ignore[attr-defined]
     headings, end_mark = structure.headings, structure.end_mark  # type: ignore[attr-defined]
     start = text.find(dateline) if dateline else 0
@@ -476,8 +494,8 @@ def _check_claim_period(path: Path, i: int, r: dict[str, str], published, line: 
                             "; a change may end in it)", r["period"], line=line)
 
 
-def load_claims(path: Path = CLAIMS, article: str | None = None,
-                conventions: Conventions | None = None, meta: Path = ARTICLE_META,
+def load_claims(path: Path | None = None, article: str | None = None,
+                conventions: Conventions | None = None, meta: Path | None = None,
                 section_names: Sequence[str] | None = None) -> list[Claim]:
     """Load and validate ``data/claims.csv``: columns, unique snake_case ids, known sections,
     units and measures, a quote that is a verbatim substring of the article, a written figure
@@ -490,6 +508,7 @@ def load_claims(path: Path = CLAIMS, article: str | None = None,
     if conventions is None:
         from .case import default
         conventions = default().conventions
+    path = _own("CLAIMS", path)
     text = load_article() if article is None else article
     rows = _read_rows(path, CLAIM_COLUMNS)
     published = published_date(meta)
@@ -577,7 +596,8 @@ def interval_text(c: Claim) -> str:
     return str(iv)
 
 
-def load_exclusions(path: Path = EXCLUSIONS, article: str | None = None) -> list[dict[str, str]]:
+def load_exclusions(path: Path | None = None, article: str | None = None) -> list[dict[str, str]]:
+    path = _own("EXCLUSIONS", path)
     text = load_article() if article is None else article
     rows = _read_rows(path, ("context", "reason"))
     seen: dict[str, int] = {}
@@ -596,11 +616,12 @@ def load_exclusions(path: Path = EXCLUSIONS, article: str | None = None) -> list
 UNCHECKED_COLUMNS = ("id", "reason")
 
 
-def load_unchecked(path: Path = UNCHECKED, claims: Sequence[Claim] | None = None,
-                   claims_path: Path = CLAIMS) -> list[dict[str, str]]:
+def load_unchecked(path: Path | None = None, claims: Sequence[Claim] | None = None,
+                   claims_path: Path | None = None) -> list[dict[str, str]]:
     """``data/unchecked_claims.csv``: claims no check covers, each listed once with a reason,
     each an id of ``data/claims.csv``."""
     known = {c.id for c in (load_claims() if claims is None else claims)}
+    path = _own("UNCHECKED", path)
     rows = _read_rows(path, UNCHECKED_COLUMNS)
     seen: dict[str, int] = {}
     for i, r in enumerate(rows, start=1):
@@ -608,7 +629,8 @@ def load_unchecked(path: Path = UNCHECKED, claims: Sequence[Claim] | None = None
             raise DataError(path, i, "id", f"a unique id (already in row {seen[r['id']]})", r["id"])
         seen[r["id"]] = i
         if r["id"] not in known:
-            raise DataError(path, i, "id", f"the id of a claim in {_rel(claims_path)}", r["id"])
+            raise DataError(path, i, "id", f"the id of a claim in "
+                            f"{_rel(_own('CLAIMS', claims_path))}", r["id"])
         if not r["reason"].strip():
             raise DataError(path, i, "reason", "a reason why no check covers the claim")
     return rows
@@ -695,15 +717,16 @@ def _external_reading(path: Path, i: int, r: dict[str, str],
     return reading
 
 
-def load_external(path: Path = EXTERNAL / "reference_figures.csv",
+def load_external(path: Path | None = None,
                   conventions: Conventions | None = None) -> list[External]:
     """Third-party figures, each sourced (``source``, ``source_url``, verbatim ``quote``) and read
     like the article's figures, so that ``2596万元`` stands for [2595.5万, 2596.5万) and ``2.0%``
     for [1.95, 2.05); a date row keeps its date in ``period``.  ``conventions`` (its units)
     default to the repository's own case's."""
-    if conventions is None:
+    if conventions is None or path is None:
         from .case import default
-        conventions = default().conventions
+        conventions = conventions or default().conventions
+        path = path or default().external[0]
     rows = _read_rows(path, EXTERNAL_COLUMNS + ("value", "unit", "period", "confidence"),
                       EXTERNAL_OPTIONAL)
     out, seen = [], set()
