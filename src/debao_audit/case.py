@@ -104,7 +104,8 @@ class Case:
 
     def registry(self) -> dict[str, "Check"]:
         """This case's checks, in order: those declared as data (``relations``), then those of
-        its module (``register(registry)``).  Compiled on each call (cheap); nothing global."""
+        its module (``register(registry)``, which may place rows among its own checks).
+        Compiled on each call (cheap); nothing global."""
         return _registry(self)
 
     def code(self) -> ModuleType | None:

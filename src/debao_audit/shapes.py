@@ -18,15 +18,18 @@ share              sum(left) / sum(right) × 100 = other (a percentage), derived
 compound_growth    (1 + left%)^(1/years) − 1 = right%  (total growth against an annual rate)
 base_from_growth   left / (1 + right%)^years, held against ``other`` when given (else derived)
 per_unit           left / right, held against ``other`` when given (else derived)
-growth_between     (left / right − 1) × 100 = other  (the later level, the earlier, the rate)
+growth_between     (left / right)^(1/years) − 1, × 100 = other  (the later level, the earlier,
+                   the rate a year over ``years``, default 1), derived when ``other`` is empty
 equals             left = right  (a figure stated twice, or against an external figure)
 date_order         left ≤ right  (dates; ``right`` may be the word ``publication``)
 =================  ============================================================================
 
-Optional columns: ``kind`` (the grouping, default from the shape), ``display_unit`` and
-``places``: the unit and decimals every figure of the check is shown in, derived ones included
-(``display_unit=元``, ``places=0``: a per-unit value as ``2,311元``, not ``0.23万元``; ``-``: a
-plain number; a unit starting with 万 or 亿 divides by 10,000 or 100,000,000).
+Optional columns: ``kind`` (the grouping, default from the shape; a part_whole kind needs
+``inclusion``), ``display_unit`` and ``places``: the unit and decimals (0 to 6) every figure
+of the check is shown in, derived ones included (``display_unit=元``, ``places=0``: a per-unit
+value as ``2,311元``, not ``0.23万元``; ``-``: a plain number; a unit starting with 万 or 亿
+divides by 10,000 or 100,000,000; a count in a figure's unit, ``persons``; ``date`` for
+dates), each checked (:data:`DISPLAY_UNITS`).
 
 The other columns are the check's words (``title``, ``formula``, ``assumption``,
 ``explanation``; ``{claim_id}`` placeholders are filled with the figures as written) and the
@@ -91,7 +94,12 @@ def _display(f: Figures, key: str) -> dict[str, Any]:
         big = (any(ch in written for ch in "万亿萬億") if written
                else abs(f.pt(key)) >= _WAN)
         return {"unit": "万元" if big else "元", "scale": _WAN if big else D(1), "places": 2 if big else 0}
-    return {"unit": unit.replace("_", "-") + ("s" if not unit.endswith("s") else ""), "places": 0}
+    return {"unit": count_unit(unit), "places": 0}
+
+
+def count_unit(unit: str) -> str:
+    """How a count is shown: its unit in the plural (``person_time`` → ``person-times``)."""
+    return unit.replace("_", "-") + ("s" if not unit.endswith("s") else "")
 
 
 def _as_written(f: Figures, keys: tuple[str, ...], op: str = " + ") -> str:
@@ -183,9 +191,13 @@ def _compute(shape: str, left: tuple[str, ...], right: tuple[str, ...], other: t
             pt = ((1 + f.pt(left[0]) / HUNDRED) ** (D(1) / n) - 1) * HUNDRED
             return eq(iv, pt, f.iv(right[0]), f.pt(right[0]), **_pct())
         if shape == "growth_between":
-            iv = (f.iv(left[0]) / f.iv(right[0]) - ONE) * HUNDRED
-            pt = (f.pt(left[0]) / f.pt(right[0]) - 1) * HUNDRED
-            return eq(iv, pt, f.iv(other[0]), f.pt(other[0]), **_pct())
+            ratio, p_ratio = f.iv(left[0]) / f.iv(right[0]), f.pt(left[0]) / f.pt(right[0])
+            if years > 1:  # the yearly rate that compounds to the ratio over the years
+                ratio, p_ratio = ratio ** (D(1) / years), p_ratio ** (D(1) / years)
+            iv, pt = (ratio - ONE) * HUNDRED, (p_ratio - 1) * HUNDRED
+            if other:
+                return eq(iv, pt, f.iv(other[0]), f.pt(other[0]), **_pct())
+            return derived(iv, pt, **_pct())
         if shape == "base_from_growth":
             factor = ONE + f.iv(right[0]) / HUNDRED
             iv = f.iv(left[0]) / factor ** years
@@ -319,8 +331,6 @@ def row_problems(r: dict[str, str], known: set[str] | None = None
         bad("left", "at least one claim or external id")
     if not right:
         bad("right", "at least one claim or external id")
-    if shape == "growth_between" and not other:
-        bad("other", f"the figure a {shape} is held against")
     years = r.get("years", "").strip()
     if shape == "compound_growth" and not years:
         bad("years", "the number of years the growth compounds over")
@@ -335,18 +345,69 @@ def row_problems(r: dict[str, str], known: set[str] | None = None
             for k in ids:
                 if k not in known and not (col == "right" and k == "publication"):
                     bad(col, "a claim or external id of the case", k)
-    if KIND.get(shape) == "part_whole" and r.get("inclusion", "") not in (
-            "stated", "definition", "not_stated"):
+    # a part and its whole: the part_whole shape, or a sum or difference of that kind
+    whole = shape == "part_whole" or (r.get("kind") or KIND.get(shape)) == "part_whole"
+    if whole and r.get("inclusion", "") not in ("stated", "definition", "not_stated"):
         bad("inclusion", "stated, definition or not_stated (a part-whole check says "
             "whether the article states the inclusion)", r.get("inclusion", ""))
-    if (KIND.get(shape) == "part_whole" or r.get("inclusion", "")) and not r.get(
-            "inclusion_reason", "").strip():
+    if (whole or r.get("inclusion", "")) and not r.get("inclusion_reason", "").strip():
         bad("inclusion_reason", "a sentence: where the article states the inclusion, or why "
             "it is taken for granted")
     for col in ("title", "formula", "assumption", "explanation"):
         if not r.get(col, "").strip():
             bad(col, "a sentence")
     return out
+
+
+#: The units a check's figures may be shown in (``display_unit``), besides a count in the unit
+#: of one of the case's figures (``persons``, ``villages``: :func:`count_unit`) and ``date``
+#: for dates: a plain number, a rate, money, a ratio in times.
+DISPLAY_UNITS = ("-", "%", "元", "万元", "亿元", "yuan", "×")
+#: The most decimals a check's figures may be shown with (``places``).
+PLACES_MAX = 6
+
+
+def _plural(unit: str) -> str:
+    """A count's unit in the plural, as English writes it (``county`` → ``counties``)."""
+    u = unit.replace("_", "-")
+    if u.endswith("y") and u[-2:-1] not in tuple("aeiou"):
+        return u[:-1] + "ies"
+    return u + ("es" if u.endswith(("s", "x", "ch", "sh")) else "s")
+
+
+def _shown(r: dict[str, str], shape: str, ids: tuple[str, ...], units: dict[str, str] | None,
+           bad: Callable[..., Exception]) -> dict[str, Any] | None:
+    """How a row asks its figures to be shown (``display_unit``, ``places``), each checked:
+    a unit a figure of its kind can take, a whole number of decimals; None: as the figures'."""
+    unit, places = (r.get("display_unit") or "").strip(), (r.get("places") or "").strip()
+    if not unit and not places:
+        return None
+    shown: dict[str, Any] = {}
+    if unit:  # places alone keep the figures' own unit
+        dates = shape == "date_order" or (shape in _ORDERS and units is not None
+                                          and any(units.get(k) == "date" for k in ids))
+        counts = sorted({_plural(u) for u in (units or {}).values()
+                         if _dimension(u) == "a count or amount"})
+        shown_as = set(counts) | {count_unit(u) for u in (units or {}).values()}
+        if dates and unit != "date":
+            raise bad("display_unit", f"'date' or empty (a {shape} of dates shows dates)", unit)
+        if not dates and unit == "date":
+            raise bad("display_unit", f"a unit of a quantity, not 'date' (a {shape} computes "
+                      "with its figures; dates go in a date_order)", unit)
+        if not dates and unit not in DISPLAY_UNITS and units is not None and unit not in shown_as:
+            raise bad("display_unit", f"a display unit: one of {', '.join(DISPLAY_UNITS)}, or "
+                      "a count in the unit of a figure of the case ("
+                      f"{', '.join(counts[:4]) or 'none'}{', …' if len(counts) > 4 else ''})",
+                      unit)
+        shown["unit"] = "" if unit == "-" else unit
+    if places:
+        try:
+            shown["places"] = int(places)
+        except ValueError:
+            shown["places"] = -1
+        if not 0 <= shown["places"] <= PLACES_MAX:
+            raise bad("places", f"a whole number of decimals from 0 to {PLACES_MAX}", places)
+    return shown
 
 
 def compile_rows(rows: list[dict[str, str]], path: Path, known: set[str] | None = None,
@@ -361,8 +422,11 @@ def compile_rows(rows: list[dict[str, str]], path: Path, known: set[str] | None 
     for i, r in enumerate(rows, start=1):
         line = lines[i] if lines else None
 
+        cid = (r.get("check_id") or "").strip()
+
         def bad(col: str, expected: str, got: object = None) -> DataError:
-            return DataError(path, i, col, expected, got, line=line)
+            return DataError(path, i, col, f"{expected}, in check '{cid}'" if cid else expected,
+                             got, line=line)
 
         problems = row_problems(r, known)
         if problems:
@@ -384,16 +448,7 @@ def compile_rows(rows: list[dict[str, str]], path: Path, known: set[str] | None 
         kind = r.get("kind") or KIND[shape]
         if kind not in KINDS:
             raise bad("kind", f"one of {', '.join(KINDS)}", kind)
-        shown: dict[str, Any] | None = None
-        if r.get("display_unit") is not None and (r.get("display_unit") or r.get("places")):
-            shown = {}
-            if r["display_unit"]:  # places alone keep the figures' own unit
-                shown["unit"] = "" if r["display_unit"] == "-" else r["display_unit"]
-            if r.get("places"):
-                try:
-                    shown["places"] = int(r["places"])
-                except ValueError:
-                    raise bad("places", "a whole number of decimals", r["places"]) from None
+        shown = _shown(r, shape, left + right + other, units, bad)
         try:
             out.append(make_check(
                 r["check_id"], kind=kind, theme=r["theme"], claims=claims,

@@ -18,13 +18,37 @@ from debao_audit.written import read
 
 #: This article's checks that need code (the case's module; ``data/case.json`` names it).
 CHECKS = Registry()
-check = CHECKS.check
+#: Every check id in the order of this article's tables (``checks.csv``, the notebooks): the
+#: code checks below as they are declared, and the rows of ``data/relations.csv`` that
+#: :func:`rows` places among them.
+ORDER: list[str] = []
+
+
+def check(check_id: str, **kw):
+    """Declare a code check (``Registry.check``), in its place in :data:`ORDER`."""
+    ORDER.append(check_id)
+    return CHECKS.check(check_id, **kw)
+
+
+def rows(*check_ids: str) -> None:
+    """Place checks declared as rows of ``data/relations.csv`` here in :data:`ORDER`."""
+    ORDER.extend(check_ids)
 
 
 def register(registry: Registry) -> None:
-    """Add this article's code checks to a case registry (after those declared as data)."""
-    for c in CHECKS.values():
-        registry.add(c)
+    """Add this article's code checks to a case registry that holds its rows, and put them all
+    in :data:`ORDER`: the rows placed nowhere first (in the file's order), then the rest."""
+    declared = dict(registry)
+    missing = [k for k in ORDER if k not in CHECKS and k not in declared]
+    if missing:
+        raise ValueError(f"relations.csv has no row '{missing[0]}' (src/debao_case/checks.py "
+                         "places it among the code checks)")
+    registry.clear()
+    for k, c in declared.items():
+        if k not in ORDER:
+            registry.add(c)
+    for k in ORDER:
+        registry.add(CHECKS[k] if k in CHECKS else declared[k])
 
 
 D = Decimal
@@ -308,15 +332,7 @@ def _incidence(f: Figures):
     return eq(iv, pt, f.iv("poverty_incidence_2015"), f.pt("poverty_incidence_2015"), unit="%", places=2)
 
 
-@check("poor_household_size", kind="per_unit", theme="poverty",
-       claims=("poor_people_exited", "poor_households_exited"),
-       formula="persons per household = poor people / poor households",
-       assumption="both counts cover the same households",
-       explanation="A derived figure; no independent household size for Debao's poor is at hand.",
-       title="Persons per poor household in the county")
-def _hh_size(f: Figures):
-    iv, pt = f.ratio("poor_people_exited", "poor_households_exited")
-    return derived(iv, pt, unit="persons", places=3)
+rows("poor_household_size")
 
 
 @check("industry_household_size", kind="per_unit", theme="poverty",
@@ -334,20 +350,7 @@ def _hh_industry(f: Figures):
                    note=f"The county's poor households average {_n(county)} persons.")
 
 
-@check("village_clinics_per_poor_village", kind="per_unit", theme="people",
-       claims=("village_clinics", "poor_villages_exited"),
-       formula="village clinics built = poor villages",
-       assumption="one village clinic was built or equipped in each poor village (the national "
-                  "exit standard requires a clinic in every poor village)",
-       explanation="If clinics went to non-poor villages too, or some poor villages already had "
-                   "one, the counts could differ.",
-       title="One village clinic per poor village?",
-       strength="coincidence",
-       strength_reason="an equality the article never asserts: it does not say where the village "
-                       "clinics are, so equal counts are a coincidence to note, not evidence")
-def _clinics(f: Figures):
-    return eq(f.iv("village_clinics"), f.pt("village_clinics"),
-              f.iv("poor_villages_exited"), f.pt("poor_villages_exited"), unit="", places=0)
+rows("village_clinics_per_poor_village")
 
 
 @check("industry_lifted_within_county", kind="part_whole", theme="poverty",
@@ -369,26 +372,7 @@ def _industry_within(f: Figures):
 # Funding
 # ============================================================================================
 
-@check("fiscal_aid_2019_implied", kind="base_year", theme="funding",
-       claims=("fiscal_aid_2020", "fiscal_aid_growth_2020"),
-       formula="fiscal_2019 = fiscal_2020 / (1 + growth)",
-       assumption="the growth rate is 2019→2020 of the same fiscal-assistance series",
-       explanation="A derived figure: no 2019 fiscal-assistance figure is at hand to hold it against.",
-       title="2019 fiscal assistance implied by {fiscal_aid_2020} and +{fiscal_aid_growth_2020}")
-def _fiscal_2019(f: Figures):
-    iv, pt = f.before_growth("fiscal_aid_2020", "fiscal_aid_growth_2020")
-    return derived(iv, pt, unit="万元", scale=WAN, places=1)
-
-
-@check("social_donations_2019_implied", kind="base_year", theme="funding",
-       claims=("social_donations_2020", "social_donations_growth_2020"),
-       formula="donations_2019 = donations_2020 / (1 + growth)",
-       assumption="the growth rate is 2019→2020 of the same donations series",
-       explanation="A derived figure; note how wide it is: 53% is rounded to a whole percent.",
-       title="2019 donations implied by {social_donations_2020} and +{social_donations_growth_2020}")
-def _donations_2019(f: Figures):
-    iv, pt = f.before_growth("social_donations_2020", "social_donations_growth_2020")
-    return derived(iv, pt, unit="万元", scale=WAN, places=1)
+rows("fiscal_aid_2019_implied", "social_donations_2019_implied")
 
 
 @check("aid_2020_within_cumulative_total", kind="part_whole", theme="funding",
@@ -514,70 +498,12 @@ def _school(f: Figures):
                    f"({_n(diff / f.pt('db_nanshan_school_cost_2018') * HUNDRED, 1)}%) higher.")
 
 
-@check("dividends_per_household", kind="per_unit", theme="funding",
-       claims=("industry_dividends_cumulative", "industry_households_lifted"),
-       formula="dividend per household = {industry_dividends_cumulative} / {industry_households_lifted}",
-       assumption="the dividends went to the households the bases helped",
-       explanation="A derived figure: no benchmark for enclave-base dividends is at hand.",
-       title="Dividends per household helped")
-def _dividends(f: Figures):
-    iv, pt = f.ratio("industry_dividends_cumulative", "industry_households_lifted")
-    return derived(iv, pt, unit="yuan", places=0)
-
-
-@check("mask_unit_price", kind="per_unit", theme="people",
-       claims=("mask_purchase_cost", "masks_bought"),
-       formula="price per mask = {mask_purchase_cost} / {masks_bought}",
-       assumption="the {mask_purchase_cost} bought exactly the {masks_bought} masks",
-       explanation="A derived figure; no mask-price series for early 2020 is at hand.",
-       title="Price per medical mask")
-def _masks(f: Figures):
-    iv, pt = f.ratio("mask_purchase_cost", "masks_bought")
-    return derived(iv, pt, unit="yuan", places=3)
-
-
-@check("covid_value_per_batch", kind="per_unit", theme="people",
-       claims=("covid_donation_value", "covid_donation_batches"),
-       formula="value per batch = {covid_donation_value} / {covid_donation_batches}",
-       assumption="the value covers the same batches",
-       explanation="A derived figure; with two open-ended figures the band is very wide.",
-       title="Value per batch of epidemic supplies")
-def _per_batch(f: Figures):
-    iv, pt = f.ratio("covid_donation_value", "covid_donation_batches")
-    return derived(iv, pt, unit="万元", scale=WAN, places=2)
-
-
-@check("workshop_investment_per_job", kind="per_unit", theme="people",
-       claims=("workshop_investment", "workshop_jobs"),
-       formula="investment per job = {workshop_investment} / {workshop_jobs}",
-       assumption="the whole workshop investment is counted against the poor workers it employs",
-       explanation="A derived figure; the workshop also employs people who are not registered poor.",
-       title="Workshop investment per registered-poor job")
-def _workshop(f: Figures):
-    iv, pt = f.ratio("workshop_investment", "workshop_jobs")
-    return derived(iv, pt, unit="万元", scale=WAN, places=2)
-
-
-@check("disability_investment_per_job", kind="per_unit", theme="people",
-       claims=("disability_base_investment", "disability_jobs"),
-       formula="investment per job = {disability_base_investment} / {disability_jobs}",
-       assumption="the base's investment is counted against the disabled people it employs",
-       explanation="A derived figure with nothing to compare it with.",
-       title="Disability employment base: investment per job")
-def _disability(f: Figures):
-    iv, pt = f.ratio("disability_base_investment", "disability_jobs")
-    return derived(iv, pt, unit="yuan", places=0)
-
-
-@check("beneficiaries_per_project", kind="per_unit", theme="poverty",
-       claims=("beneficiaries_registered_poor", "projects_total"),
-       formula="beneficiaries per project = {beneficiaries_registered_poor} / {projects_total}",
-       assumption="beneficiaries are counted once per project",
-       explanation="A derived lower bound; people benefiting from several projects are counted once.",
-       title="Registered poor beneficiaries per project")
-def _per_project(f: Figures):
-    iv, pt = f.ratio("beneficiaries_registered_poor", "projects_total")
-    return derived(iv, pt, unit="persons", places=0)
+rows("dividends_per_household",
+     "mask_unit_price",
+     "covid_value_per_batch",
+     "workshop_investment_per_job",
+     "disability_investment_per_job",
+     "beneficiaries_per_project")
 
 
 # ============================================================================================
@@ -643,58 +569,10 @@ def _experts(f: Figures):
               f.pt("professionals_sent"), unit="persons", places=0)
 
 
-@check("teachers_reached_per_teacher_sent", kind="per_unit", theme="people",
-       claims=("teachers_benefited", "teaching_support"),
-       formula="Debao teachers benefiting per Nanshan teacher sent = {teachers_benefited} / {teaching_support}",
-       assumption="送教帮扶 counts Nanshan teachers sent to teach (providers); the beneficiaries are "
-                  "Debao teachers",
-       explanation="A derived figure: providers and beneficiaries are different people, so the "
-                   "two counts are not added; no benchmark for the reach of one visit is at hand.",
-       title="Teachers reached per teaching-support visit")
-def _reach(f: Figures):
-    iv, pt = f.ratio("teachers_benefited", "teaching_support")
-    return derived(iv, pt, unit="person-times", places=1)
-
-
-@check("trainees_per_session", kind="per_unit", theme="people",
-       claims=("trainees_poor", "training_sessions"),
-       formula="trainees per session = {trainees_poor} / {training_sessions}",
-       assumption="the trainees were trained in those {training_sessions}",
-       explanation="A derived figure; about 50 per class is plausible for skills training.",
-       title="Poor trainees per training session")
-def _per_session(f: Figures):
-    iv, pt = f.ratio("trainees_poor", "training_sessions")
-    return derived(iv, pt, unit="person-times", places=1)
-
-
-@check("pairing_units_within_pairs", kind="part_whole", theme="people",
-       inclusion="stated", inclusion_reason="the {pairs_total} pairings list the kinds 村村、村企、街镇 (village, enterprise and sub-district pairings)",
-       claims=("nanshan_subdistricts", "nanshan_communities", "nanshan_enterprises", "pairs_total"),
-       formula="sub-districts + communities + enterprises paired with villages ≤ all pairings",
-       assumption="each Nanshan unit pairing with a poor village is one of the {pairs_total} pairings",
-       explanation="The village pairings are one kind of the pairings the article totals "
-                   "(schools, hospitals, villages, firms, towns).",
-       title="Village pairings within all {pairs_total}")
-def _pairs(f: Figures):
-    parts = ("nanshan_subdistricts", "nanshan_communities", "nanshan_enterprises")
-    iv, pt = f.total(*parts)
-    return le(iv, pt, f.iv("pairs_total"), f.pt("pairs_total"), unit="pairs", places=0)
-
-
-@check("pairing_units_match_villages", kind="same_quantity", theme="people",
-       claims=("nanshan_communities", "nanshan_enterprises", "paired_poor_villages"),
-       formula="communities + enterprises = paired poor villages",
-       assumption="each of Nanshan's communities and enterprises paired with one poor village "
-                  "(the sub-districts pair with towns, the '街镇' pairings)",
-       explanation="A one-to-one pairing makes the counts equal; sub-districts pairing with "
-                   "villages too, or a unit with two villages, would break it.",
-       title="One Nanshan community or enterprise per paired village?",
-       strength="coincidence",
-       strength_reason="an equality the article never asserts: it lists sub-districts, communities "
-                       "and enterprises pairing with villages without saying who pairs with whom")
-def _partners(f: Figures):
-    iv, pt = f.total("nanshan_communities", "nanshan_enterprises")
-    return eq(iv, pt, f.iv("paired_poor_villages"), f.pt("paired_poor_villages"), unit="", places=0)
+rows("teachers_reached_per_teacher_sent",
+     "trainees_per_session",
+     "pairing_units_within_pairs",
+     "pairing_units_match_villages")
 
 
 @check("pairing_levels_named", kind="qualitative", theme="people",
@@ -731,47 +609,9 @@ def _channels(f: Figures):
                         f"{_n(f.pt('labour_coop_employed'), 0)}.")
 
 
-@check("covid_donations_within_2020_donations", kind="part_whole", theme="funding",
-       inclusion="not_stated", inclusion_reason="the article never says the epidemic supplies (疫情防控物资和设备) are counted in 2020's donations (捐款捐物折款)",
-       claims=("covid_donation_value", "social_donations_2020"),
-       formula="epidemic supplies donated ({covid_donation_value}) ≤ all donations in cash and kind in 2020",
-       assumption="the epidemic supplies were donated in 2020 and are counted in the 2020 "
-                  "donations (捐款捐物折款)",
-       explanation="A part cannot exceed its whole.",
-       title="Epidemic donations within 2020's donations")
-def _covid_within(f: Figures):
-    return le(f.iv("covid_donation_value"), f.pt("covid_donation_value"),
-              f.iv("social_donations_2020"), f.pt("social_donations_2020"), unit="万元", scale=WAN,
-              places=0)
-
-
-@check("mask_purchase_within_covid_donations", kind="part_whole", theme="people",
-       inclusion="stated", inclusion_reason="在这过程中 (in the course of this) places the cadre's donation within the drive",
-       claims=("mask_purchase_cost", "covid_donation_value"),
-       formula="one cadre's mask purchase ({mask_purchase_cost}) ≤ value of all epidemic supplies donated",
-       assumption="the cadre's donated masks are among the epidemic supplies the article totals",
-       explanation="A part cannot exceed its whole.",
-       title="One cadre's masks within all epidemic donations")
-def _mask_within(f: Figures):
-    return le(f.iv("mask_purchase_cost"), f.pt("mask_purchase_cost"), f.iv("covid_donation_value"),
-              f.pt("covid_donation_value"), unit="万元", scale=WAN, places=2)
-
-
-@check("employed_within_registered_poor", kind="part_whole", theme="people",
-       inclusion="definition", inclusion_reason="each channel counts registered poor people (贫困劳动力, 贫困人口, 建档立卡贫困户), and {poor_people_exited} are all of them",
-       claims=("labour_coop_employed", "public_welfare_employed", "workshop_jobs",
-               "poor_people_exited"),
-       formula="poor people employed through the three channels ≤ registered poor people",
-       assumption="each employed person is a registered poor person counted in one channel only "
-                  "(the {disability_jobs} disabled workers are left out: the article does not say "
-                  "they are registered poor)",
-       explanation="A part cannot exceed its whole. People counted in two channels make the sum "
-                   "an overcount, so a pass is not weakened by them; a failure could be.",
-       title="Employed poor people within all registered poor")
-def _employed(f: Figures):
-    parts = ("labour_coop_employed", "public_welfare_employed", "workshop_jobs")
-    iv, pt = f.total(*parts)
-    return le(iv, pt, f.iv("poor_people_exited"), f.pt("poor_people_exited"), unit="persons", places=0)
+rows("covid_donations_within_2020_donations",
+     "mask_purchase_within_covid_donations",
+     "employed_within_registered_poor")
 
 
 # ============================================================================================
@@ -859,15 +699,7 @@ def _exit(f: Figures):
               reported_label="independent")
 
 
-@check("exit_reply_after_meeting", kind="timeline", theme="timeline",
-       assumes=("exit_approval_date_external",),
-       claims=("exit_approval_date",), external=("db_poverty_exit_meeting",),
-       formula="date of the formal reply ({exit_approval_date}) ≥ date of the executive meeting's approval",
-       assumption="the written reply (正式批复) follows the meeting that approved Debao's exit",
-       explanation="A written reply cannot precede the decision it conveys.",
-       title="The formal reply follows the executive meeting's approval")
-def _exit_after_meeting(f: Figures):
-    return _exit_reply_after_meeting(f)
+rows("exit_reply_after_meeting")
 
 
 @check("cutoff_before_publication", kind="timeline", theme="timeline",
@@ -900,17 +732,7 @@ def _poor_in_admin(f: Figures):
               note=f"Poor villages are {_n(pt, 1)}% of the county's villages and communities.")
 
 
-@check("village_clinics_within_admin_villages", kind="part_whole", theme="people",
-       inclusion="definition", inclusion_reason="a village clinic (村级卫生室) serves one administrative village",
-       claims=("village_clinics",), external=("db_admin_villages",),
-       formula="village clinics built or equipped ({village_clinics}) ≤ administrative villages and communities",
-       assumption="a village has one village clinic (村级卫生室), so the clinics Nanshan helped "
-                  "build are at most one per village",
-       explanation="A part cannot exceed its whole.",
-       title="{village_clinics} village clinics against Debao's villages")
-def _clinics_in_admin(f: Figures):
-    return le(f.iv("village_clinics"), f.pt("village_clinics"), f.iv("db_admin_villages"),
-              f.pt("db_admin_villages"), unit="", places=0, reported_label="independent")
+rows("village_clinics_within_admin_villages")
 
 
 @check("villages_exited_by_2019_within_all", kind="part_whole", theme="poverty",
@@ -931,20 +753,7 @@ def _villages_2019(f: Figures):
               note=f"That leaves {_n(rest, 0)} villages to exit in 2020.")
 
 
-@check("people_lifted_by_2019_within_all", kind="part_whole", theme="poverty",
-       inclusion="definition", inclusion_reason="people lifted out by the end of 2019 are among those lifted out by 2020, if both count from the same start",
-       claims=("poor_people_exited",), external=("db_people_lifted_2019",),
-       formula="people lifted out by the end of 2019 (independent) ≤ people lifted out over the 十三五 ({poor_people_exited})",
-       assumption="the end-2019 count is part of the 十三五 count",
-       explanation="A count by the end of 2019 cannot exceed the count by the end of 2020.",
-       not_same="全县近10万人口脱贫 may count from registration in 2014 (the same sentence's "
-                "贫困村退出64个 likewise), the article's figure over the 十三五; a larger end-2019 "
-                "count would not prove either wrong.",
-       title="People lifted out by the end of 2019 within the {poor_people_exited}")
-def _people_2019(f: Figures):
-    return le(f.iv("db_people_lifted_2019"), f.pt("db_people_lifted_2019"),
-              f.iv("poor_people_exited"), f.pt("poor_people_exited"), unit="persons", places=0,
-              reported_label="")
+rows("people_lifted_by_2019_within_all")
 
 
 def _remaining_2019(f: Figures) -> tuple[Interval, Decimal]:
@@ -1037,22 +846,7 @@ def _consumption_outside(f: Figures):
                         f"total.")
 
 
-@check("people_sent_within_exchange_person_times", kind="part_whole", theme="people",
-       inclusion="not_stated", inclusion_reason="the article never says the seconded cadres, the professionals and the Debao staff are counted in the 干部交流和专业人才支援及培训 person-times: they are reported in another section",
-       claims=("cadres_seconded", "professionals_sent", "debao_staff_shadowing",
-               "cadre_exchange_training"),
-       formula="cadres seconded ({cadres_seconded}) + professionals ({professionals_sent}) + Debao staff learning in Nanshan ({debao_staff_shadowing}) ≤ cadre exchange, professional support and training ({cadre_exchange_training})",
-       assumption="the seconded cadres (干部交流), professionals (专业人才支援) and Debao staff are "
-                  "counted in the person-times of exchange, support and training; a person counts "
-                  "at least once in person-times",
-       explanation="Persons and person-times are different units: each person is at least one "
-                   "person-time, so persons can bound person-times from below but are never added "
-                   "to them.",
-       title="People sent and received within {cadre_exchange_training}")
-def _people_in_person_times(f: Figures):
-    iv, pt = f.total("cadres_seconded", "professionals_sent", "debao_staff_shadowing")
-    return le(iv, pt, f.iv("cadre_exchange_training"), f.pt("cadre_exchange_training"),
-              unit="person-times", places=0)
+rows("people_sent_within_exchange_person_times")
 
 
 @check("poor_people_cover_2015_stock", kind="population", theme="poverty",
@@ -1137,18 +931,7 @@ def _key_growth(f: Figures):
                    note=f"The article's annual rate for Debao is {_w(f, 'rural_income_growth_annual')}.")
 
 
-@check("dividends_against_base_investment", kind="per_unit", theme="funding",
-       claims=("industry_dividends_cumulative", "industry_sericulture_citrus_investment",
-               "industry_camellia_investment"),
-       formula="dividends paid ({industry_dividends_cumulative}) / investment in the bases ({industry_sericulture_citrus_investment} + {industry_camellia_investment})",
-       assumption="the dividends come from the bases the investments built",
-       explanation="A derived figure: no benchmark for enclave-base dividends is at hand.",
-       title="Dividends paid as a share of the bases' investment")
-def _dividend_share(f: Figures):
-    inv, p_inv = f.total("industry_sericulture_citrus_investment", "industry_camellia_investment")
-    iv = f.iv("industry_dividends_cumulative") / inv * HUNDRED
-    pt = f.pt("industry_dividends_cumulative") / p_inv * HUNDRED
-    return derived(iv, pt, unit="%", places=1)
+rows("dividends_against_base_investment")
 
 
 # ============================================================================================
