@@ -353,3 +353,63 @@ def test_the_search_is_bounded_linear_in_the_claims():
     assert n4 == 4 * n1 and p4 <= 4 * p1 and r4 <= 4 * r1 + 4 * len(
         [c for c in d.claims if c.unit == "date"]) ** 2
     assert s4 < 10
+
+
+# -- a figure's period from its paragraph: a year that frames it, never another figure's year --
+
+def _periods(body: str) -> dict[str, str]:
+    """The drafted period of each figure (by its text as written) of an article with *body*."""
+    text = ("某县：山海协作结硕果\n发表时间:2021-03-01 10:00:00\n\n"
+            f"  新华网广西2月28日电(记者 某){body}(完)\n")
+    d = draft.draft(text, slug="p", accessed=DAY, invented=True)
+    return {c.written: c.period for c in d.claims}
+
+
+@pytest.mark.parametrize("body, figure, period", [
+    # a year that sets the paragraph's time, in a sentence with no figure, frames the figures after it
+    ("2020年初疫情来袭，人人自危。在这过程中，个人出资1.10万元购置5000个医用口罩。", "1.10万元", "2020"),
+    ("2020年初疫情来袭，人人自危。在这过程中，个人出资1.10万元购置5000个医用口罩。", "5000个", "2020"),
+    ("2020年初疫情来袭。截止目前已捐赠物资20余批次。", "20余批次", "2020–publication"),
+    # a year in a sentence with figures (其中2020年完成…) is theirs, not the paragraph's
+    ("5年来累计完成消费扶贫2.12亿元，其中2020年完成8650万元。截至目前，线上专馆累计卖出农产品9120万元。",
+     "9120万元", "publication"),
+    ("2018年投入资金500万元。共培训300人次。", "300人次", "unstated"),
+    ("2020年，共帮助14280名劳动力就业。此外安排贫困人口860人上岗。", "860人", "unstated"),
+    # the sentence's own words still come first
+    ("2020年初疫情来袭。2019年投入资金500万元。", "500万元", "2019"),
+])
+def test_a_figure_takes_the_year_that_frames_its_paragraph(body, figure, period):
+    assert _periods(body)[figure] == period
+
+
+def test_the_article_misses_of_period_are_recovered(evaluation):
+    """1.10万元 and 5000个 (2020, the paragraph's 2020年初) and the practice article's 9120万元
+    (截至目前, not the 2020 of another figure) carry the key's period."""
+    missed = {m[0] for r in evaluation.values() for m in r["misses"]}
+    assert not missed & {"mask_purchase_cost", "masks_bought", "online_store_sales_cumulative"}
+
+
+@settings(max_examples=examples(40))
+@given(frame=st.integers(2016, 2020), bound=st.integers(2016, 2020),
+       n=st.integers(2, 9999), m=st.integers(2, 9999),
+       word=st.sampled_from([("人次", ""), ("个", "项目"), ("万元", ""), ("名", "教师")]))
+def test_a_year_bound_to_another_figure_never_sets_a_later_ones_period(frame, bound, n, m, word):
+    """Property: a sentence with its own year and figure (其中{bound}年完成{m}万元) inserted
+    before a figure's sentence changes nothing of that figure's period; a framing year before
+    both sets it."""
+    figure = f"{n}{word[0]}"
+    later = f"共完成{figure}{word[1]}。"
+    alone = _periods(later)[figure]
+    assert alone == "unstated"
+    with_bound = _periods(f"其中{bound}年完成{m}万元。{later}")
+    assert with_bound[figure] == alone
+    framed = _periods(f"{frame}年，两地继续协作。其中{bound}年完成{m}万元。{later}")
+    assert framed[figure] == str(frame)
+
+
+def test_draft_eval_first_audit_reports_a_failing_step_in_one_line(tmp_path):
+    """``tools/draft_eval.py --first-audit`` times each step and, if one fails, says which and
+    why in its table's row (it once stopped on a traceback)."""
+    mod = _eval_module()
+    d, au, failed = mod.first_audit(tmp_path / "missing.txt")
+    assert failed.startswith("draft: ") and "missing.txt" in failed and "\n" not in failed

@@ -541,3 +541,63 @@ def test_figures_carry_their_title_in_png_and_svg() -> None:
         assert "<title" in head and 'role="img"' in head, name
         from html import escape
         assert escape(title) in head and (not desc or escape(desc) in head), name
+
+
+def test_scorecard_tags_a_date_tension_as_dates(drawn, results) -> None:
+    """Dates that disagree are 日期有出入, as the findings' Chinese says; other tensions 有出入."""
+    texts = drawn("findings")["texts"]
+    tags = [t for t in texts if "tension · not proven wrong" in t]
+    dated = sum(r.verdict == "tension" and r.outcome.unit == "date" for r in results)
+    assert dated and sum(t.startswith("日期有出入") for t in tags) == dated
+    assert sum(t.startswith("有出入") for t in tags) == len(tags) - dated
+
+
+def test_an_audit_with_no_finding_draws_its_findings_figure(monkeypatch, tmp_path) -> None:
+    """A case none of whose checks fails or is in tension (a fresh draft of the unseen synthetic
+    article: every suggestion agrees) still gets its scorecard, saying so (the audit, and
+    ``tools/draft_eval.py --first-audit``, once failed on it: its texts overlapped)."""
+    import datetime as dt
+    from debao_audit import case as _case
+    from debao_audit import draft
+    text = (ROOT / "tests" / "draft_samples" / "synthetic-heshan" / "article.txt").read_text(
+        encoding="utf-8")
+    folder = draft.write(draft.draft(text, slug="h", accessed=dt.date(2026, 12, 7), invented=True),
+                         tmp_path / "h")
+    case = _case.load(folder)
+    figs = checks.load_figures(case=case)
+    res = checks.run(figs, case.registry())
+    assert not any(r.verdict in ("inconsistent", "tension") for r in res)
+    seen = texts_of(monkeypatch, "findings", figs, res, tmp_path / "out")
+    assert "没有发现 No finding" in seen["texts"] and seen["frame"].empty
+    assert "All 0" not in seen["title"]
+
+
+def test_the_gallery_shows_the_findings_figure_where_its_smallest_text_reads(monkeypatch, tmp_path,
+                                                                           figs, results) -> None:
+    """The scorecard's small type (the source, a row's full title) is unreadable at the
+    gallery's 260 px thumbnails: the gallery shows it first, at a width where every text of it
+    is at least 8 px (its font size in points, scaled from the figure's inches to that width)."""
+    import importlib.util
+    import re
+    spec = importlib.util.spec_from_file_location("write_gallery", ROOT / "tools" / "write_gallery.py")
+    wg = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(wg)  # type: ignore[union-attr]
+    sizes: dict = {}
+    real = common.save
+
+    def capture(fig, stem, frame, outdir):
+        sizes["pt"] = min(t.get_fontsize() for t in fig.findobj(Text) if t.get_text().strip())
+        sizes["inches"] = fig.get_size_inches()[0]
+        return real(fig, stem, frame, outdir)
+
+    monkeypatch.setattr(common, "save", capture)
+    monkeypatch.setattr(style, "save", lambda fig, stem, frame, outdir=None: plt.close(fig) or {})
+    figures.FIGURES["findings"][0](figs, list(results), outdir=tmp_path)
+
+    def px(width: int) -> float:
+        return sizes["pt"] / 72 * width / sizes["inches"]
+    assert px(wg.THUMB_WIDTH) < 8 <= px(wg.LEAD_WIDTH), (px(wg.THUMB_WIDTH), px(wg.LEAD_WIDTH))
+    page = (ROOT / "docs" / "figures.md").read_text(encoding="utf-8")
+    block = page.partition(wg.START)[2].partition(wg.END)[0]
+    first = re.search(r'<img src="\.\./figures/([\w.-]+)\.png" width="(\d+)"', block)
+    assert first and first.groups() == (figures.GALLERY[0], str(wg.LEAD_WIDTH))

@@ -417,3 +417,44 @@ def test_a_figure_is_in_at_most_one_finding():
     assert out[0]["statement_zh"].startswith("A is wrong.。另：A and B disagree.。")
     seen = [f for r in out for f in r["figures"].split(";")]
     assert len(seen) == len(set(seen))
+
+
+# -- the Chinese after a second reviewer's reading -----------------------------------------------
+
+_ISO_DATE = re.compile(r"(?<!\d)\d{4}-\d{2}(?:-\d{2})?(?!\d)")
+
+
+def test_chinese_findings_write_dates_the_chinese_way_and_say_checks_did_not_pass(
+        results, found):
+    by = by_id(results)
+    for f in found.to_dict("records"):
+        zh = f["statement_zh"]
+        assert not _ISO_DATE.search(zh), (f["finding_id"], zh)  # 2020年5月9日, not 2020-05-09
+        assert "核验不成立" not in zh and "项不成立" not in zh, f["finding_id"]
+        if f["kind"] == "context":
+            continue
+        first = by[f["checks"].split(";")[0]]
+        if f["kind"] in ("likely_error", "set"):
+            n = int(f["n_checks"])
+            assert (f"{n}项核验均未通过" if n > 1 else "1项核验未通过") in zh, f["finding_id"]
+        if f["kind"] == "tension":
+            word = "日期" if first.outcome.unit == "date" else "数字"
+            assert zh.startswith(f"{word}有出入，但不能证明有误："), f["finding_id"]
+            assert f"对照{word}为" in zh, f["finding_id"]
+    # this article's date tension: the independent report's date in the Chinese form
+    f4 = found[found["checks"] == "exit_approval_date_external"].iloc[0]
+    assert f4["statement_zh"].startswith("日期有出入")
+    assert "对照日期为2020年5月9日" in f4["statement_zh"]
+    table = checks.results_frame(results)
+    assert "项未通过" in findings.headline_sentence_zh(found, table)
+
+
+def test_a_likely_error_names_what_should_be_in_chinese(figs, found):
+    """The subject of 应为 is the check's short Chinese label where the case gives one
+    (年均增速应为9.558%), so the sentence says what the figure would have to be."""
+    for f in found[found["kind"] == "likely_error"].to_dict("records"):
+        label = figs.case.short_labels.get(f["checks"].split(";")[0])
+        if label:
+            assert f"{label[0]}应为{f['implied']}" in f["statement_zh"], f["finding_id"]
+    f1 = found[found["kind"] == "likely_error"].iloc[0]
+    assert "年均增速应为9.558%，而不是9.2%" in f1["statement_zh"]

@@ -810,3 +810,24 @@ def test_errors_without_one_culprit_character_have_no_position():
     with pytest.raises(ReadError) as e:
         read("近约200人")
     assert e.value.position is None and e.value.char is None
+
+
+# -- an ISO date written the Chinese way, and read back ------------------------------------------
+
+import datetime as dt  # noqa: E402
+
+
+@given(st.dates(min_value=dt.date(1000, 1, 1)), st.sampled_from(["day", "month", "year"]))
+def test_zh_date_reads_back_as_the_same_date(d, grain):
+    from debao_audit.numbers import zh_date
+    iso = {"day": d.isoformat(), "month": d.isoformat()[:7], "year": d.isoformat()[:4]}[grain]
+    zh = zh_date(iso)
+    assert "-" not in zh and zh.endswith({"day": "日", "month": "月", "year": "年"}[grain])
+    assert read_date(zh).iso == iso
+
+
+def test_zh_date_examples_and_other_text_left_alone():
+    from debao_audit.numbers import zh_date, zh_dates
+    assert zh_date("2020-05-09") == "2020年5月9日" and zh_date("2016-09") == "2016年9月"
+    assert zh_dates("对照2020-05-09，2015–2020年") == "对照2020年5月9日，2015–2020年"
+    assert zh_dates("12,364元") == "12,364元" and zh_dates("2015-2020") == "2015-2020"

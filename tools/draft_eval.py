@@ -224,16 +224,21 @@ def main(argv: list[str] | None = None) -> int:
         print("\n| article | draft (s) | first audit, with figures and page (s) | text to first "
               "audit (s) |\n|---|---|---|---|", file=out)
         for a in articles():
-            d, au = first_audit(a["text"], a.get("url"))
-            print(f"| {a['name']} | {d:.1f} | {au:.1f} | {d + au:.1f} |", file=out)
+            d, au, failed = first_audit(a["text"], a.get("url"))
+            print(f"| {a['name']} | {d:.1f} | " + (f"failed: {failed} | – |" if failed else
+                                                   f"{au:.1f} | {d + au:.1f} |"), file=out)
     sys.stdout.write(out.getvalue())
     return 0
 
 
-def first_audit(article: Path, url: str | None = None) -> tuple[float, float]:
+def first_audit(article: Path, url: str | None = None) -> tuple[float, float, str]:
     """Wall-clock seconds of ``python -m debao_audit draft`` and of the ``audit`` that follows
-    (each a fresh interpreter, as a user runs them), in a temporary directory."""
+    (each a fresh interpreter, as a user runs them, with this checkout's ``src`` first on its
+    path), in a temporary directory; and the step's one-line error if one failed ('' if not)."""
+    import os
     import subprocess
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(ROOT / "src")] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "case"
         times = []
@@ -241,10 +246,13 @@ def first_audit(article: Path, url: str | None = None) -> tuple[float, float]:
                      + (["--url", url] if url else ["--invented"]),
                      ["audit", str(folder), "--out", str(Path(tmp) / "out")]):
             t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "debao_audit", *argv], check=True,
-                           capture_output=True, cwd=tmp)
+            p = subprocess.run([sys.executable, "-m", "debao_audit", *argv], capture_output=True,
+                               text=True, cwd=tmp, env=env)
             times.append(time.perf_counter() - t0)
-    return times[0], times[1]
+            if p.returncode:
+                last = (p.stderr.strip().splitlines() or [f"exit status {p.returncode}"])[-1]
+                return times[0], times[-1], f"{argv[0]}: {last.replace('|', '/')}"
+    return times[0], times[1], ""
 
 
 if __name__ == "__main__":

@@ -52,15 +52,31 @@ def rules_block() -> str:
     return "\n".join([RSTART, "", findings.rules_table(checks.results_frame(results)), "", REND])
 
 
+#: Width in px of the gallery's thumbnails, and of its lead figure (the findings scorecard, a
+#: page of rows whose small type is unreadable at 260 px: at 520 px, half its rendered width,
+#: every text of it reads; tests/test_readme.py measures it).
+THUMB_WIDTH, LEAD_WIDTH = 260, 520
+
+
+def _img(name: str, text: str, width: int) -> str:
+    return (f"[<img src=\"../figures/{name}.png\" width=\"{width}\" "
+            f"alt=\"{name}: {text.replace(chr(34), '&quot;')}\">](../figures/{name}.png)")
+
+
 def gallery() -> str:
-    """docs/figures.md's gallery: links relative to docs/."""
+    """docs/figures.md's gallery: links relative to docs/.  The lead figure (the findings
+    scorecard) comes first, on its own line at :data:`LEAD_WIDTH`; the others in a table of
+    thumbnails at :data:`THUMB_WIDTH`."""
     figs, results = _results()
-    lines = [START, "", "| figure | finding |", "|---|---|"]
-    for name in figures.GALLERY:
+    lead, *rest = figures.GALLERY
+    text = figures.finding(lead, figs, results)
+    lines = [START, "", f"{_img(lead, text, LEAD_WIDTH)}<br>**{lead}**: {text}. "
+             f"[SVG](../figures/{lead}.svg), [data](../figures/{lead}.csv)", "",
+             "| figure | finding |", "|---|---|"]
+    for name in rest:
         text = figures.finding(name, figs, results).replace("|", "\\|")
-        lines.append(f"| [<img src=\"../figures/{name}.png\" width=\"260\" alt=\"{name}: {text.replace(chr(34), '&quot;')}\">]"
-                     f"(../figures/{name}.png) | **{name}**: {text}. [SVG](../figures/{name}.svg), "
-                     f"[data](../figures/{name}.csv) |")
+        lines.append(f"| {_img(name, text, THUMB_WIDTH)} | **{name}**: {text}. "
+                     f"[SVG](../figures/{name}.svg), [data](../figures/{name}.csv) |")
     lines.append("")
     what = {"appendix_all_checks": "every check on one chart",
             "funding_increase": "fiscal funds 2019 to 2020 and the never-falling path"}

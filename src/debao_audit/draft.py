@@ -291,9 +291,29 @@ _CN_SMALL = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 
              "九": 9, "十": 10}
 
 
-def _period(text: str, c: DraftClaim, pub: dt.date, start_month: str | None) -> tuple[str, str]:
-    """The claim's period in the claims grammar, and the words that decided it."""
+def _framing_years(text: str, c: DraftClaim, figures_at: list[int]) -> list[tuple[int, int]]:
+    """(position, year) of each YYYY年 in the sentences of the claim's paragraph before its
+    own that *frames* the paragraph: a year in a sentence that carries no figure of its own,
+    one that sets the scene (2020年初来势汹汹的新冠肺炎疫情令人人自危).  A year in a sentence
+    with figures (其中2020年完成8650万元; 2020年,岚山县共帮助14280名…) is those figures'
+    period, never a later sentence's; *figures_at* are the positions of the claims before it."""
+    lo, hi = c.paragraph
+    out = []
+    for pos, y in _years(text[lo:c.sentence[0]]):
+        a, b = _bounds(text, lo + pos, lo + pos + 5, _SENTENCE_END, lo, hi)
+        if not any(a <= k < b for k in figures_at):
+            out.append((lo + pos, y))
+    return out
+
+
+def _period(text: str, c: DraftClaim, pub: dt.date, start_month: str | None,
+            figures_at: list[int] | None = None) -> tuple[str, str]:
+    """The claim's period in the claims grammar, and the words that decided it: from its
+    clause, else its sentence, else a year that frames its paragraph (:func:`_framing_years`;
+    *figures_at*: the positions of the claims before it, which bind the years of their own
+    sentences)."""
     py = pub.year
+    framing = _framing_years(text, c, figures_at or [])
     f = c.found
     if c.unit == "date":
         return "unstated", "a date"
@@ -304,7 +324,6 @@ def _period(text: str, c: DraftClaim, pub: dt.date, start_month: str | None) -> 
         return "unstated", "a number of years"
     cl = text[c.clause[0]:f.start]
     se = text[c.sentence[0]:f.start]
-    pa = text[c.paragraph[0]:f.start]
     whole_sentence = text[c.sentence[0]:c.sentence[1]]
 
     def ranged(s: str) -> tuple[str, str] | None:
@@ -328,9 +347,9 @@ def _period(text: str, c: DraftClaim, pub: dt.date, start_month: str | None) -> 
                 return f"{start_month}–{y:04d}-{mo:02d}", m.group() + " (from the start the article gives)"
             return f"{y}", m.group()
         if re.search(r"(截至|截止)目前", s):
-            ys = _years(pa)
+            ys = _years(text[c.sentence[0]:f.start]) or framing
             if ys and ys[-1][1] < py:
-                return f"{ys[-1][1]}–publication", "截至目前, from the year earlier in the paragraph"
+                return f"{ys[-1][1]}–publication", "截至目前, from the year that frames the paragraph"
             return "publication", "截至目前"
         if re.search(r"目前|至今|迄今", s):
             return "publication", "目前"
@@ -388,7 +407,9 @@ def _period(text: str, c: DraftClaim, pub: dt.date, start_month: str | None) -> 
     ys = _years(se)
     if ys:
         return f"{ys[-1][1]}", f"{ys[-1][1]}年 in the sentence"
-    return "unstated", "no year or period phrase before it in its sentence"
+    if framing:
+        return f"{framing[-1][1]}", f"{framing[-1][1]}年, which frames the paragraph"
+    return "unstated", "no year or period phrase before it in its sentence or framing its paragraph"
 
 
 def _measure(c: DraftClaim, text: str) -> str:
@@ -560,7 +581,8 @@ def draft(text: str, *, slug: str = "draft", url: str | None = None, invented: b
         c = DraftClaim(id="", section=section, quote=quote, written=written, value=_value(f),
                        unit=unit, period="", measure="", topic="", en="", start=f.start,
                        end=f.end, found=f, sentence=se, paragraph=pa, clause=cl)
-        c.period, because = _period(text, c, pub.date(), start_month)
+        # the claims before it: a year in a sentence of theirs is bound to them (_framing_years)
+        c.period, because = _period(text, c, pub.date(), start_month, [x.start for x in claims])
         try:
             b = _data.period_bounds(c.period, pub.date())
             if b is not None and (b[1] > (pub.year, pub.month) or ("–" in c.period and not b[0] < b[1])):
@@ -774,15 +796,19 @@ def suggest(claims: list[DraftClaim], text: str, pub: dt.date) -> list[dict[str,
                          explanation="Found only because the sum agrees within rounding: it may be a coincidence."))
                 break
 
-    # flows over a period inside a cumulative figure over a longer one (same paragraph, unit)
+    # flows over a period inside a cumulative figure over a longer one (same paragraph, unit);
+    # a cumulative to date (截至目前: period 'publication', its start unstated) may start as
+    # early as need be
     for w in countable:
-        if "–" not in w.period:
+        if "–" not in w.period and w.period != "publication":
             continue
-        wb = _period_days(w.period, pub)
+        from .checks import period_span
+        wb = period_span(w.period, pub)
         parts = [c for c in _near(w, by_paragraph[w.paragraph]) if c.unit == w.unit
                  and c.number < w.number and c.period != w.period and "–" not in c.period
+                 and c.period != "publication"
                  and (cb := _period_days(c.period, pub)) is not None and wb is not None
-                 and wb[0] <= cb[0] and cb[1].year <= wb[1].year]
+                 and (wb[0] is None or wb[0] <= cb[0]) and cb[1].year <= wb[1].year]
         if parts:
             parts.sort(key=lambda c: c.start)
             s = _sum(parts)

@@ -26,7 +26,7 @@ import pandas as pd
 
 from . import checks as _checks
 from .checks import HUNDRED, Figures, Result
-from .numbers import bound, group_written, number, pct, pp
+from .numbers import bound, group_written, number, pct, pp, zh_dates
 
 EN_DASH = "\N{EN DASH}"
 
@@ -191,11 +191,26 @@ def _zh_words(figs: Any = None) -> dict[str, str]:
 
 
 def _zh_units(x: str, figs: Any = None) -> str:
-    """A figure as shown, its English unit replaced by the Chinese measure word."""
+    """A figure as shown, for a Chinese sentence: its English unit replaced by the Chinese
+    measure word, an ISO date written the Chinese way (``2020-05-09`` → ``2020年5月9日``)."""
     import re
     words = _zh_words(figs)
-    return re.sub(r" ([a-z][a-z-]*)\b",
-                  lambda m: words.get(m.group(1), m.group(0)), x)
+    return zh_dates(re.sub(r" ([a-z][a-z-]*)\b",
+                           lambda m: words.get(m.group(1), m.group(0)), x))
+
+
+def _zh_noun(o: Any) -> str:
+    """What a Chinese sentence calls the figures compared: 日期 for dates, else 数字
+    (日期有出入, 对照日期为…)."""
+    return "日期" if o.unit == "date" else "数字"
+
+
+def _zh_should(figs: Figures, check_id: str) -> str:
+    """The subject of 应为 in a likely error's Chinese: the check's short Chinese label where
+    the case gives one (``short_labels``: 年均增速应为…), else nothing (应为…)."""
+    short = getattr(getattr(figs, "case", None), "short_labels", None) or {}
+    label = short.get(check_id)
+    return f"{label[0]}应为" if label else "应为"
 
 
 def unit_slip(o: Any) -> tuple[str, str] | None:
@@ -260,11 +275,11 @@ def _discrepancy_words(d: int, n: int) -> tuple[str, str]:
     en = ("1 check fails" if n == 1 else
           f"{d} discrepanc{'y' if d == 1 else 'ies'}, shown by {n} check{'s' if n != 1 else ''}")
     if n == 1:
-        zh = "1项核验不成立"
+        zh = "1项核验未通过"
     elif d == 1:
-        zh = f"{n}项核验不成立，反映的是同一处矛盾"
+        zh = f"{n}项核验均未通过，反映的是同一处矛盾"
     else:
-        zh = f"{n}项核验不成立，涉及{d}处矛盾"
+        zh = f"{n}项核验均未通过，涉及{d}处矛盾"
     return en, zh
 
 
@@ -312,6 +327,7 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
                       if len(against) > 1 and set(against) <= set(x.check.claims)), None)
         notes = [c.finding_note(figs) for c in dict.fromkeys(a.result.check for a in group)
                  if c.finding_note is not None]
+        noun, should = _zh_noun(o), _zh_should(figs, r.check.check_id)
         if likely:
             cl = figs.claims[key[0]]
             # the independent figure the check holds the article's against (as it is written)
@@ -325,13 +341,13 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
                             f"pair, not each alone)")
                 agree_zh = (f"{'和'.join(against_w)}合起来推算为{_zh_units(_implied(joint))}，与独立来源的"
                             f"{'、'.join(ext_w)}相符；但这只能证明它们作为一组数字成立，不能分别证实其中"
-                            f"任何一个。由这{_zh_count(len(against_w))}个数字推算，应为{_zh_units(implied)}，"
-                            f"而不是{lw}")
+                            f"任何一个。由这{_zh_count(len(against_w))}个数字推算，{should}"
+                            f"{_zh_units(implied, figs)}，而不是{lw}")
             else:
                 agree_en = (f"which {'agree' if plural else 'agrees'} with an independent figure "
                             f"({', '.join(ext_w)})")
-                agree_zh = (f"与独立来源（{'、'.join(ext_w)}）相符的{'和'.join(against_w)}推算应为"
-                            f"{_zh_units(implied)}")
+                agree_zh = (f"与独立来源（{'、'.join(ext_w)}）相符的{'和'.join(against_w)}推算，{should}"
+                            f"{_zh_units(implied, figs)}")
             en = (f"{lw} ({gloss[0].lower() + gloss[1:]}) is likely wrong: {checks_word}; "
                   + (f"{' and '.join(against_w)}, {agree_en}, {'imply' if plural else 'implies'} "
                      f"{implied}" if against_w
@@ -341,9 +357,10 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
                   + f" (gap {_gap_text(g, rng)})."
                   + "".join(f" {note[0]}" for note in notes))
             zh = (f"“{lw}”很可能有误：{checks_zh}；"
-                  + (agree_zh if against_w else (f"独立来源的数字为{ext_reported}" if itself
-                                                 else f"推算为{_zh_units(implied, figs)}，独立来源的数字为"
-                                                      f"{ext_reported}"))
+                  + (agree_zh if against_w
+                     else (f"独立来源的{noun}为{_zh_units(ext_reported, figs)}" if itself
+                           else f"推算为{_zh_units(implied, figs)}，独立来源的{noun}为"
+                                f"{_zh_units(ext_reported, figs)}"))
                   + f"，{_gap_phrase_zh(g)}" + (f"（区间为{_gap_zh(rng)}）" if rng else "") + "。"
                   + "".join(note[1] for note in notes))
         else:
@@ -357,7 +374,7 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
                   f"{reported}, gap {_gap_text(g, rng)}); the audit cannot "
                   f"tell which figure is off" + (f"; {slip[0]}" if slip else "") + "."
                   + "".join(f" {note[0]}" for note in notes))
-            zh = (f"{'、'.join(ws)}相互矛盾：{checks_zh}（{how_zh}，对照数字为"
+            zh = (f"{'、'.join(ws)}相互矛盾：{checks_zh}（{how_zh}，对照{noun}为"
                   f"{_zh_units(reported, figs)}，{_gap_phrase_zh(g)}）；无法判断哪一个数字有误"
                   + (f"；{slip[1]}" if slip else "") + "。" + "".join(note[1] for note in notes))
         rows.append({
@@ -398,7 +415,7 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
         if suggested:
             en = (f"A suggested relation, not confirmed by the case's author: {lhs_en} against "
                   f"{against} (gap {_gap_text(g, rng)}); it counts for nothing until confirmed.")
-            zh = (f"草稿推测的关系：{lhs_zh}，而对照数字为{_zh_units(against, figs)}"
+            zh = (f"草稿推测的关系：{lhs_zh}，而对照{_zh_noun(o)}为{_zh_units(against, figs)}"
                   f"（{_gap_phrase_zh(g)}）；{_ZH_REASON['suggested']}。")
         else:
             # the Chinese states the same reason as the English: the check's own (reason_zh),
@@ -412,7 +429,9 @@ def build(figs: Figures, results: Sequence[Result]) -> pd.DataFrame:
                 reason_zh = said[1] if said else _ZH_REASON[r.standing.rule]
             en = (f"A tension, not a proven error: {lhs_en} against {against} "
                   f"(gap {_gap_text(g, rng)}), but {judgement(r)}.")
-            zh = (f"数字有出入，但不能证明有误：{lhs_zh}，对照数字为{_zh_units(against, figs)}"
+            noun = _zh_noun(o)
+            zh = (f"{noun}有出入，但不能证明有误：{_zh_units(lhs_zh, figs)}，对照{noun}为"
+                  f"{_zh_units(against, figs)}"
                   f"（{_gap_phrase_zh(g)}" + (f"，区间为{_gap_zh(rng)}" if rng else "")
                   + f"）；{reason_zh}。")
         rows.append({
@@ -520,9 +539,9 @@ def headline_sentence_zh(findings: pd.DataFrame, checks: pd.DataFrame) -> str:
         parts.append(f"{h['sets']}组数字相互矛盾，无法判断哪一个有误")
     f, d = h["failing_checks"], h["discrepancies"]
     if not f:
-        parts.append(f"{h['evidence']}项可作为证据的核验全部成立")
+        parts.append(f"{h['evidence']}项可作为证据的核验全部通过")
     else:
-        parts.append(f"{h['evidence']}项可作为证据的核验中有{f}项不成立"
+        parts.append(f"{h['evidence']}项可作为证据的核验中有{f}项未通过"
                      + ("" if f == 1 else "，反映的是同一处矛盾" if d == 1 else f"，涉及{d}处矛盾"))
     if h["tensions"]:
         parts.append(f"另有{h['tensions']}处有出入（数字不一致，但可能统计的不是同一回事）")

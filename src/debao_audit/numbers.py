@@ -70,3 +70,20 @@ def pct(x: Any, places: int = 2, *, sign: bool = False) -> str:
 def pp(x: Any, places: int = 2) -> str:
     """A difference of percentages, in percentage points."""
     return number(x, places, sign=True) + " pp"
+
+
+_ISO = re.compile(r"(?<![\d-])(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?(?![\d-])")
+
+
+def zh_date(iso: str) -> str:
+    """An ISO date, month or year written the Chinese way: ``2020-05-09`` → ``2020年5月9日``,
+    ``2016-09`` → ``2016年9月``, ``2020`` → ``2020年`` (what :func:`written.read_date` reads
+    back as the same date)."""
+    parts = iso.split("-")
+    return "".join(f"{int(p) if i else p}{lab}" for i, (p, lab) in enumerate(zip(parts, "年月日")))
+
+
+def zh_dates(text: str) -> str:
+    """Every ISO date (``YYYY-MM-DD``) or month (``YYYY-MM``) in *text* written the Chinese
+    way (:func:`zh_date`); a span of years (``2015-2020``) and everything else are left alone."""
+    return _ISO.sub(lambda m: zh_date(m.group(0)), text)

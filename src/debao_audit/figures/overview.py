@@ -248,8 +248,9 @@ def fig_findings(figs: Figures, results: list[Result], found: pd.DataFrame | Non
             tags.append(f"不一致 fails · {shown}")
         elif f["kind"] == "suggested":
             tags.append("草稿推测 suggested · not confirmed")
-        else:
-            tags.append("有出入 tension · not proven wrong")
+        else:  # dates that disagree are 日期有出入 (the findings' Chinese says the same)
+            tags.append(("日期" if by_id[ids[0]].outcome.unit == "date" else "")
+                        + "有出入 tension · not proven wrong")
     lw, t = h["likely_wrong"], h["tensions"]
     zh = ((f"{lw}个数字很可能有误（{'、'.join(h['likely_written'])}）" if lw
            else "没有查出很可能有误的数字")
@@ -258,7 +259,8 @@ def fig_findings(figs: Figures, results: list[Result], found: pd.DataFrame | Non
     en = ((f"{lw} figure{'s' if lw != 1 else ''} likely wrong "
            f"({', '.join(h['likely_written'])})" if lw else
            f"{h['discrepancies']} discrepanc{'y' if h['discrepancies'] == 1 else 'ies'}"
-           if h["failing_checks"] else f"All {h['evidence']} evidence checks hold")
+           if h["failing_checks"] else f"All {h['evidence']} evidence checks hold"
+           if h["evidence"] else "No figure likely wrong")
           + (f"; {h['sets']} set{'s' if h['sets'] != 1 else ''} disagree"
              if lw and h["sets"] else "")
           + (f"; {t} tension{'s' if t != 1 else ''}" if t else ""))
@@ -276,12 +278,15 @@ def fig_findings(figs: Figures, results: list[Result], found: pd.DataFrame | Non
     title_lines = zh.count("\n") + en.count("\n")
     height = 2.0 + (max(len(rows), 1) + sum(extra)) * row_h + 0.55 + 0.32 * title_lines
     d = h["discrepancies"]
-    rest = (f"{d} discrepanc{'y' if d == 1 else 'ies'}, shown by {h['failing_checks']} of "
-            f"{h['evidence']} evidence checks; {n['holding']} "
-            "hold. Each row is one finding: the figure a check "
-            "holds the others against, what the other figures give (centre; range in small "
-            "type), the gap. A tension: the figures disagree, but may not count the same thing. "
-            f"Not evidence: {n['not_evidence']} trivial or coincidental checks, "
+    rest = ((f"{d} discrepanc{'y' if d == 1 else 'ies'}, shown by {h['failing_checks']} of "
+             f"{h['evidence']} evidence checks; {n['holding']} "
+             "hold. Each row is one finding: the figure a check "
+             "holds the others against, what the other figures give (centre; range in small "
+             "type), the gap. A tension: the figures disagree, but may not count the same "
+             "thing. " if rows else
+             f"No finding: none of the {h['evidence']} evidence checks fails and no context "
+             "check is in tension. ")
+            + f"Not evidence: {n['not_evidence']} trivial or coincidental checks, "
             f"{n.get('context_holding', 0)} agreeing context checks, {n.get('derived', 0)} "
             "derived figures.")
     fig, ax = style.new_figure(c.title(zh, en), c.wrap(rest, 80),
@@ -289,10 +294,10 @@ def fig_findings(figs: Figures, results: list[Result], found: pd.DataFrame | Non
                                subtitle_size=c.SMALL)
     ax.set_axis_off()
     ax.set_xlim(0, 1)
-    ax.set_ylim(-len(rows) * 1.0 - sum(extra) - 0.05, 0.45)
+    ax.set_ylim(-max(len(rows), 1) * 1.0 - sum(extra) - 0.05, 0.45)
     xs = (0.0, 0.36, 0.70)
     for x, head in zip(xs, ("核对基准 checked against", "其他数字给出 the others give",
-                            "差距 gap")):
+                            "差距 gap") if rows else ()):
         ax.text(x, 0.34, head, fontsize=c.SMALL, color=style.MUTED_COLOUR, va="center")
     for k, (row, tag, label) in enumerate(zip(rows, tags, labels)):
         colour = c.STATUS_COLOURS[row["verdict"]]
@@ -323,8 +328,12 @@ def fig_findings(figs: Figures, results: list[Result], found: pd.DataFrame | Non
         if row["label"]:
             ax.text(0, y - 0.07, subs[k], fontsize=c.SMALL - 1.5, va="top",
                     color=style.MUTED_COLOUR, linespacing=1.0)
-    if not rows:
-        ax.text(0, -0.4, "—", fontsize=c.VALUE)
+    if not rows:  # the one row an audit with no finding has: it says so
+        ax.axhline(0.24, color="#CCCCCC", linewidth=0.8)
+        ax.text(0, 0.16, "没有发现 No finding", fontsize=c.VALUE + 2, va="top",
+                fontweight="bold", color=style.TEXT_COLOUR)
+        ax.text(0, -0.36, "no check fails; no figures in tension", fontsize=c.SMALL,
+                va="center", color=style.MUTED_COLOUR)
     style.add_source(fig, c.source(figs, sorted({e for r in _failing(results)
                                                   for e in r.check.external}), width=95),
                      size=c.SOURCE - 1.5)
