@@ -577,11 +577,9 @@ def test_the_gallery_shows_the_findings_figure_where_its_smallest_text_reads(mon
     """The scorecard's small type (the source, a row's full title) is unreadable at the
     gallery's 260 px thumbnails: the gallery shows it first, at a width where every text of it
     is at least 8 px (its font size in points, scaled from the figure's inches to that width)."""
-    import importlib.util
     import re
-    spec = importlib.util.spec_from_file_location("write_gallery", ROOT / "tools" / "write_gallery.py")
-    wg = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(wg)  # type: ignore[union-attr]
+
+    from tools import write_gallery as wg
     sizes: dict = {}
     real = common.save
 

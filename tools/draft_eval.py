@@ -238,7 +238,7 @@ def first_audit(article: Path, url: str | None = None) -> tuple[float, float, st
     import os
     import subprocess
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [str(ROOT / "src")] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
+        [str(CHECKOUT / "src")] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "case"
         times = []
