@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from debao_audit import case, data
+from source_scan import docstrings
 
 ENGINE = Path(case.__file__).resolve().parent
 
@@ -26,21 +27,11 @@ def _names() -> set[str]:
     return names
 
 
-def _docstrings(tree: ast.AST) -> set[int]:
-    out = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-            body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-                out.add(id(body[0].value))
-    return out
-
-
 def mentions(source: str, names: set[str]) -> list[tuple[int, str]]:
     """(line, name) for each of ``names`` that the code of ``source`` spells: in a string that
     is not a docstring or help text, or as an identifier or attribute."""
     tree = ast.parse(source)
-    docs = _docstrings(tree)
+    docs = docstrings(tree)
     ascii_ids = {n for n in names if n.isascii() and n.isidentifier()}
     found = []
     for node in ast.walk(tree):

@@ -8,6 +8,8 @@ import ast
 import re
 from pathlib import Path
 
+from source_scan import docstrings
+
 ROOT = Path(__file__).resolve().parents[1]
 #: The longest a string holding markup, a style sheet or a script may be, in source lines.
 MAX_LINES = 8
@@ -19,22 +21,12 @@ MARKUP = re.compile(
     r"|function\s*\(|=>|document\.|addEventListener", re.I | re.M)
 
 
-def _docstrings(tree: ast.AST) -> set[int]:
-    ids = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-                ids.add(id(body[0].value))
-    return ids
-
-
 def long_markup_strings(source: str, name: str = "<source>") -> list[str]:
     """Every string literal (implicit concatenations and f-strings whole; docstrings aside)
     longer than MAX_LINES lines whose text looks like HTML, CSS or JavaScript."""
     tree = ast.parse(source)
     source_lines = source.splitlines()
-    skip = _docstrings(tree)
+    skip = docstrings(tree)
     inner = {id(v) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)
              for v in ast.walk(node) if v is not node}
     found = []
